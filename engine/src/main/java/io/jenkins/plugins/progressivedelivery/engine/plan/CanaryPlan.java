@@ -1,0 +1,67 @@
+package io.jenkins.plugins.progressivedelivery.engine.plan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A canary rollout: what to deploy ({@link Target}), how traffic is split ({@link TrafficSpec}) and the ordered
+ * {@link PlanStep}s. Load one with {@link PlanLoader}; it is validated completely before it is returned.
+ *
+ * @param abortScaleDownDelay how long the canary keeps running after an abort moved traffic away (default 30s)
+ * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
+ * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
+ *                            Argo Rollouts does; the default) or {@code abort}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CanaryPlan(
+        Target target,
+        TrafficSpec traffic,
+        List<PlanStep> steps,
+        Duration abortScaleDownDelay,
+        Duration readinessTimeout,
+        OnInconclusive onInconclusive) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final Duration DEFAULT_ABORT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofMinutes(10);
+
+    public CanaryPlan {
+        traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    public Duration effectiveAbortScaleDownDelay() {
+        return abortScaleDownDelay == null ? DEFAULT_ABORT_SCALE_DOWN_DELAY : abortScaleDownDelay;
+    }
+
+    public Duration effectiveReadinessTimeout() {
+        return readinessTimeout == null ? DEFAULT_READINESS_TIMEOUT : readinessTimeout;
+    }
+
+    public OnInconclusive effectiveOnInconclusive() {
+        return onInconclusive == null ? OnInconclusive.PAUSE : onInconclusive;
+    }
+
+    /** What an Inconclusive analysis verdict does to the rollout. */
+    public enum OnInconclusive {
+        PAUSE, ABORT;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static OnInconclusive fromId(String id) {
+            for (OnInconclusive value : values()) {
+                if (value.id().equalsIgnoreCase(id)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("'" + id + "' is not one of pause, abort");
+        }
+    }
+}

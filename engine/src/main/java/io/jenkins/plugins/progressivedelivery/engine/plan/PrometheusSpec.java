@@ -1,0 +1,35 @@
+package io.jenkins.plugins.progressivedelivery.engine.plan;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * An instant PromQL query, as in Argo's {@code provider.prometheus}. Credentials and the CA are not part of the
+ * plan: they come from the runtime (Jenkins credentials, CLI flags) so a plan never carries a secret.
+ *
+ * @param timeout per query; default 30s
+ * @param headers extra HTTP headers (for a tenant id, say)
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record PrometheusSpec(String address, String query, Duration timeout, List<Header> headers)
+        implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    public PrometheusSpec {
+        headers = headers == null ? List.of() : List.copyOf(headers);
+    }
+
+    public Duration effectiveTimeout() {
+        return timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    /** One HTTP header. */
+    public record Header(String key, String value) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+}

@@ -1,0 +1,45 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import java.util.List;
+
+/**
+ * Everything a canary rollout does to the cluster, for one plan. Each call is blocking I/O with serialisable
+ * results, so the runner can call it on an I/O executor and the Jenkins plugin on an agent's channel. The
+ * runner never waits inside a call: readiness is polled by the runner through its scheduler.
+ */
+public interface CanaryCluster {
+
+    /**
+     * Checks the plan against the cluster before anything is written: the Deployment and container exist, the
+     * Services, VirtualService, named route and DestinationRule exist and the route has the expected
+     * destinations, the canary pods would be distinct from the stable ones.
+     *
+     * @throws PreflightException listing every problem found, each with its fix
+     */
+    ClusterSnapshot preflight();
+
+    /**
+     * Creates or updates the canary Deployment from the stable pod template with the new image, sized for
+     * {@code canaryWeight} (or the plan's fixed count), and for a subset split points the DestinationRule subsets
+     * at the stable and canary pods.
+     */
+    List<ClusterChange> prepareCanary(int canaryWeight);
+
+    /** Whether the canary Deployment has rolled out (observedGeneration, updated and ready replicas). */
+    Readiness canaryReadiness();
+
+    /**
+     * Sends {@code canaryWeight} percent of traffic to the canary, the rest to stable, in one write of the route
+     * (the replica-ratio router scales instead, and says what ratio it achieved). Weight 0 is the rollback.
+     */
+    List<ClusterChange> setWeight(int canaryWeight);
+
+    /** Scales the canary Deployment (to 0 after promotion or abort). */
+    List<ClusterChange> scaleCanary(int replicas);
+
+    /** Rolls the new image into the stable Deployment's template (full promotion). */
+    List<ClusterChange> promoteStable();
+
+    /** Whether the stable Deployment has rolled out. */
+    Readiness stableReadiness();
+}

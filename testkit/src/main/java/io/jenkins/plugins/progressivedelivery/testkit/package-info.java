@@ -1,0 +1,2 @@
+/** Local Prometheus for the tests and the demo. */
+package io.jenkins.plugins.progressivedelivery.testkit;
