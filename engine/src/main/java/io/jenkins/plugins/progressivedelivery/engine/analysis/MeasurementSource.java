@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.analysis;
 
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
+import java.time.Instant;
 
 /**
  * Takes one measurement of a metric whose arguments are already substituted: blocking I/O, called on an I/O
@@ -10,8 +11,10 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 public interface MeasurementSource {
 
     /**
+     * @param at the evaluation time of the query, from the run's clock (so a test on a manual clock reads
+     *           deterministic, backfilled data; a real run passes "now")
      * @throws MeasurementException when the provider could not be asked or answered with an error; the
      *                              measurement is then an Error, never a success
      */
-    MetricValue measure(MetricSpec metric) throws MeasurementException;
+    MetricValue measure(MetricSpec metric, Instant at) throws MeasurementException;
 }
