@@ -9,9 +9,10 @@ import java.util.List;
 
 /**
  * The verdict rules of Argo Rollouts as pure functions, so they can be read and tested apart from any scheduling.
- * They follow argo-rollouts {@code utils/evaluate/evaluate.go} ({@code EvaluateResult}) and
+ * They follow argo-rollouts {@code utils/evaluate/evaluate.go} ({@code EvaluateResult}),
  * {@code analysis/analysis.go} ({@code runMeasurements}, {@code assessMetricStatus}, {@code asssessRunStatus},
- * {@code generateMetricTasks}), with one deliberate difference: a query that returned no series is never a pass
+ * {@code generateMetricTasks}, read at commit 045c1cf0) and {@code utils/analysis/helpers.go} ({@code IsTerminating},
+ * {@code IsWorse}), with one deliberate difference: a query that returned no series is never a pass
  * (Argo evaluates the conditions on the empty list and, with no conditions, calls it Successful).
  */
 public final class Verdicts {
