@@ -11,7 +11,9 @@ import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -94,16 +96,19 @@ public final class AnalysisRun {
                                      Executor io, AuditListener audit, Consumer<AnalysisResult> onComplete) {
         AnalysisRun run = new AnalysisRun(state.name(), state.spec(), state.startedAt(), source, scheduler, io, audit,
                 onComplete);
+        Map<String, AnalysisState.MetricState> saved = new HashMap<>();
+        for (AnalysisState.MetricState metricState : state.metrics()) {
+            if (metricState != null && metricState.result() != null) {
+                saved.put(metricState.result().name(), metricState);
+            }
+        }
         synchronized (run) {
             run.terminationReason = state.terminationReason();
             run.message = state.message();
-            for (int i = 0; i < state.spec().metrics().size(); i++) {
-                MetricSpec metric = state.spec().metrics().get(i);
-                AnalysisState.MetricState metricState = state.metrics().stream()
-                        .filter(s -> s.result() != null && metric.name().equals(s.result().name()))
-                        .findFirst()
-                        .orElse(new AnalysisState.MetricState(MetricResult.pending(metric.name()), null));
-                run.metrics.add(run.new MetricRun(metric, metricState.result()));
+            for (MetricSpec metric : state.spec().metrics()) {
+                AnalysisState.MetricState metricState = saved.get(metric.name());
+                run.metrics.add(run.new MetricRun(metric,
+                        metricState == null ? MetricResult.pending(metric.name()) : metricState.result()));
             }
             if (state.phase() != null && state.phase().completed()) {
                 run.phase = state.phase();
@@ -111,16 +116,11 @@ public final class AnalysisRun {
                 scheduler.schedule(Duration.ZERO, () -> onComplete.accept(result));
                 return run;
             }
-            for (int i = 0; i < run.metrics.size(); i++) {
-                MetricRun metricRun = run.metrics.get(i);
-                if (!metricRun.result.phase().completed()) {
-                    Instant due = state.metrics().stream()
-                            .filter(s -> s.result() != null && metricRun.spec.name().equals(s.result().name()))
-                            .map(AnalysisState.MetricState::nextMeasurementAt)
-                            .filter(Objects::nonNull)
-                            .findFirst()
-                            .orElse(scheduler.now());
-                    run.arm(metricRun, due);
+            for (MetricRun metric : run.metrics) {
+                if (!metric.result.phase().completed()) {
+                    AnalysisState.MetricState metricState = saved.get(metric.spec.name());
+                    Instant due = metricState == null ? null : metricState.nextMeasurementAt();
+                    run.arm(metric, due == null ? scheduler.now() : due);
                 }
             }
         }

@@ -17,6 +17,7 @@ import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.prometheus.BackfilledPrometheus;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ArgumentSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricProviderSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
@@ -34,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -363,6 +365,25 @@ class AnalysisRunTest {
         scheduler.runDue();
 
         assertThat(resumed).containsExactlyElementsOf(completed);
+    }
+
+    @Test
+    void anArgumentIsALabelValueAndCannotRewriteTheQuery() {
+        AnalysisSpec template = new AnalysisSpec(List.of(new ArgumentSpec("app", null)), List.of(
+                metric("requests", null, null, null, "result[0] >= 1", null,
+                        "sum(rate(http_requests_total{app=\"{{args.app}}\"}[1m]))")));
+
+        AnalysisRun.start("quoted", Arguments.resolve(template, Map.of("app", "we\"ird")), prometheus, scheduler,
+                DIRECT, audit, completed::add);
+        AnalysisRun.start("injected", Arguments.resolve(template, Map.of("app", "nope\"}[1m])) or vector(1) #")),
+                prometheus, scheduler, DIRECT, audit, completed::add);
+        scheduler.runDue();
+
+        assertThat(measurementLines()).containsExactly(
+                "[measurement] metric requests: [1] Successful",
+                "[measurement] metric requests: [] Inconclusive (the query returned no series)");
+        assertThat(completed).extracting(AnalysisResult::phase)
+                .containsExactly(AnalysisPhase.SUCCESSFUL, AnalysisPhase.INCONCLUSIVE);
     }
 
     @Test
