@@ -251,13 +251,21 @@ public final class AnalysisValidation {
             }
             return;
         }
-        // The value comes with the run; the literal part can still be checked.
+        // The value comes with the run; what precedes it must still be able to start an http(s) URL.
         String literalStart = address.substring(0, placeholders.get(0).start()).toLowerCase(Locale.ROOT);
-        if (!literalStart.isEmpty() && !"https://".startsWith(literalStart) && !"http://".startsWith(literalStart)
-                && !literalStart.startsWith("http://") && !literalStart.startsWith("https://")) {
+        if (!couldStartHttpUrl(literalStart)) {
             errors.add(new ValidationError(path, "'" + address + "' is not an http or https URL; write one like"
                     + " http://prometheus.monitoring:9090"));
         }
+    }
+
+    private static boolean couldStartHttpUrl(String prefix) {
+        for (String scheme : new String[] {"http://", "https://"}) {
+            if (scheme.startsWith(prefix) || prefix.startsWith(scheme)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

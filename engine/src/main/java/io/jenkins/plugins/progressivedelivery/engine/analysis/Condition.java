@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.BiPredicate;
+import java.util.function.IntPredicate;
 
 /**
  * A {@code successCondition} or {@code failureCondition}: a CEL expression over {@code result}, which is a
@@ -237,6 +238,9 @@ public final class Condition {
          * involving NaN is false, exactly as for two doubles.
          */
         private static boolean isMixedDoubleOrdering(Object overload) {
+            if (!(overload instanceof Enum)) {
+                return false;
+            }
             String name = ((Enum<?>) overload).name();
             boolean ordering = name.startsWith("LESS") || name.startsWith("GREATER");
             boolean mixed = name.endsWith("_DOUBLE_INT64") || name.endsWith("_INT64_DOUBLE")
@@ -254,8 +258,10 @@ public final class Condition {
         }
 
         private static void addOrdering(List<CelFunctionBinding> bindings, String operator,
-                                        java.util.function.IntPredicate holds) {
-            BiPredicate<Double, Double> test = (a, b) -> !a.isNaN() && !b.isNaN() && holds.test(Double.compare(a, b));
+                                        IntPredicate holds) {
+            // primitive comparisons, not Double.compare, which orders -0.0 below 0.0
+            BiPredicate<Double, Double> test = (a, b) -> !a.isNaN() && !b.isNaN()
+                    && holds.test(a < b ? -1 : (a > b ? 1 : 0));
             bindings.add(CelFunctionBinding.from(operator + "_double_int64", Double.class, Long.class,
                     (d, l) -> !d.isNaN() && holds.test(compareDoubleToLong(d, l))));
             bindings.add(CelFunctionBinding.from(operator + "_int64_double", Long.class, Double.class,

@@ -64,6 +64,8 @@ class ConditionTest {
         "result[0] >= -1, -0.5, true",
         "result[0] > 0, -0.0, false",
         "result[0] >= 0, -0.0, true",
+        "result[0] >= 0u, -0.0, true",
+        "result[0] < 1u, NaN, false",
     })
     void mixedComparisonsAreExact(String expression, double value, boolean expected) throws Exception {
         assertThat(Condition.compile(expression).evaluate(MetricValue.vector(List.of(value)))).isEqualTo(expected);
