@@ -32,7 +32,7 @@ public final class PlanValidator {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));
         }
-        if (plan.readinessTimeout() != null && !plan.readinessTimeout().isPositive()) {
+        if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative() || plan.readinessTimeout().isZero())) {
             errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
         }
         return errors;
@@ -124,7 +124,7 @@ public final class PlanValidator {
                             + " it is the canary's percentage of traffic"));
                 }
             } else if (step instanceof PlanStep.Pause p) {
-                if (!p.indefinite() && !p.duration().isPositive()) {
+                if (!p.indefinite() && (p.duration().isNegative() || p.duration().isZero())) {
                     errors.add(new ValidationError(path + ".pause", "must be positive, e.g. 90s; use {} to wait"
                             + " for promote"));
                 }

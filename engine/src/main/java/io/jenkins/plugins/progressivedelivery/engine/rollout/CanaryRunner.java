@@ -374,7 +374,7 @@ public final class CanaryRunner {
             restoredAnalysis = null;
             analysisRun = AnalysisRun.resume(state, metrics, scheduler, io, audit, done);
         } else {
-            AnalysisSpec resolved = Arguments.resolve(step.analysis(), analysisArgs);
+            AnalysisSpec resolved = Arguments.resolve(step.analysis(), argumentsFor(step.analysis(), analysisArgs));
             analysisRun = AnalysisRun.start(name, resolved, metrics, scheduler, io, audit, done);
         }
     }
@@ -630,17 +630,37 @@ public final class CanaryRunner {
 
     private static void checkArguments(CanaryPlan plan, Map<String, String> args) {
         List<ValidationError> errors = new ArrayList<>();
+        java.util.Set<String> declared = new java.util.TreeSet<>();
         for (int i = 0; i < plan.steps().size(); i++) {
             if (plan.steps().get(i) instanceof PlanStep.Analysis a) {
+                a.analysis().args().forEach(arg -> declared.add(arg.name()));
                 try {
-                    Arguments.resolve(a.analysis(), args);
-                } catch (IllegalArgumentException e) {
-                    errors.add(new ValidationError("steps[" + i + "].analysis.args", e.getMessage()));
+                    Arguments.resolve(a.analysis(), argumentsFor(a.analysis(), args), "steps[" + i + "].analysis");
+                } catch (InvalidPlanException e) {
+                    errors.addAll(e.errors());
                 }
+            }
+        }
+        for (String name : args.keySet()) {
+            if (!declared.contains(name)) {
+                errors.add(new ValidationError("args." + name, "is not declared by any analysis step of the plan;"
+                        + " declare it under an analysis' args or remove it (declared: "
+                        + (declared.isEmpty() ? "none" : String.join(", ", declared)) + ")"));
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidPlanException("the analysis arguments", errors);
         }
+    }
+
+    /** One set of run arguments serves every analysis step; each step takes the ones it declares. */
+    private static Map<String, String> argumentsFor(AnalysisSpec spec, Map<String, String> args) {
+        Map<String, String> own = new java.util.LinkedHashMap<>();
+        spec.args().forEach(arg -> {
+            if (args.containsKey(arg.name())) {
+                own.put(arg.name(), args.get(arg.name()));
+            }
+        });
+        return own;
     }
 }
