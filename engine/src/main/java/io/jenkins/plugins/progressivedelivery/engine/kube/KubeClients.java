@@ -24,9 +24,9 @@ public final class KubeClients {
     /**
      * The client for {@code connection}. The caller closes it.
      *
-     * <p>fabric8 retries a 5xx or 429 answer and any I/O error up to ten times by default, doubling a 100 ms wait: a
-     * rollback against a failing API server would block for about 20 seconds before anyone heard of it, and the
-     * retries would never reach the audit trail. The engine turns its own retries on ({@link
+     * <p>fabric8 retries a 5xx or 429 answer and any I/O error up to ten times by default, waiting 100 ms doubled up
+     * to 3.2 s: a rollback against a failing API server would block for about 20 seconds before anyone heard of it,
+     * and the retries would never reach the audit trail. The engine turns its own retries on ({@link
      * io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException#isTransient()}) on its scheduler and
      * logs each, so the client's are off.
      *
@@ -36,7 +36,7 @@ public final class KubeClients {
         Config base = switch (connection.source()) {
             case KUBECONFIG -> fromKubeconfig(connection.kubeconfig(), connection.context());
             case TOKEN -> fromToken(connection);
-            case AUTO -> Config.autoConfigure(connection.context());
+            case AUTO -> autoConfigure(connection.context());
         };
         boolean insecure = connection.insecureSkipTlsVerify();
         Config config = new ConfigBuilder(base)
@@ -47,6 +47,20 @@ public final class KubeClients {
                 .withDisableHostnameVerification(base.isDisableHostnameVerification() || insecure)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static Config autoConfigure(String context) {
+        Config config = Config.autoConfigure(context);
+        // fabric8 falls back to the current context when the one asked for is missing: that would deploy elsewhere
+        if (context != null && !context.isBlank() && (config.getCurrentContext() == null
+                || !context.equals(config.getCurrentContext().getName()))) {
+            List<String> names = config.getContexts() == null ? List.of()
+                    : config.getContexts().stream().map(NamedContext::getName).sorted().collect(Collectors.toList());
+            throw new IllegalArgumentException("context: '" + context + "' is not in the kubeconfig found ("
+                    + String.join(", ", Config.getKubeconfigFilenames()) + "); its contexts are "
+                    + (names.isEmpty() ? "none" : String.join(", ", names)));
+        }
+        return config;
     }
 
     private static Config fromToken(KubernetesConnection connection) {

@@ -4,13 +4,33 @@ import static io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KubeClientsTest {
+    private static final String KUBECONFIG = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: dev
+              cluster: {server: "https://dev.example.com:6443"}
+            - name: prod
+              cluster: {server: "https://prod.example.com:6443", insecure-skip-tls-verify: true}
+            users:
+            - name: deployer
+              user: {token: abc}
+            contexts:
+            - name: dev
+              context: {cluster: dev, user: deployer, namespace: team-a}
+            - name: prod
+              context: {cluster: prod, user: deployer, namespace: shop}
+            current-context: dev
+            """;
 
     @Test
     void theClientNeverRetriesByItselfAndHasBoundedTimeouts() {
@@ -26,26 +46,8 @@ class KubeClientsTest {
 
     @Test
     void kubeconfigContentWithAChosenContext() {
-        String kubeconfig = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: dev
-                  cluster: {server: "https://dev.example.com:6443"}
-                - name: prod
-                  cluster: {server: "https://prod.example.com:6443", insecure-skip-tls-verify: true}
-                users:
-                - name: deployer
-                  user: {token: abc}
-                contexts:
-                - name: dev
-                  context: {cluster: dev, user: deployer, namespace: team-a}
-                - name: prod
-                  context: {cluster: prod, user: deployer, namespace: shop}
-                current-context: dev
-                """;
-        try (KubernetesClient dev = KubeClients.create(KubernetesConnection.kubeconfig(kubeconfig, null));
-             KubernetesClient prod = KubeClients.create(KubernetesConnection.kubeconfig(kubeconfig, "prod"))) {
+        try (KubernetesClient dev = KubeClients.create(KubernetesConnection.kubeconfig(KUBECONFIG, null));
+             KubernetesClient prod = KubeClients.create(KubernetesConnection.kubeconfig(KUBECONFIG, "prod"))) {
             assertThat(dev.getMasterUrl().toString()).startsWith("https://dev.example.com:6443");
             assertThat(dev.getNamespace()).isEqualTo("team-a");
             assertThat(dev.getConfiguration().isTrustCerts()).isFalse();
@@ -55,9 +57,33 @@ class KubeClientsTest {
             assertThat(prod.getConfiguration().isTrustCerts()).isTrue();
             assertThat(prod.getConfiguration().getRequestRetryBackoffLimit()).isZero();
         }
-        assertThatThrownBy(() -> KubeClients.create(KubernetesConnection.kubeconfig(kubeconfig, "staging")))
+        assertThatThrownBy(() -> KubeClients.create(KubernetesConnection.kubeconfig(KUBECONFIG, "staging")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("context: 'staging' is not in the kubeconfig; its contexts are dev, prod");
+    }
+
+    @Test
+    void autoFindsTheKubeconfigAsKubectlWouldAndRefusesAMissingContext(@TempDir Path home) throws Exception {
+        Path file = home.resolve("config");
+        Files.writeString(file, KUBECONFIG);
+        String previous = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
+        System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, file.toString());
+        try {
+            try (KubernetesClient prod = KubeClients.create(KubernetesConnection.auto("prod"))) {
+                assertThat(prod.getMasterUrl().toString()).startsWith("https://prod.example.com:6443");
+                assertThat(prod.getConfiguration().getRequestRetryBackoffLimit()).isZero();
+            }
+            assertThatThrownBy(() -> KubeClients.create(KubernetesConnection.auto("staging")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("context: 'staging' is not in the kubeconfig found")
+                    .hasMessageContaining("its contexts are dev, prod");
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
+            } else {
+                System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, previous);
+            }
+        }
     }
 
     @Test

@@ -22,7 +22,8 @@ import io.jenkins.plugins.progressivedelivery.engine.traffic.replica.ReplicaRati
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,16 +52,21 @@ class KubernetesCanaryClusterTest {
                   weight: 0
             """;
 
-    private MockCluster cluster;
+    private static MockCluster cluster;
+
+    @BeforeAll
+    static void startServer() {
+        cluster = MockCluster.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        cluster.close();
+    }
 
     @BeforeEach
     void start() {
-        cluster = MockCluster.start().servingIstio("v1");
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
+        cluster.reset().servingIstio("v1");
     }
 
     private void createIstioSetup() {

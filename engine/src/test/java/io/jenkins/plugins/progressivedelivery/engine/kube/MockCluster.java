@@ -53,6 +53,13 @@ public final class MockCluster implements AutoCloseable {
         return new MockCluster(true);
     }
 
+    /** Empties the store, the expectations and the request log, for the next test of a class sharing one server. */
+    public MockCluster reset() {
+        server.reset();
+        taken = 0;
+        return this;
+    }
+
     /** Discovery answers that the cluster serves {@code networking.istio.io} in these versions. */
     public MockCluster servingIstio(String... versions) {
         APIGroupBuilder group = new APIGroupBuilder().withName(IstioApi.GROUP);

@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,20 +18,25 @@ class ReadModifyWriteTest {
     private static final String PATH = "/apis/apps/v1/namespaces/demo/deployments/web";
     private static final KubeRef WEB = KubeRef.deployment(NS, "web");
 
-    private MockCluster cluster;
+    private static MockCluster cluster;
     private ReadModifyWrite rmw;
+
+    @BeforeAll
+    static void startServer() {
+        cluster = MockCluster.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        cluster.close();
+    }
 
     @BeforeEach
     void start() {
-        cluster = MockCluster.start();
+        cluster.reset();
         cluster.create(MockCluster.stableDeployment("web", 4));
         rmw = new ReadModifyWrite(cluster.client);
         cluster.takeRequests();
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
     }
 
     private ReadModifyWrite.Result<Deployment> scaleTo(int replicas) {
@@ -150,8 +156,10 @@ class ReadModifyWriteTest {
 
     @Test
     void anUnreachableServerIsTransient() {
-        String url = cluster.server.url("/");
-        cluster.server.shutdown();
+        String url;
+        try (MockCluster gone = MockCluster.start()) {
+            url = gone.server.url("/");
+        }
         try (var client = KubeClients.create(KubernetesConnection.token(url, "t", null))) {
             ReadModifyWrite offline = new ReadModifyWrite(client);
             assertThatThrownBy(() -> offline.read(client.apps().deployments().inNamespace(NS), WEB))

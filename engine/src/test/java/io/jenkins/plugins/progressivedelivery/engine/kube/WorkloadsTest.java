@@ -12,27 +12,33 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.util.Map;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class WorkloadsTest {
     private static final Target TARGET = new Target(NS, "web", "app", "web:2.0", null, null);
 
-    private MockCluster cluster;
+    private static MockCluster cluster;
     private Workloads workloads;
+
+    @BeforeAll
+    static void startServer() {
+        cluster = MockCluster.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        cluster.close();
+    }
 
     @BeforeEach
     void start() {
-        cluster = MockCluster.start();
+        cluster.reset();
         cluster.create(MockCluster.stableDeployment("web", 4));
         workloads = new Workloads(cluster.client, NS, TARGET);
         cluster.takeRequests();
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
     }
 
     @Test

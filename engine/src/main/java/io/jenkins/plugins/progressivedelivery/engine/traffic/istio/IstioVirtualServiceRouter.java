@@ -100,23 +100,19 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         version = served;
         GenericKubernetesResource virtualService = read(() -> rmw.read(virtualServices(), virtualServiceRef),
                 ISTIO + ".virtualService", problems);
-        if (virtualService == null) {
-            if (problems.isEmpty()) {
-                problems.add(new ValidationError(ISTIO + ".virtualService", "virtualservice " + spec.virtualService()
-                        + " not found in namespace " + namespace + " (" + IstioApi.GROUP + "/" + version + "); check"
-                        + " the name, or create it with an HTTP route to the stable and canary destinations"));
-            }
-            return problems;
-        }
         ManagedRoute route = null;
-        try {
-            route = VirtualServiceRoutes.locate(virtualService, spec.route(), split);
-        } catch (RouteProblem e) {
-            problems.add(e.error());
+        if (virtualService == null && problems.isEmpty()) {
+            problems.add(new ValidationError(ISTIO + ".virtualService", "virtualservice " + spec.virtualService()
+                    + " not found in namespace " + namespace + " (" + IstioApi.GROUP + "/" + version + "); check"
+                    + " the name, or create it with an HTTP route to the stable and canary destinations"));
+        } else if (virtualService != null) {
+            try {
+                route = VirtualServiceRoutes.locate(virtualService, spec.route(), split);
+            } catch (RouteProblem e) {
+                problems.add(e.error());
+            }
         }
-        CanaryPods pods = read(() -> workloads.findStable()
-                .map(stable -> CanaryDeployments.pods(stable, workloads.target())).orElse(null),
-                "target.deployment", problems);
+        CanaryPods pods = stablePods();
         if (spec.isSubsetSplit()) {
             problems.addAll(verifySubsets(route, pods));
         } else {
@@ -125,13 +121,26 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         return problems;
     }
 
+    /** The pods to check selectors against; null when the stable Deployment cannot be read (reported elsewhere). */
+    private CanaryPods stablePods() {
+        try {
+            return workloads.findStable().map(stable -> CanaryDeployments.pods(stable, workloads.target()))
+                    .orElse(null);
+        } catch (ClusterException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
     private List<ValidationError> specProblems() {
         List<ValidationError> problems = new ArrayList<>();
         requireName(spec.virtualService(), ISTIO + ".virtualService", "the VirtualService", problems);
         if (spec.isSubsetSplit()) {
             requireName(spec.destinationRule(), ISTIO + ".destinationRule", "the DestinationRule", problems);
-            requireName(spec.stableSubset(), ISTIO + ".stableSubset", "the stable subset", problems);
-            requireName(spec.canarySubset(), ISTIO + ".canarySubset", "the canary subset", problems);
+            requireSubset(spec.stableSubset(), ISTIO + ".stableSubset", "stable", problems);
+            requireSubset(spec.canarySubset(), ISTIO + ".canarySubset", "canary", problems);
             if (spec.stableSubset() != null && spec.stableSubset().equals(spec.canarySubset())) {
                 problems.add(new ValidationError(ISTIO + ".canarySubset", "is the same as stableSubset; name two"
                         + " different subsets"));
@@ -145,6 +154,13 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
             }
         }
         return problems;
+    }
+
+    private static void requireSubset(String value, String path, String side, List<ValidationError> problems) {
+        if (value == null || value.isBlank()) {
+            problems.add(new ValidationError(path, "is missing; give the name of the DestinationRule subset of the "
+                    + side + " pods"));
+        }
     }
 
     private static void requireName(String value, String path, String what, List<ValidationError> problems) {

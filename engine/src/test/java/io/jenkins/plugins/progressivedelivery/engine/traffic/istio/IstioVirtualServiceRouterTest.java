@@ -20,7 +20,8 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,20 +106,25 @@ class IstioVirtualServiceRouterTest {
                 trafficPolicy: {connectionPool: {tcp: {maxConnections: 10}}}
             """;
 
-    private MockCluster cluster;
+    private static MockCluster cluster;
+
+    @BeforeAll
+    static void startServer() {
+        cluster = MockCluster.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        cluster.close();
+    }
 
     @BeforeEach
     void start() {
-        cluster = MockCluster.start().servingIstio("v1", "v1beta1", "v1alpha3");
+        cluster.reset().servingIstio("v1", "v1beta1", "v1alpha3");
         cluster.create(MockCluster.stableDeployment("web", 4));
         cluster.createService("web-stable", "app", "web", "track", "stable");
         cluster.createService("web-canary", "app", "web", "track", "canary");
         cluster.createService("web", "app", "web");
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
     }
 
     private IstioVirtualServiceRouter router(IstioSpec spec) {
@@ -343,10 +349,13 @@ class IstioVirtualServiceRouterTest {
 
     @Test
     void aClusterWithoutIstioOrWithoutTheVirtualServiceSaysSo() {
-        assertThat(router(HOST_SPLIT).verify()).singleElement().satisfies(p -> {
-            assertThat(p.path()).isEqualTo("traffic.istio.virtualService");
-            assertThat(p.message()).contains("virtualservice web not found in namespace demo");
-        });
+        cluster.client.services().inNamespace(NS).withName("web-canary").delete();
+
+        List<ValidationError> problems = router(HOST_SPLIT).verify();
+
+        assertThat(problems).extracting(ValidationError::path)
+                .containsExactly("traffic.istio.virtualService", "traffic.istio.canaryService");
+        assertThat(problems.get(0).message()).contains("virtualservice web not found in namespace demo");
 
         cluster.server.clearExpectations();
         assertThat(router(HOST_SPLIT).verify()).singleElement().satisfies(p -> {

@@ -11,7 +11,8 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.Target;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,7 @@ class ReplicaRatioRouterTest {
     private static final String STABLE = "/apis/apps/v1/namespaces/demo/deployments/web";
     private static final String CANARY = "/apis/apps/v1/namespaces/demo/deployments/web-canary";
 
-    private MockCluster cluster;
+    private static MockCluster cluster;
     private Workloads workloads;
     private ReplicaRatioRouter router;
 
@@ -41,17 +42,22 @@ class ReplicaRatioRouterTest {
         assertThat(ReplicaRatioRouter.Split.of(4, 5).note(5)).isEqualTo("replica ratio: asked 5%, got 1 of 4 pods = 25%");
     }
 
+    @BeforeAll
+    static void startServer() {
+        cluster = MockCluster.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        cluster.close();
+    }
+
     @BeforeEach
     void start() {
-        cluster = MockCluster.start();
+        cluster.reset();
         cluster.create(MockCluster.stableDeployment("web", 4));
         workloads = new Workloads(cluster.client, NS, new Target(NS, "web", "app", "web:2.0", null, null));
         router = new ReplicaRatioRouter(workloads);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.close();
     }
 
     private void prepareCanary(int weight) {
