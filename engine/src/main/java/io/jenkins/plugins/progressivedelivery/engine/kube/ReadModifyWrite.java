@@ -59,15 +59,6 @@ public final class ReadModifyWrite {
         return object;
     }
 
-    public <T extends HasMetadata> T create(NonNamespaceOperation<T, ?, ? extends Resource<T>> ops, KubeRef ref,
-                                            T object) {
-        try {
-            return ops.resource(object).create();
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.toClusterException(e, "create", ref);
-        }
-    }
-
     /**
      * Applies {@code change} to a private copy of the current object and writes the result if it differs.
      *

@@ -66,11 +66,6 @@ public final class Workloads {
         return Optional.ofNullable(rmw.read(deployments, canaryRef));
     }
 
-    /** Pod labels and selectors of both sides, from the stable Deployment and the plan. */
-    public CanaryPods pods() {
-        return CanaryDeployments.pods(stable(), target);
-    }
-
     /**
      * What keeps the plan from working on these Deployments: the stable one is missing or lacks the container, the
      * canary pods would not be distinct from the stable ones, or a Deployment with the canary's name is not ours or
