@@ -22,8 +22,9 @@ import java.util.OptionalDouble;
  *
  * <p>What the chart reads from the events (every other event only stretches the time axis):
  * <ul>
- *   <li>{@link AuditAction#WEIGHT}: the canary's weight after the change, from detail {@value #CANARY_WEIGHT},
- *       or else from {@code after} written as {@code "..., canary 30"}. Before the first weight event the
+ *   <li>{@link AuditAction#WEIGHT}, and {@link AuditAction#ROLLBACK} with detail {@value #CHANGE} {@code weight}
+ *       or a {@value #CANARY_WEIGHT}: the canary's weight after the change, from detail {@value #CANARY_WEIGHT},
+ *       or else from {@code after} written as {@code "..., canary 30"}. Before the first weight change the
  *       canary's weight is read from that event's {@code before} the same way, else taken as 0.</li>
  *   <li>{@link AuditAction#MEASUREMENT}: details {@value #METRIC} (the metric's name), {@value #VALUE} (as
  *       {@code MetricValue} prints it: {@code [0.012]}, {@code 0.5}, {@code []}; the first number is drawn),
@@ -31,7 +32,8 @@ import java.util.OptionalDouble;
  *       {@value #THRESHOLD} (a number, drawn as a dashed line).</li>
  *   <li>{@link AuditAction#VERDICT}, {@link AuditAction#PROMOTE}, {@link AuditAction#ABORT},
  *       {@link AuditAction#ROLLBACK}, {@link AuditAction#COMPLETE}: vertical markers; a verdict is coloured by
- *       detail {@value #PHASE} or else by {@code after}.</li>
+ *       detail {@value #PHASE} or else by {@code after}. The verdict of a single metric (one with detail
+ *       {@value #METRIC}) gets no marker: its measurements already show it, and the analysis' verdict follows.</li>
  * </ul>
  */
 public final class TimelineChart {
@@ -45,6 +47,8 @@ public final class TimelineChart {
     public static final String PHASE = "phase";
     /** Detail of a measurement event: the number its condition compares the value with, if it is that simple. */
     public static final String THRESHOLD = "threshold";
+    /** Detail of a rollback event: which kind of change it is ({@code weight}, {@code scale}, {@code route}). */
+    public static final String CHANGE = "change";
 
     public static final int DEFAULT_WIDTH = 900;
     public static final int DEFAULT_HEIGHT = 360;
@@ -396,7 +400,7 @@ public final class TimelineChart {
             for (AuditEvent e : events) {
                 first = e.time().isBefore(first) ? e.time() : first;
                 last = e.time().isAfter(last) ? e.time() : last;
-                if (initial == null && e.action() == AuditAction.WEIGHT) {
+                if (initial == null && isWeightChange(e)) {
                     initial = canaryWeightIn(e.before());
                     initial = initial == null ? 0 : initial;
                 }
@@ -411,17 +415,16 @@ public final class TimelineChart {
         private void add(AuditEvent e) {
             double at = seconds(start, e.time());
             Map<String, String> d = e.details();
-            switch (e.action()) {
-                case WEIGHT -> {
-                    Integer w = parseInt(d.get(CANARY_WEIGHT));
-                    if (w == null) {
-                        w = canaryWeightIn(e.after());
-                    }
-                    if (w != null) {
-                        weights.add(new WeightChange(at, Math.max(0, Math.min(100, w)),
-                                nonNull(e.reason())));
-                    }
+            if (isWeightChange(e)) {
+                Integer w = parseInt(d.get(CANARY_WEIGHT));
+                if (w == null) {
+                    w = canaryWeightIn(e.after());
                 }
+                if (w != null) {
+                    weights.add(new WeightChange(at, Math.max(0, Math.min(100, w)), nonNull(e.reason())));
+                }
+            }
+            switch (e.action()) {
                 case MEASUREMENT -> {
                     String metric = d.getOrDefault(METRIC, nonNull(e.resource()));
                     colours.computeIfAbsent(metric, m -> METRIC_COLOURS[colours.size() % METRIC_COLOURS.length]);
@@ -435,11 +438,10 @@ public final class TimelineChart {
                     }
                 }
                 case VERDICT -> {
-                    String phase = d.getOrDefault(PHASE, nonNull(e.after()));
-                    String metric = d.get(METRIC);
-                    String label = phaseLabel(phase);
-                    markers.add(new Marker(at, metric == null ? label : metric + ": " + label,
-                            phaseColour(phase), describe(e)));
+                    if (!d.containsKey(METRIC)) {
+                        String phase = d.getOrDefault(PHASE, nonNull(e.after()));
+                        markers.add(new Marker(at, phaseLabel(phase), phaseColour(phase), describe(e)));
+                    }
                 }
                 case PROMOTE -> markers.add(new Marker(at, "promote", SUCCESS_COLOUR, describe(e)));
                 case ABORT -> markers.add(new Marker(at, "abort", FAILURE_COLOUR, describe(e)));
@@ -494,6 +496,12 @@ public final class TimelineChart {
     }
 
     // --- small pure helpers -------------------------------------------------------------------------------------
+
+    private static boolean isWeightChange(AuditEvent e) {
+        return e.action() == AuditAction.WEIGHT
+                || e.action() == AuditAction.ROLLBACK
+                && (e.details().containsKey(CANARY_WEIGHT) || "weight".equals(e.details().get(CHANGE)));
+    }
 
     private static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toMillis() / 1000.0;

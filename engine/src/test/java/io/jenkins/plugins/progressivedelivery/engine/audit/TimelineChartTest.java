@@ -36,16 +36,16 @@ class TimelineChartTest {
         events.add(measurement(30, "[0.16]", "Failed"));
         events.add(at(33, AuditAction.MEASUREMENT).detail(TimelineChart.METRIC, NASTY_METRIC)
                 .detail(TimelineChart.PHASE, "Error").reason("Prometheus answered 503 <html>").build());
-        events.add(at(34, AuditAction.VERDICT).resource("analysis canary-health").after("Failed")
-                .detail(TimelineChart.PHASE, "Failed").build());
+        events.add(at(34, AuditAction.VERDICT).resource("metric " + NASTY_METRIC).after("Failed")
+                .detail(TimelineChart.METRIC, NASTY_METRIC).build());
+        events.add(at(34, AuditAction.VERDICT).resource("analysis canary-health").after("Failed").build());
         events.add(at(35, AuditAction.ABORT).reason("analysis canary-health Failed").build());
-        // No canaryWeight detail: the chart reads the weight from 'after'.
-        events.add(at(35, AuditAction.ROLLBACK).resource("virtualservice/demo/web route primary")
-                .change("stable 70, canary 30", "stable 100, canary 0").build());
-        events.add(at(36, AuditAction.WEIGHT).resource("virtualservice/demo/web route primary")
-                .change("stable 70, canary 30", "stable 100, canary 0").build());
-        events.add(at(41, AuditAction.ROLLBACK).resource("deployment/demo/web-canary").change("replicas 2", "replicas 0")
+        // As the runner reports a rollback's weight change; without a canaryWeight detail the chart reads 'after'.
+        events.add(at(36, AuditAction.ROLLBACK).resource("virtualservice/demo/web route primary")
+                .change("stable 70, canary 30", "stable 100, canary 0").detail(TimelineChart.CHANGE, "weight")
                 .build());
+        events.add(at(41, AuditAction.ROLLBACK).resource("deployment/demo/web-canary").change("replicas 2", "replicas 0")
+                .detail(TimelineChart.CHANGE, "scale").build());
         events.add(at(42, AuditAction.COMPLETE).after("ROLLED_BACK").build());
         return events;
     }
@@ -138,6 +138,8 @@ class TimelineChartTest {
                 .anyMatch(t -> t.contains(NASTY_METRIC + " threshold 0.05"));
         assertThat(texts(doc, "text")).contains("threshold 0.05", NASTY_METRIC, "Failed", "abort", "rollback",
                 "rolled back");
+        // The metric's own verdict is in its points; only the analysis' verdict gets a marker.
+        assertThat(texts(doc, "text")).doesNotContain(NASTY_METRIC + ": Failed").containsOnlyOnce("Failed");
     }
 
     @Test
