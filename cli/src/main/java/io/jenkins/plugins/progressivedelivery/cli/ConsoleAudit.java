@@ -2,18 +2,18 @@ package io.jenkins.plugins.progressivedelivery.cli;
 
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
 /** Prints every audit event as one line, prefixed with the time since {@code start}: {@code [+1:02.3] [weight] ...}. */
 public final class ConsoleAudit implements AuditListener {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final Instant start;
     private final String prefix;
 
-    public ConsoleAudit(PrintStream out, Instant start, String prefix) {
+    public ConsoleAudit(PrintWriter out, Instant start, String prefix) {
         this.out = out;
         this.start = start;
         this.prefix = prefix == null ? "" : prefix;

@@ -63,6 +63,11 @@ public final class EmbeddedCluster implements AutoCloseable {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(istioKinds()) {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                String discovery = "GET".equals(request.getMethod()) ? groupDiscovery(request.getPath()) : null;
+                if (discovery != null) {
+                    return new MockResponse().setResponseCode(200).addHeader("Content-Type", "application/json")
+                            .setBody(discovery);
+                }
                 MockResponse response = super.dispatch(request);
                 String method = request.getMethod();
                 if (!"GET".equals(method)) {
@@ -202,6 +207,32 @@ public final class EmbeddedCluster implements AutoCloseable {
     private static ResourceDefinitionContext istio(String kind, String plural) {
         return new ResourceDefinitionContext.Builder().withGroup("networking.istio.io").withVersion("v1")
                 .withKind(kind).withPlural(plural).withNamespaced(true).build();
+    }
+
+    /**
+     * API group discovery ({@code /apis}, {@code /apis/GROUP}) as a real API server answers it; the CRUD mock
+     * would answer these paths with a list of every stored object. Clients ask it to learn which Istio API
+     * version the cluster serves.
+     */
+    static String groupDiscovery(String pathAndQuery) {
+        String path = pathAndQuery.contains("?") ? pathAndQuery.substring(0, pathAndQuery.indexOf('?'))
+                : pathAndQuery;
+        if (path.endsWith("/") && path.length() > 1) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String apps = "{\"name\":\"apps\",\"versions\":[{\"groupVersion\":\"apps/v1\",\"version\":\"v1\"}],"
+                + "\"preferredVersion\":{\"groupVersion\":\"apps/v1\",\"version\":\"v1\"}}";
+        String istio = "{\"name\":\"networking.istio.io\",\"versions\":["
+                + "{\"groupVersion\":\"networking.istio.io/v1\",\"version\":\"v1\"},"
+                + "{\"groupVersion\":\"networking.istio.io/v1beta1\",\"version\":\"v1beta1\"},"
+                + "{\"groupVersion\":\"networking.istio.io/v1alpha3\",\"version\":\"v1alpha3\"}],"
+                + "\"preferredVersion\":{\"groupVersion\":\"networking.istio.io/v1\",\"version\":\"v1\"}}";
+        return switch (path) {
+            case "/apis" -> "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + apps + "," + istio + "]}";
+            case "/apis/apps" -> "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\"," + apps.substring(1);
+            case "/apis/networking.istio.io" -> "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\"," + istio.substring(1);
+            default -> null;
+        };
     }
 
     /** Istio's kinds in every version a real cluster serves, so clients that use API discovery find them. */
