@@ -29,7 +29,7 @@ public final class ConsoleAudit implements AuditListener {
     }
 
     /** {@code +1:02.3}; a time before {@code start} (a measurement's own timestamp) shows as {@code +0:00.0}. */
-    static String elapsed(Duration d) {
+    public static String elapsed(Duration d) {
         long millis = Math.max(0, d.toMillis());
         return String.format(Locale.ROOT, "+%d:%02d.%d", millis / 60_000, millis / 1000 % 60, millis / 100 % 10);
     }

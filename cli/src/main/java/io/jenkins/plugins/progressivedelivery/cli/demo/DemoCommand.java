@@ -6,6 +6,7 @@ import io.jenkins.plugins.progressivedelivery.cli.report.ReportFiles;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ExecutorScheduler;
+import io.jenkins.plugins.progressivedelivery.testkit.LocalPrometheus;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -90,12 +91,13 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             simulator.start(executor, Duration.ofMillis(250));
             say(console, start, clock, "Traffic simulator: " + REQUESTS_PER_SECOND + " requests/s split as the"
                     + " VirtualService says; metrics at " + simulator.metricsUri());
-            DemoPrometheus prometheus = stopper.add(DemoPrometheus.start(simulator.target(),
-                    outDir.resolve("prometheus")));
-            say(console, start, clock, "Prometheus: " + prometheus.address() + " (scraping every 1s)");
-            prometheus.firstScrape(executor, Duration.ofSeconds(30)).get(40, TimeUnit.SECONDS);
+            LocalPrometheus prometheus = stopper.add(LocalPrometheus.builder().scrape(simulator.target())
+                    .scrapeInterval(Duration.ofSeconds(1)).start());
+            say(console, start, clock, "Prometheus " + prometheus.url() + " (a real process, scraping the"
+                    + " simulator every 1s; log " + prometheus.logFile() + ")");
+            prometheus.waitForData("http_requests_total", null, Duration.ofSeconds(30));
 
-            DemoEnvironment env = new DemoEnvironment(cluster, prometheus.address(),
+            DemoEnvironment env = new DemoEnvironment(cluster, prometheus.uri(),
                     new ExecutorScheduler(executor, clock), executor, io, timing, outDir);
             List<HtmlReport.Section> sections = new ArrayList<>();
             List<String> summary = new ArrayList<>();
@@ -130,8 +132,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                 }
                 summary.add(line + (rollback == null ? "" : "; rollback: " + rollback));
                 sections.add(new HtmlReport.Section(scenario.title(), outcome.outcome(),
-                        scenario.expectedOutcome(), outcome.message()
-                        + (outcome.problems().isEmpty() ? "" : " Problems: " + String.join("; ", outcome.problems()))
+                        scenario.expectedOutcome(), sentence(outcome.message())
+                        + (outcome.problems().isEmpty() ? "" : " Problems: " + String.join("; ", outcome.problems())
+                        + ".")
                         + (rollback == null ? "" : " Rollback: " + rollback + "."),
                         events, auditFile));
             }
@@ -167,7 +170,12 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
     private static DemoScenario.Outcome run(DemoScenario scenario, DemoEnvironment env,
                                             io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener audit,
                                             long deadline) throws InterruptedException {
-        DemoScenario.Running running = scenario.start(env, audit);
+        DemoScenario.Running running;
+        try {
+            running = scenario.start(env, audit);
+        } catch (RuntimeException e) {
+            return new DemoScenario.Outcome("ERROR", "could not start: " + e.getMessage(), List.of());
+        }
         CompletableFuture<DemoScenario.Outcome> completion = running.completion();
         try {
             return completion.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -184,6 +192,14 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return new DemoScenario.Outcome("ERROR", cause.toString(), List.of());
         }
+    }
+
+    private static String sentence(String text) {
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        String trimmed = text.strip();
+        return trimmed.endsWith(".") ? trimmed : trimmed + ".";
     }
 
     private static String outcomeName(String outcome) {

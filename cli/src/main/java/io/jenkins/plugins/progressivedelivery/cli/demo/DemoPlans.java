@@ -23,12 +23,14 @@ final class DemoPlans {
     /** How long the demo waits at each step. */
     record Timing(Duration pause, Duration interval, Duration window, Duration abortScaleDownDelay,
                   Duration rolloutTime) {
+        // The rate window is no longer than the pause before the first measurement, so a measurement never
+        // counts requests the previous rollout's canary served under the same "canary" label.
         /** About a minute and a half for both rollouts. */
         static final Timing NORMAL = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5),
-                Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofMillis(1500));
-        /** Under a minute, for CI. */
-        static final Timing FAST = new Timing(Duration.ofSeconds(4), Duration.ofSeconds(2),
-                Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(500));
+                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMillis(1500));
+        /** About a minute, for CI. */
+        static final Timing FAST = new Timing(Duration.ofSeconds(5), Duration.ofSeconds(2),
+                Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(500));
     }
 
     /** The canary plan rolling out {@code image}, measuring with the Prometheus at {@code prometheus}. */

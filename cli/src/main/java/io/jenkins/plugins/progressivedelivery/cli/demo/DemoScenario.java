@@ -38,7 +38,7 @@ interface DemoScenario {
      * @param problems what is not as it should be afterwards (traffic, images, replicas), empty when all is well
      */
     record Outcome(String outcome, String message, List<String> problems) {
-        Outcome {
+        public Outcome {
             problems = List.copyOf(problems);
         }
     }

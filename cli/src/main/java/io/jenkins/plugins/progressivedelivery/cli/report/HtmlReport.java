@@ -198,7 +198,7 @@ public final class HtmlReport {
             .badge.unexpected { background: #fff8c5; color: #7d4e00; border: 1px solid #bf8700; }
             figure.chart { margin: 0 0 12px; border: 1px solid #d8dee4; border-radius: 6px; padding: 8px;
                            overflow-x: auto; }
-            figure.chart svg { max-width: 100%; height: auto; display: block; }
+            figure.chart svg { width: 100%; max-width: 1100px; height: auto; display: block; }
             details summary { cursor: pointer; color: #57606a; margin: 6px 0; }
             table { border-collapse: collapse; width: 100%; font-size: 12.5px; }
             th, td { text-align: left; vertical-align: top; padding: 3px 8px; border-bottom: 1px solid #eaeef2; }

@@ -133,8 +133,11 @@ public final class TimelineChart {
             max = Math.max(max, t.value);
             min = Math.min(min, t.value);
         }
-        double niceMax = niceCeiling(max == min ? min + 1 : max + (max - min) * 0.15);
         double niceMin = min < 0 ? -niceCeiling(-min * 1.15) : 0;
+        double headroom = max == min ? min + 1 : max + (max - min) * 0.15;
+        // The top of the axis is a whole number of tick steps, so it gets a label like the ticks below it.
+        double step = niceStep(headroom - niceMin, 4);
+        double niceMax = niceMin + Math.ceil((headroom - niceMin) / step - 1e-9) * step;
         return new Scale(niceMin, niceMax, bottom, top);
     }
 
