@@ -28,7 +28,6 @@ class ValidateCommandTest {
                   namespace: demo
                   deployment: web
                   container: web
-                  image: web:2.0
                 traffic:
                   istio:
                     virtualService: web
@@ -39,16 +38,34 @@ class ValidateCommandTest {
                   - setWeight: 10
                   - pause: 30s
                   - setWeight: 140
+                """);
+
+        int exit = run("validate", plan.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(plan + " is invalid (2 problems)")
+                .containsPattern("(?m)^  steps\\[2]\\.setWeight: .*140")
+                .containsPattern("(?m)^  target\\.image: ");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aValueOfTheWrongKindIsNamedByItsPath(@TempDir Path dir) throws Exception {
+        Path plan = Files.writeString(dir.resolve("canary.yaml"), """
+                target:
+                  namespace: demo
+                  deployment: web
+                  container: web
+                  image: web:2.0
+                steps:
+                  - setWeight: 10
                   - pause: soon
                 """);
 
         int exit = run("validate", plan.toString());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains(plan + " is invalid")
-                .contains("steps[2].setWeight").contains("140")
-                .contains("steps[3].pause");
-        assertThat(out.toString()).isEmpty();
+        assertThat(err.toString()).contains("steps[1].pause").contains("'soon' is not a duration");
     }
 
     @Test

@@ -79,23 +79,29 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             say(console, start, clock, "Progressive Delivery demo: two canary rollouts, no cluster needed.");
-            EmbeddedCluster cluster = stopper.add(EmbeddedCluster.startSeeded(clock));
+            // The API server and Prometheus start side by side: each takes a few seconds (Prometheus mostly to
+            // discover its scrape target), and the simulator needs the API server only once it ticks.
+            CompletableFuture<EmbeddedCluster> clusterStarting =
+                    CompletableFuture.supplyAsync(() -> EmbeddedCluster.startSeeded(clock), io);
+            TrafficSimulator simulator = stopper.add(new TrafficSimulator(() -> MeshRoutes.read(
+                    clusterStarting.join().client(), EmbeddedCluster.NAMESPACE, EmbeddedCluster.APP,
+                    EmbeddedCluster.ROUTE), REQUESTS_PER_SECOND, SEED));
+            simulator.serve();
+            LocalPrometheus prometheus = stopper.add(LocalPrometheus.builder().scrape(simulator.target())
+                    .scrapeInterval(Duration.ofSeconds(1)).start());
+            say(console, start, clock, "Prometheus " + prometheus.url() + " (a real process, scraping the"
+                    + " simulator every 1s; log " + prometheus.logFile() + ")");
+            EmbeddedCluster cluster = stopper.add(clusterStarting.get(60, TimeUnit.SECONDS));
             say(console, start, clock, "Kubernetes API (embedded, in this process): " + cluster.url());
             say(console, start, clock, "  namespace demo: Deployment web (web:1.0, 4 replicas), Services web-stable"
                     + " and web-canary, VirtualService web (route primary: web-stable 100, web-canary 0)");
             stopper.add(DeploymentController.start(cluster.client(), EmbeddedCluster.NAMESPACE,
                     timing.rolloutTime(), clock, executor));
-            TrafficSimulator simulator = stopper.add(new TrafficSimulator(() -> MeshRoutes.read(cluster.client(),
-                    EmbeddedCluster.NAMESPACE, EmbeddedCluster.APP, EmbeddedCluster.ROUTE), REQUESTS_PER_SECOND,
-                    SEED));
             simulator.start(executor, Duration.ofMillis(250));
             say(console, start, clock, "Traffic simulator: " + REQUESTS_PER_SECOND + " requests/s split as the"
                     + " VirtualService says; metrics at " + simulator.metricsUri());
-            LocalPrometheus prometheus = stopper.add(LocalPrometheus.builder().scrape(simulator.target())
-                    .scrapeInterval(Duration.ofSeconds(1)).start());
-            say(console, start, clock, "Prometheus " + prometheus.url() + " (a real process, scraping the"
-                    + " simulator every 1s; log " + prometheus.logFile() + ")");
             prometheus.waitForData("http_requests_total", null, Duration.ofSeconds(30));
+            say(console, start, clock, "Prometheus has the first samples; starting the rollouts.");
 
             DemoEnvironment env = new DemoEnvironment(cluster, prometheus.uri(),
                     new ExecutorScheduler(executor, clock), executor, io, timing, outDir);

@@ -53,13 +53,16 @@ public final class TrafficSimulator implements AutoCloseable {
 
     /** Serves {@code /metrics} on 127.0.0.1 and sends a batch of requests every {@code tick}. */
     public synchronized URI start(ScheduledExecutorService executor, Duration tick) {
-        URI uri = serve();
+        URI uri = server == null ? serve() : metricsUri();
         ticking = executor.scheduleAtFixedRate(() -> tickQuietly(tick), 0, tick.toMillis(), TimeUnit.MILLISECONDS);
         return uri;
     }
 
     /** Serves {@code /metrics} on 127.0.0.1, without sending requests: {@link #tick} does, when called. */
     public synchronized URI serve() {
+        if (server != null) {
+            throw new IllegalStateException("already serving " + metricsUri());
+        }
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
