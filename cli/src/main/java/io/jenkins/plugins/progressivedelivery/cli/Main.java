@@ -31,6 +31,20 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::reportFailure);
+    }
+
+    /** A failure the user can act on gets one line; the stack trace only with -Dprogressive-delivery.debug. */
+    private static int reportFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) {
+        Throwable shown = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+                ? e.getCause() : e;
+        commandLine.getErr().println(commandLine.getCommandName() + ": " + (shown.getMessage() == null
+                ? shown.toString() : shown.getMessage()));
+        if (Boolean.getBoolean("progressive-delivery.debug")) {
+            shown.printStackTrace(commandLine.getErr());
+        }
+        commandLine.getErr().flush();
+        return 1;
     }
 }

@@ -14,6 +14,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ExecutorScheduler;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -49,6 +50,8 @@ import picocli.CommandLine.Spec;
                     + " Ctrl-C aborts: traffic goes back to stable, then the canary is scaled down.",
             "Exit code 0 when promoted, 1 when rolled back, aborted or failed, 2 when the plan is invalid."})
 final class RunCommand implements Callable<Integer> {
+    private final InputStream commands;
+
     @Spec
     private CommandSpec spec;
 
@@ -79,6 +82,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--report-out", paramLabel = "FILE", description = "Write an HTML report with a chart to FILE.")
     private Path reportOut;
+
+    RunCommand() {
+        this(System.in);
+    }
+
+    /** @param commands where {@code promote}, {@code abort} and {@code status} lines come from */
+    RunCommand(InputStream commands) {
+        this.commands = commands;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -111,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
                     trail.andThen(new ConsoleAudit(out, clock.instant(), "")), ended::complete);
             Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, canary), "rollout-ctrl-c");
             Runtime.getRuntime().addShutdownHook(abortOnExit);
-            startCommandReader(runner, out);
+            startCommandReader(runner, commands, out);
             RolloutResult result;
             try {
                 result = ended.get();
@@ -150,9 +162,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Reads {@code promote}, {@code abort} and {@code status} lines; a daemon, so it never keeps the JVM up. */
-    private static void startCommandReader(CanaryRunner runner, PrintWriter out) {
+    private static void startCommandReader(CanaryRunner runner, InputStream commands, PrintWriter out) {
         Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(commands, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     switch (line.trim().toLowerCase(Locale.ROOT)) {
