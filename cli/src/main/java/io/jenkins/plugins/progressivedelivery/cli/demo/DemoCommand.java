@@ -51,7 +51,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Where to write the plans, audit trails and report (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--fast", description = "Shorter pauses and analysis intervals (under a minute; for CI).")
+    @Option(names = "--fast", description = "Shorter pauses and analysis intervals (about a minute; for CI).")
     private boolean fast;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",

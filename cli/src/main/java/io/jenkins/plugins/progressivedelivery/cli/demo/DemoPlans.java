@@ -51,7 +51,7 @@ final class DemoPlans {
             }
             // A step "  - analysis: ${analysis}": the analysis goes below it, indented under the key.
             String indent = " ".repeat(line.indexOf("analysis:") + 2);
-            plan.append(line, 0, at).append('\n');
+            plan.append(line.substring(0, at).stripTrailing()).append('\n');
             for (String analysisLine : analysis.split("\n")) {
                 if (!analysisLine.isBlank() && !analysisLine.startsWith("#")) {
                     plan.append(indent).append(analysisLine).append('\n');
