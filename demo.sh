@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 tools/ensure-prometheus.sh
-mvn -B -q -ntp -pl cli -am package -DskipTests
+mvn -B -q -ntp -Dstyle.color=never -pl cli -am package -DskipTests
 exec java -jar cli/target/progressive-delivery-cli.jar demo "$@"
