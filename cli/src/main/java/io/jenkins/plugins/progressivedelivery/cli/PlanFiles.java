@@ -24,6 +24,10 @@ final class PlanFiles {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("cannot read " + file + ": there is no such file");
+            err.flush();
+            return Optional.empty();
         } catch (IOException e) {
             err.println("cannot read " + file + ": " + e.getMessage());
             err.flush();

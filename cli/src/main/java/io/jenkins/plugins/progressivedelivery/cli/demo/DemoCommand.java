@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
             "Runs two canary rollouts against an embedded Kubernetes API, with a simulated mesh and users and a real"
-                    + " local Prometheus: web:2.0 is promoted, web:3.0 (about 15% errors) is rolled back by"
+                    + " local Prometheus: web:2.0 is promoted, web:3.0 (about 15%% errors) is rolled back by"
                     + " analysis. Needs the 'prometheus' binary on the PATH.",
             "Writes each plan, each audit trail (JSON) and report.html to the output directory.",
             "Exit code 0 when both rollouts end as expected, 1 otherwise."})
