@@ -18,6 +18,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,7 @@ public final class CanaryRunner {
         synchronized (runner) {
             runner.emit(runner.event(AuditAction.START)
                     .resource(runner.deploymentResource())
-                    .after(plan.target().container() + " -> " + plan.target().image() + ", "
+                    .after("container " + plan.target().container() + " gets " + plan.target().image() + " in "
                             + plan.steps().size() + " steps")
                     .detail("image", plan.target().image()));
             runner.enter(Stage.PREFLIGHT);
@@ -345,9 +346,9 @@ public final class CanaryRunner {
                     .after("waiting for promote or abort").detail("indefinite", true)
                     .reason(inconclusive ? "the analysis of step " + stepLabel() + " was Inconclusive" : null));
         } else {
+            Duration left = Duration.between(scheduler.now(), dueAt).plusMillis(500).truncatedTo(ChronoUnit.SECONDS);
             emit(event(AuditAction.PAUSE).resource(deploymentResource())
-                    .after("until " + dueAt + " (" + Durations.format(Duration.between(scheduler.now(), dueAt))
-                            + ")"));
+                    .after("for " + Durations.format(left) + ", until " + dueAt.truncatedTo(ChronoUnit.SECONDS)));
             armTimer(dueAt, this::endPause);
         }
     }
