@@ -27,11 +27,11 @@ final class MeasureOperation implements Operation<MetricValue> {
 
     static PrometheusAuth engineAuth(PrometheusAccess access) {
         if (access.bearerToken() != null) {
-            return PrometheusAuth.bearer(access.bearerToken());
+            return PrometheusAuth.bearerToken(access.bearerToken());
         }
         if (access.username() != null) {
             return PrometheusAuth.basic(access.username(), access.password());
         }
-        return PrometheusAuth.NONE;
+        return PrometheusAuth.none();
     }
 }
