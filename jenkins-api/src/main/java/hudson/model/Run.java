@@ -8,6 +8,15 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
     protected Run(JobT job, long timestamp) {
     }
 
+    /** As the real one: a {@link jenkins.model.RunAction2} learns which build it was attached to. */
+    @Override
+    public void addAction(Action a) {
+        super.addAction(a);
+        if (a instanceof jenkins.model.RunAction2 runAction) {
+            runAction.onAttached(this);
+        }
+    }
+
     public Result getResult() {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }

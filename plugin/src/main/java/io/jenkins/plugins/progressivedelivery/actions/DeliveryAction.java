@@ -160,6 +160,7 @@ public final class DeliveryAction implements RunAction2 {
     public List<AuditEvent> getDecisions() {
         return getEvents().stream()
                 .filter(e -> e.action() == AuditAction.PROMOTE || e.action() == AuditAction.ABORT)
+                .filter(e -> !AuditEvent.ENGINE.equals(e.actor()))
                 .collect(Collectors.toList());
     }
 
