@@ -80,7 +80,16 @@ public final class AnalysisGateStep extends Step {
                 }
                 spec = PlanLoader.loadAnalysis(template.readToString(), templateFile);
             } else {
+                // inline metrics declare the step's args, as an AnalysisTemplate declares its own
+                List<Object> declared = new ArrayList<>();
+                arguments().forEach((k, v) -> {
+                    Map<String, Object> arg = new LinkedHashMap<>();
+                    arg.put("name", k);
+                    arg.put("value", v);
+                    declared.add(arg);
+                });
                 Map<String, Object> map = new LinkedHashMap<>();
+                map.put("args", declared);
                 map.put("metrics", StepSupport.plain(metrics));
                 spec = PlanLoader.analysisFromMap(map, "analysisGate");
             }
