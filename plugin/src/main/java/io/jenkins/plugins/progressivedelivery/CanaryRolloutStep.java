@@ -392,10 +392,53 @@ public final class CanaryRolloutStep extends Step {
         this.returnResult = returnResult;
     }
 
-    /** What must be known again after a restart to reconnect: ids and addresses, never a secret. */
-    record Connection(String credentialsId, String serverUrl, String caCertificate, String context,
-                      String prometheusCredentialsId, boolean returnResult) implements Serializable {
+    /**
+     * What must be known again after a restart to reconnect: ids and addresses, never a secret. A plain class, not
+     * a record: Pipeline writes the program state with JBoss Marshalling, which predates records.
+     */
+    static final class Connection implements Serializable {
         private static final long serialVersionUID = 1L;
+
+        private final String credentialsId;
+        private final String serverUrl;
+        private final String caCertificate;
+        private final String context;
+        private final String prometheusCredentialsId;
+        private final boolean returnResult;
+
+        Connection(String credentialsId, String serverUrl, String caCertificate, String context,
+                   String prometheusCredentialsId, boolean returnResult) {
+            this.credentialsId = credentialsId;
+            this.serverUrl = serverUrl;
+            this.caCertificate = caCertificate;
+            this.context = context;
+            this.prometheusCredentialsId = prometheusCredentialsId;
+            this.returnResult = returnResult;
+        }
+
+        String credentialsId() {
+            return credentialsId;
+        }
+
+        String serverUrl() {
+            return serverUrl;
+        }
+
+        String caCertificate() {
+            return caCertificate;
+        }
+
+        String context() {
+            return context;
+        }
+
+        String prometheusCredentialsId() {
+            return prometheusCredentialsId;
+        }
+
+        boolean returnResult() {
+            return returnResult;
+        }
     }
 
     /**

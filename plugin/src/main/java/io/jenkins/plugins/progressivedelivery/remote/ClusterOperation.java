@@ -28,6 +28,19 @@ final class ClusterOperation implements Operation<Serializable> {
 
     @Override
     public Serializable run() {
+        // fabric8 finds its HTTP client through ServiceLoader on the context class loader: make it the plugin's,
+        // which sees the kubernetes-client-api plugin (on an agent: the remote class loader that loaded this class)
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClusterOperation.class.getClassLoader());
+        try {
+            return call();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private Serializable call() {
         try (KubernetesClient client = KubeClients.create(access.resolve())) {
             CanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
             switch (kind) {
