@@ -166,6 +166,17 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void aStopBeforeTheRolloutStartedEndsTheStepWithoutTouchingTheCluster() throws Exception {
+        CanaryRolloutStep.Execution execution = start(step(List.of(Map.of("setWeight", 50))));
+        InterruptedException cause = new InterruptedException("build aborted");
+        execution.stop(cause);
+        assertThat(context.failure()).isSameAs(cause);
+        harness.settle();
+        assertThat(cluster.calls()).isEmpty();
+        assertThat(context.completions()).isEqualTo(1);
+    }
+
+    @Test
     void aSerialisedExecutionResumesFromItsSnapshotAfterARestart() throws Exception {
         CanaryRolloutStep.Execution execution = start(step(List.of(Map.of("setWeight", 25), Map.of("pause", "10m"),
                 Map.of("setWeight", 60), Map.of("pause", "10m"))));
