@@ -5,9 +5,13 @@ import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
 import hudson.model.Run;
+import hudson.security.Permission;
 
 public abstract class CredentialsProvider extends Descriptor<CredentialsProvider>
         implements Describable<CredentialsProvider> {
+    /** The real one: "Credentials/UseItem", implied by Item/Configure. */
+    public static final Permission USE_ITEM = new Permission(null, "UseItem", null);
+
     public CredentialsProvider() {
     }
 

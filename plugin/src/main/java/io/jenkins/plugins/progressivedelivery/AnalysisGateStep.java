@@ -3,9 +3,12 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
+import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
@@ -32,8 +35,10 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code analysisGate}: runs an analysis (Argo Rollouts AnalysisTemplate semantics: metrics, intervals, counts,
@@ -383,6 +388,11 @@ public final class AnalysisGateStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
+                                                               @QueryParameter String prometheusCredentialsId) {
+            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

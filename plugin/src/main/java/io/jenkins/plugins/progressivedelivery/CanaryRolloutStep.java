@@ -5,10 +5,13 @@ import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.Extension;
 import hudson.FilePath;
+import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.credentials.ClusterCredentials;
+import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
@@ -39,8 +42,10 @@ import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code canaryRollout}: rolls a new image out as a canary next to the stable Deployment, shifts traffic step by step
@@ -753,6 +758,16 @@ public final class CanaryRolloutStep extends Step {
         @Override
         public Set<? extends Class<?>> getRequiredContext() {
             return Set.of(Run.class, TaskListener.class);
+        }
+
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
+                                                     @QueryParameter String credentialsId) {
+            return CredentialChoices.kubernetes(item, credentialsId);
+        }
+
+        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
+                                                               @QueryParameter String prometheusCredentialsId) {
+            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }
