@@ -1,5 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.engine.analysis;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.Serializable;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,6 +27,8 @@ public record MetricValue(List<Double> values, boolean scalar) implements Serial
         return new MetricValue(List.of(value), true);
     }
 
+    /** Derived from {@code values}, so not a property of its own in JSON. */
+    @JsonIgnore
     public boolean isEmpty() {
         return values.isEmpty();
     }

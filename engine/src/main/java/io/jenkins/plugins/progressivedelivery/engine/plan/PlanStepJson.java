@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
@@ -23,7 +24,7 @@ final class PlanStepJson {
     static final class Reader extends JsonDeserializer<PlanStep> {
         @Override
         public PlanStep deserialize(JsonParser parser, DeserializationContext ctxt) throws IOException {
-            JsonNode node = parser.readValueAsTree();
+            JsonNode node = ctxt.readTree(parser);
             if (node == null || !node.isObject() || node.size() != 1) {
                 throw InvalidFormatException.from(parser,
                         "a step is an object with exactly one of " + KINDS + ", e.g. '- setWeight: 20'",
@@ -41,10 +42,11 @@ final class PlanStepJson {
                 }
                 case "pause" -> readPause(parser, value);
                 case "analysis" -> {
-                    try (JsonParser sub = value.traverse(parser.getCodec())) {
-                        sub.nextToken();
-                        AnalysisSpec spec = ctxt.readValue(sub, AnalysisSpec.class);
-                        yield new PlanStep.Analysis(spec);
+                    try {
+                        yield new PlanStep.Analysis(ctxt.readTreeAsValue(value, AnalysisSpec.class));
+                    } catch (JsonMappingException e) {
+                        e.prependPath(PlanStep.class, "analysis");
+                        throw e;
                     }
                 }
                 default -> throw fieldError(parser, kind, "unknown step; use one of " + KINDS);

@@ -1,0 +1,284 @@
+package io.jenkins.plugins.progressivedelivery.engine.analysis;
+
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ArgumentSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks an analysis before it runs (and before a rollout touches the cluster), returning every problem at once
+ * with its field path and how to fix it. Rules follow Argo Rollouts' {@code ValidateMetric}, plus what this engine
+ * needs: conditions compile, every placeholder names a declared argument, a step analysis ends.
+ */
+public final class AnalysisValidation {
+    /** Headers the JDK HTTP client sets itself and refuses to take from a caller. */
+    private static final Set<String> RESTRICTED_HEADERS =
+            Set.of("connection", "content-length", "expect", "host", "upgrade");
+
+    private AnalysisValidation() {
+    }
+
+    /**
+     * @param pathPrefix   where the analysis sits in its document ({@code steps[2].analysis}), or empty
+     * @param stepAnalysis the analysis gates a step, so it must end: an {@code interval} needs a {@code count}
+     */
+    public static List<ValidationError> validate(AnalysisSpec spec, String pathPrefix, boolean stepAnalysis) {
+        List<ValidationError> errors = new ArrayList<>();
+        if (spec == null) {
+            errors.add(new ValidationError(pathPrefix, "is empty; add metrics"));
+            return errors;
+        }
+        Map<String, String> defaults = validateArgs(spec.args(), pathPrefix, errors);
+        Map<String, String> standIns = standIns(defaults);
+        if (spec.metrics().isEmpty()) {
+            errors.add(new ValidationError(Arguments.join(pathPrefix, "metrics"),
+                    "no metrics; add at least one metric with a provider and a successCondition or failureCondition"));
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < spec.metrics().size(); i++) {
+            String path = Arguments.join(pathPrefix, "metrics[" + i + "]");
+            MetricSpec metric = spec.metrics().get(i);
+            if (metric == null) {
+                errors.add(new ValidationError(path, "is empty; write a metric with a name and a provider"));
+                continue;
+            }
+            if (metric.name() == null || metric.name().isBlank()) {
+                errors.add(new ValidationError(path + ".name", "is empty; give every metric a name"));
+            } else if (!names.add(metric.name())) {
+                errors.add(new ValidationError(path + ".name", "'" + metric.name()
+                        + "' is used by another metric; metric names must be unique"));
+            }
+            validateSchedule(metric, path, stepAnalysis, errors);
+            validateCondition(metric.successCondition(), path + ".successCondition", standIns, errors);
+            validateCondition(metric.failureCondition(), path + ".failureCondition", standIns, errors);
+            validateProvider(metric, path, defaults, standIns, errors);
+        }
+        return errors;
+    }
+
+    /**
+     * Why {@code address} is not a usable Prometheus address, or null: it must be an absolute http(s) URL with a
+     * host, and without credentials (they would end up in logs; they come from the runtime's credentials instead).
+     */
+    public static String addressProblem(String address) {
+        if (address == null || address.isBlank()) {
+            return "is empty; write the Prometheus URL, e.g. http://prometheus.monitoring:9090";
+        }
+        URI uri;
+        try {
+            uri = new URI(address.trim());
+        } catch (URISyntaxException e) {
+            return "'" + address + "' is not a URL (" + e.getReason() + "); write one like http://prometheus.monitoring:9090";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "'" + address + "' is not an http or https URL; write one like http://prometheus.monitoring:9090";
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "contains credentials; remove them from the URL and configure the Prometheus credentials instead";
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            return "'" + address + "' has no host; write one like http://prometheus.monitoring:9090";
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            return "'" + address + "' has a query or fragment; give only the base URL, the engine adds /api/v1/query";
+        }
+        return null;
+    }
+
+    private static Map<String, String> validateArgs(List<ArgumentSpec> args, String pathPrefix,
+                                                    List<ValidationError> errors) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            ArgumentSpec arg = args.get(i);
+            String path = Arguments.join(pathPrefix, "args[" + i + "]");
+            if (arg == null || arg.name() == null || arg.name().isBlank()) {
+                errors.add(new ValidationError(path + ".name", "is empty; name the argument as it is used in"
+                        + " {{args.NAME}}"));
+                continue;
+            }
+            if (!arg.name().matches("[A-Za-z0-9_.\\-]+")) {
+                errors.add(new ValidationError(path + ".name", "'" + arg.name()
+                        + "' is not a valid argument name; use letters, digits, '_', '-' and '.'"));
+            }
+            if (defaults.containsKey(arg.name())) {
+                errors.add(new ValidationError(path + ".name", "args." + arg.name()
+                        + " is declared twice; keep one"));
+            }
+            defaults.put(arg.name(), arg.value());
+        }
+        return defaults;
+    }
+
+    private static void validateSchedule(MetricSpec metric, String path, boolean stepAnalysis,
+                                         List<ValidationError> errors) {
+        if (metric.count() != null && metric.count() < 1) {
+            errors.add(new ValidationError(path + ".count", metric.count()
+                    + " is not a number of measurements; use 1 or more (omit it with an interval to measure until"
+                    + " the analysis is stopped)"));
+        }
+        if (metric.count() != null && metric.count() > 1 && metric.interval() == null) {
+            errors.add(new ValidationError(path + ".interval", "is required when count > 1; say how long to wait"
+                    + " between measurements, e.g. interval: 1m"));
+        }
+        if (metric.interval() != null && !isPositive(metric.interval())) {
+            errors.add(new ValidationError(path + ".interval", "must be longer than 0s; e.g. interval: 1m"));
+        }
+        if (metric.initialDelay() != null && metric.initialDelay().isNegative()) {
+            errors.add(new ValidationError(path + ".initialDelay", "must not be negative; e.g. initialDelay: 30s"));
+        }
+        if (stepAnalysis && metric.interval() != null && metric.count() == null) {
+            errors.add(new ValidationError(path + ".count", "is required: an analysis step must end, and with an"
+                    + " interval but no count this metric would measure forever; add e.g. count: 5"));
+        }
+        checkLimit(metric.failureLimit(), "failureLimit", path, errors);
+        checkLimit(metric.inconclusiveLimit(), "inconclusiveLimit", path, errors);
+        checkLimit(metric.consecutiveErrorLimit(), "consecutiveErrorLimit", path, errors);
+        if (metric.count() != null && metric.count() >= 1) {
+            if (metric.failureLimit() != null && metric.count() < metric.failureLimit()) {
+                errors.add(new ValidationError(path + ".failureLimit", metric.failureLimit() + " is more than count "
+                        + metric.count() + ", so the metric could never fail; lower it or raise count"));
+            }
+            if (metric.inconclusiveLimit() != null && metric.count() < metric.inconclusiveLimit()) {
+                errors.add(new ValidationError(path + ".inconclusiveLimit", metric.inconclusiveLimit()
+                        + " is more than count " + metric.count() + "; lower it or raise count"));
+            }
+        }
+    }
+
+    private static void checkLimit(Integer limit, String field, String path, List<ValidationError> errors) {
+        if (limit != null && limit < 0) {
+            errors.add(new ValidationError(path + "." + field, limit + " is negative; use 0 or more"));
+        }
+    }
+
+    private static void validateCondition(String condition, String path, Map<String, String> standIns,
+                                          List<ValidationError> errors) {
+        if (condition == null) {
+            return;
+        }
+        List<ValidationError> substitution = new ArrayList<>();
+        String compilable = Arguments.substitute(condition, Arguments.Syntax.CEL, standIns,
+                path, substitution);
+        errors.addAll(substitution);
+        if (!substitution.isEmpty()) {
+            return;
+        }
+        try {
+            Condition.compile(compilable);
+        } catch (IllegalArgumentException e) {
+            errors.add(new ValidationError(path, e.getMessage()));
+        }
+    }
+
+    private static void validateProvider(MetricSpec metric, String path, Map<String, String> defaults,
+                                         Map<String, String> standIns, List<ValidationError> errors) {
+        if (metric.provider() == null || metric.provider().prometheus() == null) {
+            errors.add(new ValidationError(path + ".provider", "has no provider; add provider.prometheus with an"
+                    + " address and a query"));
+            return;
+        }
+        PrometheusSpec prometheus = metric.provider().prometheus();
+        String prometheusPath = path + ".provider.prometheus";
+        validateAddress(prometheus.address(), prometheusPath + ".address", defaults, standIns, errors);
+        if (prometheus.query() == null || prometheus.query().isBlank()) {
+            errors.add(new ValidationError(prometheusPath + ".query", "is empty; write an instant PromQL query whose"
+                    + " result the conditions judge"));
+        } else {
+            Arguments.substitute(prometheus.query(), Arguments.Syntax.PROMQL, standIns,
+                    prometheusPath + ".query", errors);
+        }
+        if (prometheus.timeout() != null && !isPositive(prometheus.timeout())) {
+            errors.add(new ValidationError(prometheusPath + ".timeout", "must be longer than 0s; e.g. timeout: 30s"));
+        }
+        for (int i = 0; i < prometheus.headers().size(); i++) {
+            PrometheusSpec.Header header = prometheus.headers().get(i);
+            String headerPath = prometheusPath + ".headers[" + i + "]";
+            if (header == null || header.key() == null || header.key().isBlank()) {
+                errors.add(new ValidationError(headerPath + ".key", "is empty; name the HTTP header"));
+                continue;
+            }
+            if (!header.key().contains("{{") && !header.key().matches("[!#$%&'*+.^_`|~0-9A-Za-z\\-]+")) {
+                errors.add(new ValidationError(headerPath + ".key", "'" + header.key()
+                        + "' is not a valid HTTP header name"));
+            } else if (RESTRICTED_HEADERS.contains(header.key().toLowerCase(Locale.ROOT))) {
+                errors.add(new ValidationError(headerPath + ".key", header.key()
+                        + " is set by the HTTP client itself; remove it"));
+            } else if (header.key().equalsIgnoreCase("authorization")) {
+                errors.add(new ValidationError(headerPath + ".key", "credentials do not belong in the analysis,"
+                        + " where they would be logged; configure the Prometheus bearer token or basic credentials"
+                        + " instead"));
+            }
+            Arguments.substitute(header.key(), Arguments.Syntax.HEADER, standIns,
+                    headerPath + ".key", errors);
+            if (header.value() == null) {
+                errors.add(new ValidationError(headerPath + ".value", "is missing; give the header a value"));
+            } else {
+                Arguments.substitute(header.value(), Arguments.Syntax.HEADER, standIns,
+                        headerPath + ".value", errors);
+            }
+        }
+    }
+
+    private static void validateAddress(String address, String path, Map<String, String> defaults,
+                                        Map<String, String> standIns, List<ValidationError> errors) {
+        List<Arguments.Placeholder> placeholders = Arguments.placeholders(address);
+        boolean allDefaulted = placeholders.stream()
+                .allMatch(p -> p.name() != null && defaults.get(p.name()) != null);
+        List<ValidationError> substitution = new ArrayList<>();
+        String resolved = Arguments.substitute(address, Arguments.Syntax.URL, standIns, path,
+                substitution);
+        errors.addAll(substitution);
+        if (!substitution.isEmpty()) {
+            return;
+        }
+        if (placeholders.isEmpty() || allDefaulted) {
+            String problem = addressProblem(resolved);
+            if (problem != null) {
+                errors.add(new ValidationError(path, problem));
+            }
+            return;
+        }
+        // The value comes with the run; what precedes it must still be able to start an http(s) URL.
+        String literalStart = address.substring(0, placeholders.get(0).start()).toLowerCase(Locale.ROOT);
+        if (!couldStartHttpUrl(literalStart)) {
+            errors.add(new ValidationError(path, "'" + address + "' is not an http or https URL; write one like"
+                    + " http://prometheus.monitoring:9090"));
+        }
+    }
+
+    private static boolean couldStartHttpUrl(String prefix) {
+        for (String scheme : new String[] {"http://", "https://"}) {
+            if (scheme.startsWith(prefix) || prefix.startsWith(scheme)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Argument values for checking a template: the declared default when there is one, otherwise a harmless
+     * stand-in ({@code 0}), so that the text can be compiled and unsafe defaults are reported.
+     */
+    private static Map<String, String> standIns(Map<String, String> defaults) {
+        Map<String, String> values = new HashMap<>();
+        defaults.forEach((name, value) -> values.put(name, value == null ? "0" : value));
+        return values;
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+}

@@ -1,0 +1,353 @@
+package io.jenkins.plugins.progressivedelivery.engine.analysis;
+
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ArgumentSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MetricProviderSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Substitutes Argo-style {@code {{args.name}}} placeholders in a metric, so that a value can never change the
+ * structure of a query or condition: inside a quoted PromQL or CEL string the value is escaped for that string
+ * literal; anywhere else it must be a plain token such as {@code 5m} or {@code checkout}
+ * ({@value #SAFE_TOKEN_PATTERN}). Header values may not contain control characters.
+ */
+public final class Arguments {
+    static final String SAFE_TOKEN_PATTERN = "[A-Za-z0-9_:.\\-]+";
+    private static final Pattern SAFE_TOKEN = Pattern.compile(SAFE_TOKEN_PATTERN);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
+    private static final Pattern ARGUMENT_REFERENCE = Pattern.compile("\\s*args\\.([A-Za-z0-9_.\\-]+)\\s*");
+
+    private Arguments() {
+    }
+
+    /** Where a text is used, which decides how a value is made safe in it. */
+    enum Syntax {
+        PROMQL, CEL, URL, HEADER
+    }
+
+    /** One {@code {{...}}} in a text; {@code name} is null when it is not of the form {@code args.NAME}. */
+    record Placeholder(int start, int end, String raw, String name) { }
+
+    /**
+     * Resolves every placeholder of {@code spec} with the declared argument values, overridden by
+     * {@code runArguments}.
+     *
+     * @throws InvalidPlanException listing every missing value, unknown run argument and unsafe value
+     */
+    public static AnalysisSpec resolve(AnalysisSpec spec, Map<String, String> runArguments) {
+        return resolve(spec, runArguments, "");
+    }
+
+    /** As {@link #resolve(AnalysisSpec, Map)}, with error paths under {@code pathPrefix} ({@code steps[2].analysis}). */
+    public static AnalysisSpec resolve(AnalysisSpec spec, Map<String, String> runArguments, String pathPrefix) {
+        List<ValidationError> errors = new ArrayList<>();
+        Map<String, String> values = values(spec, runArguments == null ? Map.of() : runArguments, pathPrefix, errors);
+        List<MetricSpec> metrics = new ArrayList<>();
+        for (int i = 0; i < spec.metrics().size(); i++) {
+            metrics.add(substitute(spec.metrics().get(i), values, join(pathPrefix, "metrics[" + i + "]"), errors));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidPlanException("The analysis arguments", errors);
+        }
+        List<ArgumentSpec> resolvedArgs = new ArrayList<>();
+        values.forEach((name, value) -> resolvedArgs.add(new ArgumentSpec(name, value)));
+        return new AnalysisSpec(resolvedArgs, metrics);
+    }
+
+    /** The declared defaults overridden by the run's values; reports unknown run arguments and missing values. */
+    static Map<String, String> values(AnalysisSpec spec, Map<String, String> runArguments, String pathPrefix,
+                                      List<ValidationError> errors) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (ArgumentSpec arg : spec.args()) {
+            values.put(arg.name(), arg.value());
+        }
+        runArguments.forEach((name, value) -> {
+            if (!values.containsKey(name)) {
+                errors.add(new ValidationError(join(pathPrefix, "args"), "run argument '" + name
+                        + "' is not declared by the analysis; declare it under args or remove it (declared: "
+                        + (values.isEmpty() ? "none" : String.join(", ", values.keySet())) + ")"));
+            } else {
+                values.put(name, value);
+            }
+        });
+        List<ArgumentSpec> args = spec.args();
+        for (int i = 0; i < args.size(); i++) {
+            if (values.get(args.get(i).name()) == null) {
+                errors.add(new ValidationError(join(pathPrefix, "args[" + i + "]"), "args." + args.get(i).name()
+                        + " has no value: give it a 'value' in the analysis or pass it as an argument when the"
+                        + " analysis runs"));
+            }
+        }
+        return values;
+    }
+
+    static MetricSpec substitute(MetricSpec metric, Map<String, String> values, String path,
+                                 List<ValidationError> errors) {
+        String success = substitute(metric.successCondition(), Syntax.CEL, values, path + ".successCondition", errors);
+        String failure = substitute(metric.failureCondition(), Syntax.CEL, values, path + ".failureCondition", errors);
+        MetricProviderSpec provider = metric.provider();
+        if (provider != null && provider.prometheus() != null) {
+            PrometheusSpec prometheus = provider.prometheus();
+            String prometheusPath = path + ".provider.prometheus";
+            List<PrometheusSpec.Header> headers = new ArrayList<>();
+            for (int i = 0; i < prometheus.headers().size(); i++) {
+                PrometheusSpec.Header header = prometheus.headers().get(i);
+                String headerPath = prometheusPath + ".headers[" + i + "]";
+                headers.add(new PrometheusSpec.Header(
+                        substitute(header.key(), Syntax.HEADER, values, headerPath + ".key", errors),
+                        substitute(header.value(), Syntax.HEADER, values, headerPath + ".value", errors)));
+            }
+            provider = new MetricProviderSpec(new PrometheusSpec(
+                    substitute(prometheus.address(), Syntax.URL, values, prometheusPath + ".address", errors),
+                    substitute(prometheus.query(), Syntax.PROMQL, values, prometheusPath + ".query", errors),
+                    prometheus.timeout(), headers));
+        }
+        return new MetricSpec(metric.name(), metric.interval(), metric.count(), metric.initialDelay(), success, failure,
+                metric.failureLimit(), metric.inconclusiveLimit(), metric.consecutiveErrorLimit(), provider);
+    }
+
+    /** Placeholders left in a spec that should have been resolved, one error per field. */
+    static List<ValidationError> unresolved(AnalysisSpec spec) {
+        List<ValidationError> errors = new ArrayList<>();
+        for (int i = 0; i < spec.metrics().size(); i++) {
+            MetricSpec metric = spec.metrics().get(i);
+            String path = "metrics[" + i + "]";
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put(path + ".successCondition", metric.successCondition());
+            fields.put(path + ".failureCondition", metric.failureCondition());
+            if (metric.provider() != null && metric.provider().prometheus() != null) {
+                PrometheusSpec prometheus = metric.provider().prometheus();
+                fields.put(path + ".provider.prometheus.address", prometheus.address());
+                fields.put(path + ".provider.prometheus.query", prometheus.query());
+                for (int h = 0; h < prometheus.headers().size(); h++) {
+                    fields.put(path + ".provider.prometheus.headers[" + h + "].key", prometheus.headers().get(h).key());
+                    fields.put(path + ".provider.prometheus.headers[" + h + "].value",
+                            prometheus.headers().get(h).value());
+                }
+            }
+            fields.forEach((field, text) -> {
+                List<Placeholder> left = placeholders(text);
+                if (!left.isEmpty()) {
+                    errors.add(new ValidationError(field, left.get(0).raw() + " is not resolved; resolve the"
+                            + " analysis arguments before running it"));
+                }
+            });
+        }
+        return errors;
+    }
+
+    /** Every {@code {{...}}} in {@code text}, in order. */
+    static List<Placeholder> placeholders(String text) {
+        List<Placeholder> found = new ArrayList<>();
+        if (text == null) {
+            return found;
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            Matcher reference = ARGUMENT_REFERENCE.matcher(m.group(1));
+            found.add(new Placeholder(m.start(), m.end(), m.group(), reference.matches() ? reference.group(1) : null));
+        }
+        return found;
+    }
+
+    /**
+     * Replaces the placeholders of one field. A value that cannot be made safe, an unknown placeholder or a
+     * missing value is reported in {@code errors}, and the placeholder is left as it was.
+     */
+    static String substitute(String text, Syntax syntax, Map<String, String> values, String path,
+                             List<ValidationError> errors) {
+        List<Placeholder> placeholders = placeholders(text);
+        if (placeholders.isEmpty()) {
+            return text;
+        }
+        QuoteScanner quotes = new QuoteScanner(text, syntax);
+        StringBuilder out = new StringBuilder();
+        int position = 0;
+        for (Placeholder placeholder : placeholders) {
+            out.append(text, position, placeholder.start());
+            position = placeholder.end();
+            if (placeholder.name() == null) {
+                errors.add(new ValidationError(path, "unknown placeholder " + placeholder.raw()
+                        + "; only {{args.NAME}} is supported, with NAME declared under args"));
+                out.append(placeholder.raw());
+                continue;
+            }
+            String name = placeholder.name();
+            if (!values.containsKey(name)) {
+                errors.add(new ValidationError(path, placeholder.raw() + " refers to args." + name
+                        + ", which is not declared; add it under args (declared: "
+                        + (values.isEmpty() ? "none" : String.join(", ", new TreeSet<>(values.keySet()))) + ")"));
+                out.append(placeholder.raw());
+                continue;
+            }
+            String value = values.get(name);
+            if (value == null) {
+                out.append(placeholder.raw());
+                continue;
+            }
+            String safe = makeSafe(value, syntax, quotes.contextAt(placeholder.start()), name, path, errors);
+            out.append(safe == null ? placeholder.raw() : safe);
+        }
+        out.append(text.substring(position));
+        return out.toString();
+    }
+
+    private static String makeSafe(String value, Syntax syntax, Context context, String name, String path,
+                                   List<ValidationError> errors) {
+        switch (syntax) {
+            case URL:
+                if (value.isEmpty() || value.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+                    errors.add(new ValidationError(path, "args." + name + ": '" + printable(value)
+                            + "' cannot be part of an address; use a value without spaces or control characters"));
+                    return null;
+                }
+                return value;
+            case HEADER:
+                if (value.chars().anyMatch(c -> Character.isISOControl(c) && c != '\t')) {
+                    errors.add(new ValidationError(path, "args." + name
+                            + ": an HTTP header cannot contain line breaks or control characters; remove them"));
+                    return null;
+                }
+                return value;
+            default:
+                return makeSafeInExpression(value, context, name, path, errors);
+        }
+    }
+
+    private static String makeSafeInExpression(String value, Context context, String name, String path,
+                                               List<ValidationError> errors) {
+        switch (context) {
+            case DOUBLE_QUOTED:
+                return escape(value, '"');
+            case SINGLE_QUOTED:
+                return escape(value, '\'');
+            case RAW_BACKTICK:
+            case RAW_DOUBLE_QUOTED:
+            case RAW_SINGLE_QUOTED:
+                char quote = context == Context.RAW_BACKTICK ? '`' : (context == Context.RAW_DOUBLE_QUOTED ? '"' : '\'');
+                if (value.indexOf(quote) >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+                    errors.add(new ValidationError(path, "args." + name + ": '" + printable(value)
+                            + "' is used in a raw string, which cannot escape " + quote
+                            + " or line breaks; use a normal double-quoted string instead"));
+                    return null;
+                }
+                return value;
+            default:
+                if (!SAFE_TOKEN.matcher(value).matches()) {
+                    errors.add(new ValidationError(path, "args." + name + ": '" + printable(value)
+                            + "' is used outside a quoted string, where only a plain token is allowed ("
+                            + SAFE_TOKEN_PATTERN + ", like 5m, 0.95 or checkout); put the placeholder inside"
+                            + " quotes if it is a label value, e.g. app=\"{{args." + name + "}}\""));
+                    return null;
+                }
+                return value;
+        }
+    }
+
+    /** Escapes for a PromQL or CEL string literal delimited by {@code quote}; both read Go-style escapes. */
+    static String escape(String value, char quote) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || c == quote) {
+                out.append('\\').append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String printable(String value) {
+        String shown = value.length() > 60 ? value.substring(0, 57) + "..." : value;
+        return escape(shown, '\'');
+    }
+
+    static String join(String prefix, String rest) {
+        return prefix == null || prefix.isEmpty() ? rest : prefix + "." + rest;
+    }
+
+    /** Where in an expression a character is. */
+    enum Context {
+        CODE, DOUBLE_QUOTED, SINGLE_QUOTED, RAW_BACKTICK, RAW_DOUBLE_QUOTED, RAW_SINGLE_QUOTED, COMMENT
+    }
+
+    /**
+     * Tracks string literals in PromQL ({@code "..."}, {@code '...'}, {@code `raw`}, {@code # comment}) and CEL
+     * ({@code "..."}, {@code '...'}, {@code r"raw"}); backslash escapes the next character in non-raw strings.
+     */
+    private static final class QuoteScanner {
+        private final Context[] contexts;
+
+        QuoteScanner(String text, Syntax syntax) {
+            contexts = new Context[text.length() + 1];
+            Context context = Context.CODE;
+            for (int i = 0; i < text.length(); i++) {
+                contexts[i] = context;
+                char c = text.charAt(i);
+                switch (context) {
+                    case CODE:
+                        if (c == '"' || c == '\'') {
+                            boolean raw = syntax == Syntax.CEL && i > 0 && (text.charAt(i - 1) == 'r'
+                                    || text.charAt(i - 1) == 'R')
+                                    && (i < 2 || !Character.isLetterOrDigit(text.charAt(i - 2)));
+                            context = c == '"' ? (raw ? Context.RAW_DOUBLE_QUOTED : Context.DOUBLE_QUOTED)
+                                    : (raw ? Context.RAW_SINGLE_QUOTED : Context.SINGLE_QUOTED);
+                        } else if (c == '`' && syntax == Syntax.PROMQL) {
+                            context = Context.RAW_BACKTICK;
+                        } else if (c == '#' && syntax == Syntax.PROMQL) {
+                            context = Context.COMMENT;
+                        }
+                        break;
+                    case DOUBLE_QUOTED:
+                    case SINGLE_QUOTED:
+                        if (c == '\\' && i + 1 < text.length()) {
+                            contexts[++i] = context;
+                        } else if (c == (context == Context.DOUBLE_QUOTED ? '"' : '\'')) {
+                            context = Context.CODE;
+                        }
+                        break;
+                    case RAW_BACKTICK:
+                        if (c == '`') {
+                            context = Context.CODE;
+                        }
+                        break;
+                    case RAW_DOUBLE_QUOTED:
+                    case RAW_SINGLE_QUOTED:
+                        if (c == (context == Context.RAW_DOUBLE_QUOTED ? '"' : '\'')) {
+                            context = Context.CODE;
+                        }
+                        break;
+                    default:
+                        if (c == '\n') {
+                            context = Context.CODE;
+                        }
+                        break;
+                }
+            }
+            contexts[text.length()] = context;
+        }
+
+        Context contextAt(int index) {
+            return contexts[index];
+        }
+    }
+}

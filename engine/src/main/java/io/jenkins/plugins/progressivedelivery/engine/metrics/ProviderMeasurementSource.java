@@ -1,0 +1,98 @@
+package io.jenkins.plugins.progressivedelivery.engine.metrics;
+
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementException;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.prometheus.PrometheusProvider;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
+import java.io.Serializable;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Measures a metric with the provider its spec names. Serializable so that Jenkins can ship it to an agent next to
+ * the cluster: only the credentials travel; the HTTP client and the providers are built where it runs, lazily,
+ * one provider per distinct address, timeout and headers. Thread-safe.
+ */
+public final class ProviderMeasurementSource implements MeasurementSource, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final PrometheusAuth auth;
+    private transient volatile HttpClient client;
+    private transient volatile ConcurrentMap<ProviderKey, MetricProvider> providers;
+
+    /**
+     * @throws IllegalArgumentException when the CA certificate is not valid PEM (checked now, not at the first
+     *                                  measurement)
+     */
+    public ProviderMeasurementSource(PrometheusAuth auth) {
+        this.auth = auth == null ? PrometheusAuth.none() : auth;
+        PrometheusProvider.sslContext(this.auth);
+    }
+
+    @Override
+    public MetricValue measure(MetricSpec metric, Instant at) throws MeasurementException {
+        PrometheusSpec prometheus = metric.provider() == null ? null : metric.provider().prometheus();
+        if (prometheus == null) {
+            throw new MeasurementException("metric '" + metric.name() + "' has no provider; add provider.prometheus");
+        }
+        return provider(prometheus).query(prometheus.query(), at);
+    }
+
+    /** The provider for a spec's address, timeout and headers, built on first use. */
+    public MetricProvider provider(PrometheusSpec spec) throws MeasurementException {
+        ProviderKey key = new ProviderKey(spec.address(), spec.effectiveTimeout(), spec.headers());
+        MetricProvider existing = providers().get(key);
+        if (existing != null) {
+            return existing;
+        }
+        try {
+            return providers().computeIfAbsent(key, k -> PrometheusProvider.of(spec, client(), auth));
+        } catch (IllegalArgumentException e) {
+            throw new MeasurementException(e.getMessage(), e);
+        }
+    }
+
+    private ConcurrentMap<ProviderKey, MetricProvider> providers() {
+        ConcurrentMap<ProviderKey, MetricProvider> map = providers;
+        if (map == null) {
+            synchronized (this) {
+                if (providers == null) {
+                    providers = new ConcurrentHashMap<>();
+                }
+                map = providers;
+            }
+        }
+        return map;
+    }
+
+    private HttpClient client() {
+        HttpClient result = client;
+        if (result == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = PrometheusProvider.newHttpClient(auth);
+                }
+                result = client;
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderMeasurementSource[" + auth + "]";
+    }
+
+    private record ProviderKey(String address, Duration timeout, List<PrometheusSpec.Header> headers) {
+        ProviderKey {
+            Objects.requireNonNull(timeout, "timeout");
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.jenkins.plugins.progressivedelivery.engine.plan;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Reads plans and analysis templates from YAML or JSON (or the maps a Jenkinsfile passes) and validates them
+ * completely: what comes back is a plan that can run; anything else is an {@link InvalidPlanException} whose
+ * errors name the field path and the fix.
+ */
+public final class PlanLoader {
+    /** The one mapper for plans: YAML is a superset of JSON, durations read as {@code 90s}/{@code 2m}. */
+    static final ObjectMapper MAPPER = YAMLMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new SimpleModule("durations")
+                    .addDeserializer(Duration.class, new DurationReader())
+                    .addSerializer(Duration.class, new DurationWriter()))
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private PlanLoader() {
+    }
+
+    /** A canary plan from YAML or JSON text; {@code sourceName} (a file name) prefixes the error message. */
+    public static CanaryPlan loadCanary(String text, String sourceName) {
+        return validated(readTree(text, sourceName), sourceName, CanaryPlan.class, PlanValidator::validate);
+    }
+
+    /** A canary plan from the nested maps and lists of a Jenkinsfile (values already plain Java types). */
+    public static CanaryPlan fromMap(Map<String, ?> map, String sourceName) {
+        return validated(MAPPER.valueToTree(map), sourceName, CanaryPlan.class, PlanValidator::validate);
+    }
+
+    /**
+     * An analysis from YAML or JSON: an Argo Rollouts {@code AnalysisTemplate} (its {@code spec} is used) or a
+     * bare {@code {args, metrics}} object.
+     */
+    public static AnalysisSpec loadAnalysis(String text, String sourceName) {
+        return analysis(readTree(text, sourceName), sourceName);
+    }
+
+    /** An analysis from the maps of a Jenkinsfile ({@code [args: [...], metrics: [...]]}). */
+    public static AnalysisSpec analysisFromMap(Map<String, ?> map, String sourceName) {
+        return analysis(MAPPER.valueToTree(map), sourceName);
+    }
+
+    /** The plan as YAML, in the form {@link #loadCanary} reads back. */
+    public static String toYaml(Object planOrSpec) {
+        try {
+            return MAPPER.writeValueAsString(planOrSpec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static AnalysisSpec analysis(JsonNode tree, String sourceName) {
+        JsonNode spec = tree;
+        String prefix = "";
+        if (tree.has("kind")) {
+            String kind = tree.get("kind").asText();
+            if (!kind.equals("AnalysisTemplate") && !kind.equals("ClusterAnalysisTemplate")) {
+                throw new InvalidPlanException(sourceName, List.of(new ValidationError("kind",
+                        "'" + kind + "' is not an analysis; use an Argo Rollouts AnalysisTemplate or {args, metrics}")));
+            }
+            spec = tree.path("spec");
+            prefix = "spec";
+        }
+        String at = prefix;
+        return validated(spec, sourceName, AnalysisSpec.class,
+                s -> io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation.validate(s, at, false));
+    }
+
+    private static JsonNode readTree(String text, String sourceName) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidPlanException(sourceName, List.of(new ValidationError("", "is empty")));
+        }
+        try {
+            JsonNode tree = MAPPER.readTree(text);
+            if (tree == null || !tree.isObject()) {
+                throw new InvalidPlanException(sourceName,
+                        List.of(new ValidationError("", "must be a YAML or JSON object (a mapping of fields)")));
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new InvalidPlanException(sourceName, List.of(syntaxError(e)));
+        }
+    }
+
+    private static <T> T validated(JsonNode tree, String sourceName, Class<T> type,
+                                   Function<T, List<ValidationError>> validator) {
+        T value;
+        try {
+            value = MAPPER.treeToValue(tree, type);
+        } catch (JsonProcessingException e) {
+            throw new InvalidPlanException(sourceName, List.of(mappingError(e)));
+        }
+        List<ValidationError> errors = validator.apply(value);
+        if (!errors.isEmpty()) {
+            throw new InvalidPlanException(sourceName, errors);
+        }
+        return value;
+    }
+
+    private static ValidationError syntaxError(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        String position = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+        return new ValidationError("", "is not valid YAML or JSON" + position + ": " + e.getOriginalMessage());
+    }
+
+    static ValidationError mappingError(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping)) {
+            return syntaxError(e);
+        }
+        String path = path(mapping.getPath());
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return new ValidationError(path, "unknown field; known fields here are "
+                    + names(unknown.getKnownPropertyIds()) + " (check the spelling)");
+        }
+        if (e instanceof JsonParseException) {
+            return syntaxError(e);
+        }
+        String message = mapping.getOriginalMessage();
+        if (!(e instanceof InvalidFormatException) || message.startsWith("Cannot")) {
+            message = "has the wrong type (" + firstLine(message) + ")";
+        }
+        return new ValidationError(path, message);
+    }
+
+    private static String names(Collection<Object> ids) {
+        TreeSet<String> sorted = new TreeSet<>();
+        ids.forEach(id -> sorted.add(String.valueOf(id)));
+        return String.join(", ", sorted);
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** {@code steps[3].setWeight}, as a user would point at the field. */
+    static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder out = new StringBuilder();
+        for (JsonMappingException.Reference ref : references) {
+            if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getFieldName() != null) {
+                if (out.length() > 0) {
+                    out.append('.');
+                }
+                out.append(ref.getFieldName());
+            }
+        }
+        return out.toString();
+    }
+
+    private static final class DurationReader extends JsonDeserializer<Duration> {
+        @Override
+        public Duration deserialize(JsonParser parser, DeserializationContext ctxt) throws IOException {
+            String text = parser.getValueAsString();
+            if (text == null) {
+                throw InvalidFormatException.from(parser,
+                        "write a duration like 30s, 2m or 1h30m", parser.currentToken(), Duration.class);
+            }
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(parser, e.getMessage(), text, Duration.class);
+            }
+        }
+    }
+
+    private static final class DurationWriter extends JsonSerializer<Duration> {
+        @Override
+        public void serialize(Duration value, com.fasterxml.jackson.core.JsonGenerator gen,
+                              SerializerProvider provider) throws IOException {
+            gen.writeString(Durations.format(value));
+        }
+    }
+}

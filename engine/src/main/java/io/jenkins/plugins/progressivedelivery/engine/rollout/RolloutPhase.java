@@ -1,0 +1,23 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+/** Where a rollout is, or how it ended. */
+public enum RolloutPhase {
+    /** Moving through the steps. */
+    PROGRESSING,
+    /** Waiting at an indefinite pause (or an inconclusive analysis) for promote or abort. */
+    PAUSED,
+    /** Moving traffic back to stable after a failure, a failed analysis or an abort. */
+    ROLLING_BACK,
+    /** The new version is the stable version and takes all traffic. */
+    PROMOTED,
+    /** An analysis or a failure rolled the rollout back; traffic is on stable. */
+    ROLLED_BACK,
+    /** A person or the pipeline aborted; traffic is on stable. */
+    ABORTED,
+    /** Nothing could be done (the plan did not fit the cluster) or the rollback itself failed; see the message. */
+    FAILED;
+
+    public boolean completed() {
+        return this == PROMOTED || this == ROLLED_BACK || this == ABORTED || this == FAILED;
+    }
+}

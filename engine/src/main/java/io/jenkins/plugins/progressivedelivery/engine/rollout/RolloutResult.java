@@ -1,0 +1,26 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * How a rollout ended.
+ *
+ * @param finalWeight the canary's share of traffic at the end (0 after promotion, when stable runs the new version,
+ *                    and after a rollback)
+ * @param analyses    the verdict of every analysis step that ran, in order
+ * @param message     why it ended this way, for the build log and the pipeline
+ */
+public record RolloutResult(RolloutPhase phase, int finalWeight, List<AnalysisResult> analyses, String message)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public RolloutResult {
+        analyses = List.copyOf(analyses);
+    }
+
+    public boolean promoted() {
+        return phase == RolloutPhase.PROMOTED;
+    }
+}
