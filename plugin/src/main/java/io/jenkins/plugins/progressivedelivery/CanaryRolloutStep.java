@@ -633,7 +633,9 @@ public final class CanaryRolloutStep extends Step {
                         + ", step " + Math.min(status.step(), status.stepCount()) + "/" + status.stepCount()
                         + ", canary weight " + status.canaryWeight());
                 if (status.awaitingPromotion() && !gateAnnounced) {
-                    StepSupport.logGate(listener, run, currentRecord, status.waitingFor());
+                    StepSupport.logGate(listener, run, currentRecord,
+                            "step " + Math.min(status.step(), status.stepCount()) + "/" + status.stepCount()
+                                    + ", canary weight " + status.canaryWeight());
                 }
                 StepSupport.save(run);
             }
@@ -725,13 +727,16 @@ public final class CanaryRolloutStep extends Step {
                     + plan.target().container() + " -> " + plan.target().image() + "; traffic by " + traffic;
         }
 
+        /** Who stopped the build (for the audit trail), else {@code pipeline} (a timeout, a failed parallel branch). */
         static String actor(Throwable cause) {
             if (cause instanceof FlowInterruptedException interrupted) {
                 for (CauseOfInterruption c : interrupted.getCauses()) {
-                    return c.getShortDescription();
+                    if (c instanceof CauseOfInterruption.UserInterruption user) {
+                        return user.getUserId();
+                    }
                 }
             }
-            return "jenkins";
+            return "pipeline";
         }
 
         static String describe(Throwable cause) {

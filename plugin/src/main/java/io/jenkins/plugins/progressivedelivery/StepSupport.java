@@ -50,9 +50,9 @@ final class StepSupport {
     }
 
     /** The Promote / Abort links {@code input} would print: they POST, with the CSRF crumb. */
-    static void logGate(TaskListener listener, Run<?, ?> run, DeliveryAction action, String waitingFor) {
+    static void logGate(TaskListener listener, Run<?, ?> run, DeliveryAction action, String where) {
         String base = "/" + run.getUrl() + action.getUrlName() + "/";
-        listener.getLogger().println(LOG_PREFIX + "Waiting for promotion (" + waitingFor + "): "
+        listener.getLogger().println(LOG_PREFIX + "Paused at " + where + ": "
                 + POSTHyperlinkNote.encodeTo(base + "promote", "Promote") + " or "
                 + POSTHyperlinkNote.encodeTo(base + "abort", "Abort"));
     }

@@ -89,7 +89,7 @@ class CanaryRolloutStepTest {
         run.grant(Item.BUILD);
         start(step(List.of(Map.of("setWeight", 10), Map.of("pause", Map.of()))));
         harness.settle();
-        assertThat(log.text()).contains("Waiting for promotion").contains("Promote").contains("Abort");
+        assertThat(log.text()).contains("Paused at step 2/2, canary weight 10: Promote or Abort");
         assertThat(record().isAwaitingPromotion()).isTrue();
         harness.advance(Duration.ofHours(5));
         assertThat(context.completions()).as("an indefinite pause waits").isZero();
@@ -143,14 +143,8 @@ class CanaryRolloutStepTest {
         harness.settle();
         assertThat(cluster.weight()).isEqualTo(50);
 
-        FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String getShortDescription() {
-                return "Aborted by carol";
-            }
-        });
+        FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
+                new CauseOfInterruption.UserInterruption("carol"));
         execution.stop(abort);
         harness.settle();
         assertThat(cluster.weight()).isZero();
@@ -163,6 +157,10 @@ class CanaryRolloutStepTest {
         assertThat(text).contains("[rollback] " + FakeCluster.ROUTE + ": stable 50, canary 50 -> stable 100, canary 0");
         assertThat(text).contains("[rollback] deployment/demo/web-canary: replicas 1 -> replicas 0");
         assertThat(text.indexOf("[rollback]")).isLessThan(text.lastIndexOf("Aborted"));
+        assertThat(record().getDecisions()).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("carol");
+            assertThat(e.reason()).isEqualTo("Aborted by carol");
+        });
     }
 
     @Test

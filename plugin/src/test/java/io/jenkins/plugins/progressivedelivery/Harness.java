@@ -21,10 +21,19 @@ final class Harness {
     }
 
     Harness(Instant start, FakeCluster cluster, MeasurementSource metrics, CredentialLookup credentials) {
+        this(start, cluster, (where, access, plan) -> cluster, metrics, credentials);
+    }
+
+    /** With the production cluster calls (made {@link io.jenkins.plugins.progressivedelivery.remote.Where} the step runs). */
+    Harness(StepRuntime.ClusterFactory clusters, MeasurementSource metrics, CredentialLookup credentials) {
+        this(Instant.parse("2026-01-01T00:00:00Z"), null, clusters, metrics, credentials);
+    }
+
+    private Harness(Instant start, FakeCluster cluster, StepRuntime.ClusterFactory clusters, MeasurementSource metrics,
+                    CredentialLookup credentials) {
         this.scheduler = new ManualScheduler(start);
         this.cluster = cluster;
-        this.runtime = new StepRuntime(scheduler, io, credentials, (where, access, plan) -> cluster,
-                (where, access) -> metrics);
+        this.runtime = new StepRuntime(scheduler, io, credentials, clusters, (where, access) -> metrics);
     }
 
     /** Runs I/O and everything due now, until nothing is left to do at this instant. */
