@@ -1,6 +1,5 @@
 package io.jenkins.plugins.progressivedelivery;
 
-import hudson.AbortException;
 import hudson.FilePath;
 import hudson.model.Result;
 import hudson.model.Run;
@@ -100,10 +99,6 @@ final class StepSupport {
             return copy;
         }
         return value.toString();
-    }
-
-    static AbortException abort(String message) {
-        return new AbortException(message);
     }
 
     // ---- what Groovy gets back: JDK types only (Map, List, String, Integer, Boolean, Double) ------------------------

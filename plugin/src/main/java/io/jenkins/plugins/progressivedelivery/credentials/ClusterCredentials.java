@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import java.util.List;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
@@ -41,7 +42,7 @@ public final class ClusterCredentials {
             return ClusterAccess.auto(blankToNull(context));
         }
         IdCredentials credential = Credentials.find(lookup, run, "credentialsId", credentialsId,
-                FileCredentials.class, StringCredentials.class);
+                List.of(FileCredentials.class, StringCredentials.class));
         try {
             if (credential instanceof FileCredentials file) {
                 if (!isBlank(serverUrl)) {

@@ -3,7 +3,7 @@ package io.jenkins.plugins.progressivedelivery.credentials;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import hudson.AbortException;
 import hudson.model.Run;
-import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** Looks a credential up and checks its kind, failing with a message that names the parameter and the fix. */
@@ -15,10 +15,9 @@ final class Credentials {
      * @param parameter the step parameter that named the credential, for the message
      * @param kinds     the acceptable kinds, first match wins
      */
-    @SafeVarargs
     static IdCredentials find(CredentialLookup lookup, Run<?, ?> run, String parameter, String id,
-                              Class<? extends IdCredentials>... kinds) throws AbortException {
-        String acceptable = Arrays.stream(kinds).map(Credentials::kindName).collect(Collectors.joining(" or "));
+                              List<Class<? extends IdCredentials>> kinds) throws AbortException {
+        String acceptable = kinds.stream().map(Credentials::kindName).collect(Collectors.joining(" or "));
         IdCredentials found = lookup.find(id, run);
         if (found == null) {
             throw new AbortException(parameter + ": no credential with id '" + id + "' is visible to "
@@ -56,7 +55,7 @@ final class Credentials {
         return credential.getClass().getSimpleName();
     }
 
-    private static final java.util.List<Class<?>> KNOWN_KINDS = java.util.List.of(
+    private static final List<Class<?>> KNOWN_KINDS = List.of(
             org.jenkinsci.plugins.plaincredentials.StringCredentials.class,
             org.jenkinsci.plugins.plaincredentials.FileCredentials.class,
             com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials.class);

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredenti
 import hudson.AbortException;
 import hudson.model.Run;
 import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
+import java.util.List;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /** {@code prometheusCredentialsId}: a Secret text bearer token, or a username and password; none: anonymous. */
@@ -18,7 +19,7 @@ public final class PrometheusCredentials {
             return PrometheusAccess.ANONYMOUS;
         }
         IdCredentials credential = Credentials.find(lookup, run, "prometheusCredentialsId", credentialsId,
-                StringCredentials.class, StandardUsernamePasswordCredentials.class);
+                List.of(StringCredentials.class, StandardUsernamePasswordCredentials.class));
         if (credential instanceof StringCredentials token) {
             return PrometheusAccess.bearer(token.getSecret().getPlainText());
         }
