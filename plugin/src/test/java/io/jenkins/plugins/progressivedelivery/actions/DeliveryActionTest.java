@@ -65,6 +65,16 @@ class DeliveryActionTest {
     }
 
     @Test
+    void namesFromThePlanCannotInjectMarkupIntoThePage() {
+        DeliveryAction action = new DeliveryAction("1", "canaryRollout", "x");
+        action.record(AuditEvent.at(T0, AuditAction.WEIGHT).resource("virtualservice/demo/<script>alert(1)</script>")
+                .change("stable 100, canary 0", "stable 90, canary 10").detail("canaryWeight", 10).build());
+        action.record(AuditEvent.at(T0.plusSeconds(5), AuditAction.ABORT).actor("<img src=x onerror=alert(1)>")
+                .build());
+        assertThat(action.getChartSvg()).doesNotContain("<script").doesNotContain("<img");
+    }
+
+    @Test
     void eachRecordHasItsOwnUrl() {
         FakeRun run = new FakeRun();
         DeliveryAction first = new DeliveryAction(DeliveryAction.nextId(run), "canaryRollout", "a");
