@@ -107,6 +107,38 @@ class AnalysisGateStepTest {
     }
 
     @Test
+    void anArgoAnalysisTemplateFromTheWorkspaceWithArguments(@org.junit.jupiter.api.io.TempDir java.nio.file.Path ws)
+            throws Exception {
+        java.nio.file.Files.createDirectories(ws.resolve("deploy"));
+        java.nio.file.Files.writeString(ws.resolve("deploy/success-rate.yaml"), """
+                apiVersion: argoproj.io/v1alpha1
+                kind: AnalysisTemplate
+                metadata: {name: success-rate}
+                spec:
+                  args:
+                  - name: service-name
+                  metrics:
+                  - name: success-rate
+                    interval: 1m
+                    count: 2
+                    successCondition: result[0] >= 0.95
+                    provider:
+                      prometheus:
+                        address: http://prometheus.example.com:9090
+                        query: sum(rate(ok{service="{{args.service-name}}"}[5m]))
+                """);
+        context.put(new hudson.FilePath(ws.toFile()));
+        AnalysisGateStep step = new AnalysisGateStep();
+        step.setTemplateFile("deploy/success-rate.yaml");
+        step.setArgs(Map.of("service-name", "checkout"));
+        start(step);
+        harness.advance(Duration.ofMinutes(2));
+        assertThat(queries).hasSize(2).allSatisfy(q -> assertThat(q).isEqualTo("sum(rate(ok{service=\"checkout\"}[5m]))"));
+        assertThat(context.success()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("verdict", "Successful");
+    }
+
+    @Test
     void aMissingArgumentIsAnErrorBeforeAnythingIsMeasured() throws Exception {
         AnalysisGateStep step = step(successRate(null), false);
         step.setArgs(Map.of());

@@ -209,6 +209,30 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void aPlanFileFromTheWorkspaceWithTheStepsParametersOverridingIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path ws)
+            throws Exception {
+        java.nio.file.Files.createDirectories(ws.resolve("deploy"));
+        java.nio.file.Files.writeString(ws.resolve("deploy/canary.yaml"), """
+                target: {namespace: demo, deployment: web, container: web, image: web:1.5}
+                traffic:
+                  istio: {virtualService: web, route: primary, stableService: web-stable, canaryService: web-canary}
+                steps:
+                  - setWeight: 40
+                  - pause: 1m
+                """);
+        context.put(new hudson.FilePath(ws.toFile()));
+        CanaryRolloutStep step = new CanaryRolloutStep();
+        step.setPlanFile("deploy/canary.yaml");
+        step.setImage("web:2.0");
+        start(step);
+        harness.settle();
+        assertThat(cluster.weight()).isEqualTo(40);
+        assertThat(record().getTitle()).isEqualTo("demo/web: web:2.0");
+        harness.advance(Duration.ofMinutes(1));
+        assertThat(cluster.stableImage()).as("the step's image overrides the file's").isEqualTo("web:2.0");
+    }
+
+    @Test
     void aPlanFileNeedsAWorkspace() throws Exception {
         CanaryRolloutStep step = new CanaryRolloutStep();
         step.setPlanFile("deploy/canary.yaml");
