@@ -1,0 +1,104 @@
+package io.jenkins.plugins.progressivedelivery.engine.kube;
+
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Builds the fabric8 client the engine uses, with the engine's own retry and timeout policy. */
+public final class KubeClients {
+    /** Connecting should be quick; a server that does not accept a connection in this time is unreachable. */
+    public static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** One request, including a PUT on a busy API server, answered or failed within this. */
+    public static final int REQUEST_TIMEOUT_MILLIS = 30_000;
+
+    private KubeClients() {
+    }
+
+    /**
+     * The client for {@code connection}. The caller closes it.
+     *
+     * <p>fabric8 retries a 5xx or 429 answer and any I/O error up to ten times by default, waiting 100 ms doubled up
+     * to 3.2 s: a rollback against a failing API server would block for about 20 seconds before anyone heard of it,
+     * and the retries would never reach the audit trail. The engine turns its own retries on ({@link
+     * io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException#isTransient()}) on its scheduler and
+     * logs each, so the client's are off.
+     *
+     * @throws IllegalArgumentException when the kubeconfig cannot be read or lacks the context asked for
+     */
+    public static KubernetesClient create(KubernetesConnection connection) {
+        Config base = switch (connection.source()) {
+            case KUBECONFIG -> fromKubeconfig(connection.kubeconfig(), connection.context());
+            case TOKEN -> fromToken(connection);
+            case AUTO -> autoConfigure(connection.context());
+        };
+        boolean insecure = connection.insecureSkipTlsVerify();
+        Config config = new ConfigBuilder(base)
+                .withRequestRetryBackoffLimit(0)
+                .withConnectionTimeout(CONNECT_TIMEOUT_MILLIS)
+                .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
+                .withTrustCerts(base.isTrustCerts() || insecure)
+                .withDisableHostnameVerification(base.isDisableHostnameVerification() || insecure)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static Config autoConfigure(String context) {
+        Config config = Config.autoConfigure(context);
+        // fabric8 falls back to the current context when the one asked for is missing: that would deploy elsewhere
+        if (context != null && !context.isBlank() && (config.getCurrentContext() == null
+                || !context.equals(config.getCurrentContext().getName()))) {
+            List<String> names = config.getContexts() == null ? List.of()
+                    : config.getContexts().stream().map(NamedContext::getName).sorted().collect(Collectors.toList());
+            throw new IllegalArgumentException("context: '" + context + "' is not in the kubeconfig found ("
+                    + String.join(", ", Config.getKubeconfigFilenames()) + "); its contexts are "
+                    + (names.isEmpty() ? "none" : String.join(", ", names)));
+        }
+        return config;
+    }
+
+    private static Config fromToken(KubernetesConnection connection) {
+        String server = connection.server().endsWith("/") ? connection.server() : connection.server() + "/";
+        ConfigBuilder builder = new ConfigBuilder(Config.empty())
+                .withMasterUrl(server)
+                .withOauthToken(connection.token());
+        String ca = connection.caCertificate();
+        if (ca != null && !ca.isBlank()) {
+            // fabric8 takes certificate data base64-encoded, as kubeconfig's certificate-authority-data
+            builder.withCaCertData(Base64.getEncoder().encodeToString(ca.getBytes(StandardCharsets.US_ASCII)));
+        }
+        return builder.build();
+    }
+
+    private static Config fromKubeconfig(String content, String context) {
+        io.fabric8.kubernetes.api.model.Config kubeconfig;
+        try {
+            kubeconfig = Serialization.unmarshal(content, io.fabric8.kubernetes.api.model.Config.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("kubeconfig: cannot be read as a kubeconfig file ("
+                    + e.getClass().getSimpleName() + "); give the content of a file kubectl accepts", e);
+        }
+        if (kubeconfig == null || kubeconfig.getContexts() == null || kubeconfig.getContexts().isEmpty()) {
+            throw new IllegalArgumentException("kubeconfig: has no contexts; give a kubeconfig that kubectl can use");
+        }
+        List<String> names = kubeconfig.getContexts().stream().map(NamedContext::getName)
+                .collect(Collectors.toList());
+        if (context != null && !context.isBlank()) {
+            if (!names.contains(context)) {
+                throw new IllegalArgumentException("context: '" + context + "' is not in the kubeconfig; its"
+                        + " contexts are " + String.join(", ", names));
+            }
+            kubeconfig.setCurrentContext(context);
+        } else if (kubeconfig.getCurrentContext() == null || !names.contains(kubeconfig.getCurrentContext())) {
+            throw new IllegalArgumentException("context: the kubeconfig has no valid current-context; name one of "
+                    + String.join(", ", names));
+        }
+        return Config.fromKubeconfig(Serialization.asYaml(kubeconfig));
+    }
+}

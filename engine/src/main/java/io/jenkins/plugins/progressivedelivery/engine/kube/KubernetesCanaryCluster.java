@@ -1,0 +1,160 @@
+package io.jenkins.plugins.progressivedelivery.engine.kube;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioVirtualServiceRouter;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.replica.ReplicaRatioRouter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * {@link CanaryCluster} on a Kubernetes API server: the canary Deployment next to the stable one, and traffic split
+ * by an Istio VirtualService or, without a mesh, by replica counts.
+ */
+public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseable {
+    private final KubernetesClient client;
+    private final boolean ownsClient;
+    private final CanaryPlan plan;
+    private final Workloads workloads;
+    private final TrafficRouter router;
+
+    /** Uses {@code client}, which the caller keeps and closes; the namespace defaults to the client's. */
+    public KubernetesCanaryCluster(KubernetesClient client, CanaryPlan plan) {
+        this(client, plan, false);
+    }
+
+    private KubernetesCanaryCluster(KubernetesClient client, CanaryPlan plan, boolean ownsClient) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.plan = plan;
+        String namespace = namespace(plan, client);
+        this.workloads = new Workloads(client, namespace, plan.target());
+        this.router = plan.traffic().isReplicaRatio() ? new ReplicaRatioRouter(workloads)
+                : new IstioVirtualServiceRouter(client, namespace, plan.traffic().istio(), workloads);
+    }
+
+    /** Connects to the cluster; {@link #close()} closes the connection. */
+    public static KubernetesCanaryCluster connect(KubernetesConnection connection, CanaryPlan plan) {
+        return new KubernetesCanaryCluster(KubeClients.create(connection), plan, true);
+    }
+
+    private static String namespace(CanaryPlan plan, KubernetesClient client) {
+        String namespace = plan.target().namespace();
+        if (namespace == null || namespace.isBlank()) {
+            namespace = client.getNamespace();
+        }
+        return namespace == null || namespace.isBlank() ? "default" : namespace;
+    }
+
+    public TrafficRouter router() {
+        return router;
+    }
+
+    @Override
+    public ClusterSnapshot preflight() {
+        List<ValidationError> problems = new ArrayList<>(collect("target.deployment", workloads::verify));
+        problems.addAll(collect("traffic", router::verify));
+        if (!problems.isEmpty()) {
+            throw new PreflightException(problems);
+        }
+        Deployment stable = workloads.stable();
+        return new ClusterSnapshot(CanaryDeployments.desiredReplicas(stable), router.currentWeight(),
+                router.description());
+    }
+
+    /** A check that could not even read what it checks reports that (403, say) as its problem. */
+    private static List<ValidationError> collect(String path, Supplier<List<ValidationError>> check) {
+        try {
+            return check.get();
+        } catch (ClusterException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            return List.of(new ValidationError(path, e.getMessage()));
+        }
+    }
+
+    @Override
+    public List<ClusterChange> prepareCanary(int canaryWeight) {
+        int replicas = router.canaryReplicas(canaryWeight).orElseGet(() -> {
+            Integer fixed = plan.target().canaryReplicas();
+            return fixed != null ? fixed
+                    : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(workloads.stable()),
+                            canaryWeight);
+        });
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(CanaryDeployments.PLAN_ANNOTATION, summary(plan));
+        annotations.putAll(router.canaryAnnotations());
+        List<ClusterChange> changes = new ArrayList<>();
+        changes.add(workloads.applyCanary(replicas, annotations));
+        changes.addAll(router.pointAtWorkloads());
+        return changes;
+    }
+
+    @Override
+    public Readiness canaryReadiness() {
+        return workloads.canaryReadiness();
+    }
+
+    @Override
+    public List<ClusterChange> setWeight(int canaryWeight) {
+        return List.of(router.setWeight(canaryWeight));
+    }
+
+    @Override
+    public List<ClusterChange> scaleCanary(int replicas) {
+        return List.of(workloads.scaleCanary(replicas));
+    }
+
+    @Override
+    public List<ClusterChange> promoteStable() {
+        return List.of(workloads.promoteStable(router.stableReplicasOnPromotion()));
+    }
+
+    @Override
+    public Readiness stableReadiness() {
+        return workloads.stableReadiness();
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** {@code setWeight 20, pause 2m, analysis (error-rate), pause, setWeight 100}: the plan, on the canary. */
+    static String summary(CanaryPlan plan) {
+        return plan.steps().stream().map(KubernetesCanaryCluster::summary).collect(Collectors.joining(", "));
+    }
+
+    private static String summary(PlanStep step) {
+        if (step instanceof PlanStep.SetWeight setWeight) {
+            return "setWeight " + setWeight.weight();
+        }
+        if (step instanceof PlanStep.Pause pause) {
+            return pause.indefinite() ? "pause" : "pause " + Durations.format(pause.duration());
+        }
+        if (step instanceof PlanStep.Analysis analysis && analysis.analysis() != null) {
+            return analysis.analysis().metrics().stream().map(MetricSpec::name)
+                    .collect(Collectors.joining(", ", "analysis (", ")"));
+        }
+        return "analysis";
+    }
+}

@@ -1,0 +1,248 @@
+package io.jenkins.plugins.progressivedelivery.engine.kube;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Target;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import java.net.HttpURLConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Supplier;
+
+/**
+ * The stable Deployment of a {@link Target} and the canary Deployment next to it: reads, checks and writes, each
+ * write a read-modify-write with the resourceVersion that was read.
+ */
+public final class Workloads {
+    private static final String NOTHING_WRITTEN = "already so; nothing written";
+
+    private final ReadModifyWrite rmw;
+    private final NonNamespaceOperation<Deployment, DeploymentList, RollableScalableResource<Deployment>> deployments;
+    private final Target target;
+    private final KubeRef stableRef;
+    private final KubeRef canaryRef;
+
+    public Workloads(KubernetesClient client, String namespace, Target target) {
+        this.rmw = new ReadModifyWrite(client);
+        this.deployments = client.apps().deployments().inNamespace(namespace);
+        this.target = target;
+        this.stableRef = KubeRef.deployment(namespace, target.deployment());
+        this.canaryRef = KubeRef.deployment(namespace, target.canaryDeployment());
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    public KubeRef stableRef() {
+        return stableRef;
+    }
+
+    public KubeRef canaryRef() {
+        return canaryRef;
+    }
+
+    public Optional<Deployment> findStable() {
+        return Optional.ofNullable(rmw.read(deployments, stableRef));
+    }
+
+    public Deployment stable() {
+        return rmw.require(deployments, stableRef);
+    }
+
+    public Optional<Deployment> findCanary() {
+        return Optional.ofNullable(rmw.read(deployments, canaryRef));
+    }
+
+    /**
+     * What keeps the plan from working on these Deployments: the stable one is missing or lacks the container, the
+     * canary pods would not be distinct from the stable ones, or a Deployment with the canary's name is not ours or
+     * has a selector the plan can no longer use.
+     */
+    public List<ValidationError> verify() {
+        List<ValidationError> problems = new ArrayList<>();
+        Deployment stable = findStable().orElse(null);
+        if (stable == null) {
+            problems.add(new ValidationError("target.deployment", "deployment " + target.deployment()
+                    + " not found in namespace " + stableRef.namespace() + "; check target.namespace and"
+                    + " target.deployment (kubectl get deployments -n " + stableRef.namespace() + ")"));
+            return problems;
+        }
+        if (CanaryDeployments.image(stable, target.container()) == null) {
+            problems.add(new ValidationError("target.container", "deployment " + target.deployment()
+                    + " has no container '" + target.container() + "'; its containers are "
+                    + String.join(", ", CanaryDeployments.containerNames(stable))));
+        }
+        if (target.deployment().length() > CanaryDeployments.MAX_LABEL_VALUE) {
+            problems.add(new ValidationError("target.deployment", "the name " + target.deployment() + " is longer"
+                    + " than the " + CanaryDeployments.MAX_LABEL_VALUE + " characters of a label value, so the"
+                    + " canary pods cannot be labelled " + CanaryDeployments.CANARY_OF_LABEL + " with it"));
+        }
+        CanaryPods pods = CanaryDeployments.pods(stable, target);
+        problems.addAll(distinctPods(pods));
+        findCanary().ifPresent(canary -> problems.addAll(existingCanary(canary, stable)));
+        return problems;
+    }
+
+    private List<ValidationError> distinctPods(CanaryPods pods) {
+        List<ValidationError> problems = new ArrayList<>();
+        LabelSelector stableSelector = pods.stableSelector();
+        if (Labels.matches(stableSelector, pods.canaryPodLabels())) {
+            problems.add(new ValidationError("target.canaryLabels", "the selector of deployment "
+                    + target.deployment() + " " + Labels.format(stableSelector) + " also selects the canary pods "
+                    + Labels.format(pods.canaryPodLabels()) + ", so the two Deployments would share pods; set"
+                    + " canaryLabels to override a label of that selector (if it has track: stable, use canaryLabels"
+                    + " track: canary). A Deployment's selector cannot change: adding such a label to it means"
+                    + " re-creating deployment " + target.deployment()));
+        } else if (Labels.matches(pods.canarySelector(), pods.stablePodLabels())) {
+            problems.add(new ValidationError("target.canaryLabels", "the canary selector "
+                    + Labels.format(pods.canarySelector()) + " also selects the stable pods "
+                    + Labels.format(pods.stablePodLabels()) + "; give canaryLabels a value the stable pods do not"
+                    + " have"));
+        }
+        if (!Labels.matches(pods.canarySelector(), pods.canaryPodLabels())) {
+            problems.add(new ValidationError("target.canaryLabels", "the canary selector "
+                    + Labels.format(pods.canarySelector()) + " (the stable selector with canaryLabels) does not"
+                    + " select the canary pods " + Labels.format(pods.canaryPodLabels()) + "; its match expressions"
+                    + " exclude them: choose canaryLabels those expressions allow"));
+        }
+        return problems;
+    }
+
+    private List<ValidationError> existingCanary(Deployment canary, Deployment stable) {
+        if (!CanaryDeployments.isCanaryOf(canary, target.deployment())) {
+            return List.of(new ValidationError("target.deployment", "deployment " + target.canaryDeployment()
+                    + " already exists and is not a canary of " + target.deployment() + " (it lacks the label "
+                    + CanaryDeployments.CANARY_OF_LABEL + "=" + target.deployment() + "); rename or delete it, the"
+                    + " engine will not take it over"));
+        }
+        LabelSelector mismatch = CanaryDeployments.selectorMismatch(canary, stable, target);
+        if (mismatch != null) {
+            return List.of(new ValidationError("target.canaryLabels", "deployment " + target.canaryDeployment()
+                    + " from an earlier rollout has the selector " + Labels.format(mismatch) + " but this plan"
+                    + " needs " + Labels.format(CanaryDeployments.canarySelector(stable, target)) + ", and a"
+                    + " selector cannot change; delete it (kubectl delete deployment " + target.canaryDeployment()
+                    + " -n " + canaryRef.namespace() + ") and run again"));
+        }
+        return List.of();
+    }
+
+    /**
+     * Creates the canary Deployment from the stable pod template with the new image, or brings an existing one up
+     * to date, with {@code replicas} pods.
+     *
+     * @param annotations recorded on the canary Deployment besides the image
+     */
+    public ClusterChange applyCanary(int replicas, Map<String, String> annotations) {
+        Deployment stable = stable();
+        Deployment existing = rmw.read(deployments, canaryRef);
+        if (existing == null) {
+            try {
+                Deployment canary = fromPlan(() -> CanaryDeployments.newCanary(stable, target, replicas, annotations));
+                Deployment created = deployments.resource(canary).create();
+                return new ClusterChange(AuditAction.SCALE, canaryRef.toString(), "absent", describe(created), 0,
+                        "created from " + stableRef + " with image " + target.image());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                    throw KubeErrors.toClusterException(e, "create", canaryRef);
+                }
+                // created by someone else since the read: update it like an existing one
+            }
+        }
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, canaryRef, current -> {
+            requireOurs(current);
+            if (CanaryDeployments.selectorMismatch(current, stable, target) != null) {
+                throw new ClusterException(canaryRef + " has a selector this plan cannot use; delete it and run"
+                        + " again", false, null);
+            }
+            return fromPlan(() -> CanaryDeployments.updatedCanary(current, stable, target, replicas, annotations));
+        });
+        return change(result, canaryRef);
+    }
+
+    private void requireOurs(Deployment canary) {
+        if (!CanaryDeployments.isCanaryOf(canary, target.deployment())) {
+            throw new ClusterException(canaryRef + " is not a canary of " + target.deployment() + " (no label "
+                    + CanaryDeployments.CANARY_OF_LABEL + "); the engine will not change it", false, null);
+        }
+    }
+
+    /** Scales the canary; a canary that does not exist is already at 0. */
+    public ClusterChange scaleCanary(int replicas) {
+        if (replicas == 0 && rmw.read(deployments, canaryRef) == null) {
+            return new ClusterChange(AuditAction.SCALE, canaryRef.toString(), "absent", "absent", 0,
+                    "does not exist; nothing to scale down");
+        }
+        return scale(canaryRef, replicas);
+    }
+
+    public ClusterChange scaleStable(int replicas) {
+        return scale(stableRef, replicas);
+    }
+
+    private ClusterChange scale(KubeRef ref, int replicas) {
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, ref, current -> {
+            if (ref.equals(canaryRef)) {
+                requireOurs(current);
+            }
+            current.getSpec().setReplicas(replicas);
+            return current;
+        });
+        return change(result, ref);
+    }
+
+    /**
+     * Rolls the new image into the stable Deployment's container.
+     *
+     * @param replicas also set the stable's replicas in the same write (the replica-ratio split hands all pods
+     *                 back to the stable Deployment on promotion)
+     */
+    public ClusterChange promoteStable(OptionalInt replicas) {
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, stableRef, current -> {
+            Deployment promoted = fromPlan(() -> CanaryDeployments.withImage(current, target.container(),
+                    target.image()));
+            replicas.ifPresent(promoted.getSpec()::setReplicas);
+            return promoted;
+        });
+        return change(result, stableRef);
+    }
+
+    public Readiness stableReadiness() {
+        return CanaryDeployments.readiness(stable());
+    }
+
+    public Readiness canaryReadiness() {
+        return CanaryDeployments.readiness(rmw.require(deployments, canaryRef));
+    }
+
+    /** A plan the Deployment does not fit (no such container) is not worth retrying. */
+    private static Deployment fromPlan(Supplier<Deployment> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException e) {
+            throw new ClusterException(e.getMessage(), false, e);
+        }
+    }
+
+    private ClusterChange change(ReadModifyWrite.Result<Deployment> result, KubeRef ref) {
+        return new ClusterChange(AuditAction.SCALE, ref.toString(), describe(result.before()),
+                describe(result.after()), result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
+    }
+
+    private String describe(Deployment deployment) {
+        return "replicas " + CanaryDeployments.desiredReplicas(deployment) + ", image "
+                + CanaryDeployments.image(deployment, target.container());
+    }
+}

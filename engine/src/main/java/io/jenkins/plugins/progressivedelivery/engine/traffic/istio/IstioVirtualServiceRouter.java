@@ -1,0 +1,386 @@
+package io.jenkins.plugins.progressivedelivery.engine.traffic.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.kube.CanaryDeployments;
+import io.jenkins.plugins.progressivedelivery.engine.kube.CanaryPods;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeRef;
+import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
+import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
+import io.jenkins.plugins.progressivedelivery.engine.kube.Workloads;
+import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.VirtualServiceRoutes.ManagedRoute;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Splits traffic with the weights of one HTTP route of an Istio VirtualService, by host (the stable and canary
+ * Services) or by subset (two subsets of one host, whose DestinationRule label selectors the engine keeps pointing at
+ * the stable and canary pods). Each weight change reads the VirtualService, sets the two weights of the managed route
+ * and PUTs the object back whole with the resourceVersion it read: one write, re-read and recomputed on a conflict.
+ */
+public final class IstioVirtualServiceRouter implements TrafficRouter {
+    private static final String NOTHING_WRITTEN = "already so; nothing written";
+    private static final String ISTIO = "traffic.istio";
+
+    private final KubernetesClient client;
+    private final ReadModifyWrite rmw;
+    private final String namespace;
+    private final IstioSpec spec;
+    private final Workloads workloads;
+    private final VirtualServiceRoutes.Split split;
+    private final KubeRef virtualServiceRef;
+    private final KubeRef destinationRuleRef;
+    private volatile String version;
+
+    public IstioVirtualServiceRouter(KubernetesClient client, String namespace, IstioSpec spec, Workloads workloads) {
+        this.client = client;
+        this.rmw = new ReadModifyWrite(client);
+        this.namespace = namespace;
+        this.spec = spec;
+        this.workloads = workloads;
+        this.split = new VirtualServiceRoutes.Split(spec, namespace);
+        this.virtualServiceRef = KubeRef.virtualService(namespace, spec.virtualService());
+        this.destinationRuleRef = spec.isSubsetSplit() ? KubeRef.destinationRule(namespace, spec.destinationRule())
+                : null;
+    }
+
+    @Override
+    public String type() {
+        return spec.isSubsetSplit() ? "istio subset split" : "istio host split";
+    }
+
+    @Override
+    public String description() {
+        StringBuilder out = new StringBuilder(type()).append(' ').append(virtualServiceRef);
+        if (spec.route() != null) {
+            out.append(" route ").append(spec.route());
+        }
+        if (spec.isSubsetSplit()) {
+            out.append(", ").append(destinationRuleRef).append(" subsets ").append(spec.stableSubset())
+                    .append('/').append(spec.canarySubset());
+        } else {
+            out.append(" (").append(spec.stableService()).append('/').append(spec.canaryService()).append(')');
+        }
+        if (version != null) {
+            out.append(", ").append(IstioApi.GROUP).append('/').append(version);
+        }
+        return out.toString();
+    }
+
+    @Override
+    public List<ValidationError> verify() {
+        List<ValidationError> problems = new ArrayList<>(specProblems());
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        String served = read(() -> IstioApi.servedVersion(client), ISTIO, problems);
+        if (served == null) {
+            if (problems.isEmpty()) {
+                problems.add(new ValidationError(ISTIO, "the cluster does not serve the Istio API "
+                        + IstioApi.GROUP + " (" + String.join(", ", IstioApi.VERSIONS) + "); install Istio, or"
+                        + " leave out traffic.istio to approximate weights with replica counts"));
+            }
+            return problems;
+        }
+        version = served;
+        GenericKubernetesResource virtualService = read(() -> rmw.read(virtualServices(), virtualServiceRef),
+                ISTIO + ".virtualService", problems);
+        ManagedRoute route = null;
+        if (virtualService == null && problems.isEmpty()) {
+            problems.add(new ValidationError(ISTIO + ".virtualService", "virtualservice " + spec.virtualService()
+                    + " not found in namespace " + namespace + " (" + IstioApi.GROUP + "/" + version + "); check"
+                    + " the name, or create it with an HTTP route to the stable and canary destinations"));
+        } else if (virtualService != null) {
+            try {
+                route = VirtualServiceRoutes.locate(virtualService, spec.route(), split);
+            } catch (RouteProblem e) {
+                problems.add(e.error());
+            }
+        }
+        CanaryPods pods = stablePods();
+        if (spec.isSubsetSplit()) {
+            problems.addAll(verifySubsets(route, pods));
+        } else {
+            problems.addAll(verifyServices(pods));
+        }
+        return problems;
+    }
+
+    /** The pods to check selectors against; null when the stable Deployment cannot be read (reported elsewhere). */
+    private CanaryPods stablePods() {
+        try {
+            return workloads.findStable().map(stable -> CanaryDeployments.pods(stable, workloads.target()))
+                    .orElse(null);
+        } catch (ClusterException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    private List<ValidationError> specProblems() {
+        List<ValidationError> problems = new ArrayList<>();
+        requireName(spec.virtualService(), ISTIO + ".virtualService", "the VirtualService", problems);
+        if (spec.isSubsetSplit()) {
+            requireName(spec.destinationRule(), ISTIO + ".destinationRule", "the DestinationRule", problems);
+            requireSubset(spec.stableSubset(), ISTIO + ".stableSubset", "stable", problems);
+            requireSubset(spec.canarySubset(), ISTIO + ".canarySubset", "canary", problems);
+            if (spec.stableSubset() != null && spec.stableSubset().equals(spec.canarySubset())) {
+                problems.add(new ValidationError(ISTIO + ".canarySubset", "is the same as stableSubset; name two"
+                        + " different subsets"));
+            }
+        } else {
+            requireName(spec.stableService(), ISTIO + ".stableService", "the stable Service", problems);
+            requireName(spec.canaryService(), ISTIO + ".canaryService", "the canary Service", problems);
+            if (spec.stableService() != null && spec.stableService().equals(spec.canaryService())) {
+                problems.add(new ValidationError(ISTIO + ".canaryService", "is the same as stableService; a host"
+                        + " split needs two Services (or use destinationRule with subsets of one)"));
+            }
+        }
+        return problems;
+    }
+
+    private static void requireSubset(String value, String path, String side, List<ValidationError> problems) {
+        if (value == null || value.isBlank()) {
+            problems.add(new ValidationError(path, "is missing; give the name of the DestinationRule subset of the "
+                    + side + " pods"));
+        }
+    }
+
+    private static void requireName(String value, String path, String what, List<ValidationError> problems) {
+        if (value == null || value.isBlank()) {
+            problems.add(new ValidationError(path, "is missing; give the name of " + what));
+        } else if (value.contains(".") || value.contains("/")) {
+            problems.add(new ValidationError(path, "'" + value + "' is not an object name; give the name of "
+                    + what + " in the target namespace, not a host or path"));
+        }
+    }
+
+    private List<ValidationError> verifyServices(CanaryPods pods) {
+        List<ValidationError> problems = new ArrayList<>();
+        Service stable = service(spec.stableService(), ISTIO + ".stableService", "stable", problems);
+        if (stable != null && pods != null) {
+            Map<String, String> selector = stable.getSpec().getSelector();
+            if (!Labels.serviceSelects(selector, pods.stablePodLabels())) {
+                problems.add(new ValidationError(ISTIO + ".stableService", "service " + spec.stableService()
+                        + " selects " + Labels.format(selector) + ", which does not match the stable pods "
+                        + Labels.format(pods.stablePodLabels()) + "; point its selector at them"));
+            } else if (Labels.serviceSelects(selector, pods.canaryPodLabels())) {
+                problems.add(new ValidationError(ISTIO + ".stableService", "service " + spec.stableService()
+                        + " selects " + Labels.format(selector) + ", which also matches the canary pods "
+                        + Labels.format(pods.canaryPodLabels()) + ", so the stable share of traffic would reach"
+                        + " the canary too; select on a label the canary labels override (e.g. track: stable on"
+                        + " the stable pods and in this selector)"));
+            }
+        }
+        Service canary = service(spec.canaryService(), ISTIO + ".canaryService", "canary", problems);
+        if (canary != null && pods != null) {
+            Map<String, String> selector = canary.getSpec().getSelector();
+            if (!Labels.serviceSelects(selector, pods.canaryPodLabels())) {
+                problems.add(new ValidationError(ISTIO + ".canaryService", "service " + spec.canaryService()
+                        + " selects " + Labels.format(selector) + ", which does not match the canary pods "
+                        + Labels.format(pods.canaryPodLabels()) + "; select them, e.g. with the canary labels "
+                        + Labels.format(workloads.target().canaryLabels()) + " and the app label"));
+            } else if (Labels.serviceSelects(selector, pods.stablePodLabels())) {
+                problems.add(new ValidationError(ISTIO + ".canaryService", "service " + spec.canaryService()
+                        + " selects " + Labels.format(selector) + ", which also matches the stable pods "
+                        + Labels.format(pods.stablePodLabels()) + "; add the canary labels "
+                        + Labels.format(workloads.target().canaryLabels()) + " to its selector"));
+            }
+        }
+        return problems;
+    }
+
+    private Service service(String name, String path, String side, List<ValidationError> problems) {
+        int known = problems.size();
+        Service service = read(() -> rmw.read(client.services().inNamespace(namespace),
+                KubeRef.service(namespace, name)), path, problems);
+        if (service == null && problems.size() == known) {
+            problems.add(new ValidationError(path, "service " + name + " not found in namespace " + namespace
+                    + "; create it, selecting the " + side + " pods"));
+        }
+        return service;
+    }
+
+    private List<ValidationError> verifySubsets(ManagedRoute route, CanaryPods pods) {
+        List<ValidationError> problems = new ArrayList<>();
+        GenericKubernetesResource rule = read(() -> rmw.read(destinationRules(), destinationRuleRef),
+                ISTIO + ".destinationRule", problems);
+        if (rule == null) {
+            if (problems.isEmpty()) {
+                problems.add(new ValidationError(ISTIO + ".destinationRule", "destinationrule "
+                        + spec.destinationRule() + " not found in namespace " + namespace + "; create it for the"
+                        + " route's host with subsets " + spec.stableSubset() + " and " + spec.canarySubset()));
+            }
+            return problems;
+        }
+        List<String> subsets = DestinationRuleSubsets.subsetNames(rule);
+        missingSubset(subsets, spec.stableSubset(), "stableSubset").ifPresent(problems::add);
+        missingSubset(subsets, spec.canarySubset(), "canarySubset").ifPresent(problems::add);
+        Optional<ServiceHost> ruleHost = ServiceHost.parse(DestinationRuleSubsets.host(rule), namespace);
+        if (route != null) {
+            Optional<ServiceHost> routeHost = ServiceHost.parse(route.stableHost(), namespace);
+            if (!ruleHost.equals(routeHost)) {
+                problems.add(new ValidationError(ISTIO + ".destinationRule", "destinationrule "
+                        + spec.destinationRule() + " is for host " + DestinationRuleSubsets.host(rule) + " but route "
+                        + route.label() + " sends to host " + route.stableHost() + "; the subsets must be of the"
+                        + " route's host"));
+            }
+        }
+        if (pods != null) {
+            Map<String, String> stableSubsetLabels = orEmpty(pods.stableSelector().getMatchLabels());
+            if (Labels.subsetSelects(stableSubsetLabels, pods.canaryPodLabels())) {
+                problems.add(new ValidationError(ISTIO + ".stableSubset", "subset " + spec.stableSubset() + " will"
+                        + " select the stable Deployment's match labels " + Labels.format(stableSubsetLabels)
+                        + ", which also match the canary pods " + Labels.format(pods.canaryPodLabels()) + "; the"
+                        + " stable Deployment's selector needs a match label the canary labels override"));
+            }
+            ruleHost.filter(host -> host.namespace().equals(namespace))
+                    .ifPresent(host -> problems.addAll(verifyHostService(host.name(), pods)));
+        }
+        return problems;
+    }
+
+    private Optional<ValidationError> missingSubset(List<String> subsets, String subset, String field) {
+        if (subsets.contains(subset)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ValidationError(ISTIO + "." + field, "destinationrule " + spec.destinationRule()
+                + " has no subset " + subset + " (its subsets: " + String.join(", ", subsets) + "); add '- name: "
+                + subset + "' to spec.subsets, the engine maintains its labels"));
+    }
+
+    private List<ValidationError> verifyHostService(String name, CanaryPods pods) {
+        List<ValidationError> problems = new ArrayList<>();
+        Service service = service(name, ISTIO + ".destinationRule", "stable and canary", problems);
+        if (service == null) {
+            return problems;
+        }
+        Map<String, String> selector = service.getSpec().getSelector();
+        hostServiceProblem(name, selector, pods.stablePodLabels(), "stable", "stableSubset", spec.stableSubset())
+                .ifPresent(problems::add);
+        hostServiceProblem(name, selector, pods.canaryPodLabels(), "canary", "canarySubset", spec.canarySubset())
+                .ifPresent(problems::add);
+        return problems;
+    }
+
+    private static Optional<ValidationError> hostServiceProblem(String service, Map<String, String> selector,
+                                                                Map<String, String> pods, String side, String field,
+                                                                String subset) {
+        if (Labels.serviceSelects(selector, pods)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ValidationError(ISTIO + "." + field, "service " + service + " (the route's host)"
+                + " selects " + Labels.format(selector) + ", which does not match the " + side + " pods "
+                + Labels.format(pods) + ", so subset " + subset + " would have no endpoints; select on labels both"
+                + " share (e.g. app)"));
+    }
+
+    /** Runs a read for {@link #verify()}: a non-transient failure becomes a problem at {@code path}. */
+    private static <T> T read(Supplier<T> read, String path, List<ValidationError> problems) {
+        try {
+            return read.get();
+        } catch (ClusterException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            problems.add(new ValidationError(path, e.getMessage()));
+            return null;
+        }
+    }
+
+    @Override
+    public int currentWeight() {
+        return locate(rmw.require(virtualServices(), virtualServiceRef)).canaryWeight();
+    }
+
+    @Override
+    public ClusterChange setWeight(int canaryWeight) {
+        if (canaryWeight < 0 || canaryWeight > 100) {
+            throw new IllegalArgumentException("canary weight " + canaryWeight + " is not in 0..100");
+        }
+        ReadModifyWrite.Result<GenericKubernetesResource> result = rmw.update(virtualServices(), virtualServiceRef,
+                current -> VirtualServiceRoutes.withWeights(current, locate(current), canaryWeight));
+        ManagedRoute before = locate(result.before());
+        ManagedRoute after = locate(result.after());
+        return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
+                before.weights(), after.weights(), result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
+    }
+
+    @Override
+    public List<ClusterChange> pointAtWorkloads() {
+        if (!spec.isSubsetSplit()) {
+            return List.of();
+        }
+        Deployment stable = workloads.stable();
+        Map<String, String> canaryLabels = workloads.findCanary()
+                .map(canary -> canary.getSpec().getSelector().getMatchLabels())
+                .orElseGet(() -> CanaryDeployments.canarySelector(stable, workloads.target()).getMatchLabels());
+        Map<String, Map<String, String>> labelsBySubset = new LinkedHashMap<>();
+        labelsBySubset.put(spec.stableSubset(), orEmpty(stable.getSpec().getSelector().getMatchLabels()));
+        labelsBySubset.put(spec.canarySubset(), orEmpty(canaryLabels));
+        ReadModifyWrite.Result<GenericKubernetesResource> result;
+        try {
+            result = rmw.update(destinationRules(), destinationRuleRef,
+                    current -> DestinationRuleSubsets.withLabels(current, labelsBySubset));
+        } catch (RouteProblem e) {
+            throw e.toClusterException("update " + destinationRuleRef);
+        }
+        return List.of(new ClusterChange(AuditAction.ROUTE, destinationRuleRef + " subsets " + spec.stableSubset()
+                + ", " + spec.canarySubset(),
+                DestinationRuleSubsets.describe(result.before(), spec.stableSubset(), spec.canarySubset()),
+                DestinationRuleSubsets.describe(result.after(), spec.stableSubset(), spec.canarySubset()),
+                result.conflicts(), result.written() ? null : NOTHING_WRITTEN));
+    }
+
+    private ManagedRoute locate(GenericKubernetesResource virtualService) {
+        try {
+            return VirtualServiceRoutes.locate(virtualService, spec.route(), split);
+        } catch (RouteProblem e) {
+            throw e.toClusterException("shift traffic with " + virtualServiceRef);
+        }
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> virtualServices() {
+        return client.genericKubernetesResources(IstioApi.virtualServices(version())).inNamespace(namespace);
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> destinationRules() {
+        return client.genericKubernetesResources(IstioApi.destinationRules(version())).inNamespace(namespace);
+    }
+
+    private String version() {
+        String known = version;
+        if (known == null) {
+            known = IstioApi.servedVersion(client);
+            if (known == null) {
+                throw new ClusterException("the cluster does not serve the Istio API " + IstioApi.GROUP
+                        + "; is Istio installed?", false, null);
+            }
+            version = known;
+        }
+        return known;
+    }
+
+    private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
+        return map == null ? Map.of() : map;
+    }
+}

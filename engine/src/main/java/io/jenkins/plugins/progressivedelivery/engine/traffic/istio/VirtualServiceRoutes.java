@@ -1,0 +1,233 @@
+package io.jenkins.plugins.progressivedelivery.engine.traffic.istio;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Finding the managed HTTP route of a VirtualService and its stable and canary destinations, and setting their
+ * weights: pure functions over the object as the API server returned it, so that every field the engine does not
+ * manage (other routes, matches, retries, timeouts, mirrors, headers, ports, TLS and TCP routes, fields newer than
+ * this code) is carried through unchanged.
+ */
+public final class VirtualServiceRoutes {
+    static final String ROUTE_PATH = "traffic.istio.route";
+
+    private VirtualServiceRoutes() {
+    }
+
+    /** Which of the plan's two destinations a route destination is. */
+    enum Side { STABLE, CANARY, OTHER }
+
+    /**
+     * The managed route and where its two destinations are.
+     *
+     * @param index        position in {@code spec.http}
+     * @param label        its name, or {@code #index} when it has none
+     * @param stableIndex  position of the stable destination in the route's {@code route} list
+     * @param canaryIndex  position of the canary destination
+     * @param stableHost   the stable destination's host, as written
+     */
+    public record ManagedRoute(int index, String label, int stableIndex, int canaryIndex, int stableWeight,
+                               int canaryWeight, String stableHost) {
+
+        /** {@code stable 95, canary 5}. */
+        public String weights() {
+            return "stable " + stableWeight + ", canary " + canaryWeight;
+        }
+    }
+
+    /**
+     * How the plan's two destinations are recognised: by Service host (host split) or by subset of one host
+     * (subset split).
+     */
+    static final class Split {
+        private final IstioSpec spec;
+        private final String namespace;
+
+        Split(IstioSpec spec, String namespace) {
+            this.spec = spec;
+            this.namespace = namespace;
+        }
+
+        Side sideOf(Map<String, Object> destination) {
+            String host = string(destination.get("host"));
+            if (spec.isSubsetSplit()) {
+                String subset = string(destination.get("subset"));
+                if (subset != null && subset.equals(spec.stableSubset())) {
+                    return Side.STABLE;
+                }
+                if (subset != null && subset.equals(spec.canarySubset())) {
+                    return Side.CANARY;
+                }
+                return Side.OTHER;
+            }
+            return ServiceHost.parse(host, namespace).map(service -> {
+                if (service.is(spec.stableService(), namespace)) {
+                    return Side.STABLE;
+                }
+                return service.is(spec.canaryService(), namespace) ? Side.CANARY : Side.OTHER;
+            }).orElse(Side.OTHER);
+        }
+
+        String expected() {
+            if (spec.isSubsetSplit()) {
+                return "one destination with subset " + spec.stableSubset() + " and one with subset "
+                        + spec.canarySubset() + " of the same host";
+            }
+            return "one destination with host " + spec.stableService() + " and one with host "
+                    + spec.canaryService() + " (Services in namespace " + namespace + ")";
+        }
+
+        String example() {
+            if (spec.isSubsetSplit()) {
+                return "route: [{destination: {host: HOST, subset: " + spec.stableSubset() + "}, weight: 100},"
+                        + " {destination: {host: HOST, subset: " + spec.canarySubset() + "}, weight: 0}]";
+            }
+            return "route: [{destination: {host: " + spec.stableService() + "}, weight: 100},"
+                    + " {destination: {host: " + spec.canaryService() + "}, weight: 0}]";
+        }
+    }
+
+    /**
+     * Finds the route named {@code routeName} (or the only HTTP route when it is null) and checks that its
+     * destinations are exactly the stable and the canary one.
+     *
+     * @throws RouteProblem naming the plan field and the fix
+     */
+    static ManagedRoute locate(GenericKubernetesResource virtualService, String routeName, Split split) {
+        List<Object> http = httpRoutes(virtualService);
+        String vsName = virtualService.getMetadata().getName();
+        if (http.isEmpty()) {
+            throw new RouteProblem(ROUTE_PATH, "virtualservice " + vsName + " has no HTTP routes (spec.http);"
+                    + " the engine shifts the weights of an HTTP route: add one with " + split.example());
+        }
+        int index = -1;
+        if (routeName == null || routeName.isBlank()) {
+            if (http.size() != 1) {
+                throw new RouteProblem(ROUTE_PATH, "virtualservice " + vsName + " has " + http.size() + " HTTP"
+                        + " routes (" + String.join(", ", routeLabels(http)) + "); set traffic.istio.route to"
+                        + " the name of the one to manage");
+            }
+            index = 0;
+        } else {
+            for (int i = 0; i < http.size(); i++) {
+                if (routeName.equals(string(asMap(http.get(i)).get("name")))) {
+                    index = i;
+                    break;
+                }
+            }
+            if (index < 0) {
+                throw new RouteProblem(ROUTE_PATH, "virtualservice " + vsName + " has no HTTP route named '"
+                        + routeName + "'; its routes are " + String.join(", ", routeLabels(http)));
+            }
+        }
+        Map<String, Object> route = asMap(http.get(index));
+        String label = label(route, index);
+        List<Object> destinations = destinations(route);
+        int stable = -1;
+        int canary = -1;
+        boolean exact = destinations.size() == 2;
+        for (int i = 0; i < destinations.size(); i++) {
+            Side side = split.sideOf(asMap(asMap(destinations.get(i)).get("destination")));
+            if (side == Side.STABLE && stable < 0) {
+                stable = i;
+            } else if (side == Side.CANARY && canary < 0) {
+                canary = i;
+            } else {
+                exact = false;
+            }
+        }
+        if (!exact || stable < 0 || canary < 0) {
+            throw new RouteProblem(ROUTE_PATH, "route " + label + " of virtualservice " + vsName + " has "
+                    + describe(destinations) + "; it needs exactly two destinations, " + split.expected()
+                    + ", e.g. " + split.example());
+        }
+        Map<String, Object> stableDestination = asMap(destinations.get(stable));
+        String stableHost = string(asMap(stableDestination.get("destination")).get("host"));
+        if (split.spec.isSubsetSplit()) {
+            String canaryHost = string(asMap(asMap(destinations.get(canary)).get("destination")).get("host"));
+            if (stableHost == null || !stableHost.equals(canaryHost)) {
+                throw new RouteProblem(ROUTE_PATH, "route " + label + " of virtualservice " + vsName
+                        + " sends subset " + split.spec.stableSubset() + " to host " + stableHost + " but subset "
+                        + split.spec.canarySubset() + " to host " + canaryHost + "; a subset split uses one host");
+            }
+        }
+        return new ManagedRoute(index, label, stable, canary, weight(stableDestination),
+                weight(asMap(destinations.get(canary))), stableHost);
+    }
+
+    /** A copy of the VirtualService with the route's weights at {@code 100 - canaryWeight} and {@code canaryWeight}. */
+    static GenericKubernetesResource withWeights(GenericKubernetesResource virtualService, ManagedRoute route,
+                                                 int canaryWeight) {
+        GenericKubernetesResource copy = Serialization.clone(virtualService);
+        List<Object> destinations = destinations(asMap(httpRoutes(copy).get(route.index())));
+        asMap(destinations.get(route.stableIndex())).put("weight", 100 - canaryWeight);
+        asMap(destinations.get(route.canaryIndex())).put("weight", canaryWeight);
+        return copy;
+    }
+
+    private static List<Object> httpRoutes(GenericKubernetesResource virtualService) {
+        Object spec = virtualService.getAdditionalProperties().get("spec");
+        if (!(spec instanceof Map<?, ?>)) {
+            return List.of();
+        }
+        Object http = asMap(spec).get("http");
+        return http instanceof List<?> ? asList(http) : List.of();
+    }
+
+    private static List<Object> destinations(Map<String, Object> route) {
+        Object destinations = route.get("route");
+        return destinations instanceof List<?> ? asList(destinations) : List.of();
+    }
+
+    private static List<String> routeLabels(List<Object> http) {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < http.size(); i++) {
+            labels.add(label(asMap(http.get(i)), i));
+        }
+        return labels;
+    }
+
+    private static String label(Map<String, Object> route, int index) {
+        String name = string(route.get("name"));
+        return name == null || name.isBlank() ? "#" + index + " (unnamed)" : name;
+    }
+
+    private static String describe(List<Object> destinations) {
+        if (destinations.isEmpty()) {
+            return "no destinations";
+        }
+        return destinations.stream().map(d -> {
+            Map<String, Object> weighted = asMap(d);
+            Map<String, Object> destination = asMap(weighted.get("destination"));
+            String subset = string(destination.get("subset"));
+            return "host " + string(destination.get("host")) + (subset == null ? "" : " subset " + subset)
+                    + " (weight " + weight(weighted) + ")";
+        }).collect(Collectors.joining(", ", "destinations ", ""));
+    }
+
+    /** With two destinations Istio requires weights adding up to 100, so an absent one is 0. */
+    private static int weight(Map<String, Object> weightedDestination) {
+        Object weight = weightedDestination.get("weight");
+        return weight instanceof Number number ? number.intValue() : 0;
+    }
+
+    static String string(Object value) {
+        return value instanceof String s ? s : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> asMap(Object value) {
+        return value instanceof Map<?, ?> ? (Map<String, Object>) value : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> asList(Object value) {
+        return (List<Object>) value;
+    }
+}
