@@ -200,6 +200,28 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void aBuildStoppedWhileJenkinsWasDownRollsBackWhenTheStepResumes() throws Exception {
+        CanaryRolloutStep.Execution execution = start(step(List.of(Map.of("setWeight", 30), Map.of("pause", Map.of()))));
+        harness.settle();
+        byte[] programState = serialise(execution);
+
+        Harness restarted = new Harness(harness.scheduler.now().plus(Duration.ofMinutes(1)), cluster,
+                (metric, at) -> MetricValue.vector(List.of(0.999)), (id, r) -> null);
+        CanaryRolloutStep.Execution restored = (CanaryRolloutStep.Execution) deserialise(programState);
+        FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
+                new CauseOfInterruption.UserInterruption("dave"));
+        restored.stop(abort);
+        assertThat(context.completions()).as("the rollback comes first").isZero();
+
+        restored.resume(restarted.runtime);
+        restarted.advance(Duration.ofMinutes(1));
+        assertThat(cluster.weight()).isZero();
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(context.failure()).isSameAs(abort);
+        assertThat(record().getStatus()).isEqualTo("Aborted");
+    }
+
+    @Test
     void aBadPlanFailsWithTheFieldPathBeforeTheClusterIsTouched() throws Exception {
         start(step(List.of(Map.of("setWeight", 140))));
         harness.settle();
