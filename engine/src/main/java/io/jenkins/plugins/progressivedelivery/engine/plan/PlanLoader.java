@@ -2,23 +2,12 @@ package io.jenkins.plugins.progressivedelivery.engine.plan;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.IOException;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -31,16 +20,7 @@ import java.util.function.Function;
  * errors name the field path and the fix.
  */
 public final class PlanLoader {
-    /** The one mapper for plans: YAML is a superset of JSON, durations read as {@code 90s}/{@code 2m}. */
-    static final ObjectMapper MAPPER = YAMLMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("durations")
-                    .addDeserializer(Duration.class, new DurationReader())
-                    .addSerializer(Duration.class, new DurationWriter()))
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    private static final ObjectMapper MAPPER = EngineJson.YAML;
 
     private PlanLoader() {
     }
@@ -175,29 +155,5 @@ public final class PlanLoader {
             }
         }
         return out.toString();
-    }
-
-    private static final class DurationReader extends JsonDeserializer<Duration> {
-        @Override
-        public Duration deserialize(JsonParser parser, DeserializationContext ctxt) throws IOException {
-            String text = parser.getValueAsString();
-            if (text == null) {
-                throw InvalidFormatException.from(parser,
-                        "write a duration like 30s, 2m or 1h30m", parser.currentToken(), Duration.class);
-            }
-            try {
-                return Durations.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw InvalidFormatException.from(parser, e.getMessage(), text, Duration.class);
-            }
-        }
-    }
-
-    private static final class DurationWriter extends JsonSerializer<Duration> {
-        @Override
-        public void serialize(Duration value, com.fasterxml.jackson.core.JsonGenerator gen,
-                              SerializerProvider provider) throws IOException {
-            gen.writeString(Durations.format(value));
-        }
     }
 }

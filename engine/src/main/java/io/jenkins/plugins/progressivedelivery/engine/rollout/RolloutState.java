@@ -1,9 +1,11 @@
 package io.jenkins.plugins.progressivedelivery.engine.rollout;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.EngineJson;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
@@ -46,5 +48,22 @@ public record RolloutState(
     public RolloutState {
         analysisArgs = analysisArgs == null ? Map.of() : Map.copyOf(analysisArgs);
         analyses = analyses == null ? List.of() : List.copyOf(analyses);
+    }
+
+    /** The state as JSON, for a CLI run to persist between invocations. */
+    public String toJson() {
+        try {
+            return EngineJson.JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("rollout state is not serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static RolloutState fromJson(String json) {
+        try {
+            return EngineJson.JSON.readValue(json, RolloutState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a rollout state: " + e.getOriginalMessage(), e);
+        }
     }
 }
