@@ -660,8 +660,11 @@ public final class TimelineChart {
                 .append(fmt(x)).append(' ').append(fmt(y)).append(")\">").append(escape(content)).append("</text>");
     }
 
-    /** Escapes text for XML content and double- or single-quoted attributes; drops characters XML forbids. */
-    static String escape(String text) {
+    /**
+     * Escapes text for XML and HTML content and double- or single-quoted attributes; replaces characters XML forbids.
+     * Public so that pages embedding the chart escape their own text the same way.
+     */
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
