@@ -108,13 +108,16 @@ public final class CanaryDeployments {
     public static Deployment updatedCanary(Deployment existing, Deployment stable, Target target, int replicas,
                                            Map<String, String> annotations) {
         Deployment canary = Serialization.clone(existing);
-        DeploymentSpec from = stable.getSpec();
-        DeploymentSpec spec = canary.getSpec();
-        spec.setStrategy(from.getStrategy() == null ? null : Serialization.clone(from.getStrategy()));
-        spec.setMinReadySeconds(from.getMinReadySeconds());
-        spec.setProgressDeadlineSeconds(from.getProgressDeadlineSeconds());
-        spec.setRevisionHistoryLimit(from.getRevisionHistoryLimit());
+        copyRolloutSettings(stable.getSpec(), canary.getSpec());
         return withStableTemplate(canary, stable, target, replicas, annotations);
+    }
+
+    /** How {@code from} rolls out (strategy, minReadySeconds, deadlines, history), onto {@code to}. */
+    static void copyRolloutSettings(DeploymentSpec from, DeploymentSpec to) {
+        to.setStrategy(from.getStrategy() == null ? null : Serialization.clone(from.getStrategy()));
+        to.setMinReadySeconds(from.getMinReadySeconds());
+        to.setProgressDeadlineSeconds(from.getProgressDeadlineSeconds());
+        to.setRevisionHistoryLimit(from.getRevisionHistoryLimit());
     }
 
     private static Deployment withStableTemplate(Deployment canary, Deployment stable, Target target, int replicas,

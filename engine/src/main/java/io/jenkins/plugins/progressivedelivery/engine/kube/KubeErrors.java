@@ -2,8 +2,11 @@ package io.jenkins.plugins.progressivedelivery.engine.kube;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.security.cert.CertificateException;
+import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
@@ -35,6 +38,23 @@ public final class KubeErrors {
     public static ClusterException toClusterException(KubernetesClientException e, String doing) {
         return map(e, doing, "the request", "the credential was refused (403 Forbidden): " + serverMessage(e),
                 "not found (404): " + serverMessage(e));
+    }
+
+    /**
+     * Runs a read for a preflight, which reports every problem at once: a failure that needs a person (missing,
+     * forbidden) becomes a problem at the plan field {@code path} and the read returns null; a transient one is
+     * thrown, for the runner to retry.
+     */
+    public static <T> T orProblem(Supplier<T> read, String path, List<ValidationError> problems) {
+        try {
+            return read.get();
+        } catch (ClusterException e) {
+            if (e.isTransient()) {
+                throw e;
+            }
+            problems.add(new ValidationError(path, e.getMessage()));
+            return null;
+        }
     }
 
     private static ClusterException map(KubernetesClientException e, String what, String subject, String forbidden,

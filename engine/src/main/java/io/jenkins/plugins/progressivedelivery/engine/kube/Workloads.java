@@ -228,7 +228,7 @@ public final class Workloads {
     }
 
     /** A plan the Deployment does not fit (no such container) is not worth retrying. */
-    private static Deployment fromPlan(Supplier<Deployment> build) {
+    static Deployment fromPlan(Supplier<Deployment> build) {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {

@@ -35,6 +35,16 @@ public final class PlanLoader {
         return validated(MAPPER.valueToTree(map), sourceName, CanaryPlan.class, PlanValidator::validate);
     }
 
+    /** A blue-green plan from YAML or JSON text; {@code sourceName} (a file name) prefixes the error message. */
+    public static BlueGreenPlan loadBlueGreen(String text, String sourceName) {
+        return validated(readTree(text, sourceName), sourceName, BlueGreenPlan.class, PlanValidator::validate);
+    }
+
+    /** A blue-green plan from the nested maps and lists of a Jenkinsfile (values already plain Java types). */
+    public static BlueGreenPlan blueGreenFromMap(Map<String, ?> map, String sourceName) {
+        return validated(MAPPER.valueToTree(map), sourceName, BlueGreenPlan.class, PlanValidator::validate);
+    }
+
     /**
      * An analysis from YAML or JSON: an Argo Rollouts {@code AnalysisTemplate} (its {@code spec} is used) or a
      * bare {@code {args, metrics}} object.
@@ -48,7 +58,7 @@ public final class PlanLoader {
         return analysis(MAPPER.valueToTree(map), sourceName);
     }
 
-    /** The plan as YAML, in the form {@link #loadCanary} reads back. */
+    /** The plan as YAML, in the form {@link #loadCanary} or {@link #loadBlueGreen} reads back. */
     public static String toYaml(Object planOrSpec) {
         try {
             return MAPPER.writeValueAsString(planOrSpec);

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Checks a canary plan completely, without the cluster: every problem with its field path and its fix. */
+/** Checks canary and blue-green plans completely, without the cluster: every problem with its field path and fix. */
 public final class PlanValidator {
     /** RFC 1123 label: what Kubernetes accepts for a namespace. */
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
@@ -19,6 +19,8 @@ public final class PlanValidator {
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
     /** The canary Deployment adds "-canary"; its pods' names must stay within the 253 characters of a name. */
     private static final int MAX_DEPLOYMENT_NAME = 253 - "-canary".length();
+    /** The colours' Deployments add "-green" to the target's deployment. */
+    private static final int MAX_COLOUR_DEPLOYMENT_NAME = 253 - "-green".length();
 
     private PlanValidator() {
     }
@@ -38,22 +40,111 @@ public final class PlanValidator {
         return errors;
     }
 
+    public static List<ValidationError> validate(BlueGreenPlan plan) {
+        List<ValidationError> errors = new ArrayList<>();
+        BlueGreenTarget target = plan.target();
+        if (target == null) {
+            errors.add(new ValidationError("target", "is required: namespace, deployment, container and image"));
+        } else {
+            targetFields(target.namespace(), target.deployment(), MAX_COLOUR_DEPLOYMENT_NAME, target.container(),
+                    target.image(), errors);
+        }
+        if (plan.colorLabel() != null && (!LABEL_KEY.matcher(plan.colorLabel()).matches()
+                || plan.colorLabel().length() > 316)) {
+            errors.add(new ValidationError("colorLabel", "'" + plan.colorLabel() + "' is not a valid label key;"
+                    + " name the pod label whose value is blue or green, e.g. slot"));
+        }
+        BlueGreenIstioSpec istio = plan.traffic().istio();
+        if (istio == null) {
+            if (plan.activeService() == null) {
+                errors.add(new ValidationError("activeService", "is required: the Service that takes production"
+                        + " traffic, whose selector's " + plan.effectiveColorLabel() + " label the switch flips"
+                        + " (or configure traffic.istio to switch a VirtualService route)"));
+            } else {
+                name("activeService", plan.activeService(), DNS_LABEL, 63, errors);
+            }
+        } else if (plan.activeService() != null) {
+            errors.add(new ValidationError("activeService", "is not used with traffic.istio, where the"
+                    + " VirtualService route carries production traffic; remove it"));
+        }
+        name("previewService", plan.previewService(), DNS_LABEL, 63, errors);
+        if (plan.previewService() != null && plan.previewService().equals(plan.activeService())) {
+            errors.add(new ValidationError("previewService", "must differ from activeService '"
+                    + plan.activeService() + "': the preview points at the new colour while production stays on the"
+                    + " active one"));
+        }
+        if (istio != null) {
+            validateTraffic(istio, plan.previewService(), errors);
+        }
+        if (plan.previewReplicaCount() != null && plan.previewReplicaCount() < 1) {
+            errors.add(new ValidationError("previewReplicaCount", "must be at least 1, or omitted to preview at"
+                    + " the active colour's size"));
+        }
+        notNegative("autoPromotionSeconds", plan.autoPromotionSeconds(), "0 promotes as soon as the new colour"
+                + " is ready and its pre-promotion analysis passed; omit it to wait for a person", errors);
+        notNegative("scaleDownDelaySeconds", plan.scaleDownDelaySeconds(), "0 scales the old colour down right"
+                + " after the switch (and its post-promotion analysis), leaving no instant switch-back", errors);
+        notNegative("abortScaleDownDelaySeconds", plan.abortScaleDownDelaySeconds(), "0 scales the new colour"
+                + " down right after an abort", errors);
+        if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative()
+                || plan.readinessTimeout().isZero())) {
+            errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
+        }
+        if (plan.prePromotionAnalysis() != null) {
+            errors.addAll(AnalysisValidation.validate(plan.prePromotionAnalysis(), "prePromotionAnalysis", true));
+        }
+        if (plan.postPromotionAnalysis() != null) {
+            errors.addAll(AnalysisValidation.validate(plan.postPromotionAnalysis(), "postPromotionAnalysis", true));
+        }
+        return errors;
+    }
+
+    private static void validateTraffic(BlueGreenIstioSpec istio, String previewService,
+                                        List<ValidationError> errors) {
+        name("traffic.istio.virtualService", istio.virtualService(), DNS_SUBDOMAIN, 253, errors);
+        boolean hosts = istio.blueService() != null || istio.greenService() != null;
+        if (hosts && istio.isSubsetSplit()) {
+            errors.add(new ValidationError("traffic.istio", "mixes a host split (blueService, greenService) with a"
+                    + " subset split (destinationRule, blueSubset, greenSubset); keep one of the two"));
+        } else if (istio.isSubsetSplit()) {
+            name("traffic.istio.destinationRule", istio.destinationRule(), DNS_SUBDOMAIN, 253, errors);
+            name("traffic.istio.blueSubset", istio.subset(Colour.BLUE), DNS_LABEL, 63, errors);
+            name("traffic.istio.greenSubset", istio.subset(Colour.GREEN), DNS_LABEL, 63, errors);
+            if (istio.subset(Colour.BLUE).equals(istio.subset(Colour.GREEN))) {
+                errors.add(new ValidationError("traffic.istio.greenSubset", "must differ from blueSubset '"
+                        + istio.subset(Colour.BLUE) + "'"));
+            }
+        } else {
+            name("traffic.istio.blueService", istio.blueService(), DNS_LABEL, 63, errors);
+            name("traffic.istio.greenService", istio.greenService(), DNS_LABEL, 63, errors);
+            if (istio.blueService() != null && istio.blueService().equals(istio.greenService())) {
+                errors.add(new ValidationError("traffic.istio.greenService", "must differ from blueService '"
+                        + istio.blueService() + "'; for one Service use a subset split with a destinationRule"));
+            }
+            for (Colour colour : Colour.values()) {
+                if (previewService != null && previewService.equals(istio.service(colour))) {
+                    errors.add(new ValidationError("traffic.istio." + colour.id() + "Service", "must differ from"
+                            + " previewService '" + previewService + "': the preview's selector moves between the"
+                            + " colours, the " + colour.id() + " Service always selects " + colour.id()));
+                }
+            }
+        }
+        route(istio.route(), errors);
+    }
+
+    private static void notNegative(String path, Integer value, String zeroMeans, List<ValidationError> errors) {
+        if (value != null && value < 0) {
+            errors.add(new ValidationError(path, "must not be negative; " + zeroMeans));
+        }
+    }
+
     private static void validateTarget(Target target, TrafficSpec traffic, List<ValidationError> errors) {
         if (target == null) {
             errors.add(new ValidationError("target", "is required: namespace, deployment, container and image"));
             return;
         }
-        name("target.namespace", target.namespace(), DNS_LABEL, 63, errors);
-        name("target.deployment", target.deployment(), DNS_SUBDOMAIN, MAX_DEPLOYMENT_NAME, errors);
-        if (blank(target.container())) {
-            errors.add(new ValidationError("target.container", "is required: the name of the container in the"
-                    + " Deployment's pod template that gets the new image"));
-        }
-        if (blank(target.image())) {
-            errors.add(new ValidationError("target.image", "is required: the new image, e.g. registry/app:2.0"));
-        } else if (target.image().chars().anyMatch(Character::isWhitespace)) {
-            errors.add(new ValidationError("target.image", "'" + target.image() + "' contains whitespace"));
-        }
+        targetFields(target.namespace(), target.deployment(), MAX_DEPLOYMENT_NAME, target.container(),
+                target.image(), errors);
         if (target.canaryReplicas() != null) {
             if (target.canaryReplicas() < 1) {
                 errors.add(new ValidationError("target.canaryReplicas", "must be at least 1, or omitted to size"
@@ -72,6 +163,21 @@ public final class PlanValidator {
                 errors.add(new ValidationError(path, "'" + label.getValue() + "' is not a valid label value"
                         + " (63 characters at most: letters, digits, '-', '_', '.')"));
             }
+        }
+    }
+
+    private static void targetFields(String namespace, String deployment, int maxDeploymentName, String container,
+                                     String image, List<ValidationError> errors) {
+        name("target.namespace", namespace, DNS_LABEL, 63, errors);
+        name("target.deployment", deployment, DNS_SUBDOMAIN, maxDeploymentName, errors);
+        if (blank(container)) {
+            errors.add(new ValidationError("target.container", "is required: the name of the container in the"
+                    + " Deployment's pod template that gets the new image"));
+        }
+        if (blank(image)) {
+            errors.add(new ValidationError("target.image", "is required: the new image, e.g. registry/app:2.0"));
+        } else if (image.chars().anyMatch(Character::isWhitespace)) {
+            errors.add(new ValidationError("target.image", "'" + image + "' contains whitespace"));
         }
     }
 
@@ -103,7 +209,11 @@ public final class PlanValidator {
                         + istio.stableService() + "'; for one Service use a subset split with a destinationRule"));
             }
         }
-        if (istio.route() != null && istio.route().isBlank()) {
+        route(istio.route(), errors);
+    }
+
+    private static void route(String route, List<ValidationError> errors) {
+        if (route != null && route.isBlank()) {
             errors.add(new ValidationError("traffic.istio.route", "is empty; name the HTTP route, or omit it when"
                     + " the VirtualService has a single HTTP route"));
         }

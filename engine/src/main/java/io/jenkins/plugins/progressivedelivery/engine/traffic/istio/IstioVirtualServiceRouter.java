@@ -1,12 +1,9 @@
 package io.jenkins.plugins.progressivedelivery.engine.traffic.istio;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.CanaryDeployments;
 import io.jenkins.plugins.progressivedelivery.engine.kube.CanaryPods;
@@ -25,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Splits traffic with the weights of one HTTP route of an Istio VirtualService, by host (the stable and canary
@@ -35,21 +31,18 @@ import java.util.function.Supplier;
  */
 public final class IstioVirtualServiceRouter implements TrafficRouter {
     private static final String NOTHING_WRITTEN = "already so; nothing written";
-    private static final String ISTIO = "traffic.istio";
+    private static final String ISTIO = IstioObjects.ISTIO;
 
-    private final KubernetesClient client;
-    private final ReadModifyWrite rmw;
+    private final IstioObjects istio;
     private final String namespace;
     private final IstioSpec spec;
     private final Workloads workloads;
     private final VirtualServiceRoutes.Split split;
     private final KubeRef virtualServiceRef;
     private final KubeRef destinationRuleRef;
-    private volatile String version;
 
     public IstioVirtualServiceRouter(KubernetesClient client, String namespace, IstioSpec spec, Workloads workloads) {
-        this.client = client;
-        this.rmw = new ReadModifyWrite(client);
+        this.istio = new IstioObjects(client, namespace);
         this.namespace = namespace;
         this.spec = spec;
         this.workloads = workloads;
@@ -76,10 +69,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         } else {
             out.append(" (").append(spec.stableService()).append('/').append(spec.canaryService()).append(')');
         }
-        if (version != null) {
-            out.append(", ").append(IstioApi.GROUP).append('/').append(version);
-        }
-        return out.toString();
+        return out.append(istio.versionSuffix()).toString();
     }
 
     @Override
@@ -88,24 +78,13 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         if (!problems.isEmpty()) {
             return problems;
         }
-        String served = read(() -> IstioApi.servedVersion(client), ISTIO, problems);
-        if (served == null) {
-            if (problems.isEmpty()) {
-                problems.add(new ValidationError(ISTIO, "the cluster does not serve the Istio API "
-                        + IstioApi.GROUP + " (" + String.join(", ", IstioApi.VERSIONS) + "); install Istio, or"
-                        + " leave out traffic.istio to approximate weights with replica counts"));
-            }
+        if (istio.discover(problems, "leave out traffic.istio to approximate weights with replica counts") == null) {
             return problems;
         }
-        version = served;
-        GenericKubernetesResource virtualService = read(() -> rmw.read(virtualServices(), virtualServiceRef),
-                ISTIO + ".virtualService", problems);
+        GenericKubernetesResource virtualService = istio.virtualService(virtualServiceRef, problems,
+                "an HTTP route to the stable and canary destinations");
         ManagedRoute route = null;
-        if (virtualService == null && problems.isEmpty()) {
-            problems.add(new ValidationError(ISTIO + ".virtualService", "virtualservice " + spec.virtualService()
-                    + " not found in namespace " + namespace + " (" + IstioApi.GROUP + "/" + version + "); check"
-                    + " the name, or create it with an HTTP route to the stable and canary destinations"));
-        } else if (virtualService != null) {
+        if (virtualService != null) {
             try {
                 route = VirtualServiceRoutes.locate(virtualService, spec.route(), split);
             } catch (RouteProblem e) {
@@ -208,26 +187,14 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     }
 
     private Service service(String name, String path, String side, List<ValidationError> problems) {
-        int known = problems.size();
-        Service service = read(() -> rmw.read(client.services().inNamespace(namespace),
-                KubeRef.service(namespace, name)), path, problems);
-        if (service == null && problems.size() == known) {
-            problems.add(new ValidationError(path, "service " + name + " not found in namespace " + namespace
-                    + "; create it, selecting the " + side + " pods"));
-        }
-        return service;
+        return istio.service(name, path, "selecting the " + side + " pods", problems);
     }
 
     private List<ValidationError> verifySubsets(ManagedRoute route, CanaryPods pods) {
         List<ValidationError> problems = new ArrayList<>();
-        GenericKubernetesResource rule = read(() -> rmw.read(destinationRules(), destinationRuleRef),
-                ISTIO + ".destinationRule", problems);
+        GenericKubernetesResource rule = istio.destinationRule(destinationRuleRef, problems, "for the route's host"
+                + " with subsets " + spec.stableSubset() + " and " + spec.canarySubset());
         if (rule == null) {
-            if (problems.isEmpty()) {
-                problems.add(new ValidationError(ISTIO + ".destinationRule", "destinationrule "
-                        + spec.destinationRule() + " not found in namespace " + namespace + "; create it for the"
-                        + " route's host with subsets " + spec.stableSubset() + " and " + spec.canarySubset()));
-            }
             return problems;
         }
         List<String> subsets = DestinationRuleSubsets.subsetNames(rule);
@@ -292,31 +259,15 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                 + " share (e.g. app)"));
     }
 
-    /** Runs a read for {@link #verify()}: a non-transient failure becomes a problem at {@code path}. */
-    private static <T> T read(Supplier<T> read, String path, List<ValidationError> problems) {
-        try {
-            return read.get();
-        } catch (ClusterException e) {
-            if (e.isTransient()) {
-                throw e;
-            }
-            problems.add(new ValidationError(path, e.getMessage()));
-            return null;
-        }
-    }
-
     @Override
     public int currentWeight() {
-        return locate(rmw.require(virtualServices(), virtualServiceRef)).canaryWeight();
+        return istio.route(virtualServiceRef, spec.route(), split).canaryWeight();
     }
 
     @Override
     public ClusterChange setWeight(int canaryWeight) {
-        if (canaryWeight < 0 || canaryWeight > 100) {
-            throw new IllegalArgumentException("canary weight " + canaryWeight + " is not in 0..100");
-        }
-        ReadModifyWrite.Result<GenericKubernetesResource> result = rmw.update(virtualServices(), virtualServiceRef,
-                current -> VirtualServiceRoutes.withWeights(current, locate(current), canaryWeight));
+        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.setWeights(virtualServiceRef, spec.route(),
+                split, canaryWeight);
         ManagedRoute before = locate(result.before());
         ManagedRoute after = locate(result.after());
         return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
@@ -337,7 +288,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         labelsBySubset.put(spec.canarySubset(), orEmpty(canaryLabels));
         ReadModifyWrite.Result<GenericKubernetesResource> result;
         try {
-            result = rmw.update(destinationRules(), destinationRuleRef,
+            result = istio.rmw().update(istio.destinationRules(), destinationRuleRef,
                     current -> DestinationRuleSubsets.withLabels(current, labelsBySubset));
         } catch (RouteProblem e) {
             throw e.toClusterException("update " + destinationRuleRef);
@@ -350,34 +301,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     }
 
     private ManagedRoute locate(GenericKubernetesResource virtualService) {
-        try {
-            return VirtualServiceRoutes.locate(virtualService, spec.route(), split);
-        } catch (RouteProblem e) {
-            throw e.toClusterException("shift traffic with " + virtualServiceRef);
-        }
-    }
-
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> virtualServices() {
-        return client.genericKubernetesResources(IstioApi.virtualServices(version())).inNamespace(namespace);
-    }
-
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-            Resource<GenericKubernetesResource>> destinationRules() {
-        return client.genericKubernetesResources(IstioApi.destinationRules(version())).inNamespace(namespace);
-    }
-
-    private String version() {
-        String known = version;
-        if (known == null) {
-            known = IstioApi.servedVersion(client);
-            if (known == null) {
-                throw new ClusterException("the cluster does not serve the Istio API " + IstioApi.GROUP
-                        + "; is Istio installed?", false, null);
-            }
-            version = known;
-        }
-        return known;
+        return IstioObjects.locate(virtualService, spec.route(), split, virtualServiceRef);
     }
 
     private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {

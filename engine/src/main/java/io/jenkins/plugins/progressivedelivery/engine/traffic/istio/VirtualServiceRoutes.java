@@ -37,7 +37,12 @@ public final class VirtualServiceRoutes {
 
         /** {@code stable 95, canary 5}. */
         public String weights() {
-            return "stable " + stableWeight + ", canary " + canaryWeight;
+            return weights("stable", "canary");
+        }
+
+        /** {@code blue 100, green 0}: the weights, with the two destinations named as given. */
+        public String weights(String stableName, String canaryName) {
+            return stableName + " " + stableWeight + ", " + canaryName + " " + canaryWeight;
         }
     }
 

@@ -1,0 +1,370 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.Arguments;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
+import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * What every runner needs besides its own stages: epoch-guarded timers on the {@link Scheduler}, one cluster call at
+ * a time on the {@code io} executor with transient failures retried (and logged) on the scheduler, an abort that
+ * waits for the call in flight, readiness polling, the analysis of a stage, and the audit events of cluster writes.
+ *
+ * <p>It has no lock of its own: it runs under the runner's, which it is given, so that a runner's transition and the
+ * core's bookkeeping are one atomic step. Every method is called with that lock held.
+ */
+final class RunnerCore {
+    /** How often readiness is polled while a Deployment rolls out. */
+    static final Duration READINESS_POLL = Duration.ofSeconds(2);
+    /** Waits before retrying a transient cluster failure (5xx, 429, timeouts); then the rollout rolls back. */
+    static final List<Duration> RETRY_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(4));
+
+    /** The runner the core drives; called with its lock held. */
+    interface Machine {
+        /** The rollout has ended: callbacks and timers that arrive now do nothing. */
+        boolean ended();
+
+        /** It is rolling back, so an abort has nothing left to do. */
+        boolean rollingBack();
+
+        /** A call failed for good: not transient, or still failing after every retry. */
+        void callFailed(String what, Exception failure);
+
+        /** Rolls back for an abort that waited for a call to finish. */
+        void abortNow(String actor, String reason);
+
+        /** The resource a retry event names, for the stage the runner is in. */
+        String retryResource();
+    }
+
+    private record Abort(String actor, String reason) { }
+
+    private final Object lock;
+    private final Machine machine;
+    private final MeasurementSource metrics;
+    private final Scheduler scheduler;
+    private final Executor io;
+    private final AuditListener audit;
+
+    /** Bumped on every transition: a timer or callback armed under an older epoch is stale and does nothing. */
+    private long epoch;
+    private Scheduler.Cancellable timer = Scheduler.Cancellable.NONE;
+    private boolean callInFlight;
+    private Abort pendingAbort;
+    private int attempt;
+    private AnalysisRun analysisRun;
+    private AnalysisState restoredAnalysis;
+
+    /**
+     * @param lock              the runner, whose monitor guards it and the core
+     * @param attempt           transient failures already retried at the current stage (from a persisted state)
+     * @param restoredAnalysis  the analysis that was running when the state was persisted, or null
+     */
+    RunnerCore(Object lock, Machine machine, MeasurementSource metrics, Scheduler scheduler, Executor io,
+               AuditListener audit, int attempt, AnalysisState restoredAnalysis) {
+        this.lock = Objects.requireNonNull(lock, "lock");
+        this.machine = Objects.requireNonNull(machine, "machine");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.io = Objects.requireNonNull(io, "io");
+        this.audit = Objects.requireNonNull(audit, "audit");
+        this.attempt = attempt;
+        this.restoredAnalysis = restoredAnalysis;
+    }
+
+    Instant now() {
+        return scheduler.now();
+    }
+
+    int attempt() {
+        return attempt;
+    }
+
+    void resetAttempts() {
+        attempt = 0;
+    }
+
+    // ---- transitions and timers --------------------------------------------------------------------------------
+
+    /** Makes every armed timer and pending callback stale. */
+    void transition() {
+        epoch++;
+        timer.cancel();
+        timer = Scheduler.Cancellable.NONE;
+    }
+
+    /** Runs {@code task} from the scheduler, not recursively, so that a long chain of stages never deepens the stack. */
+    void next(Runnable task) {
+        transition();
+        long armed = epoch;
+        timer = scheduler.schedule(Duration.ZERO, guarded(armed, task));
+    }
+
+    /** Runs {@code task} at {@code when} (at once if it has passed) unless a transition happens first. */
+    void armTimer(Instant when, Runnable task) {
+        long armed = epoch;
+        timer.cancel();
+        timer = scheduler.schedule(Duration.between(scheduler.now(), when), guarded(armed, task));
+    }
+
+    private Runnable guarded(long armed, Runnable task) {
+        return () -> {
+            synchronized (lock) {
+                if (armed == epoch && !machine.ended()) {
+                    task.run();
+                }
+            }
+        };
+    }
+
+    // ---- cluster calls -----------------------------------------------------------------------------------------
+
+    /**
+     * Runs one cluster call on the I/O executor and continues under the lock. Transient failures are retried on
+     * the scheduler with backoff, each retry logged; other failures go to {@link Machine#callFailed}. An abort that
+     * arrived during the call takes over once it has finished.
+     */
+    <T> void call(String what, Callable<T> operation, Consumer<T> onSuccess) {
+        long armed = epoch;
+        callInFlight = true;
+        io.execute(() -> {
+            T value = null;
+            Exception failure = null;
+            try {
+                value = operation.call();
+            } catch (Exception e) {
+                failure = e;
+            }
+            synchronized (lock) {
+                callInFlight = false;
+                if (armed != epoch || machine.ended()) {
+                    return;
+                }
+                if (failure == null) {
+                    attempt = 0;
+                    onSuccess.accept(value);
+                } else if (failure instanceof ClusterException cluster && cluster.isTransient()
+                        && attempt < RETRY_BACKOFF.size()) {
+                    Duration wait = RETRY_BACKOFF.get(attempt);
+                    attempt++;
+                    emit(event(AuditAction.RETRY).resource(machine.retryResource())
+                            .after("retry " + attempt + " of " + RETRY_BACKOFF.size() + " in "
+                                    + Durations.format(wait))
+                            .reason(what + " failed: " + describe(failure)));
+                    armTimer(scheduler.now().plus(wait), () -> call(what, operation, onSuccess));
+                } else {
+                    machine.callFailed(what, failure);
+                }
+                if (pendingAbort != null && !callInFlight && !machine.rollingBack() && !machine.ended()) {
+                    takeAbort();
+                }
+            }
+        });
+    }
+
+    /**
+     * Polls a Deployment's readiness every {@link #READINESS_POLL} until it is ready ({@code whenReady}) or
+     * {@code deadline} has passed ({@code whenLate}, with the reason), logging the outcome.
+     */
+    void pollReadiness(String deployment, String resource, Callable<Readiness> check, Instant deadline,
+                       Duration timeout, Runnable whenReady, Consumer<String> whenLate) {
+        call("check that deployment " + deployment + " is ready", check, readiness -> {
+            if (readiness.ready()) {
+                emit(event(AuditAction.READY).resource(resource).after(readiness.status()));
+                whenReady.run();
+            } else if (!scheduler.now().isBefore(deadline)) {
+                emit(event(AuditAction.READY).resource(resource)
+                        .after("not ready: " + readiness.status())
+                        .reason("readinessTimeout " + Durations.format(timeout) + " passed"));
+                whenLate.accept("deployment " + deployment + " was not ready within " + Durations.format(timeout)
+                        + ": " + readiness.status());
+            } else {
+                armTimer(scheduler.now().plus(READINESS_POLL), () -> pollReadiness(deployment, resource, check,
+                        deadline, timeout, whenReady, whenLate));
+            }
+        });
+    }
+
+    // ---- abort -------------------------------------------------------------------------------------------------
+
+    boolean abortPending() {
+        return pendingAbort != null;
+    }
+
+    /**
+     * Keeps an abort for when the call in flight has finished, so that an older write can never land after the
+     * rollback's.
+     *
+     * @return false when no call is in flight: the runner rolls back now
+     */
+    boolean deferAbort(String actor, String reason) {
+        if (!callInFlight) {
+            return false;
+        }
+        pendingAbort = new Abort(actor, reason);
+        return true;
+    }
+
+    /**
+     * Hands a pending abort to the runner instead of the transition it was about to make.
+     *
+     * @return false when there was none
+     */
+    boolean takeAbort() {
+        if (pendingAbort == null) {
+            return false;
+        }
+        Abort abort = pendingAbort;
+        pendingAbort = null;
+        machine.abortNow(abort.actor(), abort.reason());
+        return true;
+    }
+
+    // ---- analysis ----------------------------------------------------------------------------------------------
+
+    /**
+     * Starts the analysis of the current stage, or resumes the one persisted with the state; {@code onVerdict} is
+     * called under the lock unless a transition happened first.
+     *
+     * @param analysisArgs the run's arguments; the analysis takes the ones it declares
+     */
+    void startAnalysis(String name, AnalysisSpec spec, Map<String, String> analysisArgs,
+                       Consumer<AnalysisResult> onVerdict) {
+        long armed = epoch;
+        Consumer<AnalysisResult> done = result -> {
+            synchronized (lock) {
+                if (armed == epoch) {
+                    analysisRun = null;
+                    onVerdict.accept(result);
+                }
+            }
+        };
+        if (restoredAnalysis != null) {
+            AnalysisState state = restoredAnalysis;
+            restoredAnalysis = null;
+            analysisRun = AnalysisRun.resume(state, metrics, scheduler, io, audit, done);
+        } else {
+            AnalysisSpec resolved = Arguments.resolve(spec, argumentsFor(spec, analysisArgs));
+            analysisRun = AnalysisRun.start(name, resolved, metrics, scheduler, io, audit, done);
+        }
+    }
+
+    /** Stops a running analysis; its verdict no longer reaches the runner. */
+    void terminateAnalysis(String reason) {
+        if (analysisRun != null) {
+            AnalysisRun running = analysisRun;
+            analysisRun = null;
+            epoch++;
+            running.terminate(reason);
+        }
+    }
+
+    /** The running analysis, or the restored one not yet resumed, for a snapshot. */
+    AnalysisState analysisSnapshot() {
+        return analysisRun != null ? analysisRun.snapshot() : restoredAnalysis;
+    }
+
+    /**
+     * Checks the run's analysis arguments against every analysis of a plan before anything starts.
+     *
+     * @param analyses  each analysis by its path in the plan ({@code steps[2].analysis})
+     * @param declaredBy who may declare an argument, for the message ({@code any analysis step of the plan})
+     * @throws InvalidPlanException when an argument is undeclared, missing or unsafe
+     */
+    static void checkArguments(Map<String, AnalysisSpec> analyses, Map<String, String> args, String declaredBy) {
+        List<ValidationError> errors = new ArrayList<>();
+        Set<String> declared = new TreeSet<>();
+        analyses.forEach((path, spec) -> {
+            spec.args().forEach(arg -> declared.add(arg.name()));
+            try {
+                Arguments.resolve(spec, argumentsFor(spec, args), path);
+            } catch (InvalidPlanException e) {
+                errors.addAll(e.errors());
+            }
+        });
+        for (String name : args.keySet()) {
+            if (!declared.contains(name)) {
+                errors.add(new ValidationError("args." + name, "is not declared by " + declaredBy + ";"
+                        + " declare it under an analysis' args or remove it (declared: "
+                        + (declared.isEmpty() ? "none" : String.join(", ", declared)) + ")"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidPlanException("the analysis arguments", errors);
+        }
+    }
+
+    /** One set of run arguments serves every analysis; each takes the ones it declares. */
+    private static Map<String, String> argumentsFor(AnalysisSpec spec, Map<String, String> args) {
+        Map<String, String> own = new LinkedHashMap<>();
+        spec.args().forEach(arg -> {
+            if (args.containsKey(arg.name())) {
+                own.put(arg.name(), args.get(arg.name()));
+            }
+        });
+        return own;
+    }
+
+    // ---- audit -------------------------------------------------------------------------------------------------
+
+    /**
+     * One event per accepted write, plus a retry event for a write that went through only after 409 re-reads.
+     *
+     * @param rollback the writes undo the rollout: recorded as {@link AuditAction#ROLLBACK}
+     * @param weight   the new version's share of traffic after them, on weight changes (what the chart draws)
+     */
+    void record(List<ClusterChange> changes, boolean rollback, int weight) {
+        for (ClusterChange change : changes) {
+            AuditAction action = rollback ? AuditAction.ROLLBACK : change.action();
+            String note = rollback ? "ok" + (change.note() == null ? "" : ", " + change.note()) : change.note();
+            AuditEvent.Builder event = event(action).resource(change.resource())
+                    .change(change.before(), change.after())
+                    .reason(note)
+                    .detail("change", change.action().id());
+            if (change.action() == AuditAction.WEIGHT) {
+                event.detail("canaryWeight", weight);
+            }
+            emit(event);
+            if (change.conflicts() > 0) {
+                emit(event(AuditAction.RETRY).resource(change.resource())
+                        .after("written after re-reading " + change.conflicts() + " time(s)")
+                        .reason("409 Conflict: the resource changed between read and write"));
+            }
+        }
+    }
+
+    AuditEvent.Builder event(AuditAction action) {
+        return AuditEvent.at(scheduler.now(), action);
+    }
+
+    void emit(AuditEvent.Builder event) {
+        audit.onEvent(event.build());
+    }
+
+    static String describe(Exception failure) {
+        String text = failure.getMessage();
+        return text == null ? failure.getClass().getSimpleName() : text;
+    }
+}
