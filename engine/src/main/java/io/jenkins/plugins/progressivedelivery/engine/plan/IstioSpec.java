@@ -9,8 +9,8 @@ import java.io.Serializable;
  * <ul>
  *   <li><b>host split</b>: the route's destinations are the hosts {@code stableService} and {@code canaryService};</li>
  *   <li><b>subset split</b>: the route's destinations are one host with the subsets {@code stableSubset} and
- *       {@code canarySubset} of the DestinationRule {@code destinationRule}, whose label selectors the engine
- *       keeps pointing at the stable and canary pods.</li>
+ *       {@code canarySubset} (default {@code stable} and {@code canary}) of the DestinationRule
+ *       {@code destinationRule}, whose label selectors the engine keeps pointing at the stable and canary pods.</li>
  * </ul>
  *
  * @param route the name of the HTTP route to manage; may be omitted when the VirtualService has exactly one
@@ -26,6 +26,16 @@ public record IstioSpec(
         String canarySubset) implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    public static final String DEFAULT_STABLE_SUBSET = "stable";
+    public static final String DEFAULT_CANARY_SUBSET = "canary";
+
+    public IstioSpec {
+        if (destinationRule != null) {
+            stableSubset = stableSubset == null ? DEFAULT_STABLE_SUBSET : stableSubset;
+            canarySubset = canarySubset == null ? DEFAULT_CANARY_SUBSET : canarySubset;
+        }
+    }
 
     @JsonIgnore
     public boolean isSubsetSplit() {

@@ -14,6 +14,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +118,7 @@ public final class CanaryRunner {
         synchronized (runner) {
             runner.core.emit(runner.core.event(AuditAction.START)
                     .resource(runner.deploymentResource())
-                    .after(plan.target().container() + " -> " + plan.target().image() + ", "
+                    .after("container " + plan.target().container() + " gets " + plan.target().image() + " in "
                             + plan.steps().size() + " steps")
                     .detail("image", plan.target().image()));
             runner.enter(Stage.PREFLIGHT);
@@ -333,9 +334,9 @@ public final class CanaryRunner {
                     .after("waiting for promote or abort").detail("indefinite", true)
                     .reason(inconclusive ? "the analysis of step " + stepLabel() + " was Inconclusive" : null));
         } else {
+            Duration left = Duration.between(core.now(), dueAt).plusMillis(500).truncatedTo(ChronoUnit.SECONDS);
             core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
-                    .after("until " + dueAt + " (" + Durations.format(Duration.between(core.now(), dueAt))
-                            + ")"));
+                    .after("for " + Durations.format(left) + ", until " + dueAt.truncatedTo(ChronoUnit.SECONDS)));
             core.armTimer(dueAt, this::endPause);
         }
     }

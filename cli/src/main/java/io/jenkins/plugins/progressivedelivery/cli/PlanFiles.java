@@ -1,0 +1,48 @@
+package io.jenkins.plugins.progressivedelivery.cli;
+
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Reads a plan file for a command, printing what is wrong with it. */
+final class PlanFiles {
+    /** The exit code for a plan that cannot be read or is invalid. */
+    static final int INVALID = 2;
+
+    private PlanFiles() {
+    }
+
+    /** The plan, or empty after printing every problem (with its field path) to {@code err}. */
+    static Optional<CanaryPlan> load(Path file, PrintWriter err) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("cannot read " + file + ": there is no such file");
+            err.flush();
+            return Optional.empty();
+        } catch (IOException e) {
+            err.println("cannot read " + file + ": " + e.getMessage());
+            err.flush();
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(PlanLoader.loadCanary(text, file.getFileName().toString()));
+        } catch (InvalidPlanException e) {
+            err.println(file + " is invalid (" + e.errors().size()
+                    + (e.errors().size() == 1 ? " problem" : " problems") + "):");
+            for (ValidationError error : e.errors()) {
+                err.println("  " + error);
+            }
+            err.flush();
+            return Optional.empty();
+        }
+    }
+}

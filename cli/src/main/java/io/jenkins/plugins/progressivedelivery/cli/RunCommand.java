@@ -1,0 +1,238 @@
+package io.jenkins.plugins.progressivedelivery.cli;
+
+import io.jenkins.plugins.progressivedelivery.cli.report.HtmlReport;
+import io.jenkins.plugins.progressivedelivery.cli.report.ReportFiles;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
+import io.jenkins.plugins.progressivedelivery.engine.schedule.ExecutorScheduler;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code run PLAN.yaml}: a canary rollout against a real cluster. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs a canary rollout against a cluster: validates the plan, checks it against the cluster"
+                + " before the first write, then moves through its steps, printing one line per action.",
+            "Type 'promote' or 'abort' (and Enter) to end a pause that waits for you; 'status' shows where it is."
+                    + " Ctrl-C aborts: traffic goes back to stable, then the canary is scaled down.",
+            "Exit code 0 when promoted, 1 when rolled back, aborted or failed, 2 when the plan is invalid."})
+final class RunCommand implements Callable<Integer> {
+    private final InputStream commands;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PLAN.yaml", description = "The canary plan, in YAML or JSON.")
+    private Path plan;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or the pod's service account).")
+    private Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: its current one).")
+    private String context;
+
+    @Option(names = "--prometheus-token-file", paramLabel = "FILE",
+            description = "A file holding the bearer token for Prometheus (never printed).")
+    private Path prometheusTokenFile;
+
+    @Option(names = "--prometheus-ca", paramLabel = "FILE",
+            description = "The PEM CA certificate that signed Prometheus' TLS certificate (default: the JVM's trust store).")
+    private Path prometheusCa;
+
+    @Option(names = "--arg", paramLabel = "NAME=VALUE", mapFallbackValue = "",
+            description = "An analysis argument ({{args.NAME}}), overriding the plan's value; repeatable.")
+    private Map<String, String> args = new LinkedHashMap<>();
+
+    @Option(names = "--audit-out", paramLabel = "FILE", description = "Write the audit trail as JSON to FILE.")
+    private Path auditOut;
+
+    @Option(names = "--report-out", paramLabel = "FILE", description = "Write an HTML report with a chart to FILE.")
+    private Path reportOut;
+
+    RunCommand() {
+        this(System.in);
+    }
+
+    /** @param commands where {@code promote}, {@code abort} and {@code status} lines come from */
+    RunCommand(InputStream commands) {
+        this.commands = commands;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<CanaryPlan> loaded = PlanFiles.load(plan, err);
+        if (loaded.isEmpty()) {
+            return PlanFiles.INVALID;
+        }
+        CanaryPlan canary = loaded.get();
+        KubernetesConnection connection = kubeconfig == null ? KubernetesConnection.auto(context)
+                : KubernetesConnection.kubeconfig(read(kubeconfig), context);
+        PrometheusAuth auth = prometheusTokenFile == null ? PrometheusAuth.none()
+                : PrometheusAuth.bearerToken(read(prometheusTokenFile).trim());
+        if (prometheusCa != null) {
+            auth = auth.withCaCertificatePem(read(prometheusCa));
+        }
+
+        Clock clock = Clock.systemUTC();
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, daemon("rollout-scheduler"));
+        ExecutorService io = Executors.newCachedThreadPool(daemon("rollout-io"));
+        AuditTrail trail = new AuditTrail();
+        CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
+        try (KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary)) {
+            out.println("Rolling out " + ValidateCommand.describe(canary));
+            out.println("Type 'promote', 'abort' or 'status' and Enter at any time; Ctrl-C aborts and rolls back.");
+            out.flush();
+            CanaryRunner runner = CanaryRunner.start(canary, args, cluster,
+                    new ProviderMeasurementSource(auth), new ExecutorScheduler(executor, clock), io,
+                    trail.andThen(new ConsoleAudit(out, clock.instant(), "")), ended::complete);
+            Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, canary), "rollout-ctrl-c");
+            Runtime.getRuntime().addShutdownHook(abortOnExit);
+            startCommandReader(runner, commands, out);
+            RolloutResult result;
+            try {
+                result = ended.get();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(abortOnExit);
+                } catch (IllegalStateException e) {
+                    // shutting down: the hook is running
+                }
+            }
+            out.println("Rollout " + result.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+                    + result.message());
+            writeOutputs(trail, result, canary, out);
+            out.flush();
+            return result.promoted() ? 0 : 1;
+        } finally {
+            executor.shutdownNow();
+            io.shutdownNow();
+        }
+    }
+
+    /** On Ctrl-C: abort (traffic to stable first) and wait for the rollback, so the JVM does not exit half-way. */
+    private static void abortAndWait(CanaryRunner runner, CompletableFuture<RolloutResult> ended, CanaryPlan plan) {
+        if (ended.isDone()) {
+            return;
+        }
+        runner.abort(user(), "interrupted (Ctrl-C)");
+        try {
+            ended.get(plan.effectiveAbortScaleDownDelay().plus(Duration.ofSeconds(60)).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // nothing more can be done while the JVM exits; the audit lines say how far the rollback got
+        }
+    }
+
+    /** Reads {@code promote}, {@code abort} and {@code status} lines; a daemon, so it never keeps the JVM up. */
+    private static void startCommandReader(CanaryRunner runner, InputStream commands, PrintWriter out) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(commands, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    switch (line.trim().toLowerCase(Locale.ROOT)) {
+                        case "promote" -> report(out, runner.promote(user()) ? "promoting"
+                                : "nothing to promote right now");
+                        case "abort" -> report(out, runner.abort(user(), "aborted from the command line")
+                                ? "aborting" : "the rollout has already ended");
+                        case "status" -> report(out, describe(runner.status()));
+                        case "" -> { }
+                        default -> report(out, "unknown command '" + line.trim() + "'; type promote, abort or status");
+                    }
+                }
+            } catch (IOException e) {
+                // stdin closed: promote and abort are then only possible by Ctrl-C
+            }
+        }, "rollout-commands");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private static String describe(RolloutStatus status) {
+        return status.phase().name().toLowerCase(Locale.ROOT) + ", step " + status.step() + "/" + status.stepCount()
+                + ", canary " + status.canaryWeight() + "%"
+                + (status.waitingFor() == null ? "" : ", waiting for " + status.waitingFor())
+                + (status.awaitingPromotion() ? " (type promote or abort)" : "");
+    }
+
+    private static void report(PrintWriter out, String text) {
+        synchronized (out) {
+            out.println("> " + text);
+            out.flush();
+        }
+    }
+
+    private void writeOutputs(AuditTrail trail, RolloutResult result, CanaryPlan canary, PrintWriter out) {
+        if (auditOut != null) {
+            out.println("Audit trail: " + ReportFiles.writeAuditJson(auditOut, trail.events()));
+        }
+        if (reportOut != null) {
+            String auditLink = auditOut == null ? null : reportOut.toAbsolutePath().getParent()
+                    .relativize(auditOut.toAbsolutePath()).toString();
+            String title = "Canary of " + canary.target().image();
+            Path written = ReportFiles.writeHtml(reportOut, title, ValidateCommand.describe(canary),
+                    List.of(new HtmlReport.Section(title, result.phase().name(), null, result.message(),
+                            trail.events(), auditLink)),
+                    Clock.systemUTC().instant());
+            out.println("Report: " + written);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String user() {
+        return System.getProperty("user.name", "cli");
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package io.jenkins.plugins.progressivedelivery.cli;
+
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code validate PLAN.yaml}: checks a plan without a cluster. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {"Loads and checks a canary plan without touching any cluster, and prints every problem with"
+                + " its field path (e.g. steps[3].setWeight) and how to fix it.",
+            "Exit code 0 when valid, 2 when not."})
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "PLAN.yaml", description = "The plan, in YAML or JSON.")
+    private Path plan;
+
+    @Override
+    public Integer call() {
+        Optional<CanaryPlan> loaded = PlanFiles.load(plan, spec.commandLine().getErr());
+        if (loaded.isEmpty()) {
+            return PlanFiles.INVALID;
+        }
+        spec.commandLine().getOut().println(plan + " is valid: " + describe(loaded.get()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+
+    static String describe(CanaryPlan plan) {
+        String steps = plan.steps().stream().map(ValidateCommand::describe).collect(Collectors.joining(", "));
+        return "canary of " + plan.target().image() + " for deployment/" + plan.target().namespace() + "/"
+                + plan.target().deployment() + " (" + (plan.traffic().isReplicaRatio()
+                ? "replica ratio, no mesh" : "Istio VirtualService " + plan.traffic().istio().virtualService())
+                + "); steps: " + steps;
+    }
+
+    private static String describe(PlanStep step) {
+        if (step instanceof PlanStep.SetWeight w) {
+            return "weight " + w.weight() + "%";
+        }
+        if (step instanceof PlanStep.Pause p) {
+            return p.indefinite() ? "pause until promoted"
+                    : "pause " + io.jenkins.plugins.progressivedelivery.engine.plan.Durations.format(p.duration());
+        }
+        PlanStep.Analysis a = (PlanStep.Analysis) step;
+        return "analysis of " + a.analysis().metrics().stream().map(m -> m.name())
+                .collect(Collectors.joining(" and "));
+    }
+}

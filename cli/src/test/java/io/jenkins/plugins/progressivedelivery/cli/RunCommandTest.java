@@ -1,0 +1,131 @@
+package io.jenkins.plugins.progressivedelivery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.progressivedelivery.cli.demo.DemoTestCluster;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code run} against the demo's embedded API server, reached through a kubeconfig as a real cluster would be. */
+class RunCommandTest {
+    private DemoTestCluster cluster;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() {
+        cluster = DemoTestCluster.start();
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void promotesAfterAnIndefinitePauseWhenTypedPromote(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeconfig());
+        Path plan = Files.writeString(dir.resolve("canary.yaml"), """
+                target:
+                  namespace: demo
+                  deployment: web
+                  container: web
+                  image: web:2.0
+                traffic:
+                  istio:
+                    virtualService: web
+                    route: primary
+                    stableService: web-stable
+                    canaryService: web-canary
+                readinessTimeout: 30s
+                steps:
+                  - setWeight: 25
+                  - pause: {}
+                """);
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(typing);
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == RunCommand.class ? type.cast(new RunCommand(stdin))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        });
+        cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        Path audit = dir.resolve("out/audit.json");
+        Path report = dir.resolve("out/report.html");
+
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", plan.toString(),
+                "--kubeconfig", kubeconfig.toString(), "--audit-out", audit.toString(),
+                "--report-out", report.toString()));
+        awaitOutput(exit, "[pause]");
+        assertThat(cluster.weights()).containsExactly(75, 25);
+        typing.write("promote\n".getBytes(StandardCharsets.UTF_8));
+        typing.flush();
+
+        assertThat(exit.get(60, TimeUnit.SECONDS)).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("[weight] virtualservice/demo/web route primary: stable 100, canary 0"
+                + " -> stable 75, canary 25").contains("> promoting").contains("Rollout promoted");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        Deployment stable = cluster.client().apps().deployments().inNamespace("demo").withName("web").get();
+        assertThat(stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("web:2.0");
+        List<AuditEvent> events = AuditTrail.fromJson(Files.readString(audit));
+        assertThat(events).anyMatch(e -> e.action() == AuditAction.PROMOTE && !e.actor().equals(AuditEvent.ENGINE));
+        assertThat(Files.readString(report)).contains("<svg ").contains("Canary of web:2.0")
+                .contains("<a href=\"audit.json\">");
+    }
+
+    @Test
+    void anInvalidPlanTouchesNothingAndExits2(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeconfig());
+        Path plan = Files.writeString(dir.resolve("canary.yaml"), """
+                target:
+                  namespace: demo
+                  deployment: web
+                  container: web
+                  image: web:2.0
+                steps:
+                  - setWeight: 140
+                """);
+        int writesBefore = cluster.writeCount();
+
+        int exit = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute("run", plan.toString(), "--kubeconfig", kubeconfig.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("steps[0].setWeight");
+        assertThat(cluster.writeCount()).isEqualTo(writesBefore);
+    }
+
+    /** Waits, with a deadline, until the command has printed {@code text}; fails early if it ended. */
+    private void awaitOutput(CompletableFuture<Integer> exit, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!out.toString().contains(text)) {
+            assertThat(System.nanoTime()).as("waiting for '" + text + "' in:\n" + out + err).isLessThan(deadline);
+            try {
+                Integer code = exit.get(50, TimeUnit.MILLISECONDS);
+                throw new AssertionError("run ended with " + code + " before printing '" + text + "':\n" + out + err);
+            } catch (TimeoutException stillRunning) {
+                // check again
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command 1: builds the CLI and runs the demo, two canary rollouts against an embedded Kubernetes API, a
+# traffic simulator and a real local Prometheus. Arguments go to the demo: --fast, --out DIR, --timeout 5m.
+# Exit code 0 when the good version was promoted and the bad one rolled back.
+set -euo pipefail
+cd "$(dirname "$0")"
+tools/ensure-prometheus.sh
+mvn -B -q -ntp -Dstyle.color=never -pl cli -am package -DskipTests
+exec java -jar cli/target/progressive-delivery-cli.jar demo "$@"

@@ -1,0 +1,22 @@
+package hudson;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+public class EnvVars extends TreeMap<String, String> {
+    private static final long serialVersionUID = 1L;
+
+    public EnvVars() {
+        super(String.CASE_INSENSITIVE_ORDER);
+    }
+
+    public EnvVars(Map<String, String> m) {
+        this();
+        putAll(m);
+    }
+
+    public String get(String key, String defaultValue) {
+        String v = get(key);
+        return v == null ? defaultValue : v;
+    }
+}

@@ -1,0 +1,6 @@
+package hudson.model;
+
+public abstract class AbstractCIBase extends Node {
+    public AbstractCIBase() {
+    }
+}

@@ -1,0 +1,7 @@
+package hudson.model;
+
+public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends AbstractItem {
+    protected Job(ItemGroup parent, String name) {
+        super(parent, name);
+    }
+}

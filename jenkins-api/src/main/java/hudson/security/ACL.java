@@ -1,0 +1,11 @@
+package hudson.security;
+
+import org.springframework.security.core.Authentication;
+
+public abstract class ACL {
+    /** The real one is the SYSTEM user's authentication token. */
+    public static final Authentication SYSTEM2 = null;
+
+    public ACL() {
+    }
+}

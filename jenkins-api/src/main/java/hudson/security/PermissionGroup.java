@@ -1,0 +1,6 @@
+package hudson.security;
+
+public final class PermissionGroup {
+    private PermissionGroup() {
+    }
+}

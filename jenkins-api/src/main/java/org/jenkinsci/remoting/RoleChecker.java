@@ -1,0 +1,6 @@
+package org.jenkinsci.remoting;
+
+public abstract class RoleChecker {
+    protected RoleChecker() {
+    }
+}

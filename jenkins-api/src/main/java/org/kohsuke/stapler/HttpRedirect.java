@@ -1,0 +1,9 @@
+package org.kohsuke.stapler;
+
+public final class HttpRedirect extends RuntimeException implements HttpResponse {
+    private static final long serialVersionUID = 1L;
+
+    public HttpRedirect(String url) {
+        super("redirect to " + url);
+    }
+}

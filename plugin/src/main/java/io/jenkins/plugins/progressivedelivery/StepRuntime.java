@@ -1,0 +1,62 @@
+package io.jenkins.plugins.progressivedelivery;
+
+import hudson.util.DaemonThreadFactory;
+import hudson.util.NamingThreadFactory;
+import io.jenkins.plugins.progressivedelivery.credentials.CredentialLookup;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
+import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
+import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
+import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteMeasurementSource;
+import io.jenkins.plugins.progressivedelivery.remote.Where;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What a step execution runs on: timers, the I/O executor, the credential store, and how it reaches the cluster and
+ * Prometheus. In Jenkins: {@code jenkins.util.Timer}, one shared cached pool for blocking calls, the credentials
+ * plugin, and calls made where the step runs. Tests pass a {@code ManualScheduler}, a direct executor and fakes.
+ */
+final class StepRuntime {
+    final Scheduler scheduler;
+    final java.util.concurrent.Executor io;
+    final CredentialLookup credentials;
+    final ClusterFactory clusters;
+    final MetricsFactory metrics;
+
+    StepRuntime(Scheduler scheduler, java.util.concurrent.Executor io, CredentialLookup credentials,
+                ClusterFactory clusters, MetricsFactory metrics) {
+        this.scheduler = scheduler;
+        this.io = io;
+        this.credentials = credentials;
+        this.clusters = clusters;
+        this.metrics = metrics;
+    }
+
+    static StepRuntime jenkins() {
+        return new StepRuntime(new TimerScheduler(), IoPool.EXECUTOR, CredentialLookup.JENKINS,
+                RemoteCanaryCluster::new, RemoteMeasurementSource::new);
+    }
+
+    @FunctionalInterface
+    interface ClusterFactory {
+        CanaryCluster create(Where where, ClusterAccess access, CanaryPlan plan);
+    }
+
+    @FunctionalInterface
+    interface MetricsFactory {
+        MeasurementSource create(Where where, PrometheusAccess access);
+    }
+
+    /**
+     * Blocking Kubernetes and Prometheus calls (and agent round trips) run here, never on {@code Timer}'s few threads
+     * or the CPS VM thread. Threads are created on demand and end after a minute idle.
+     */
+    private static final class IoPool {
+        static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(
+                new NamingThreadFactory(new DaemonThreadFactory(), "progressive-delivery I/O"));
+    }
+}

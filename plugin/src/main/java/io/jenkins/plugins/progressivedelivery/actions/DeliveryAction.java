@@ -1,0 +1,274 @@
+package io.jenkins.plugins.progressivedelivery.actions;
+
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.User;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail;
+import io.jenkins.plugins.progressivedelivery.engine.audit.TimelineChart;
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import jenkins.model.RunAction2;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+
+/**
+ * The record of one {@code canaryRollout} or {@code analysisGate} on a build: what was deployed where, the verdict,
+ * who promoted or aborted, every rollback action, and the full event timeline with a chart. Build history is thus
+ * the deploy history. While a rollout waits for promotion it also carries the Promote / Abort buttons.
+ *
+ * <p>Persisted in build.xml with JDK types only: the events as the engine's audit JSON.
+ */
+public final class DeliveryAction implements RunAction2 {
+    /** The live execution, when one is running in this JVM; null after it ended or before it resumed. */
+    public interface Gate {
+        boolean awaitingPromotion();
+
+        boolean promote(String actor);
+
+        boolean abort(String actor, String reason);
+    }
+
+    private final String id;
+    private final String kind;
+    private final String title;
+    private String target;
+    private String status;
+    private String verdict;
+    private Integer finalWeight;
+    private String message;
+    private String eventsJson = "[]";
+
+    private transient List<AuditEvent> events;
+    private transient volatile Gate gate;
+    private transient Run<?, ?> run;
+
+    /**
+     * @param id    unique among this build's records; the URL is {@code progressive-delivery-<id>}
+     * @param kind  {@code canaryRollout} or {@code analysisGate}
+     * @param title what it is about, e.g. {@code demo/web: nginx:1.27}
+     */
+    public DeliveryAction(String id, String kind, String title) {
+        this.id = id;
+        this.kind = kind;
+        this.title = title;
+    }
+
+    /** The next free record id on {@code run}. */
+    public static String nextId(Run<?, ?> run) {
+        return Integer.toString(run.getActions(DeliveryAction.class).size() + 1);
+    }
+
+    /** The record with {@code id} on {@code run}, or null. */
+    public static DeliveryAction find(Run<?, ?> run, String id) {
+        for (DeliveryAction action : run.getActions(DeliveryAction.class)) {
+            if (action.id.equals(id)) {
+                return action;
+            }
+        }
+        return null;
+    }
+
+    // ---- recording (called by the step execution) ----------------------------------------------------------------
+
+    public synchronized void record(AuditEvent event) {
+        List<AuditEvent> all = new ArrayList<>(getEvents());
+        all.add(event);
+        events = Collections.unmodifiableList(all);
+        eventsJson = AuditTrail.toJson(all);
+    }
+
+    public synchronized void setTarget(String target) {
+        this.target = target;
+    }
+
+    public synchronized void setStatus(String status) {
+        this.status = status;
+    }
+
+    public synchronized void complete(String verdict, Integer finalWeight, String message) {
+        this.verdict = verdict;
+        this.finalWeight = finalWeight;
+        this.message = message;
+        this.status = verdict;
+    }
+
+    public void attach(Gate liveGate) {
+        this.gate = liveGate;
+    }
+
+    public void detach() {
+        this.gate = null;
+    }
+
+    // ---- read by the views -------------------------------------------------------------------------------------
+
+    public String getId() {
+        return id;
+    }
+
+    public String getKind() {
+        return kind;
+    }
+
+    public String getTitle() {
+        return title;
+    }
+
+    public synchronized String getTarget() {
+        return target;
+    }
+
+    public synchronized String getStatus() {
+        return status;
+    }
+
+    public synchronized String getVerdict() {
+        return verdict;
+    }
+
+    public synchronized Integer getFinalWeight() {
+        return finalWeight;
+    }
+
+    public synchronized String getMessage() {
+        return message;
+    }
+
+    public Run<?, ?> getRun() {
+        return run;
+    }
+
+    public synchronized List<AuditEvent> getEvents() {
+        if (events == null) {
+            events = Collections.unmodifiableList(AuditTrail.fromJson(eventsJson == null ? "[]" : eventsJson));
+        }
+        return events;
+    }
+
+    /** Who promoted or aborted, and when: the events a person caused. */
+    public List<AuditEvent> getDecisions() {
+        return getEvents().stream()
+                .filter(e -> e.action() == AuditAction.PROMOTE || e.action() == AuditAction.ABORT)
+                .filter(e -> !AuditEvent.ENGINE.equals(e.actor()))
+                .collect(Collectors.toList());
+    }
+
+    public List<AuditEvent> getRollbackActions() {
+        return getEvents().stream().filter(e -> e.action() == AuditAction.ROLLBACK).collect(Collectors.toList());
+    }
+
+    /** True while a rollout waits for Promote or Abort (shows the buttons). */
+    public boolean isAwaitingPromotion() {
+        Gate live = gate;
+        return live != null && live.awaitingPromotion();
+    }
+
+    public boolean isRunning() {
+        return gate != null;
+    }
+
+    /** The timeline chart as inline SVG, rendered on the server: the page runs no script (Jenkins' CSP). */
+    public String getChartSvg() {
+        return TimelineChart.render(getEvents());
+    }
+
+    public String getJson() {
+        return AuditTrail.toJson(getEvents());
+    }
+
+    // ---- Action ---------------------------------------------------------------------------------------------------
+
+    @Override
+    public String getIconFileName() {
+        return "/plugin/progressive-delivery/images/progressive-delivery.svg";
+    }
+
+    @Override
+    public String getDisplayName() {
+        return ("analysisGate".equals(kind) ? "Analysis: " : "Canary: ") + title;
+    }
+
+    @Override
+    public String getUrlName() {
+        return "progressive-delivery-" + id;
+    }
+
+    @Override
+    public void onAttached(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    @Override
+    public void onLoad(Run<?, ?> r) {
+        this.run = r;
+    }
+
+    // ---- web methods ------------------------------------------------------------------------------------------------
+
+    /** Ends the pause and continues the rollout. Needs Job/Build, as {@code input}'s Proceed does. */
+    @RequirePOST
+    public HttpResponse doPromote() {
+        return promote(currentUser());
+    }
+
+    /** Aborts the rollout: traffic back to stable, canary scaled down. Needs Job/Cancel, as the build's stop does. */
+    @RequirePOST
+    public HttpResponse doAbort() {
+        return abort(currentUser());
+    }
+
+    /** The record as JSON: {@code .../progressive-delivery-1/json}. */
+    public HttpResponse doJson() {
+        String json = getJson();
+        return new HttpResponse() {
+            @Override
+            public void generateResponse(StaplerRequest2 req, StaplerResponse2 rsp, Object node)
+                    throws IOException, ServletException {
+                rsp.setContentType("application/json;charset=UTF-8");
+                rsp.setCharacterEncoding(StandardCharsets.UTF_8.name());
+                PrintWriter out = rsp.getWriter();
+                out.write(json);
+                out.flush();
+            }
+        };
+    }
+
+    HttpResponse promote(String actor) {
+        run.checkPermission(Item.BUILD);
+        Gate live = gate;
+        if (live == null || !live.awaitingPromotion() || !live.promote(actor)) {
+            return HttpResponses.errorWithoutStack(409, "This rollout is not waiting for promotion"
+                    + (live == null ? " (it has ended, or is resuming after a restart: try again shortly)" : ""));
+        }
+        return HttpResponses.redirectTo("..");
+    }
+
+    HttpResponse abort(String actor) {
+        run.checkPermission(Item.CANCEL);
+        Gate live = gate;
+        if (live == null || !live.abort(actor, "aborted from the build page")) {
+            return HttpResponses.errorWithoutStack(409, "This rollout is not running, or is already rolling back");
+        }
+        return HttpResponses.redirectTo("..");
+    }
+
+    private static String currentUser() {
+        User user = User.current();
+        if (user == null) {
+            return "anonymous";
+        }
+        String fullName = user.getFullName();
+        return fullName == null || fullName.equals(user.getId()) ? user.getId() : fullName + " (" + user.getId() + ")";
+    }
+}
