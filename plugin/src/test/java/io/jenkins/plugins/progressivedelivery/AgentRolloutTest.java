@@ -29,6 +29,7 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -170,7 +171,8 @@ class AgentRolloutTest {
 
     @Test
     void aRolloutInsideNodeShiftsAndRollsBackTrafficThroughTheAgent() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, (metric, at) -> MetricValue.vector(List.of(1.0)),
+        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
+                (metric, at) -> MetricValue.vector(List.of(1.0)),
                 (id, r) -> id.equals("k8s-token") ? new Token("k8s-token", "agent-token") : null);
         FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
         CanaryRolloutStep step = new CanaryRolloutStep();
