@@ -1,0 +1,62 @@
+package io.jenkins.plugins.progressivedelivery.fakes;
+
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * fabric8's mock API server in CRUD mode, serving the Istio API group, with a client for the test to set the scene
+ * and look at the result. The server has no controllers: {@link #markRolledOut} plays the Deployment controller.
+ */
+public final class MockKubernetes implements AutoCloseable {
+    private final KubernetesMockServer server;
+    public final KubernetesClient client;
+
+    public MockKubernetes() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
+        server.init();
+        server.expect().get().withPath("/apis/networking.istio.io").andReturn(200, new APIGroupBuilder()
+                .withName("networking.istio.io")
+                .addNewVersion().withGroupVersion("networking.istio.io/v1").withVersion("v1").endVersion()
+                .withNewPreferredVersion().withGroupVersion("networking.istio.io/v1").withVersion("v1")
+                .endPreferredVersion().build()).always();
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server.url("/"))
+                .withOauthToken("fixture").build()).build();
+    }
+
+    /** The API server's URL, for a step's {@code serverUrl}. */
+    public String url() {
+        return server.url("/");
+    }
+
+    /** Reports the Deployment rolled out at its current spec, as the Deployment controller would. */
+    public void markRolledOut(String namespace, String name) {
+        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        int replicas = deployment.getSpec().getReplicas();
+        deployment.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas).build());
+        client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
