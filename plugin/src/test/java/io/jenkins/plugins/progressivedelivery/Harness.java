@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery;
 import io.jenkins.plugins.progressivedelivery.credentials.CredentialLookup;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ManualScheduler;
+import io.jenkins.plugins.progressivedelivery.fakes.FakeBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.QueueExecutor;
 import java.time.Duration;
@@ -25,6 +26,10 @@ final class Harness {
         this(start, (where, access, plan) -> cluster, noBlueGreen(), metrics, credentials);
     }
 
+    Harness(Instant start, FakeBlueGreenCluster cluster, MeasurementSource metrics, CredentialLookup credentials) {
+        this(start, noCanary(), (where, access, plan) -> cluster, metrics, credentials);
+    }
+
     /** With the production cluster calls (made {@link io.jenkins.plugins.progressivedelivery.remote.Where} the step runs). */
     Harness(StepRuntime.CanaryClusterFactory canaryClusters, StepRuntime.BlueGreenClusterFactory blueGreenClusters,
             MeasurementSource metrics, CredentialLookup credentials) {
@@ -37,6 +42,12 @@ final class Harness {
         this.scheduler = new ManualScheduler(start);
         this.runtime = new StepRuntime(scheduler, io, credentials, canaryClusters, blueGreenClusters,
                 (where, access) -> metrics);
+    }
+
+    private static StepRuntime.CanaryClusterFactory noCanary() {
+        return (where, access, plan) -> {
+            throw new AssertionError("a canary cluster was asked for in a blue-green test");
+        };
     }
 
     private static StepRuntime.BlueGreenClusterFactory noBlueGreen() {
