@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -43,37 +42,20 @@ import org.kohsuke.stapler.QueryParameter;
  * <p>The plan comes from the parameters, or from {@code planFile} in the workspace with the parameters given here
  * overriding it; the names are those of an Argo Rollout's {@code strategy.blueGreen}.
  */
-public final class BlueGreenSwitchStep extends Step {
-    private String planFile;
-    private String namespace;
-    private String deployment;
-    private String container;
-    private String image;
+public final class BlueGreenSwitchStep extends RolloutStep {
     private String colorLabel;
     private String activeService;
     private String previewService;
     private Integer previewReplicaCount;
-    private String virtualService;
-    private String route;
     private String blueService;
     private String greenService;
-    private String destinationRule;
     private String blueSubset;
     private String greenSubset;
     private Map<String, Object> prePromotionAnalysis;
     private Map<String, Object> postPromotionAnalysis;
-    private Map<String, Object> analysisArgs;
     private Integer autoPromotionSeconds;
     private Integer scaleDownDelaySeconds;
     private Integer abortScaleDownDelaySeconds;
-    private String readinessTimeout;
-    private String onInconclusive;
-    private String credentialsId;
-    private String serverUrl;
-    private String caCertificate;
-    private String context;
-    private String prometheusCredentialsId;
-    private boolean returnResult;
 
     @DataBoundConstructor
     public BlueGreenSwitchStep() {
@@ -86,25 +68,20 @@ public final class BlueGreenSwitchStep extends Step {
 
     /** The plan: the file's (if any), then the parameters given here, validated as a whole. */
     BlueGreenPlan loadPlan(FilePath workspace) throws IOException, InterruptedException {
-        Map<String, Object> plan = PlanParameters.read(workspace, planFile, "blueGreenSwitch",
+        Map<String, Object> plan = planParameters(workspace, "blueGreenSwitch",
                 "target:, activeService: and previewService:");
-        Map<String, Object> target = PlanParameters.section(plan, "target");
-        PlanParameters.put(target, "namespace", namespace);
-        PlanParameters.put(target, "deployment", deployment);
-        PlanParameters.put(target, "container", container);
-        PlanParameters.put(target, "image", image);
         PlanParameters.put(plan, "colorLabel", colorLabel);
         PlanParameters.put(plan, "activeService", activeService);
         PlanParameters.put(plan, "previewService", previewService);
         PlanParameters.put(plan, "previewReplicaCount", previewReplicaCount);
-        if (virtualService != null || route != null || blueService != null || greenService != null
-                || destinationRule != null || blueSubset != null || greenSubset != null) {
+        if (getVirtualService() != null || getRoute() != null || blueService != null || greenService != null
+                || getDestinationRule() != null || blueSubset != null || greenSubset != null) {
             Map<String, Object> istio = PlanParameters.section(PlanParameters.section(plan, "traffic"), "istio");
-            PlanParameters.put(istio, "virtualService", virtualService);
-            PlanParameters.put(istio, "route", route);
+            PlanParameters.put(istio, "virtualService", getVirtualService());
+            PlanParameters.put(istio, "route", getRoute());
             PlanParameters.put(istio, "blueService", blueService);
             PlanParameters.put(istio, "greenService", greenService);
-            PlanParameters.put(istio, "destinationRule", destinationRule);
+            PlanParameters.put(istio, "destinationRule", getDestinationRule());
             PlanParameters.put(istio, "blueSubset", blueSubset);
             PlanParameters.put(istio, "greenSubset", greenSubset);
         }
@@ -113,62 +90,14 @@ public final class BlueGreenSwitchStep extends Step {
         PlanParameters.put(plan, "postPromotionAnalysis", StepSupport.plain(postPromotionAnalysis));
         PlanParameters.put(plan, "scaleDownDelaySeconds", scaleDownDelaySeconds);
         PlanParameters.put(plan, "abortScaleDownDelaySeconds", abortScaleDownDelaySeconds);
-        PlanParameters.put(plan, "readinessTimeout", readinessTimeout);
-        PlanParameters.put(plan, "onInconclusive", onInconclusive);
         try {
-            return PlanLoader.blueGreenFromMap(plan, planFile == null || planFile.isBlank() ? "blueGreenSwitch"
-                    : planFile);
+            return PlanLoader.blueGreenFromMap(plan, planSource("blueGreenSwitch"));
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
     }
 
-    // ---- parameters ------------------------------------------------------------------------------------------------
-
-    public String getPlanFile() {
-        return planFile;
-    }
-
-    @DataBoundSetter
-    public void setPlanFile(String planFile) {
-        this.planFile = planFile;
-    }
-
-    public String getNamespace() {
-        return namespace;
-    }
-
-    @DataBoundSetter
-    public void setNamespace(String namespace) {
-        this.namespace = namespace;
-    }
-
-    public String getDeployment() {
-        return deployment;
-    }
-
-    @DataBoundSetter
-    public void setDeployment(String deployment) {
-        this.deployment = deployment;
-    }
-
-    public String getContainer() {
-        return container;
-    }
-
-    @DataBoundSetter
-    public void setContainer(String container) {
-        this.container = container;
-    }
-
-    public String getImage() {
-        return image;
-    }
-
-    @DataBoundSetter
-    public void setImage(String image) {
-        this.image = image;
-    }
+    // ---- parameters (those shared with canaryRollout are in RolloutStep) -------------------------------------------
 
     public String getColorLabel() {
         return colorLabel;
@@ -206,24 +135,6 @@ public final class BlueGreenSwitchStep extends Step {
         this.previewReplicaCount = previewReplicaCount;
     }
 
-    public String getVirtualService() {
-        return virtualService;
-    }
-
-    @DataBoundSetter
-    public void setVirtualService(String virtualService) {
-        this.virtualService = virtualService;
-    }
-
-    public String getRoute() {
-        return route;
-    }
-
-    @DataBoundSetter
-    public void setRoute(String route) {
-        this.route = route;
-    }
-
     public String getBlueService() {
         return blueService;
     }
@@ -240,15 +151,6 @@ public final class BlueGreenSwitchStep extends Step {
     @DataBoundSetter
     public void setGreenService(String greenService) {
         this.greenService = greenService;
-    }
-
-    public String getDestinationRule() {
-        return destinationRule;
-    }
-
-    @DataBoundSetter
-    public void setDestinationRule(String destinationRule) {
-        this.destinationRule = destinationRule;
     }
 
     public String getBlueSubset() {
@@ -288,15 +190,6 @@ public final class BlueGreenSwitchStep extends Step {
                 : new LinkedHashMap<>(postPromotionAnalysis);
     }
 
-    public Map<String, Object> getAnalysisArgs() {
-        return analysisArgs;
-    }
-
-    @DataBoundSetter
-    public void setAnalysisArgs(Map<String, Object> analysisArgs) {
-        this.analysisArgs = analysisArgs == null ? null : new LinkedHashMap<>(analysisArgs);
-    }
-
     public Integer getAutoPromotionSeconds() {
         return autoPromotionSeconds;
     }
@@ -324,78 +217,6 @@ public final class BlueGreenSwitchStep extends Step {
         this.abortScaleDownDelaySeconds = abortScaleDownDelaySeconds;
     }
 
-    public String getReadinessTimeout() {
-        return readinessTimeout;
-    }
-
-    @DataBoundSetter
-    public void setReadinessTimeout(String readinessTimeout) {
-        this.readinessTimeout = readinessTimeout;
-    }
-
-    public String getOnInconclusive() {
-        return onInconclusive;
-    }
-
-    @DataBoundSetter
-    public void setOnInconclusive(String onInconclusive) {
-        this.onInconclusive = onInconclusive;
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId;
-    }
-
-    public String getServerUrl() {
-        return serverUrl;
-    }
-
-    @DataBoundSetter
-    public void setServerUrl(String serverUrl) {
-        this.serverUrl = serverUrl;
-    }
-
-    public String getCaCertificate() {
-        return caCertificate;
-    }
-
-    @DataBoundSetter
-    public void setCaCertificate(String caCertificate) {
-        this.caCertificate = caCertificate;
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = context;
-    }
-
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
-    }
-
-    public boolean isReturnResult() {
-        return returnResult;
-    }
-
-    @DataBoundSetter
-    public void setReturnResult(boolean returnResult) {
-        this.returnResult = returnResult;
-    }
-
     /**
      * Runs the switch without holding a thread, as {@code canaryRollout} runs a canary: the engine's timers (the
      * promotion gate, the scale-down delays, readiness polls, analysis intervals) are on {@code jenkins.util.Timer},
@@ -416,9 +237,8 @@ public final class BlueGreenSwitchStep extends Step {
         Execution(BlueGreenSwitchStep step, StepContext context, StepRuntime runtime) {
             super(context, runtime);
             this.step = step;
-            this.connection = new Connection(step.credentialsId, step.serverUrl, step.caCertificate, step.context,
-                    step.prometheusCredentialsId);
-            this.returnResult = step.returnResult;
+            this.connection = step.connection();
+            this.returnResult = step.isReturnResult();
         }
 
         @Override
@@ -429,7 +249,7 @@ public final class BlueGreenSwitchStep extends Step {
         @Override
         Launch<BlueGreenRunner, RolloutResult> prepare(StepContext context) throws Exception {
             BlueGreenPlan plan = step.loadPlan(context.get(FilePath.class));
-            Map<String, String> args = PlanParameters.arguments(step.analysisArgs);
+            Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run());
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()
                     + " in " + plan.target().namespace() + "/" + plan.target().deployment() + "-{blue,green}, calls"

@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -41,31 +40,14 @@ import org.kohsuke.stapler.QueryParameter;
  * <p>The plan comes from {@code steps} (Groovy maps, as in an Argo Rollout's {@code canary.steps}) and the other
  * parameters, or from {@code planFile} in the workspace with the parameters given here overriding it.
  */
-public final class CanaryRolloutStep extends Step {
-    private String planFile;
+public final class CanaryRolloutStep extends RolloutStep {
     private List<Object> steps;
-    private String namespace;
-    private String deployment;
-    private String container;
-    private String image;
     private Integer canaryReplicas;
-    private String virtualService;
-    private String route;
     private String stableService;
     private String canaryService;
-    private String destinationRule;
     private String stableSubset;
     private String canarySubset;
-    private Map<String, Object> analysisArgs;
     private String abortScaleDownDelay;
-    private String readinessTimeout;
-    private String onInconclusive;
-    private String credentialsId;
-    private String serverUrl;
-    private String caCertificate;
-    private String context;
-    private String prometheusCredentialsId;
-    private boolean returnResult;
 
     @DataBoundConstructor
     public CanaryRolloutStep() {
@@ -78,46 +60,29 @@ public final class CanaryRolloutStep extends Step {
 
     /** The plan: the file's (if any), then the parameters given here, validated as a whole. */
     CanaryPlan loadPlan(FilePath workspace) throws IOException, InterruptedException {
-        Map<String, Object> plan = PlanParameters.read(workspace, planFile, "canaryRollout",
-                "target:, traffic: and steps:");
-        Map<String, Object> target = PlanParameters.section(plan, "target");
-        PlanParameters.put(target, "namespace", namespace);
-        PlanParameters.put(target, "deployment", deployment);
-        PlanParameters.put(target, "container", container);
-        PlanParameters.put(target, "image", image);
-        PlanParameters.put(target, "canaryReplicas", canaryReplicas);
-        if (virtualService != null || route != null || stableService != null || canaryService != null
-                || destinationRule != null || stableSubset != null || canarySubset != null) {
+        Map<String, Object> plan = planParameters(workspace, "canaryRollout", "target:, traffic: and steps:");
+        PlanParameters.put(PlanParameters.section(plan, "target"), "canaryReplicas", canaryReplicas);
+        if (getVirtualService() != null || getRoute() != null || stableService != null || canaryService != null
+                || getDestinationRule() != null || stableSubset != null || canarySubset != null) {
             Map<String, Object> istio = PlanParameters.section(PlanParameters.section(plan, "traffic"), "istio");
-            PlanParameters.put(istio, "virtualService", virtualService);
-            PlanParameters.put(istio, "route", route);
+            PlanParameters.put(istio, "virtualService", getVirtualService());
+            PlanParameters.put(istio, "route", getRoute());
             PlanParameters.put(istio, "stableService", stableService);
             PlanParameters.put(istio, "canaryService", canaryService);
-            PlanParameters.put(istio, "destinationRule", destinationRule);
+            PlanParameters.put(istio, "destinationRule", getDestinationRule());
             PlanParameters.put(istio, "stableSubset", stableSubset);
             PlanParameters.put(istio, "canarySubset", canarySubset);
         }
         PlanParameters.put(plan, "steps", StepSupport.plain(steps));
         PlanParameters.put(plan, "abortScaleDownDelay", abortScaleDownDelay);
-        PlanParameters.put(plan, "readinessTimeout", readinessTimeout);
-        PlanParameters.put(plan, "onInconclusive", onInconclusive);
         try {
-            return PlanLoader.fromMap(plan, planFile == null || planFile.isBlank() ? "canaryRollout" : planFile);
+            return PlanLoader.fromMap(plan, planSource("canaryRollout"));
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
     }
 
-    // ---- parameters ------------------------------------------------------------------------------------------------
-
-    public String getPlanFile() {
-        return planFile;
-    }
-
-    @DataBoundSetter
-    public void setPlanFile(String planFile) {
-        this.planFile = planFile;
-    }
+    // ---- parameters (those shared with blueGreenSwitch are in RolloutStep) -----------------------------------------
 
     public List<Object> getSteps() {
         return steps;
@@ -128,42 +93,6 @@ public final class CanaryRolloutStep extends Step {
         this.steps = steps == null ? null : new ArrayList<>(steps);
     }
 
-    public String getNamespace() {
-        return namespace;
-    }
-
-    @DataBoundSetter
-    public void setNamespace(String namespace) {
-        this.namespace = namespace;
-    }
-
-    public String getDeployment() {
-        return deployment;
-    }
-
-    @DataBoundSetter
-    public void setDeployment(String deployment) {
-        this.deployment = deployment;
-    }
-
-    public String getContainer() {
-        return container;
-    }
-
-    @DataBoundSetter
-    public void setContainer(String container) {
-        this.container = container;
-    }
-
-    public String getImage() {
-        return image;
-    }
-
-    @DataBoundSetter
-    public void setImage(String image) {
-        this.image = image;
-    }
-
     public Integer getCanaryReplicas() {
         return canaryReplicas;
     }
@@ -171,24 +100,6 @@ public final class CanaryRolloutStep extends Step {
     @DataBoundSetter
     public void setCanaryReplicas(Integer canaryReplicas) {
         this.canaryReplicas = canaryReplicas;
-    }
-
-    public String getVirtualService() {
-        return virtualService;
-    }
-
-    @DataBoundSetter
-    public void setVirtualService(String virtualService) {
-        this.virtualService = virtualService;
-    }
-
-    public String getRoute() {
-        return route;
-    }
-
-    @DataBoundSetter
-    public void setRoute(String route) {
-        this.route = route;
     }
 
     public String getStableService() {
@@ -209,15 +120,6 @@ public final class CanaryRolloutStep extends Step {
         this.canaryService = canaryService;
     }
 
-    public String getDestinationRule() {
-        return destinationRule;
-    }
-
-    @DataBoundSetter
-    public void setDestinationRule(String destinationRule) {
-        this.destinationRule = destinationRule;
-    }
-
     public String getStableSubset() {
         return stableSubset;
     }
@@ -236,15 +138,6 @@ public final class CanaryRolloutStep extends Step {
         this.canarySubset = canarySubset;
     }
 
-    public Map<String, Object> getAnalysisArgs() {
-        return analysisArgs;
-    }
-
-    @DataBoundSetter
-    public void setAnalysisArgs(Map<String, Object> analysisArgs) {
-        this.analysisArgs = analysisArgs == null ? null : new LinkedHashMap<>(analysisArgs);
-    }
-
     public String getAbortScaleDownDelay() {
         return abortScaleDownDelay;
     }
@@ -252,78 +145,6 @@ public final class CanaryRolloutStep extends Step {
     @DataBoundSetter
     public void setAbortScaleDownDelay(String abortScaleDownDelay) {
         this.abortScaleDownDelay = abortScaleDownDelay;
-    }
-
-    public String getReadinessTimeout() {
-        return readinessTimeout;
-    }
-
-    @DataBoundSetter
-    public void setReadinessTimeout(String readinessTimeout) {
-        this.readinessTimeout = readinessTimeout;
-    }
-
-    public String getOnInconclusive() {
-        return onInconclusive;
-    }
-
-    @DataBoundSetter
-    public void setOnInconclusive(String onInconclusive) {
-        this.onInconclusive = onInconclusive;
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId;
-    }
-
-    public String getServerUrl() {
-        return serverUrl;
-    }
-
-    @DataBoundSetter
-    public void setServerUrl(String serverUrl) {
-        this.serverUrl = serverUrl;
-    }
-
-    public String getCaCertificate() {
-        return caCertificate;
-    }
-
-    @DataBoundSetter
-    public void setCaCertificate(String caCertificate) {
-        this.caCertificate = caCertificate;
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = context;
-    }
-
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
-    }
-
-    public boolean isReturnResult() {
-        return returnResult;
-    }
-
-    @DataBoundSetter
-    public void setReturnResult(boolean returnResult) {
-        this.returnResult = returnResult;
     }
 
     /**
@@ -347,9 +168,8 @@ public final class CanaryRolloutStep extends Step {
         Execution(CanaryRolloutStep step, StepContext context, StepRuntime runtime) {
             super(context, runtime);
             this.step = step;
-            this.connection = new Connection(step.credentialsId, step.serverUrl, step.caCertificate, step.context,
-                    step.prometheusCredentialsId);
-            this.returnResult = step.returnResult;
+            this.connection = step.connection();
+            this.returnResult = step.isReturnResult();
         }
 
         @Override
@@ -360,7 +180,7 @@ public final class CanaryRolloutStep extends Step {
         @Override
         Launch<CanaryRunner, RolloutResult> prepare(StepContext context) throws Exception {
             CanaryPlan plan = step.loadPlan(context.get(FilePath.class));
-            Map<String, String> args = PlanParameters.arguments(step.analysisArgs);
+            Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run());
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "
                     + plan.target().namespace() + "/" + plan.target().deployment() + ", calls from "
