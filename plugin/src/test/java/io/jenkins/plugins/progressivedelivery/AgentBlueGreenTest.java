@@ -6,13 +6,10 @@ import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Item;
 import hudson.model.Result;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.actions.Gates;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
@@ -41,10 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class AgentBlueGreenTest {
     private static final String NS = "pay";
-    private static final ResourceDefinitionContext VIRTUAL_SERVICES = new ResourceDefinitionContext.Builder()
-            .withGroup("networking.istio.io").withVersion("v1").withKind("VirtualService")
-            .withPlural("virtualservices").withNamespaced(true).build();
-
     private MockKubernetes cluster;
     private KubernetesClient kube;
     private final SerialisingAgent agent = new SerialisingAgent();
@@ -151,7 +144,7 @@ class AgentBlueGreenTest {
     @Test
     void withIstioTheRouteMovesFromBlueToGreenInOneWriteAndTheOldColourIsScaledDownAfterTheDelay()
             throws Exception {
-        kube.genericKubernetesResources(VIRTUAL_SERVICES).inNamespace(NS).resource(Serialization.unmarshal("""
+        cluster.createVirtualService("""
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
                 metadata: {name: payments, namespace: pay}
@@ -165,7 +158,7 @@ class AgentBlueGreenTest {
                       weight: 100
                     - destination: {host: payments-green}
                       weight: 0
-                """, GenericKubernetesResource.class)).create();
+                """);
         BlueGreenSwitchStep step = step();
         step.setVirtualService("payments");
         step.setRoute("primary");
@@ -176,22 +169,12 @@ class AgentBlueGreenTest {
         new BlueGreenSwitchStep.Execution(step, context, harness.runtime).start();
         rollOutGreen();
 
-        assertThat(weights()).as("blue 0, green 100").containsExactly(0, 100);
+        assertThat(cluster.routeWeights(NS, "payments")).as("blue 0, green 100").containsExactly(0, 100);
         assertThat(deployment("payments-blue").getSpec().getReplicas()).isEqualTo(3);
         harness.advance(Duration.ofSeconds(60));
         assertThat(deployment("payments-blue").getSpec().getReplicas()).isZero();
         assertThat(context.success()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("verdict", "Promoted").containsEntry("activeColour", "green");
         assertThat(log.text()).contains("[weight] virtualservice/pay/payments route primary: ");
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Integer> weights() {
-        GenericKubernetesResource vs = kube.genericKubernetesResources(VIRTUAL_SERVICES).inNamespace(NS)
-                .withName("payments").get();
-        Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
-        List<Map<String, Object>> http = (List<Map<String, Object>>) spec.get("http");
-        List<Map<String, Object>> route = (List<Map<String, Object>>) http.get(0).get("route");
-        return route.stream().map(r -> ((Number) r.get("weight")).intValue()).toList();
     }
 }

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Result;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
@@ -36,10 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class AgentRolloutTest {
     private static final String NS = "demo";
-    private static final ResourceDefinitionContext VIRTUAL_SERVICES = new ResourceDefinitionContext.Builder()
-            .withGroup("networking.istio.io").withVersion("v1").withKind("VirtualService")
-            .withPlural("virtualservices").withNamespaced(true).build();
-
     private MockKubernetes cluster;
     private KubernetesClient kube;
     private final SerialisingAgent agent = new SerialisingAgent();
@@ -64,7 +57,7 @@ class AgentRolloutTest {
                     .withNewSpec().addToSelector("app", "web").addToSelector("track", track).addNewPort().withPort(80)
                     .endPort().endSpec().build()).create();
         }
-        kube.genericKubernetesResources(VIRTUAL_SERVICES).inNamespace(NS).resource(Serialization.unmarshal("""
+        cluster.createVirtualService("""
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
                 metadata: {name: web, namespace: demo}
@@ -77,7 +70,7 @@ class AgentRolloutTest {
                       weight: 100
                     - destination: {host: web-canary}
                       weight: 0
-                """, GenericKubernetesResource.class)).create();
+                """);
     }
 
     @AfterEach
@@ -85,15 +78,6 @@ class AgentRolloutTest {
         cluster.close();
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Integer> weights() {
-        GenericKubernetesResource vs = kube.genericKubernetesResources(VIRTUAL_SERVICES).inNamespace(NS)
-                .withName("web").get();
-        Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
-        List<Map<String, Object>> http = (List<Map<String, Object>>) spec.get("http");
-        List<Map<String, Object>> route = (List<Map<String, Object>>) http.get(0).get("route");
-        return route.stream().map(r -> ((Number) r.get("weight")).intValue()).toList();
-    }
 
     @Test
     void aRolloutInsideNodeShiftsAndRollsBackTrafficThroughTheAgent() throws Exception {
@@ -121,7 +105,7 @@ class AgentRolloutTest {
         cluster.markRolledOut(NS, "web-canary");
         harness.advance(Duration.ofSeconds(5));
 
-        assertThat(weights()).containsExactly(80, 20);
+        assertThat(cluster.routeWeights(NS, "web")).containsExactly(80, 20);
         assertThat(agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
         assertThat(log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
 
@@ -129,7 +113,7 @@ class AgentRolloutTest {
                 new CauseOfInterruption.UserInterruption("alice"));
         execution.stop(abort);
         harness.settle();
-        assertThat(weights()).as("traffic back on stable at once").containsExactly(100, 0);
+        assertThat(cluster.routeWeights(NS, "web")).as("traffic back on stable at once").containsExactly(100, 0);
         harness.advance(Duration.ofSeconds(30));
         assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get().getSpec().getReplicas())
                 .isZero();
