@@ -7,7 +7,6 @@ import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
@@ -15,22 +14,19 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.Arguments;
-import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
-import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
-import io.jenkins.plugins.progressivedelivery.remote.Serialized;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jenkinsci.Symbol;
-import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -105,11 +101,7 @@ public final class AnalysisGateStep extends Step {
     }
 
     Map<String, String> arguments() {
-        Map<String, String> resolved = new LinkedHashMap<>();
-        if (args != null) {
-            args.forEach((k, v) -> resolved.put(k, v == null ? null : v.toString()));
-        }
-        return resolved;
+        return PlanParameters.arguments(args);
     }
 
     public String getName() {
@@ -168,207 +160,106 @@ public final class AnalysisGateStep extends Step {
 
     /**
      * Measures on the engine's timers (no thread waits between measurements); queries run on the I/O pool, on the
-     * agent of the enclosing {@code node {}} if any. Persisted: the analysis state snapshot (as bytes), the record's
-     * id, the credential id. {@link #onResume()} continues the analysis after a restart: measurements already taken
-     * count, the next one is due at its original time (at once if that passed).
+     * agent of the enclosing {@code node {}} if any. Persisted: the analysis state snapshot (by
+     * {@link RunnerExecution}), the name, the credential id and {@code returnResult}. {@link #onResume()} continues
+     * the analysis after a restart: measurements already taken count, the next one is due at its original time (at
+     * once if that passed).
      */
-    public static final class Execution extends AbstractStepExecutionImpl {
+    public static final class Execution extends RunnerExecution<AnalysisRun, AnalysisState, AnalysisResult> {
         private static final long serialVersionUID = 1L;
 
         private final transient AnalysisGateStep step;
         private final String analysisName;
         private final String prometheusCredentialsId;
         private final boolean returnResult;
-        private String recordId;
-        private volatile String state;
-        private volatile boolean stopping;
-
-        private transient StepRuntime runtime;
-        private transient volatile AnalysisRun analysis;
-        private transient TaskListener listener;
-        private transient Run<?, ?> run;
-        private transient DeliveryAction record;
-        private transient AtomicBoolean checkpointPending;
-        private transient Throwable stopCause;
 
         Execution(AnalysisGateStep step, StepContext context, StepRuntime runtime) {
-            super(context);
+            super(context, runtime);
             this.step = step;
-            this.runtime = runtime;
             this.analysisName = step.name;
             this.prometheusCredentialsId = step.prometheusCredentialsId;
             this.returnResult = step.returnResult;
         }
 
         @Override
-        public boolean start() throws Exception {
-            run = getContext().get(Run.class);
-            listener = getContext().get(TaskListener.class);
-            checkpointPending = new AtomicBoolean();
-            runtime.io.execute(this::begin);
-            return false;
-        }
-
-        private void begin() {
-            try {
-                StepContext context = getContext();
-                AnalysisSpec spec = step.loadSpec(context.get(FilePath.class));
-                Where where = StepSupport.where(context);
-                PrometheusAccess prometheus = PrometheusCredentials.resolve(runtime.credentials, run,
-                        prometheusCredentialsId);
-                synchronized (this) {
-                    if (stopping) {
-                        return;
-                    }
-                    record = new DeliveryAction(DeliveryAction.nextId(run), "analysisGate", analysisName);
-                    recordId = record.getId();
-                    record.setTarget(spec.metrics().size() + " metric(s), queries from " + where.describe());
-                    run.addAction(record);
-                    StepSupport.log(listener, "analysis '" + analysisName + "': " + spec.metrics().size()
-                            + " metric(s), queries from " + where.describe());
-                    analysis = AnalysisRun.start(analysisName, spec, runtime.metrics.create(where, prometheus),
-                            runtime.scheduler, runtime.io, this::onEvent, this::onComplete);
-                }
-                checkpoint();
-            } catch (Exception | LinkageError e) {
-                getContext().onFailure(e);
-            }
+        String functionName() {
+            return "analysisGate";
         }
 
         @Override
-        public void onResume() {
-            resume(StepRuntime.jenkins());
+        Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
+            AnalysisSpec spec = step.loadSpec(context.get(FilePath.class));
+            Where where = StepSupport.where(context);
+            MeasurementSource metrics = metrics(where);
+            String what = spec.metrics().size() + " metric(s), queries from " + where.describe();
+            return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + what,
+                    (events, done) -> AnalysisRun.start(analysisName, spec, metrics, runtime().scheduler,
+                            runtime().io, events, done));
         }
 
-        void resume(StepRuntime resumedRuntime) {
-            runtime = resumedRuntime;
-            checkpointPending = new AtomicBoolean();
-            runtime.io.execute(() -> {
-                try {
-                    StepContext context = getContext();
-                    run = context.get(Run.class);
-                    listener = context.get(TaskListener.class);
-                    if (state == null) {
-                        context.onFailure(new AbortException("analysisGate: Jenkins restarted before the analysis"
-                                + " had started. Run the build again."));
-                        return;
-                    }
-                    AnalysisState snapshot = Serialized.fromText(state, AnalysisState.class);
-                    Where where = StepSupport.where(context);
-                    PrometheusAccess prometheus = PrometheusCredentials.resolve(runtime.credentials, run,
-                            prometheusCredentialsId);
-                    synchronized (this) {
-                        record = DeliveryAction.find(run, recordId);
-                        if (record == null) {
-                            record = new DeliveryAction(recordId, "analysisGate", analysisName);
-                            run.addAction(record);
-                        }
-                        StepSupport.log(listener, "resuming analysis '" + analysisName + "' after a restart");
-                        analysis = AnalysisRun.resume(snapshot, runtime.metrics.create(where, prometheus),
-                                runtime.scheduler, runtime.io, this::onEvent, this::onComplete);
-                        if (stopping) {
-                            analysis.terminate("the build was stopped while Jenkins restarted");
-                        }
-                    }
-                    checkpoint();
-                } catch (Exception | LinkageError e) {
-                    getContext().onFailure(e);
-                }
-            });
-        }
-
-        /** Stops measuring (the analysis ends Inconclusive, as an Argo terminated run) and ends the step with the cause. */
         @Override
-        public void stop(Throwable cause) throws Exception {
-            AnalysisRun current;
-            synchronized (this) {
-                stopping = true;
-                stopCause = cause;
-                current = analysis;
-            }
-            if (current == null) {
-                if (state == null) {
-                    getContext().onFailure(cause);
-                }
-                return;
-            }
-            current.terminate(CanaryRolloutStep.Execution.describe(cause));
+        Launch<AnalysisRun, AnalysisResult> prepareResume(StepContext context, AnalysisState snapshot)
+                throws Exception {
+            MeasurementSource metrics = metrics(StepSupport.where(context));
+            return new Launch<>(analysisName, null, "resuming analysis '" + analysisName + "' after a restart",
+                    (events, done) -> AnalysisRun.resume(snapshot, metrics, runtime().scheduler, runtime().io,
+                            events, done));
         }
 
-        private void onEvent(AuditEvent event) {
-            StepSupport.logEvent(listener, event);
-            DeliveryAction current = record;
-            if (current != null) {
-                current.record(event);
-            }
-            if (checkpointPending != null && checkpointPending.compareAndSet(false, true)) {
-                runtime.io.execute(this::checkpoint);
-            }
+        private MeasurementSource metrics(Where where) throws AbortException {
+            return runtime().metrics.create(where, PrometheusCredentials.resolve(runtime().credentials, run(),
+                    prometheusCredentialsId));
         }
 
-        private void checkpoint() {
-            if (checkpointPending != null) {
-                checkpointPending.set(false);
-            }
-            AnalysisRun current = analysis;
-            if (current == null) {
-                return;
-            }
-            state = Serialized.toText(current.snapshot());
-            getContext().saveState();
-            DeliveryAction currentRecord = record;
-            if (currentRecord != null) {
-                currentRecord.setStatus(current.phase().displayName());
-                StepSupport.save(run);
-            }
+        @Override
+        Class<AnalysisState> snapshotType() {
+            return AnalysisState.class;
         }
 
-        private void onComplete(AnalysisResult result) {
-            runtime.io.execute(() -> finish(result));
+        @Override
+        AnalysisState snapshot(AnalysisRun analysis) {
+            return analysis.snapshot();
         }
 
-        private void finish(AnalysisResult result) {
-            try {
-                checkpoint();
+        @Override
+        Progress progress(AnalysisRun analysis) {
+            return new Progress(analysis.phase().displayName(), false, null);
+        }
+
+        @Override
+        String statusOf(AnalysisRun analysis) {
+            return "analysis '" + analysisName + "' " + analysis.phase().displayName().toLowerCase(Locale.ROOT);
+        }
+
+        /** Stops measuring: the analysis ends Inconclusive, as an Argo terminated run. */
+        @Override
+        void stopEngine(AnalysisRun analysis, String actor, String reason) {
+            analysis.terminate(reason);
+        }
+
+        @Override
+        Outcome outcome(AnalysisResult result) {
+            String verdict = result.phase().displayName();
+            return new Outcome(verdict, null, result.message(), "analysis '" + analysisName + "': " + verdict
+                    + (result.message() == null ? "" : " (" + result.message() + ")"));
+        }
+
+        @Override
+        void deliver(AnalysisRun analysis, AnalysisResult result) throws Exception {
+            if (!returnResult) {
                 String verdict = result.phase().displayName();
-                DeliveryAction current = record;
-                if (current != null) {
-                    current.complete(verdict, null, result.message());
-                    StepSupport.save(run);
-                }
-                StepSupport.log(listener, "analysis '" + analysisName + "': " + verdict
-                        + (result.message() == null ? "" : " (" + result.message() + ")"));
-                Throwable cause = stopCause;
-                if (cause != null) {
-                    getContext().onFailure(cause);
+                if (result.phase() == AnalysisPhase.FAILED || result.phase() == AnalysisPhase.ERROR) {
+                    getContext().onFailure(new AbortException("analysisGate '" + analysisName + "': " + verdict
+                            + (result.message() == null ? "" : ": " + result.message())
+                            + " (returnResult: true returns the result instead of failing)"));
                     return;
                 }
-                if (!returnResult) {
-                    if (result.phase() == AnalysisPhase.FAILED || result.phase() == AnalysisPhase.ERROR) {
-                        getContext().onFailure(new AbortException("analysisGate '" + analysisName + "': " + verdict
-                                + (result.message() == null ? "" : ": " + result.message())
-                                + " (returnResult: true returns the result instead of failing)"));
-                        return;
-                    }
-                    if (result.phase() == AnalysisPhase.INCONCLUSIVE) {
-                        StepSupport.markUnstable(getContext(), run, "analysis '" + analysisName + "' was"
-                                + " inconclusive" + (result.message() == null ? "" : ": " + result.message()));
-                    }
+                if (result.phase() == AnalysisPhase.INCONCLUSIVE) {
+                    StepSupport.markUnstable(getContext(), run(), "analysis '" + analysisName + "' was"
+                            + " inconclusive" + (result.message() == null ? "" : ": " + result.message()));
                 }
-                getContext().onSuccess(StepSupport.analysisMap(result));
-            } catch (Exception e) {
-                getContext().onFailure(e);
             }
-        }
-
-        @Override
-        public String getStatus() {
-            AnalysisRun current = analysis;
-            if (current == null) {
-                return state == null ? "starting" : "resuming after a restart";
-            }
-            return "analysis '" + analysisName + "' " + current.phase().displayName().toLowerCase(
-                    java.util.Locale.ROOT);
+            getContext().onSuccess(StepSupport.analysisMap(result));
         }
     }
 

@@ -4,11 +4,14 @@ import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.progressivedelivery.credentials.CredentialLookup;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
 import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteMeasurementSource;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
@@ -24,26 +27,34 @@ final class StepRuntime {
     final Scheduler scheduler;
     final java.util.concurrent.Executor io;
     final CredentialLookup credentials;
-    final ClusterFactory clusters;
+    final CanaryClusterFactory canaryClusters;
+    final BlueGreenClusterFactory blueGreenClusters;
     final MetricsFactory metrics;
 
     StepRuntime(Scheduler scheduler, java.util.concurrent.Executor io, CredentialLookup credentials,
-                ClusterFactory clusters, MetricsFactory metrics) {
+                CanaryClusterFactory canaryClusters, BlueGreenClusterFactory blueGreenClusters,
+                MetricsFactory metrics) {
         this.scheduler = scheduler;
         this.io = io;
         this.credentials = credentials;
-        this.clusters = clusters;
+        this.canaryClusters = canaryClusters;
+        this.blueGreenClusters = blueGreenClusters;
         this.metrics = metrics;
     }
 
     static StepRuntime jenkins() {
         return new StepRuntime(new TimerScheduler(), IoPool.EXECUTOR, CredentialLookup.JENKINS,
-                RemoteCanaryCluster::new, RemoteMeasurementSource::new);
+                RemoteCanaryCluster::new, RemoteBlueGreenCluster::new, RemoteMeasurementSource::new);
     }
 
     @FunctionalInterface
-    interface ClusterFactory {
+    interface CanaryClusterFactory {
         CanaryCluster create(Where where, ClusterAccess access, CanaryPlan plan);
+    }
+
+    @FunctionalInterface
+    interface BlueGreenClusterFactory {
+        BlueGreenCluster create(Where where, ClusterAccess access, BlueGreenPlan plan);
     }
 
     @FunctionalInterface

@@ -9,19 +9,21 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.Measurement;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricResult;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutPhase;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.support.steps.input.POSTHyperlinkNote;
 
-/** What both steps do the same way: where calls run, the build log, the record, and the value handed to Groovy. */
+/** What the steps do the same way: where calls run, the build log, the record, and the value handed to Groovy. */
 final class StepSupport {
     static final String LOG_PREFIX = "[progressive-delivery] ";
 
@@ -102,6 +104,18 @@ final class StepSupport {
     }
 
     // ---- what Groovy gets back: JDK types only (Map, List, String, Integer, Boolean, Double) ------------------------
+
+    /** {@code Promoted}, {@code Rolled back}, {@code Aborted}, ...: how a rollout ended, in words. */
+    static String verdict(RolloutPhase phase) {
+        String name = phase.name().replace('_', ' ').toLowerCase(Locale.ROOT);
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    static List<Object> analysisMaps(List<AnalysisResult> results) {
+        List<Object> maps = new ArrayList<>();
+        results.forEach(result -> maps.add(analysisMap(result)));
+        return maps;
+    }
 
     static Map<String, Object> analysisMap(AnalysisResult result) {
         Map<String, Object> map = new LinkedHashMap<>();

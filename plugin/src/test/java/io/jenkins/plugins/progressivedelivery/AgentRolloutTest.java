@@ -5,43 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Result;
-import hudson.remoting.Callable;
-import hudson.remoting.VirtualChannel;
-import hudson.util.Secret;
-import io.fabric8.kubernetes.api.model.APIGroupBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
+import io.jenkins.plugins.progressivedelivery.fakes.MockKubernetes;
+import io.jenkins.plugins.progressivedelivery.fakes.SecretText;
+import io.jenkins.plugins.progressivedelivery.fakes.SerialisingAgent;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import jenkins.model.CauseOfInterruption;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,39 +33,16 @@ import org.junit.jupiter.api.Test;
  */
 class AgentRolloutTest {
     private static final String NS = "demo";
-    private static final ResourceDefinitionContext VIRTUAL_SERVICES = new ResourceDefinitionContext.Builder()
-            .withGroup("networking.istio.io").withVersion("v1").withKind("VirtualService")
-            .withPlural("virtualservices").withNamespaced(true).build();
-
-    private KubernetesMockServer server;
+    private MockKubernetes cluster;
     private KubernetesClient kube;
-    private int agentCalls;
+    private final SerialisingAgent agent = new SerialisingAgent();
     private final FakeRun run = new FakeRun();
     private final FakeListener log = new FakeListener();
 
-    private final VirtualChannel agent = new VirtualChannel() {
-        @Override
-        @SuppressWarnings("unchecked")
-        public <V, T extends Throwable> V call(Callable<V, T> callable) throws IOException, T {
-            agentCalls++;
-            return (V) roundTrip(((Callable<V, T>) roundTrip(callable)).call());
-        }
-    };
-
     @BeforeEach
     void startCluster() {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
-                new KubernetesMixedDispatcher(responses), false);
-        server.init();
-        server.expect().get().withPath("/apis/networking.istio.io").andReturn(200, new APIGroupBuilder()
-                .withName("networking.istio.io")
-                .addNewVersion().withGroupVersion("networking.istio.io/v1").withVersion("v1").endVersion()
-                .withNewPreferredVersion().withGroupVersion("networking.istio.io/v1").withVersion("v1")
-                .endPreferredVersion().build()).always();
-        kube = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(server.url("/"))
-                .withOauthToken("fixture").build()).build();
-
+        cluster = new MockKubernetes();
+        kube = cluster.client;
         kube.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
                 .withNewMetadata().withName("web").withNamespace(NS).endMetadata()
                 .withNewSpec().withReplicas(4)
@@ -94,14 +50,14 @@ class AgentRolloutTest {
                 .withNewTemplate().withNewMetadata().addToLabels("app", "web").addToLabels("track", "stable")
                 .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("web:1.0").endContainer()
                 .endSpec().endTemplate().endSpec().build()).create();
-        markRolledOut("web");
+        cluster.markRolledOut(NS, "web");
         for (String track : List.of("stable", "canary")) {
             kube.services().inNamespace(NS).resource(new ServiceBuilder()
                     .withNewMetadata().withName("web-" + track).withNamespace(NS).endMetadata()
                     .withNewSpec().addToSelector("app", "web").addToSelector("track", track).addNewPort().withPort(80)
                     .endPort().endSpec().build()).create();
         }
-        kube.genericKubernetesResources(VIRTUAL_SERVICES).inNamespace(NS).resource(Serialization.unmarshal("""
+        cluster.createVirtualService("""
                 apiVersion: networking.istio.io/v1
                 kind: VirtualService
                 metadata: {name: web, namespace: demo}
@@ -114,64 +70,20 @@ class AgentRolloutTest {
                       weight: 100
                     - destination: {host: web-canary}
                       weight: 0
-                """, GenericKubernetesResource.class)).create();
+                """);
     }
 
     @AfterEach
     void stopCluster() {
-        kube.close();
-        server.destroy();
+        cluster.close();
     }
 
-    /** Plays the Deployment controller, which the mock server does not have. */
-    private void markRolledOut(String name) {
-        Deployment deployment = kube.apps().deployments().inNamespace(NS).withName(name).get();
-        int replicas = deployment.getSpec().getReplicas();
-        deployment.setStatus(new DeploymentStatusBuilder()
-                .withObservedGeneration(deployment.getMetadata().getGeneration())
-                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
-                .withAvailableReplicas(replicas).build());
-        kube.apps().deployments().inNamespace(NS).resource(deployment).updateStatus();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Integer> weights() {
-        GenericKubernetesResource vs = kube.genericKubernetesResources(VIRTUAL_SERVICES).inNamespace(NS)
-                .withName("web").get();
-        Map<String, Object> spec = (Map<String, Object>) vs.getAdditionalProperties().get("spec");
-        List<Map<String, Object>> http = (List<Map<String, Object>>) spec.get("http");
-        List<Map<String, Object>> route = (List<Map<String, Object>>) http.get(0).get("route");
-        return route.stream().map(r -> ((Number) r.get("weight")).intValue()).toList();
-    }
-
-    private static Object roundTrip(Object value) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IOException(e);
-        }
-    }
-
-    record Token(String getId, String token) implements StringCredentials {
-        @Override
-        public Secret getSecret() {
-            return Secret.fromString(token);
-        }
-
-        @Override
-        public String getDescription() {
-            return "";
-        }
-    }
 
     @Test
     void aRolloutInsideNodeShiftsAndRollsBackTrafficThroughTheAgent() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new Token("k8s-token", "agent-token") : null);
+        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
+                (metric, at) -> MetricValue.vector(List.of(1.0)),
+                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
         FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
         CanaryRolloutStep step = new CanaryRolloutStep();
         step.setNamespace(NS);
@@ -183,25 +95,25 @@ class AgentRolloutTest {
         step.setStableService("web-stable");
         step.setCanaryService("web-canary");
         step.setCredentialsId("k8s-token");
-        step.setServerUrl(server.url("/"));
+        step.setServerUrl(cluster.url());
         step.setSteps(List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         assertThat(execution.start()).isFalse();
         harness.settle();
         assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get()).isNotNull();
-        markRolledOut("web-canary");
+        cluster.markRolledOut(NS, "web-canary");
         harness.advance(Duration.ofSeconds(5));
 
-        assertThat(weights()).containsExactly(80, 20);
-        assertThat(agentCalls).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
+        assertThat(cluster.routeWeights(NS, "web")).containsExactly(80, 20);
+        assertThat(agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
         assertThat(log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
 
         FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
                 new CauseOfInterruption.UserInterruption("alice"));
         execution.stop(abort);
         harness.settle();
-        assertThat(weights()).as("traffic back on stable at once").containsExactly(100, 0);
+        assertThat(cluster.routeWeights(NS, "web")).as("traffic back on stable at once").containsExactly(100, 0);
         harness.advance(Duration.ofSeconds(30));
         assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get().getSpec().getReplicas())
                 .isZero();

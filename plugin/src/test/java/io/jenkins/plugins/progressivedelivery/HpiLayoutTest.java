@@ -149,7 +149,7 @@ class HpiLayoutTest {
             }
         }
         assertThat(extensions).contains(CanaryRolloutStep.DescriptorImpl.class.getName(),
-                AnalysisGateStep.DescriptorImpl.class.getName());
+                BlueGreenSwitchStep.DescriptorImpl.class.getName(), AnalysisGateStep.DescriptorImpl.class.getName());
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {pluginJar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader()) {
@@ -172,7 +172,8 @@ class HpiLayoutTest {
                 assertThat(lines).isEqualTo(symbols);
             }
         }
-        assertThat(symbols).contains(CanaryRolloutStep.DescriptorImpl.class.getName());
+        assertThat(symbols).contains(CanaryRolloutStep.DescriptorImpl.class.getName(),
+                BlueGreenSwitchStep.DescriptorImpl.class.getName(), AnalysisGateStep.DescriptorImpl.class.getName());
     }
 
     @Test
@@ -180,9 +181,12 @@ class HpiLayoutTest {
         List<String> entries = entries(libraries.get("progressive-delivery.jar"));
         String base = "io/jenkins/plugins/progressivedelivery/";
         assertThat(entries).contains("index.jelly",
-                base + "CanaryRolloutStep/config.jelly", base + "AnalysisGateStep/config.jelly",
+                base + "CanaryRolloutStep/config.jelly", base + "BlueGreenSwitchStep/config.jelly",
+                base + "AnalysisGateStep/config.jelly",
                 base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly");
-        for (Class<?> step : List.of(CanaryRolloutStep.class, AnalysisGateStep.class)) {
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+            assertThat(entries).as("help for " + step.getSimpleName())
+                    .contains(base + step.getSimpleName() + "/help.html");
             for (java.lang.reflect.Method setter : step.getMethods()) {
                 if (setter.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {
                     String field = java.beans.Introspector.decapitalize(setter.getName().substring(3));
@@ -191,6 +195,38 @@ class HpiLayoutTest {
                 }
             }
         }
+    }
+
+    @Test
+    void everyFieldOfTheSnippetGeneratorFormsIsAParameter() throws IOException {
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+            Set<String> parameters = new TreeSet<>();
+            for (java.lang.reflect.Method setter : step.getMethods()) {
+                if (setter.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {
+                    parameters.add(java.beans.Introspector.decapitalize(setter.getName().substring(3)));
+                }
+            }
+            String form = resource("io/jenkins/plugins/progressivedelivery/" + step.getSimpleName() + "/config.jelly");
+            java.util.regex.Matcher fields = java.util.regex.Pattern.compile("field=\"([^\"]+)\"").matcher(form);
+            int count = 0;
+            while (fields.find()) {
+                assertThat(parameters).as(step.getSimpleName() + "/config.jelly").contains(fields.group(1));
+                count++;
+            }
+            assertThat(count).as(step.getSimpleName() + "/config.jelly fields").isPositive();
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        byte[] jar = libraries.get("progressive-delivery.jar");
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            for (JarEntry e = in.getNextJarEntry(); e != null; e = in.getNextJarEntry()) {
+                if (e.getName().equals(name)) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        throw new AssertionError(name + " is not in the plugin jar");
     }
 
     @Test

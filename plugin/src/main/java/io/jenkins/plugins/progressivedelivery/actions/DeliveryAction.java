@@ -23,9 +23,10 @@ import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
- * The record of one {@code canaryRollout} or {@code analysisGate} on a build: what was deployed where, the verdict,
- * who promoted or aborted, every rollback action, and the full event timeline with a chart. Build history is thus
- * the deploy history. While a rollout waits for promotion it also carries the Promote / Abort buttons.
+ * The record of one {@code canaryRollout}, {@code blueGreenSwitch} or {@code analysisGate} on a build: what was
+ * deployed where, the verdict, who promoted or aborted, every rollback action, and the full event timeline with a
+ * chart. Build history is thus the deploy history. While a rollout waits for promotion it also carries the Promote /
+ * Abort buttons.
  *
  * <p>Persisted in build.xml with JDK types only: the events as the engine's audit JSON.
  */
@@ -55,7 +56,7 @@ public final class DeliveryAction implements RunAction2 {
 
     /**
      * @param id    unique among this build's records; the URL is {@code progressive-delivery-<id>}
-     * @param kind  {@code canaryRollout} or {@code analysisGate}
+     * @param kind  the step: {@code canaryRollout}, {@code blueGreenSwitch} or {@code analysisGate}
      * @param title what it is about, e.g. {@code demo/web: nginx:1.27}
      */
     public DeliveryAction(String id, String kind, String title) {
@@ -196,7 +197,14 @@ public final class DeliveryAction implements RunAction2 {
 
     @Override
     public String getDisplayName() {
-        return ("analysisGate".equals(kind) ? "Analysis: " : "Canary: ") + title;
+        switch (kind) {
+            case "analysisGate":
+                return "Analysis: " + title;
+            case "blueGreenSwitch":
+                return "Blue-green: " + title;
+            default:
+                return "Canary: " + title;
+        }
     }
 
     @Override
@@ -222,7 +230,10 @@ public final class DeliveryAction implements RunAction2 {
         return promote(currentUser());
     }
 
-    /** Aborts the rollout: traffic back to stable, canary scaled down. Needs Job/Cancel, as the build's stop does. */
+    /**
+     * Aborts the rollout: traffic back to stable (a canary) or to the old colour (blue-green), the new version scaled
+     * down. Needs Job/Cancel, as the build's stop does.
+     */
     @RequirePOST
     public HttpResponse doAbort() {
         return abort(currentUser());

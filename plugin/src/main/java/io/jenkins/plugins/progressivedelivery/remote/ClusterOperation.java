@@ -2,28 +2,23 @@ package io.jenkins.plugins.progressivedelivery.remote;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
-import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
-import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
-import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import java.io.Serializable;
-import java.util.ArrayList;
 
-/** One {@link CanaryCluster} call, made with a client built where it runs and closed after it. */
+/** One call of an engine cluster interface, made with a client built where it runs and closed after it. */
 final class ClusterOperation implements Operation<Serializable> {
     private static final long serialVersionUID = 1L;
 
-    enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE, STABLE_READINESS }
+    /** The call: builds the engine's Kubernetes implementation of the interface on the client, calls one method. */
+    interface Call extends Serializable {
+        Serializable on(KubernetesClient client);
+    }
 
     private final ClusterAccess access;
-    private final CanaryPlan plan;
-    private final Kind kind;
-    private final int argument;
+    private final Call call;
 
-    ClusterOperation(ClusterAccess access, CanaryPlan plan, Kind kind, int argument) {
+    ClusterOperation(ClusterAccess access, Call call) {
         this.access = access;
-        this.plan = plan;
-        this.kind = kind;
-        this.argument = argument;
+        this.call = call;
     }
 
     @Override
@@ -33,34 +28,10 @@ final class ClusterOperation implements Operation<Serializable> {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(ClusterOperation.class.getClassLoader());
-        try {
-            return call();
+        try (KubernetesClient client = KubeClients.create(access.resolve())) {
+            return call.on(client);
         } finally {
             thread.setContextClassLoader(previous);
-        }
-    }
-
-    private Serializable call() {
-        try (KubernetesClient client = KubeClients.create(access.resolve())) {
-            CanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
-            switch (kind) {
-                case PREFLIGHT:
-                    return cluster.preflight();
-                case PREPARE_CANARY:
-                    return new ArrayList<>(cluster.prepareCanary(argument));
-                case CANARY_READINESS:
-                    return cluster.canaryReadiness();
-                case SET_WEIGHT:
-                    return new ArrayList<>(cluster.setWeight(argument));
-                case SCALE_CANARY:
-                    return new ArrayList<>(cluster.scaleCanary(argument));
-                case PROMOTE_STABLE:
-                    return new ArrayList<>(cluster.promoteStable());
-                case STABLE_READINESS:
-                    return cluster.stableReadiness();
-                default:
-                    throw new IllegalStateException("unknown cluster call " + kind);
-            }
         }
     }
 }

@@ -10,6 +10,7 @@ import hudson.EnvVars;
 import hudson.util.Secret;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
+import io.jenkins.plugins.progressivedelivery.fakes.SecretText;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
 import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
 import java.io.ByteArrayInputStream;
@@ -17,7 +18,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.junit.jupiter.api.Test;
 
 class CredentialsTest {
@@ -48,18 +48,6 @@ class CredentialsTest {
             }
             return null;
         };
-    }
-
-    record Text(String getId, String secret) implements StringCredentials {
-        @Override
-        public Secret getSecret() {
-            return Secret.fromString(secret);
-        }
-
-        @Override
-        public String getDescription() {
-            return "";
-        }
     }
 
     record File(String getId, String content) implements FileCredentials {
@@ -113,7 +101,7 @@ class CredentialsTest {
 
     @Test
     void aTokenNeedsTheServerUrlAndIsNeverInAMessage() throws Exception {
-        CredentialLookup lookup = store(new Text("k8s-token", TOKEN));
+        CredentialLookup lookup = store(new SecretText("k8s-token", TOKEN));
         assertThatThrownBy(() -> ClusterCredentials.resolve(lookup, run, new EnvVars(), "k8s-token", null, null, null))
                 .isInstanceOf(AbortException.class)
                 .hasMessageContaining("serverUrl: required with the token credential 'k8s-token'")
@@ -154,7 +142,7 @@ class CredentialsTest {
 
     @Test
     void prometheusTakesABearerTokenOrAUserAndPassword() throws Exception {
-        CredentialLookup lookup = store(new Text("prom-token", TOKEN), new UserPassword("prom-user", "grafana", "pw"),
+        CredentialLookup lookup = store(new SecretText("prom-token", TOKEN), new UserPassword("prom-user", "grafana", "pw"),
                 new File("kubeconfig", KUBECONFIG));
         assertThat(PrometheusCredentials.resolve(lookup, run, "prom-token")).isEqualTo(PrometheusAccess.bearer(TOKEN));
         assertThat(PrometheusCredentials.resolve(lookup, run, "prom-user"))

@@ -1,0 +1,421 @@
+package io.jenkins.plugins.progressivedelivery;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.FilePath;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
+import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
+import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenRunner;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStage;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenState;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+
+/**
+ * {@code blueGreenSwitch}: deploys a new image as the idle colour ({@code <deployment>-blue} or {@code -green}) next to
+ * the one in production, points the preview Service at it, runs the pre-promotion analysis, waits for Promote (or
+ * {@code autoPromotionSeconds}), switches production in one write (the active Service's selector, or an Istio route),
+ * runs the post-promotion analysis, switching back at once if it fails, and scales the old colour down after
+ * {@code scaleDownDelaySeconds}. Returns a map (verdict, promoted, activeColour, newColour, message, analyses).
+ *
+ * <p>The plan comes from the parameters, or from {@code planFile} in the workspace with the parameters given here
+ * overriding it; the names are those of an Argo Rollout's {@code strategy.blueGreen}.
+ */
+public final class BlueGreenSwitchStep extends RolloutStep {
+    private String colorLabel;
+    private String activeService;
+    private String previewService;
+    private Integer previewReplicaCount;
+    private String blueService;
+    private String greenService;
+    private String blueSubset;
+    private String greenSubset;
+    private Map<String, Object> prePromotionAnalysis;
+    private Map<String, Object> postPromotionAnalysis;
+    private Integer autoPromotionSeconds;
+    private Integer scaleDownDelaySeconds;
+    private Integer abortScaleDownDelaySeconds;
+
+    @DataBoundConstructor
+    public BlueGreenSwitchStep() {
+    }
+
+    @Override
+    public StepExecution start(StepContext stepContext) {
+        return new Execution(this, stepContext, StepRuntime.jenkins());
+    }
+
+    /** The plan: the file's (if any), then the parameters given here, validated as a whole. */
+    BlueGreenPlan loadPlan(FilePath workspace) throws IOException, InterruptedException {
+        Map<String, Object> plan = planParameters(workspace, "blueGreenSwitch",
+                "target:, activeService: and previewService:");
+        PlanParameters.put(plan, "colorLabel", colorLabel);
+        PlanParameters.put(plan, "activeService", activeService);
+        PlanParameters.put(plan, "previewService", previewService);
+        PlanParameters.put(plan, "previewReplicaCount", previewReplicaCount);
+        if (getVirtualService() != null || getRoute() != null || blueService != null || greenService != null
+                || getDestinationRule() != null || blueSubset != null || greenSubset != null) {
+            Map<String, Object> istio = PlanParameters.section(PlanParameters.section(plan, "traffic"), "istio");
+            PlanParameters.put(istio, "virtualService", getVirtualService());
+            PlanParameters.put(istio, "route", getRoute());
+            PlanParameters.put(istio, "blueService", blueService);
+            PlanParameters.put(istio, "greenService", greenService);
+            PlanParameters.put(istio, "destinationRule", getDestinationRule());
+            PlanParameters.put(istio, "blueSubset", blueSubset);
+            PlanParameters.put(istio, "greenSubset", greenSubset);
+        }
+        PlanParameters.put(plan, "prePromotionAnalysis", StepSupport.plain(prePromotionAnalysis));
+        PlanParameters.put(plan, "autoPromotionSeconds", autoPromotionSeconds);
+        PlanParameters.put(plan, "postPromotionAnalysis", StepSupport.plain(postPromotionAnalysis));
+        PlanParameters.put(plan, "scaleDownDelaySeconds", scaleDownDelaySeconds);
+        PlanParameters.put(plan, "abortScaleDownDelaySeconds", abortScaleDownDelaySeconds);
+        try {
+            return PlanLoader.blueGreenFromMap(plan, planSource("blueGreenSwitch"));
+        } catch (InvalidPlanException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    // ---- parameters (those shared with canaryRollout are in RolloutStep) -------------------------------------------
+
+    public String getColorLabel() {
+        return colorLabel;
+    }
+
+    @DataBoundSetter
+    public void setColorLabel(String colorLabel) {
+        this.colorLabel = colorLabel;
+    }
+
+    public String getActiveService() {
+        return activeService;
+    }
+
+    @DataBoundSetter
+    public void setActiveService(String activeService) {
+        this.activeService = activeService;
+    }
+
+    public String getPreviewService() {
+        return previewService;
+    }
+
+    @DataBoundSetter
+    public void setPreviewService(String previewService) {
+        this.previewService = previewService;
+    }
+
+    public Integer getPreviewReplicaCount() {
+        return previewReplicaCount;
+    }
+
+    @DataBoundSetter
+    public void setPreviewReplicaCount(Integer previewReplicaCount) {
+        this.previewReplicaCount = previewReplicaCount;
+    }
+
+    public String getBlueService() {
+        return blueService;
+    }
+
+    @DataBoundSetter
+    public void setBlueService(String blueService) {
+        this.blueService = blueService;
+    }
+
+    public String getGreenService() {
+        return greenService;
+    }
+
+    @DataBoundSetter
+    public void setGreenService(String greenService) {
+        this.greenService = greenService;
+    }
+
+    public String getBlueSubset() {
+        return blueSubset;
+    }
+
+    @DataBoundSetter
+    public void setBlueSubset(String blueSubset) {
+        this.blueSubset = blueSubset;
+    }
+
+    public String getGreenSubset() {
+        return greenSubset;
+    }
+
+    @DataBoundSetter
+    public void setGreenSubset(String greenSubset) {
+        this.greenSubset = greenSubset;
+    }
+
+    public Map<String, Object> getPrePromotionAnalysis() {
+        return prePromotionAnalysis;
+    }
+
+    @DataBoundSetter
+    public void setPrePromotionAnalysis(Map<String, Object> prePromotionAnalysis) {
+        this.prePromotionAnalysis = prePromotionAnalysis == null ? null : new LinkedHashMap<>(prePromotionAnalysis);
+    }
+
+    public Map<String, Object> getPostPromotionAnalysis() {
+        return postPromotionAnalysis;
+    }
+
+    @DataBoundSetter
+    public void setPostPromotionAnalysis(Map<String, Object> postPromotionAnalysis) {
+        this.postPromotionAnalysis = postPromotionAnalysis == null ? null
+                : new LinkedHashMap<>(postPromotionAnalysis);
+    }
+
+    public Integer getAutoPromotionSeconds() {
+        return autoPromotionSeconds;
+    }
+
+    @DataBoundSetter
+    public void setAutoPromotionSeconds(Integer autoPromotionSeconds) {
+        this.autoPromotionSeconds = autoPromotionSeconds;
+    }
+
+    public Integer getScaleDownDelaySeconds() {
+        return scaleDownDelaySeconds;
+    }
+
+    @DataBoundSetter
+    public void setScaleDownDelaySeconds(Integer scaleDownDelaySeconds) {
+        this.scaleDownDelaySeconds = scaleDownDelaySeconds;
+    }
+
+    public Integer getAbortScaleDownDelaySeconds() {
+        return abortScaleDownDelaySeconds;
+    }
+
+    @DataBoundSetter
+    public void setAbortScaleDownDelaySeconds(Integer abortScaleDownDelaySeconds) {
+        this.abortScaleDownDelaySeconds = abortScaleDownDelaySeconds;
+    }
+
+    /**
+     * Runs the switch without holding a thread, as {@code canaryRollout} runs a canary: the engine's timers (the
+     * promotion gate, the scale-down delays, readiness polls, analysis intervals) are on {@code jenkins.util.Timer},
+     * its cluster and Prometheus calls on the I/O pool, made on the agent of the enclosing {@code node {}} if any.
+     *
+     * <p>Persisted in the program state: the engine's state snapshot (by {@link RunnerExecution}), the connection
+     * settings and {@code returnResult}. After a controller restart {@link #onResume()} continues from the snapshot:
+     * a wait for Promote keeps waiting, the scale-down window keeps its original end (a switch back inside it is
+     * still instant), a running analysis continues, an interrupted cluster call is repeated (they are idempotent).
+     */
+    public static final class Execution extends RunnerExecution<BlueGreenRunner, BlueGreenState, RolloutResult> {
+        private static final long serialVersionUID = 1L;
+
+        private final transient BlueGreenSwitchStep step;
+        private final Connection connection;
+        private final boolean returnResult;
+
+        Execution(BlueGreenSwitchStep step, StepContext context, StepRuntime runtime) {
+            super(context, runtime);
+            this.step = step;
+            this.connection = step.connection();
+            this.returnResult = step.isReturnResult();
+        }
+
+        @Override
+        String functionName() {
+            return "blueGreenSwitch";
+        }
+
+        @Override
+        Launch<BlueGreenRunner, RolloutResult> prepare(StepContext context) throws Exception {
+            BlueGreenPlan plan = step.loadPlan(context.get(FilePath.class));
+            Map<String, String> args = step.analysisArguments();
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run());
+            return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()
+                    + " in " + plan.target().namespace() + "/" + plan.target().deployment() + "-{blue,green}, calls"
+                    + " from " + reach.where().describe() + " to " + reach.cluster().describe(),
+                    (events, done) -> BlueGreenRunner.start(plan, args, cluster(reach, plan),
+                            runtime().metrics.create(reach.where(), reach.prometheus()), runtime().scheduler,
+                            runtime().io, events, done));
+        }
+
+        @Override
+        Launch<BlueGreenRunner, RolloutResult> prepareResume(StepContext context, BlueGreenState snapshot)
+                throws Exception {
+            BlueGreenPlan plan = snapshot.plan();
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run());
+            return new Launch<>(title(plan), describeTarget(plan), "resuming the blue-green switch of "
+                    + plan.target().image() + " after a restart"
+                    + (snapshot.activeColour() == null ? "" : ", production on " + snapshot.activeColour())
+                    + ", calls from " + reach.where().describe(),
+                    (events, done) -> BlueGreenRunner.resume(snapshot, cluster(reach, plan),
+                            runtime().metrics.create(reach.where(), reach.prometheus()), runtime().scheduler,
+                            runtime().io, events, done));
+        }
+
+        private BlueGreenCluster cluster(Connection.Reach reach, BlueGreenPlan plan) {
+            return runtime().blueGreenClusters.create(reach.where(), reach.cluster(), plan);
+        }
+
+        @Override
+        Class<BlueGreenState> snapshotType() {
+            return BlueGreenState.class;
+        }
+
+        @Override
+        BlueGreenState snapshot(BlueGreenRunner runner) {
+            return runner.snapshot();
+        }
+
+        @Override
+        Progress progress(BlueGreenRunner runner) {
+            BlueGreenStatus status = runner.status();
+            String production = status.activeColour() == null ? "" : ", production on " + status.activeColour();
+            String gate = !status.awaitingPromotion() ? null
+                    : status.stage() == BlueGreenStage.AWAIT_CONFIRMATION
+                    ? "an inconclusive post-promotion analysis (production on " + status.activeColour() + ", "
+                            + status.newColour().other() + " kept warm)"
+                    : "the promotion gate (production on " + status.activeColour() + ", preview on "
+                            + status.newColour() + ")";
+            return new Progress(status.phase().name().toLowerCase(Locale.ROOT) + ", " + stage(status) + production,
+                    status.awaitingPromotion(), gate);
+        }
+
+        @Override
+        String statusOf(BlueGreenRunner runner) {
+            BlueGreenStatus status = runner.status();
+            return "blue-green " + status.phase().name().toLowerCase(Locale.ROOT) + " at " + stage(status)
+                    + (status.activeColour() == null ? "" : ", production on " + status.activeColour())
+                    + (status.waitingFor() == null ? "" : ", waiting for " + status.waitingFor());
+        }
+
+        private static String stage(BlueGreenStatus status) {
+            return status.stage().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        }
+
+        /**
+         * Production goes back to (or stays on) the old colour at once; the new colour is scaled down after
+         * {@code abortScaleDownDelaySeconds}. Once the old colour is being scaled down it is too late: the step ends
+         * when the promotion is done.
+         */
+        @Override
+        void stopEngine(BlueGreenRunner runner, String actor, String reason) {
+            BlueGreenStatus status = runner.status();
+            Colour newColour = status.newColour();
+            if (newColour == null) {
+                log("stopping: nothing was changed yet (" + reason + ")");
+            } else if (status.activeColour() == newColour) {
+                log("stopping: switching production back to " + newColour.other() + " (" + reason + ")");
+            } else {
+                log("stopping: production stays on " + newColour.other() + " (" + reason + ")");
+            }
+            if (!runner.abort(actor, reason)) {
+                log(runner.status().stage() == BlueGreenStage.SCALE_DOWN_OLD
+                        ? "too late to switch back: the promotion is done and the old colour is being scaled down;"
+                                + " the step ends when that is done"
+                        : "already rolling back; the step ends when the rollback is done");
+            }
+        }
+
+        @Override
+        boolean promote(BlueGreenRunner runner, String actor) {
+            return runner.promote(actor);
+        }
+
+        @Override
+        boolean abort(BlueGreenRunner runner, String actor, String reason) {
+            return runner.abort(actor, reason);
+        }
+
+        @Override
+        Outcome outcome(RolloutResult result) {
+            String verdict = StepSupport.verdict(result.phase());
+            return new Outcome(verdict, null, result.message(), verdict + ": " + result.message());
+        }
+
+        @Override
+        void deliver(BlueGreenRunner runner, RolloutResult result) {
+            if (result.promoted() || returnResult) {
+                getContext().onSuccess(resultMap(result, runner.status()));
+            } else {
+                getContext().onFailure(new AbortException("blueGreenSwitch " + StepSupport.verdict(result.phase())
+                        .toLowerCase(Locale.ROOT) + ": " + result.message()
+                        + " (returnResult: true returns the result instead of failing)"));
+            }
+        }
+
+        static Map<String, Object> resultMap(RolloutResult result, BlueGreenStatus status) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("verdict", StepSupport.verdict(result.phase()));
+            map.put("promoted", result.promoted());
+            map.put("activeColour", status.activeColour() == null ? null : status.activeColour().id());
+            map.put("newColour", status.newColour() == null ? null : status.newColour().id());
+            map.put("message", result.message());
+            map.put("analyses", StepSupport.analysisMaps(result.analyses()));
+            return map;
+        }
+
+        private static String title(BlueGreenPlan plan) {
+            return plan.target().namespace() + "/" + plan.target().deployment() + ": " + plan.target().image();
+        }
+
+        private static String describeTarget(BlueGreenPlan plan) {
+            String production = plan.traffic().isServiceSelector()
+                    ? "the selector of Service " + plan.activeService() + " (" + plan.effectiveColorLabel() + ")"
+                    : "Istio VirtualService " + plan.traffic().istio().virtualService();
+            return "Deployments " + plan.target().namespace() + "/" + plan.target().deployment(Colour.BLUE) + " and "
+                    + plan.target().deployment(Colour.GREEN) + ", container " + plan.target().container() + " -> "
+                    + plan.target().image() + "; production by " + production + ", preview Service "
+                    + plan.previewService();
+        }
+    }
+
+    @Extension
+    @Symbol("blueGreenSwitch")
+    public static final class DescriptorImpl extends StepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "blueGreenSwitch";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Blue-green switch with preview, gated promotion and instant switch-back";
+        }
+
+        @Override
+        public Set<? extends Class<?>> getRequiredContext() {
+            return Set.of(Run.class, TaskListener.class);
+        }
+
+        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
+                                                     @QueryParameter String credentialsId) {
+            return CredentialChoices.kubernetes(item, credentialsId);
+        }
+
+        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
+                                                               @QueryParameter String prometheusCredentialsId) {
+            return CredentialChoices.prometheus(item, prometheusCredentialsId);
+        }
+    }
+}

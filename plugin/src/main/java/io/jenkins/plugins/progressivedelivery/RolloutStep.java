@@ -1,0 +1,219 @@
+package io.jenkins.plugins.progressivedelivery;
+
+import hudson.FilePath;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * The parameters {@code canaryRollout} and {@code blueGreenSwitch} share: the plan file, the workload, the Istio
+ * route, analysis arguments and limits, and how to reach the cluster and Prometheus. Each step adds its strategy's
+ * own; Pipeline's data binding and the Snippet Generator find the setters here as well (they walk the superclasses).
+ */
+public abstract class RolloutStep extends Step {
+    private String planFile;
+    private String namespace;
+    private String deployment;
+    private String container;
+    private String image;
+    private String virtualService;
+    private String route;
+    private String destinationRule;
+    private Map<String, Object> analysisArgs;
+    private String readinessTimeout;
+    private String onInconclusive;
+    private String credentialsId;
+    private String serverUrl;
+    private String caCertificate;
+    private String context;
+    private String prometheusCredentialsId;
+    private boolean returnResult;
+
+    /**
+     * The plan file's YAML (if any) with the parameters shared by both strategies laid over it, for the step to add
+     * its own and hand to the plan loader.
+     *
+     * @param step     the step's function name, for messages
+     * @param topLevel what a plan file holds at the top level, for the message when it is not a mapping
+     */
+    final Map<String, Object> planParameters(FilePath workspace, String step, String topLevel)
+            throws IOException, InterruptedException {
+        Map<String, Object> plan = PlanParameters.read(workspace, planFile, step, topLevel);
+        Map<String, Object> target = PlanParameters.section(plan, "target");
+        PlanParameters.put(target, "namespace", namespace);
+        PlanParameters.put(target, "deployment", deployment);
+        PlanParameters.put(target, "container", container);
+        PlanParameters.put(target, "image", image);
+        PlanParameters.put(plan, "readinessTimeout", readinessTimeout);
+        PlanParameters.put(plan, "onInconclusive", onInconclusive);
+        return plan;
+    }
+
+    /** What error messages about the plan name: the plan file, or the step. */
+    final String planSource(String step) {
+        return planFile == null || planFile.isBlank() ? step : planFile;
+    }
+
+    final Connection connection() {
+        return new Connection(credentialsId, serverUrl, caCertificate, context, prometheusCredentialsId);
+    }
+
+    final Map<String, String> analysisArguments() {
+        return PlanParameters.arguments(analysisArgs);
+    }
+
+    public String getPlanFile() {
+        return planFile;
+    }
+
+    @DataBoundSetter
+    public void setPlanFile(String planFile) {
+        this.planFile = planFile;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
+    public String getDeployment() {
+        return deployment;
+    }
+
+    @DataBoundSetter
+    public void setDeployment(String deployment) {
+        this.deployment = deployment;
+    }
+
+    public String getContainer() {
+        return container;
+    }
+
+    @DataBoundSetter
+    public void setContainer(String container) {
+        this.container = container;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    @DataBoundSetter
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getVirtualService() {
+        return virtualService;
+    }
+
+    @DataBoundSetter
+    public void setVirtualService(String virtualService) {
+        this.virtualService = virtualService;
+    }
+
+    public String getRoute() {
+        return route;
+    }
+
+    @DataBoundSetter
+    public void setRoute(String route) {
+        this.route = route;
+    }
+
+    public String getDestinationRule() {
+        return destinationRule;
+    }
+
+    @DataBoundSetter
+    public void setDestinationRule(String destinationRule) {
+        this.destinationRule = destinationRule;
+    }
+
+    public Map<String, Object> getAnalysisArgs() {
+        return analysisArgs;
+    }
+
+    @DataBoundSetter
+    public void setAnalysisArgs(Map<String, Object> analysisArgs) {
+        this.analysisArgs = analysisArgs == null ? null : new LinkedHashMap<>(analysisArgs);
+    }
+
+    public String getReadinessTimeout() {
+        return readinessTimeout;
+    }
+
+    @DataBoundSetter
+    public void setReadinessTimeout(String readinessTimeout) {
+        this.readinessTimeout = readinessTimeout;
+    }
+
+    public String getOnInconclusive() {
+        return onInconclusive;
+    }
+
+    @DataBoundSetter
+    public void setOnInconclusive(String onInconclusive) {
+        this.onInconclusive = onInconclusive;
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = credentialsId;
+    }
+
+    public String getServerUrl() {
+        return serverUrl;
+    }
+
+    @DataBoundSetter
+    public void setServerUrl(String serverUrl) {
+        this.serverUrl = serverUrl;
+    }
+
+    public String getCaCertificate() {
+        return caCertificate;
+    }
+
+    @DataBoundSetter
+    public void setCaCertificate(String caCertificate) {
+        this.caCertificate = caCertificate;
+    }
+
+    public String getContext() {
+        return context;
+    }
+
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = context;
+    }
+
+    public String getPrometheusCredentialsId() {
+        return prometheusCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
+        this.prometheusCredentialsId = prometheusCredentialsId;
+    }
+
+    public boolean isReturnResult() {
+        return returnResult;
+    }
+
+    @DataBoundSetter
+    public void setReturnResult(boolean returnResult) {
+        this.returnResult = returnResult;
+    }
+}

@@ -1,0 +1,346 @@
+package io.jenkins.plugins.progressivedelivery;
+
+import hudson.AbortException;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
+import io.jenkins.plugins.progressivedelivery.remote.Serialized;
+import java.io.Serializable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import jenkins.model.CauseOfInterruption;
+import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * The lifecycle every step of this plugin shares, around one engine object that moves on its own timers (a
+ * {@code CanaryRunner}, a {@code BlueGreenRunner}, an {@code AnalysisRun}):
+ * <ul>
+ *   <li>{@link #start()} returns at once; the step {@linkplain #prepare prepares} (plan, credentials) and starts the
+ *       engine on the I/O pool, after adding its record to the build;</li>
+ *   <li>each engine event is a log line and goes into the record; after a transition the engine's snapshot is
+ *       persisted and the Promote / Abort links are printed once per wait for a person;</li>
+ *   <li>{@link #stop} hands the abort to the engine; the step ends with the stop's cause once the engine is done
+ *       (the engine's rollback actions are logged as they happen);</li>
+ *   <li>{@link #onResume()} continues the engine from the persisted snapshot, credentials looked up again.</li>
+ * </ul>
+ * A step's {@code Execution} adds only what is its own: how it prepares, what its engine reports and what it returns.
+ *
+ * <p>Persisted here: the engine's snapshot as text (see {@link Serialized}), the record's id, and whether the build
+ * was stopped. Everything else is transient and comes back in {@link #onResume()}.
+ *
+ * @param <E> the engine object
+ * @param <S> its snapshot
+ * @param <R> its result
+ */
+abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractStepExecutionImpl
+        implements DeliveryAction.Gate {
+    private static final long serialVersionUID = 1L;
+
+    private String recordId;
+    private volatile String state;
+    private volatile boolean stopping;
+
+    private transient StepRuntime runtime;
+    private transient volatile E engine;
+    private transient TaskListener listener;
+    private transient Run<?, ?> run;
+    private transient DeliveryAction record;
+    private transient AtomicBoolean checkpointPending;
+    private transient boolean gateAnnounced;
+    private transient Throwable stopCause;
+
+    RunnerExecution(StepContext context, StepRuntime runtime) {
+        super(context);
+        this.runtime = runtime;
+    }
+
+    // ---- what each step adds ---------------------------------------------------------------------------------------
+
+    /**
+     * What a step prepared before its engine starts: the record's title and target, the first log line, and how to
+     * start (or resume) the engine with this execution's event listener and completion callback.
+     */
+    record Launch<E, R>(String title, String target, String announcement, Starter<E, R> starter) {
+    }
+
+    @FunctionalInterface
+    interface Starter<E, R> {
+        E start(AuditListener events, Consumer<R> onComplete);
+    }
+
+    /** The engine at a glance, after a transition: the record's status, and whether a person must decide now. */
+    record Progress(String status, boolean awaitingPromotion, String gatePosition) {
+    }
+
+    /** How the engine ended, for the record and the log. */
+    record Outcome(String verdict, Integer finalWeight, String message, String logLine) {
+    }
+
+    /** The step's function name: the record's kind, and the start of its messages. */
+    abstract String functionName();
+
+    /** Loads the plan and resolves the credentials: everything that may block before anything changes. */
+    abstract Launch<E, R> prepare(StepContext context) throws Exception;
+
+    /** Resolves the credentials again, to continue from the persisted snapshot after a restart. */
+    abstract Launch<E, R> prepareResume(StepContext context, S snapshot) throws Exception;
+
+    abstract Class<S> snapshotType();
+
+    abstract S snapshot(E engine);
+
+    abstract Progress progress(E engine);
+
+    /** For a thread dump: what the engine is doing and waiting for. */
+    abstract String statusOf(E engine);
+
+    /** Aborts the engine for a stopped build, logging what that does. */
+    abstract void stopEngine(E engine, String actor, String reason);
+
+    abstract Outcome outcome(R result);
+
+    /** Ends the step with the engine's result (when the build was not stopped): its value, or a failure. */
+    abstract void deliver(E engine, R result) throws Exception;
+
+    /** Promote from the link or the build page; an engine without a gate says no. */
+    boolean promote(E engine, String actor) {
+        return false;
+    }
+
+    /** Abort from the link or the build page; an engine without a gate says no. */
+    boolean abort(E engine, String actor, String reason) {
+        return false;
+    }
+
+    // ---- for the steps -------------------------------------------------------------------------------------------
+
+    final StepRuntime runtime() {
+        return runtime;
+    }
+
+    final Run<?, ?> run() {
+        return run;
+    }
+
+    /** The engine, once started (or resumed); null before. */
+    final E engine() {
+        return engine;
+    }
+
+    final void log(String line) {
+        StepSupport.log(listener, line);
+    }
+
+    // ---- the lifecycle ---------------------------------------------------------------------------------------------
+
+    @Override
+    public final boolean start() throws Exception {
+        run = getContext().get(Run.class);
+        listener = getContext().get(TaskListener.class);
+        checkpointPending = new AtomicBoolean();
+        runtime.io.execute(this::begin);
+        return false;
+    }
+
+    private void begin() {
+        try {
+            Launch<E, R> launch = prepare(getContext());
+            synchronized (this) {
+                if (stopping) {
+                    return; // stop() came first and already ended the step; nothing was changed
+                }
+                record = new DeliveryAction(DeliveryAction.nextId(run), functionName(), launch.title());
+                recordId = record.getId();
+                record.setTarget(launch.target());
+                run.addAction(record);
+                record.attach(this);
+                log(launch.announcement());
+                engine = launch.starter().start(this::onEvent, this::onComplete);
+            }
+            checkpoint();
+        } catch (Exception | LinkageError e) {
+            getContext().onFailure(e);
+        }
+    }
+
+    @Override
+    public final void onResume() {
+        resume(StepRuntime.jenkins());
+    }
+
+    /** Continues from the persisted snapshot; the runtime is a seam for tests. */
+    final void resume(StepRuntime resumedRuntime) {
+        runtime = resumedRuntime;
+        checkpointPending = new AtomicBoolean();
+        runtime.io.execute(() -> {
+            try {
+                StepContext context = getContext();
+                run = context.get(Run.class);
+                listener = context.get(TaskListener.class);
+                if (state == null) {
+                    context.onFailure(new AbortException(functionName() + ": Jenkins restarted before the step had"
+                            + " started; nothing was changed. Run the build again."));
+                    return;
+                }
+                Launch<E, R> launch = prepareResume(context, Serialized.fromText(state, snapshotType()));
+                synchronized (this) {
+                    record = DeliveryAction.find(run, recordId);
+                    if (record == null) {
+                        record = new DeliveryAction(recordId, functionName(), launch.title());
+                        record.setTarget(launch.target());
+                        run.addAction(record);
+                    }
+                    record.attach(this);
+                    log(launch.announcement());
+                    engine = launch.starter().start(this::onEvent, this::onComplete);
+                    if (stopping) {
+                        stopEngine(engine, "jenkins", "the build was stopped while Jenkins restarted");
+                    }
+                }
+                checkpoint();
+            } catch (Exception | LinkageError e) {
+                getContext().onFailure(e);
+            }
+        });
+    }
+
+    /**
+     * Abort, {@code timeout}, or an interrupted build: the engine undoes what it did, then the step ends with the
+     * cause. Before the engine started nothing was changed, and the step ends at once.
+     */
+    @Override
+    public final void stop(Throwable cause) throws Exception {
+        E current;
+        synchronized (this) {
+            stopping = true;
+            stopCause = cause;
+            current = engine;
+        }
+        if (current == null) {
+            if (state == null) {
+                getContext().onFailure(cause); // nothing was changed in the cluster yet; begin() will not start
+            }
+            return; // still resuming after a restart: resume() sees the flag and aborts
+        }
+        stopEngine(current, actor(cause), reason(cause));
+    }
+
+    private void onEvent(AuditEvent event) {
+        StepSupport.logEvent(listener, event);
+        DeliveryAction current = record;
+        if (current != null) {
+            current.record(event);
+        }
+        if (checkpointPending != null && checkpointPending.compareAndSet(false, true)) {
+            runtime.io.execute(this::checkpoint);
+        }
+    }
+
+    /**
+     * After a transition: persist the snapshot (the engine's lock makes this wait for the transition to end), the
+     * record, and show the Promote / Abort links once per wait for a person.
+     */
+    private void checkpoint() {
+        if (checkpointPending != null) {
+            checkpointPending.set(false);
+        }
+        E current = engine;
+        if (current == null) {
+            return;
+        }
+        state = Serialized.toText(snapshot(current));
+        getContext().saveState();
+        Progress progress = progress(current);
+        DeliveryAction currentRecord = record;
+        if (currentRecord != null) {
+            currentRecord.setStatus(progress.status());
+            if (progress.awaitingPromotion() && !gateAnnounced) {
+                StepSupport.logGate(listener, run, currentRecord, progress.gatePosition());
+            }
+            StepSupport.save(run);
+        }
+        gateAnnounced = progress.awaitingPromotion();
+    }
+
+    private void onComplete(R result) {
+        runtime.io.execute(() -> finish(result));
+    }
+
+    private void finish(R result) {
+        E ended;
+        synchronized (this) {
+            ended = engine; // an engine may end while begin() or resume() is still starting it: wait for them
+        }
+        try {
+            checkpoint();
+            Outcome outcome = outcome(result);
+            DeliveryAction current = record;
+            if (current != null) {
+                current.complete(outcome.verdict(), outcome.finalWeight(), outcome.message());
+                current.detach();
+                StepSupport.save(run);
+            }
+            log(outcome.logLine());
+            Throwable cause = stopCause;
+            if (cause != null) {
+                getContext().onFailure(cause);
+            } else {
+                deliver(ended, result);
+            }
+        } catch (Exception e) {
+            getContext().onFailure(e);
+        }
+    }
+
+    @Override
+    public final String getStatus() {
+        E current = engine;
+        if (current == null) {
+            return state == null ? "starting" : "resuming after a restart";
+        }
+        return statusOf(current);
+    }
+
+    // ---- DeliveryAction.Gate: the Promote / Abort buttons and links ----------------------------------------------
+
+    @Override
+    public final boolean awaitingPromotion() {
+        E current = engine;
+        return current != null && progress(current).awaitingPromotion();
+    }
+
+    @Override
+    public final boolean promote(String actor) {
+        E current = engine;
+        return current != null && promote(current, actor);
+    }
+
+    @Override
+    public final boolean abort(String actor, String reason) {
+        E current = engine;
+        return current != null && abort(current, actor, reason);
+    }
+
+    /** Who stopped the build (for the audit trail), else {@code pipeline} (a timeout, a failed parallel branch). */
+    static String actor(Throwable cause) {
+        if (cause instanceof FlowInterruptedException interrupted) {
+            for (CauseOfInterruption c : interrupted.getCauses()) {
+                if (c instanceof CauseOfInterruption.UserInterruption user) {
+                    return user.getUserId();
+                }
+            }
+        }
+        return "pipeline";
+    }
+
+    static String reason(Throwable cause) {
+        if (cause instanceof FlowInterruptedException interrupted && !interrupted.getCauses().isEmpty()) {
+            return interrupted.getCauses().get(0).getShortDescription();
+        }
+        return cause == null ? "stopped" : cause.toString();
+    }
+}
