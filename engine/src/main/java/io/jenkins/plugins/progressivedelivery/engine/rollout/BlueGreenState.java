@@ -1,0 +1,74 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
+import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
+import io.jenkins.plugins.progressivedelivery.engine.plan.EngineJson;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a {@link BlueGreenRunner} needs to continue after its process went away (a Jenkins restart): Java
+ * serialisable for the Pipeline's program state, and Jackson round-trippable for the CLI.
+ *
+ * @param newColour      the colour the new version is deployed to; null until preflight found the active one
+ * @param activeColour   the colour production traffic was last switched to (the old colour until the switch)
+ * @param fullReplicas   the active colour's size at preflight: the new colour's size in production
+ * @param switchedAt     when production traffic was switched to the new colour, else null
+ * @param dueAt          when the current timed wait ends (automatic promotion, scale-down delays), else null
+ * @param deadline       when the current readiness wait gives up, else null
+ * @param attempt        transient failures retried so far at this stage
+ * @param analysis       the running analysis, in stage {@link BlueGreenStage#PRE_ANALYSIS} or
+ *                       {@link BlueGreenStage#POST_ANALYSIS}
+ * @param rollbackReason why the switch is being (or was) undone, else null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record BlueGreenState(
+        BlueGreenPlan plan,
+        Map<String, String> analysisArgs,
+        RolloutPhase phase,
+        BlueGreenStage stage,
+        Colour newColour,
+        Colour activeColour,
+        int fullReplicas,
+        Instant switchedAt,
+        Instant dueAt,
+        Instant deadline,
+        int attempt,
+        AnalysisState analysis,
+        List<AnalysisResult> analyses,
+        String rollbackReason,
+        String rollbackActor,
+        boolean abortedByUser,
+        boolean awaitingPromotion,
+        String message) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    public BlueGreenState {
+        analysisArgs = analysisArgs == null ? Map.of() : Map.copyOf(analysisArgs);
+        analyses = analyses == null ? List.of() : List.copyOf(analyses);
+    }
+
+    /** The state as JSON, for a CLI run to persist between invocations. */
+    public String toJson() {
+        try {
+            return EngineJson.JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("blue-green state is not serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static BlueGreenState fromJson(String json) {
+        try {
+            return EngineJson.JSON.readValue(json, BlueGreenState.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a blue-green state: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
+import java.io.Serializable;
+
+/**
+ * A blue-green switch at a glance, for a thread dump, the build page and the CLI.
+ *
+ * @param activeColour      the colour taking production traffic; null before preflight
+ * @param newColour         the colour the new version is deployed to; null before preflight
+ * @param newColourWeight   the new colour's share of production traffic: 0 or 100
+ * @param awaitingPromotion true while only promote or abort can move it on
+ * @param waitingFor        what it waits for right now, e.g. {@code scaleDownDelaySeconds until 12:04:10Z}
+ */
+public record BlueGreenStatus(RolloutPhase phase, BlueGreenStage stage, Colour activeColour, Colour newColour,
+                              int newColourWeight, boolean awaitingPromotion, String waitingFor)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+}
