@@ -9,7 +9,6 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
-import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
@@ -68,8 +67,9 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
 
     @Override
     public ClusterSnapshot preflight() {
-        List<ValidationError> problems = new ArrayList<>(collect("target.deployment", workloads::verify));
-        problems.addAll(collect("traffic", router::verify));
+        List<ValidationError> problems = new ArrayList<>();
+        checkInto(problems, "target.deployment", workloads::verify);
+        checkInto(problems, "traffic", router::verify);
         if (!problems.isEmpty()) {
             throw new PreflightException(problems);
         }
@@ -79,14 +79,11 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     }
 
     /** A check that could not even read what it checks reports that (403, say) as its problem. */
-    private static List<ValidationError> collect(String path, Supplier<List<ValidationError>> check) {
-        try {
-            return check.get();
-        } catch (ClusterException e) {
-            if (e.isTransient()) {
-                throw e;
-            }
-            return List.of(new ValidationError(path, e.getMessage()));
+    private static void checkInto(List<ValidationError> problems, String path,
+                                  Supplier<List<ValidationError>> check) {
+        List<ValidationError> found = KubeErrors.orProblem(check, path, problems);
+        if (found != null) {
+            problems.addAll(found);
         }
     }
 

@@ -3,7 +3,6 @@ package io.jenkins.plugins.progressivedelivery.engine.plan;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.OptionalInt;
 
 /**
  * A blue-green switch, in Argo Rollouts' {@code blueGreen} vocabulary: the new version is deployed as the idle colour
@@ -62,11 +61,6 @@ public record BlueGreenPlan(
 
     public String effectiveColorLabel() {
         return colorLabel == null ? DEFAULT_COLOR_LABEL : colorLabel;
-    }
-
-    /** Empty when a person promotes. */
-    public OptionalInt effectiveAutoPromotionSeconds() {
-        return autoPromotionSeconds == null ? OptionalInt.empty() : OptionalInt.of(autoPromotionSeconds);
     }
 
     public Duration effectiveScaleDownDelay() {

@@ -45,7 +45,7 @@ class BlueGreenPlanTest {
         assertThat(plan.effectiveColorLabel()).isEqualTo("slot");
         assertThat(plan.traffic().isServiceSelector()).isTrue();
         assertThat(plan.previewReplicas(4)).isEqualTo(1);
-        assertThat(plan.effectiveAutoPromotionSeconds()).hasValue(30);
+        assertThat(plan.autoPromotionSeconds()).isEqualTo(30);
         assertThat(plan.effectiveScaleDownDelay()).isEqualTo(Duration.ofMinutes(2));
         assertThat(plan.effectiveAbortScaleDownDelay()).isEqualTo(Duration.ofSeconds(10));
         assertThat(plan.effectiveReadinessTimeout()).isEqualTo(Duration.ofMinutes(5));
@@ -58,7 +58,7 @@ class BlueGreenPlanTest {
                 activeService: payments
                 previewService: payments-preview
                 """, "minimal.yaml");
-        assertThat(minimal.effectiveAutoPromotionSeconds()).as("a person promotes").isEmpty();
+        assertThat(minimal.autoPromotionSeconds()).as("a person promotes").isNull();
         assertThat(minimal.previewReplicas(4)).isEqualTo(4);
         assertThat(minimal.effectiveScaleDownDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(minimal.effectiveAbortScaleDownDelay()).isEqualTo(Duration.ofSeconds(30));

@@ -95,10 +95,10 @@ final class BlueGreenHarness implements AuditListener {
     public void onEvent(AuditEvent event) {
         trail.onEvent(event);
         log.add(event.toLogLine());
+        taps.forEach(tap -> tap.accept(event));
         if (event.details().containsKey("canaryWeight")) {
             observedProduction.add(production());
         }
-        taps.forEach(tap -> tap.accept(event));
     }
 
     /** {@code slot=blue}, or with Istio {@code blue 100, green 0}, as the API server has it now. */

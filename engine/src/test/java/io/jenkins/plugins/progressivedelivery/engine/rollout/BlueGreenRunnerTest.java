@@ -392,6 +392,54 @@ class BlueGreenRunnerTest {
     }
 
     @Test
+    void anInconclusivePostPromotionAnalysisKeepsTheOldColourWarmUntilAPersonDecides() {
+        harness.withBlueInProduction().start(plan("""
+                autoPromotionSeconds: 0
+                POST: nothing-like-this
+                scaleDownDelaySeconds: 30
+                """));
+        harness.runUntil(() -> harness.runner.status().awaitingPromotion());
+
+        BlueGreenStatus status = harness.runner.status();
+        assertThat(status.stage()).isEqualTo(BlueGreenStage.AWAIT_CONFIRMATION);
+        assertThat(status.newColourWeight()).isEqualTo(100);
+        assertThat(harness.logged(AuditAction.PAUSE, "waiting for promote (keep green) or abort (switch back to"
+                + " blue)")).isTrue();
+        harness.scheduler.advance(Duration.ofHours(1));
+        assertThat(harness.replicas("payments-blue")).as("kept past scaleDownDelaySeconds").isEqualTo(4);
+
+        assertThat(harness.runner.promote("gina")).isTrue();
+        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(harness.log).contains("[promote] service/demo/payments: keep production on green by gina");
+        assertThat(harness.production()).isEqualTo("slot=green");
+        assertThat(harness.replicas("payments-blue")).isZero();
+    }
+
+    @Test
+    void aRestoredExecutionContinuesItsPostPromotionAnalysis() throws Exception {
+        harness.withBlueInProduction().start(plan("""
+                autoPromotionSeconds: 0
+                POST: checkout
+                """));
+        harness.runUntil(() -> harness.logged(AuditAction.MEASUREMENT, "success-rate"));
+        BlueGreenState saved = javaRoundTrip(BlueGreenState.fromJson(harness.runner.snapshot().toJson()));
+        assertThat(saved.stage()).isEqualTo(BlueGreenStage.POST_ANALYSIS);
+        assertThat(saved.analysis()).isNotNull();
+
+        BlueGreenHarness restarted = new BlueGreenHarness(cluster);
+        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutResult result = restarted.resume(saved).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(result.analyses()).singleElement().satisfies(a -> {
+            assertThat(a.name()).isEqualTo("post-promotion");
+            assertThat(a.metric("success-rate").orElseThrow().measured()).isEqualTo(2);
+        });
+        assertThat(restarted.logged(AuditAction.START, "resumed at post analysis, production on green")).isTrue();
+        assertThat(restarted.writesTo(ACTIVE_SERVICE)).as("not switched again").isEmpty();
+    }
+
+    @Test
     void anAbortThatArrivesDuringTheSwitchLetsItLandThenSwitchesBack() {
         Queue<Runnable> calls = new ArrayDeque<>();
         harness.io = calls::add;
