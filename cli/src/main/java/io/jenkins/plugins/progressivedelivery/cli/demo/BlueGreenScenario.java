@@ -16,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutPhase;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * colour stays at full size for {@code scaleDownDelaySeconds}.
  */
 final class BlueGreenScenario implements DemoScenario {
+    static final String ACTIVE_SERVICE_PATH = "/api/v1/namespaces/" + EmbeddedCluster.NAMESPACE + "/services/"
+            + EmbeddedCluster.ACTIVE_SERVICE;
+
     /** Who promotes the switch that waits for a person. */
     static final String RELEASE_MANAGER = "alice";
 
@@ -37,20 +41,26 @@ final class BlueGreenScenario implements DemoScenario {
     private final String fileName;
     private final String expectedOutcome;
     private final boolean autoPromotion;
+    private final int expectedProductionMoves;
 
+    /**
+     * @param expectedProductionMoves how many times production must move: 1 (the switch) for a promotion, 2 (the
+     *                                switch and the switch back) for a version that fails in production
+     */
     BlueGreenScenario(String image, String description, String fileName, String expectedOutcome,
-                      boolean autoPromotion) {
+                      boolean autoPromotion, int expectedProductionMoves) {
         this.image = image;
         this.description = description;
         this.fileName = fileName;
         this.expectedOutcome = expectedOutcome;
         this.autoPromotion = autoPromotion;
+        this.expectedProductionMoves = expectedProductionMoves;
     }
 
     /** A good version: passes the preview, promoted by {@value #RELEASE_MANAGER}, passes in production. */
     static BlueGreenScenario good() {
         return new BlueGreenScenario("pay:2.0", "a good version, promoted by " + RELEASE_MANAGER,
-                "03-bluegreen-good", RolloutPhase.PROMOTED.name(), false);
+                "03-bluegreen-good", RolloutPhase.PROMOTED.name(), false, 1);
     }
 
     /**
@@ -59,7 +69,7 @@ final class BlueGreenScenario implements DemoScenario {
      */
     static BlueGreenScenario bad() {
         return new BlueGreenScenario("pay:3.0", "fine under the smoke test, fails under production load",
-                "04-bluegreen-bad", RolloutPhase.ROLLED_BACK.name(), true);
+                "04-bluegreen-bad", RolloutPhase.ROLLED_BACK.name(), true, 2);
     }
 
     @Override
@@ -79,10 +89,11 @@ final class BlueGreenScenario implements DemoScenario {
 
     @Override
     public List<String> trafficFacts(List<AuditEvent> events, List<EmbeddedCluster.ApiWrite> writes) {
-        String active = "/api/v1/namespaces/" + EmbeddedCluster.NAMESPACE + "/services/" + EmbeddedCluster.ACTIVE_SERVICE;
         List<String> facts = new ArrayList<>();
-        SwitchFacts.promotion(events, writes, active).ifPresent(f -> facts.add("switch: " + f.describe()));
-        SwitchFacts.switchBack(events, writes, active).ifPresent(f -> facts.add("switch back: " + f.describe()));
+        SwitchFacts.promotion(events, writes, ACTIVE_SERVICE_PATH).ifPresent(f -> facts.add("switch: "
+                + f.describe()));
+        SwitchFacts.switchBack(events, writes, ACTIVE_SERVICE_PATH).ifPresent(f -> facts.add("switch back: "
+                + f.describe()));
         return facts;
     }
 
@@ -98,10 +109,11 @@ final class BlueGreenScenario implements DemoScenario {
     @Override
     public Running start(DemoEnvironment env, AuditListener audit) {
         String yaml = planYaml(env);
-        java.nio.file.Path planFile = env.outDir().resolve(fileName + ".plan.yaml");
+        Path planFile = env.outDir().resolve(fileName + ".plan.yaml");
         CanaryScenario.write(planFile, yaml);
         BlueGreenPlan plan = PlanLoader.loadBlueGreen(yaml, planFile.getFileName().toString());
         Colour before = activeColour(env.cluster().client());
+        int writesBefore = env.cluster().writes().size();
         KubernetesClient client = env.cluster().newClient();
         CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
         AtomicReference<BlueGreenRunner> runner = new AtomicReference<>();
@@ -116,7 +128,8 @@ final class BlueGreenScenario implements DemoScenario {
                 new KubernetesBlueGreenCluster(client, plan), new ProviderMeasurementSource(PrometheusAuth.none()),
                 env.scheduler(), env.io(), listener, ended::complete));
         CompletableFuture<Outcome> outcome = ended.thenApply(result -> new Outcome(result.phase().name(),
-                result.message(), problems(env.cluster().client(), result, before)))
+                result.message(), problems(env.cluster().client(), result, before,
+                productionMoves(env.cluster().writes().subList(writesBefore, env.cluster().writes().size())))))
                 .whenComplete((o, e) -> client.close());
         return new Running() {
             @Override
@@ -146,10 +159,17 @@ final class BlueGreenScenario implements DemoScenario {
     /**
      * What the cluster should look like afterwards: production (and the preview) on the new colour running the new
      * image after a promotion, on the old colour with the old image otherwise; the colour not in production scaled
-     * to zero; the one in production at full size.
+     * to zero; the one in production at full size; and production moved as often as it should have, so that a
+     * version stopped before the switch does not pass for one switched back.
      */
-    private List<String> problems(KubernetesClient client, RolloutResult result, Colour before) {
+    private List<String> problems(KubernetesClient client, RolloutResult result, Colour before,
+                                  long productionMoves) {
         List<String> problems = new ArrayList<>();
+        if (productionMoves != expectedProductionMoves) {
+            problems.add("production moved in " + productionMoves + " accepted write(s) of service "
+                    + EmbeddedCluster.ACTIVE_SERVICE + ", not " + expectedProductionMoves
+                    + (expectedProductionMoves == 1 ? " (the switch)" : " (the switch and the switch back)"));
+        }
         Colour expected = result.phase() == RolloutPhase.PROMOTED ? before.other() : before;
         Colour active = activeColour(client);
         if (active != expected) {
@@ -182,6 +202,12 @@ final class BlueGreenScenario implements DemoScenario {
                     + idle.getSpec().getReplicas() + " replicas");
         }
         return problems;
+    }
+
+    /** Accepted writes of the active Service: each one moved production. */
+    static long productionMoves(List<EmbeddedCluster.ApiWrite> writes) {
+        return writes.stream().filter(w -> SwitchFacts.pathOf(w).equals(ACTIVE_SERVICE_PATH)
+                && !w.method().equals("DELETE") && w.status() / 100 == 2).count();
     }
 
     private static Deployment deployment(KubernetesClient client, Colour colour) {

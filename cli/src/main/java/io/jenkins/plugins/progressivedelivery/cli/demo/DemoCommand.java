@@ -105,9 +105,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     timing.rolloutTime(), clock, executor));
             simulator.start(executor, Duration.ofMillis(250));
             say(console, start, clock, "Traffic simulator: web " + (int) DemoTraffic.WEB_REQUESTS_PER_SECOND
-                    + " requests/s split as the VirtualService says; pay " + (int) DemoTraffic.PRODUCTION_REQUESTS_PER_SECOND
-                    + " requests/s to Service pay and a smoke test of " + (int) DemoTraffic.SMOKE_REQUESTS_PER_SECOND
-                    + "/s to pay-preview, to the pods their selectors pick; metrics at " + simulator.metricsUri());
+                    + " requests/s split as the VirtualService says; pay "
+                    + (int) DemoTraffic.PRODUCTION_REQUESTS_PER_SECOND + " requests/s to Service pay and a smoke test"
+                    + " of " + (int) DemoTraffic.SMOKE_REQUESTS_PER_SECOND + "/s to pay-preview, to the pods their"
+                    + " selectors pick; metrics at " + simulator.metricsUri());
             prometheus.waitForData("http_requests_total", null, Duration.ofSeconds(30));
             say(console, start, clock, "Prometheus has the first samples; starting the rollouts.");
 

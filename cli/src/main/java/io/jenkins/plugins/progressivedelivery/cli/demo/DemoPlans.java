@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -64,7 +65,7 @@ final class DemoPlans {
      *                      person must
      */
     static String blueGreen(String image, String prometheus, Timing timing, boolean autoPromotion) {
-        Map<String, String> values = new java.util.HashMap<>(Map.of(
+        Map<String, String> values = new HashMap<>(Map.of(
                 "image", image,
                 "prometheus", prometheus,
                 "interval", Durations.format(timing.interval()),

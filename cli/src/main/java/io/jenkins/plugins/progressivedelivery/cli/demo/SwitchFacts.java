@@ -80,7 +80,8 @@ record SwitchFacts(String what, String change, long writes, Duration acceptedAft
                 || "weight".equals(e.details().get(TimelineChart.CHANGE));
     }
 
-    private static String pathOf(EmbeddedCluster.ApiWrite write) {
+    /** The path of a write, without its query. */
+    static String pathOf(EmbeddedCluster.ApiWrite write) {
         String path = write.path();
         return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     }

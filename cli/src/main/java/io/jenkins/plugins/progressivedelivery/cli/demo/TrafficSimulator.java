@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +63,7 @@ public final class TrafficSimulator implements AutoCloseable {
     public record Stream(Map<String, String> labels, double requestsPerSecond, String pods, String image,
                          int readyReplicas) {
         public Stream {
-            labels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+            labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         }
     }
 
@@ -140,13 +142,13 @@ public final class TrafficSimulator implements AutoCloseable {
 
     /** Requests per second each ready pod gets, by Deployment: every stream to it, spread over its ready pods. */
     static Map<String, Double> loadPerPod(List<Stream> streams) {
-        Map<String, Double> perDeployment = new java.util.HashMap<>();
-        Map<String, Integer> ready = new java.util.HashMap<>();
+        Map<String, Double> perDeployment = new HashMap<>();
+        Map<String, Integer> ready = new HashMap<>();
         for (Stream stream : streams) {
             perDeployment.merge(stream.pods(), stream.requestsPerSecond(), Double::sum);
             ready.put(stream.pods(), stream.readyReplicas());
         }
-        Map<String, Double> load = new java.util.HashMap<>();
+        Map<String, Double> load = new HashMap<>();
         perDeployment.forEach((pods, rate) -> load.put(pods, rate / Math.max(1, ready.get(pods))));
         return load;
     }

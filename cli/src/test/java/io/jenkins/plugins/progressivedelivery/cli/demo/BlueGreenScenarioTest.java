@@ -116,6 +116,7 @@ class BlueGreenScenarioTest {
         assertThat(back.acceptedAfter()).isEqualTo(Duration.ofMillis(5));
         assertThat(back.describe()).isEqualTo("switched back slot=green -> slot=blue in 1 write, accepted by the API"
                 + " server 5 ms after the decision (reported by the engine at 7 ms)");
+        assertThat(BlueGreenScenario.productionMoves(writes)).as("the switch and the switch back").isEqualTo(2);
         assertThat(BlueGreenScenario.bad().trafficFacts(events, writes)).containsExactly(
                 "switch: " + promotion.describe(), "switch back: " + back.describe());
     }

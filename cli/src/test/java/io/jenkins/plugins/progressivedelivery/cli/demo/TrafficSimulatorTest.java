@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class TrafficSimulatorTest {
     }
 
     /** The canary app's requests, {@code requestsPerSecond} split as the VirtualService says. */
-    private java.util.function.Supplier<List<TrafficSimulator.Stream>> webAt(double requestsPerSecond) {
+    private Supplier<List<TrafficSimulator.Stream>> webAt(double requestsPerSecond) {
         return () -> MeshRoutes.streams(MeshRoutes.read(client, "demo", "web", "primary"), requestsPerSecond);
     }
 

@@ -13,8 +13,8 @@ import java.util.OptionalDouble;
 /**
  * Draws a rollout's audit events as one self-contained SVG: the new version's share of traffic over time as a step
  * line (the canary's weight, or the new colour's share of production in a blue-green switch: 0, then 100 at the
- * switch, 0 again at a switch back), each metric's measurements against its threshold, and markers where verdicts, promotion, abort and
- * rollback happened.
+ * switch, 0 again at a switch back), each metric's measurements against its threshold, and markers where verdicts,
+ * promotion, abort and rollback happened.
  *
  * <p>The output is plain markup with presentation attributes only: no script, no {@code style} element or
  * attribute, no external reference. That is what lets the Jenkins plugin inline it in the build page under
