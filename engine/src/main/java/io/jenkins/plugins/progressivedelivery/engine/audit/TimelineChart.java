@@ -276,46 +276,63 @@ public final class TimelineChart {
     }
 
     private void drawMarkers(StringBuilder svg, Timeline timeline, Scale time) {
-        List<double[]> rows = new ArrayList<>();
-        double lastX = Double.NEGATIVE_INFINITY;
-        String lastLabel = null;
         for (Marker marker : timeline.markers) {
             double x = time.map(marker.atSeconds);
             svg.append("<line x1=\"").append(fmt(x)).append("\" y1=\"").append(fmt(top)).append("\" x2=\"")
                     .append(fmt(x)).append("\" y2=\"").append(fmt(bottom)).append("\" stroke=\"")
                     .append(marker.colour).append("\" stroke-width=\"1.5\" stroke-opacity=\"0.8\"><title>")
                     .append(escape(clock(marker.atSeconds) + "  " + marker.tooltip)).append("</title></line>");
+        }
+        // Up to three rows of labels above the plot, each row a list of the spans its labels take. The outcome's
+        // label is placed first, so that a burst of markers before it can never crowd it out.
+        List<List<double[]>> rows = new ArrayList<>();
+        for (Marker marker : timeline.markers) {
+            if (marker.outcome) {
+                label(svg, rows, marker, time.map(marker.atSeconds));
+            }
+        }
+        double lastX = Double.NEGATIVE_INFINITY;
+        String lastLabel = null;
+        for (Marker marker : timeline.markers) {
+            double x = time.map(marker.atSeconds);
             // Markers of one burst (say, the rollback's actions) share a label.
-            if (marker.label.equals(lastLabel) && x - lastX < 40) {
+            if (marker.outcome || marker.label.equals(lastLabel) && x - lastX < 40) {
                 continue;
             }
             lastX = x;
             lastLabel = marker.label;
-            double labelWidth = marker.label.length() * CHAR_WIDTH + 8;
-            // Near the right edge the label goes to the left of its marker, so it is not cut off.
-            boolean leftOfMarker = x + labelWidth > width - 4;
-            double labelStart = leftOfMarker ? x - labelWidth : x;
-            int row = 0;
-            while (row < rows.size() && rows.get(row)[0] > labelStart - 2) {
-                row++;
-            }
-            if (row == rows.size()) {
-                rows.add(new double[] {Double.NEGATIVE_INFINITY});
-            }
-            if (row > 2) {
-                continue;
-            }
-            rows.get(row)[0] = labelStart + labelWidth;
-            double y = top - 6 - row * 14;
-            svg.append("<path d=\"M").append(fmt(x - 4)).append(',').append(fmt(top - 5)).append(" L")
-                    .append(fmt(x + 4)).append(',').append(fmt(top - 5)).append(" L").append(fmt(x)).append(',')
-                    .append(fmt(top)).append(" Z\" fill=\"").append(marker.colour).append("\"/>");
-            svg.append("<g><title>").append(escape(clock(marker.atSeconds) + "  " + marker.tooltip))
-                    .append("</title><text x=\"").append(fmt(leftOfMarker ? x - 5 : x + 5)).append("\" y=\"")
-                    .append(fmt(y - 2)).append("\" text-anchor=\"").append(leftOfMarker ? "end" : "start")
-                    .append("\" font-size=\"11\" font-weight=\"600\" fill=\"")
-                    .append(marker.colour).append("\">").append(escape(marker.label)).append("</text></g>");
+            label(svg, rows, marker, x);
         }
+    }
+
+    /** The marker's label in the first row where it overlaps no other, if any of the three has room. */
+    private void label(StringBuilder svg, List<List<double[]>> rows, Marker marker, double x) {
+        double labelWidth = marker.label.length() * CHAR_WIDTH + 8;
+        // Near the right edge the label goes to the left of its marker, so it is not cut off.
+        boolean leftOfMarker = x + labelWidth > width - 4;
+        double labelStart = leftOfMarker ? x - labelWidth : x;
+        double labelEnd = labelStart + labelWidth;
+        int row = 0;
+        while (row < rows.size() && rows.get(row).stream()
+                .anyMatch(span -> labelStart < span[1] + 2 && span[0] < labelEnd + 2)) {
+            row++;
+        }
+        if (row > 2) {
+            return;
+        }
+        if (row == rows.size()) {
+            rows.add(new ArrayList<>());
+        }
+        rows.get(row).add(new double[] {labelStart, labelEnd});
+        double y = top - 6 - row * 14;
+        svg.append("<path d=\"M").append(fmt(x - 4)).append(',').append(fmt(top - 5)).append(" L")
+                .append(fmt(x + 4)).append(',').append(fmt(top - 5)).append(" L").append(fmt(x)).append(',')
+                .append(fmt(top)).append(" Z\" fill=\"").append(marker.colour).append("\"/>");
+        svg.append("<g><title>").append(escape(clock(marker.atSeconds) + "  " + marker.tooltip))
+                .append("</title><text x=\"").append(fmt(leftOfMarker ? x - 5 : x + 5)).append("\" y=\"")
+                .append(fmt(y - 2)).append("\" text-anchor=\"").append(leftOfMarker ? "end" : "start")
+                .append("\" font-size=\"11\" font-weight=\"600\" fill=\"")
+                .append(marker.colour).append("\">").append(escape(marker.label)).append("</text></g>");
     }
 
     private int legendRows(Timeline timeline) {
@@ -468,7 +485,7 @@ public final class TimelineChart {
                     String colour = outcome.contains("promot") ? SUCCESS_COLOUR
                             : outcome.contains("roll") || outcome.contains("abort") || outcome.contains("fail")
                             ? FAILURE_COLOUR : AXIS_COLOUR;
-                    markers.add(new Marker(at, outcome.isEmpty() ? "complete" : outcome, colour, describe(e)));
+                    markers.add(new Marker(at, outcome.isEmpty() ? "complete" : outcome, colour, describe(e), true));
                 }
                 default -> { }
             }
@@ -506,7 +523,12 @@ public final class TimelineChart {
 
     private record Threshold(String metric, double value) { }
 
-    private record Marker(double atSeconds, String label, String colour, String tooltip) { }
+    /** A vertical line with a label; {@code outcome} for the rollout's end, whose label always has a place. */
+    private record Marker(double atSeconds, String label, String colour, String tooltip, boolean outcome) {
+        Marker(double atSeconds, String label, String colour, String tooltip) {
+            this(atSeconds, label, colour, tooltip, false);
+        }
+    }
 
     /** A linear map from data to pixels. */
     private record Scale(double min, double max, double from, double to) {

@@ -141,9 +141,13 @@ class TimelineChartTest {
 
     /**
      * A blue-green switch to green by the active Service's selector, as the runner reports it, whose post-promotion
-     * analysis fails: switched back 10 s later.
+     * analysis fails: switched back 10 s later, the new colour scaled down 5 s after that.
      */
     private static List<AuditEvent> switchedBack(String switchBefore, String switchAfter) {
+        return switchedBack(switchBefore, switchAfter, 35);
+    }
+
+    private static List<AuditEvent> switchedBack(String switchBefore, String switchAfter, int cleanUpSecond) {
         String route = "service/demo/pay";
         return List.of(
                 at(0, AuditAction.START).resource(route).after("blue-green: pay -> pay:3.0 on the idle colour")
@@ -159,9 +163,9 @@ class TimelineChartTest {
                 at(30, AuditAction.ROLLBACK).resource(route).after("switching production back to blue").build(),
                 at(30, AuditAction.ROLLBACK).resource(route).change(switchAfter, switchBefore)
                         .detail(TimelineChart.CHANGE, "weight").detail(TimelineChart.CANARY_WEIGHT, 0).build(),
-                at(35, AuditAction.ROLLBACK).resource("deployment/demo/pay-green").change("replicas 4", "replicas 0")
-                        .detail(TimelineChart.CHANGE, "scale").build(),
-                at(35, AuditAction.COMPLETE).resource(route).after("ROLLED_BACK").build());
+                at(cleanUpSecond, AuditAction.ROLLBACK).resource("deployment/demo/pay-green")
+                        .change("replicas 4", "replicas 0").detail(TimelineChart.CHANGE, "scale").build(),
+                at(cleanUpSecond, AuditAction.COMPLETE).resource(route).after("ROLLED_BACK").build());
     }
 
     @Test
@@ -184,6 +188,14 @@ class TimelineChartTest {
                 .doesNotContain("canary traffic");
         assertThat(texts(doc, "title")).anyMatch(t -> t.contains("green 100%")).anyMatch(t -> t.contains("green 0%"))
                 .anyMatch(t -> t.startsWith("Green traffic weight"));
+    }
+
+    @Test
+    void theOutcomeKeepsItsLabelWhenMarkersCrowdTheEnd() throws Exception {
+        // Verdict, switch back, clean-up and outcome within two seconds at the right edge: more labels than rows.
+        List<String> labels = texts(parse(TimelineChart.render(switchedBack("slot=blue", "slot=green", 32))), "text");
+
+        assertThat(labels).contains("rolled back", "Failed", "promote");
     }
 
     @Test
