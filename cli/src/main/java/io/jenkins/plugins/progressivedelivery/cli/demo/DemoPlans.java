@@ -37,7 +37,7 @@ final class DemoPlans {
                   Duration rolloutTime, Duration promotion, Duration scaleDownDelay) {
         // The rate window is no longer than the pause before the first measurement, so a measurement never
         // counts requests the previous rollout's canary served under the same "canary" label.
-        /** About three minutes for the four rollouts. */
+        /** About three and a half minutes for the four rollouts. */
         static final Timing NORMAL = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(5),
                 Duration.ofSeconds(30));
