@@ -7,6 +7,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
@@ -44,6 +45,8 @@ class BlueGreenScenarioTest {
                 // Each first measurement waits out a whole rate window, so it counts only the new colour's requests.
                 assertThat(preview.initialDelay()).isEqualTo(timing.window());
                 assertThat(production.initialDelay()).isEqualTo(timing.window());
+                assertThat(plan.postPromotionAnalysis().args()).singleElement()
+                        .satisfies(arg -> assertThat(arg.value()).isEqualTo(Durations.format(timing.window())));
                 // The old colour is still warm when the post-promotion analysis ends, so the switch back is one write.
                 Duration postAnalysis = production.initialDelay()
                         .plus(production.interval().multipliedBy(production.count() - 1));
