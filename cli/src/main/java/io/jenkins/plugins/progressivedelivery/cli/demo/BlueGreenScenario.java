@@ -101,14 +101,9 @@ final class BlueGreenScenario implements DemoScenario {
         return autoPromotion;
     }
 
-    /** The plan this scenario runs, as written to its {@code .plan.yaml}. */
-    String planYaml(DemoEnvironment env) {
-        return DemoPlans.blueGreen(image, env.prometheus().toString(), env.timing(), autoPromotion);
-    }
-
     @Override
     public Running start(DemoEnvironment env, AuditListener audit) {
-        String yaml = planYaml(env);
+        String yaml = DemoPlans.blueGreen(image, env.prometheus().toString(), env.timing(), autoPromotion);
         Path planFile = env.outDir().resolve(fileName + ".plan.yaml");
         CanaryScenario.write(planFile, yaml);
         BlueGreenPlan plan = PlanLoader.loadBlueGreen(yaml, planFile.getFileName().toString());
@@ -127,10 +122,12 @@ final class BlueGreenScenario implements DemoScenario {
         runner.set(BlueGreenRunner.start(plan, Map.of("window", Durations.format(env.timing().window())),
                 new KubernetesBlueGreenCluster(client, plan), new ProviderMeasurementSource(PrometheusAuth.none()),
                 env.scheduler(), env.io(), listener, ended::complete));
-        CompletableFuture<Outcome> outcome = ended.thenApply(result -> new Outcome(result.phase().name(),
-                result.message(), problems(env.cluster().client(), result, before,
-                productionMoves(env.cluster().writes().subList(writesBefore, env.cluster().writes().size())))))
-                .whenComplete((o, e) -> client.close());
+        CompletableFuture<Outcome> outcome = ended.thenApply(result -> {
+            List<EmbeddedCluster.ApiWrite> writes = env.cluster().writes();
+            long moves = productionMoves(writes.subList(writesBefore, writes.size()));
+            return new Outcome(result.phase().name(), result.message(),
+                    problems(env.cluster().client(), result, before, moves));
+        }).whenComplete((o, e) -> client.close());
         return new Running() {
             @Override
             public CompletableFuture<Outcome> completion() {
