@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# README command 1: builds the CLI and runs the demo, two canary rollouts against an embedded Kubernetes API, a
-# traffic simulator and a real local Prometheus. Arguments go to the demo: --fast, --out DIR, --timeout 5m.
-# Exit code 0 when the good version was promoted and the bad one rolled back.
+# README command 1: builds the CLI and runs the demo, two canary rollouts and two blue-green switches against an
+# embedded Kubernetes API, a traffic simulator and a real local Prometheus. Arguments go to the demo: --fast,
+# --out DIR, --timeout 5m. Exit code 0 when the good versions were promoted, the bad canary rolled back and the bad
+# blue-green switch switched back.
 set -euo pipefail
 cd "$(dirname "$0")"
 tools/ensure-prometheus.sh

@@ -2,6 +2,7 @@ package io.jenkins.plugins.progressivedelivery.cli.demo;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
@@ -57,6 +58,12 @@ final class CanaryScenario implements DemoScenario {
     @Override
     public String expectedOutcome() {
         return expectedOutcome;
+    }
+
+    @Override
+    public List<String> trafficFacts(List<AuditEvent> events, List<EmbeddedCluster.ApiWrite> writes) {
+        return RollbackFacts.of(events, writes).map(facts -> List.of("rollback: " + facts.describe()))
+                .orElse(List.of());
     }
 
     @Override
@@ -120,7 +127,7 @@ final class CanaryScenario implements DemoScenario {
         return problems;
     }
 
-    private static void write(Path file, String content) {
+    static void write(Path file, String content) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, content);

@@ -24,24 +24,27 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Shows the product with no cluster: an embedded Kubernetes API, a traffic simulator, a real Prometheus, and two
- * canaries run by the engine, one promoted and one rolled back by analysis.
+ * Shows the product with no cluster: an embedded Kubernetes API, a traffic simulator, a real Prometheus, and four
+ * rollouts run by the engine: two canaries, one promoted and one rolled back by analysis, then two blue-green
+ * switches, one promoted and one switched back by its post-promotion analysis.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Runs two canary rollouts against an embedded Kubernetes API, with a simulated mesh and users and a real"
-                    + " local Prometheus: web:2.0 is promoted, web:3.0 (about 15%% errors) is rolled back by"
-                    + " analysis. Needs the 'prometheus' binary on the PATH.",
+            "Runs four rollouts against an embedded Kubernetes API, with a simulated mesh and users and a real local"
+                    + " Prometheus. Canaries: web:2.0 is promoted, web:3.0 (about 15%% errors) is rolled back by"
+                    + " analysis. Blue-green switches: pay:2.0 is promoted, pay:3.0 (fine under the smoke test,"
+                    + " shedding requests under production load) is switched back by its post-promotion analysis."
+                    + " Needs the 'prometheus' binary on the PATH.",
             "Writes each plan, each audit trail (JSON) and report.html to the output directory.",
-            "Exit code 0 when both rollouts end as expected, 1 otherwise."})
+            "Exit code 0 when all four rollouts end as expected, 1 otherwise."})
 public final class DemoCommand implements java.util.concurrent.Callable<Integer> {
-    static final int REQUESTS_PER_SECOND = 200;
     static final long SEED = 20_260_301L;
 
     @Spec
@@ -51,7 +54,7 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             description = "Where to write the plans, audit trails and report (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--fast", description = "Shorter pauses and analysis intervals (about a minute; for CI).")
+    @Option(names = "--fast", description = "Shorter pauses and analysis intervals (about half the time; for CI).")
     private boolean fast;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
@@ -61,7 +64,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
     /** The demo's rollouts, in order; each starts from where the previous one left the cluster. */
     static List<DemoScenario> scenarios() {
-        return List.of(CanaryScenario.good(), CanaryScenario.bad());
+        return List.of(CanaryScenario.good(), CanaryScenario.bad(), BlueGreenScenario.good(),
+                BlueGreenScenario.bad());
     }
 
     @Override
@@ -78,14 +82,14 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         Thread shutdownHook = new Thread(stopper::closeAll, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
-            say(console, start, clock, "Progressive Delivery demo: two canary rollouts, no cluster needed.");
+            say(console, start, clock, "Progressive Delivery demo: two canary rollouts and two blue-green switches,"
+                    + " no cluster needed.");
             // The API server and Prometheus start side by side: each takes a few seconds (Prometheus mostly to
             // discover its scrape target), and the simulator needs the API server only once it ticks.
             CompletableFuture<EmbeddedCluster> clusterStarting =
                     CompletableFuture.supplyAsync(() -> EmbeddedCluster.startSeeded(clock), io);
-            TrafficSimulator simulator = stopper.add(new TrafficSimulator(() -> MeshRoutes.read(
-                    clusterStarting.join().client(), EmbeddedCluster.NAMESPACE, EmbeddedCluster.APP,
-                    EmbeddedCluster.ROUTE), REQUESTS_PER_SECOND, SEED));
+            TrafficSimulator simulator = stopper.add(new TrafficSimulator(
+                    new DemoTraffic(() -> clusterStarting.join().client()), SEED));
             simulator.serve();
             LocalPrometheus prometheus = stopper.add(LocalPrometheus.builder().scrape(simulator.target())
                     .scrapeInterval(Duration.ofSeconds(1)).start());
@@ -95,11 +99,16 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             say(console, start, clock, "Kubernetes API (embedded, in this process): " + cluster.url());
             say(console, start, clock, "  namespace demo: Deployment web (web:1.0, 4 replicas), Services web-stable"
                     + " and web-canary, VirtualService web (route primary: web-stable 100, web-canary 0)");
+            say(console, start, clock, "  and Deployment pay-blue (pay:1.0, 4 replicas, pods slot: blue), Services"
+                    + " pay (production) and pay-preview, both selecting app: pay, slot: blue");
             stopper.add(DeploymentController.start(cluster.client(), EmbeddedCluster.NAMESPACE,
                     timing.rolloutTime(), clock, executor));
             simulator.start(executor, Duration.ofMillis(250));
-            say(console, start, clock, "Traffic simulator: " + REQUESTS_PER_SECOND + " requests/s split as the"
-                    + " VirtualService says; metrics at " + simulator.metricsUri());
+            say(console, start, clock, "Traffic simulator: web " + (int) DemoTraffic.WEB_REQUESTS_PER_SECOND
+                    + " requests/s split as the VirtualService says; pay "
+                    + (int) DemoTraffic.PRODUCTION_REQUESTS_PER_SECOND + " requests/s to Service pay and a smoke test"
+                    + " of " + (int) DemoTraffic.SMOKE_REQUESTS_PER_SECOND + "/s to pay-preview, to the pods their"
+                    + " selectors pick; metrics at " + simulator.metricsUri());
             prometheus.waitForData("http_requests_total", null, Duration.ofSeconds(30));
             say(console, start, clock, "Prometheus has the first samples; starting the rollouts.");
 
@@ -129,35 +138,37 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                         + (outcome.outcome().equals(scenario.expectedOutcome()) ? "" : "expected "
                         + outcomeName(scenario.expectedOutcome()) + "; ")
                         + String.join("; ", outcome.problems()) + ")");
-                String rollback = RollbackFacts.of(events, cluster.writes().subList(writesBefore,
-                        cluster.writes().size())).map(RollbackFacts::describe).orElse(null);
+                List<EmbeddedCluster.ApiWrite> writes = cluster.writes();
+                List<String> facts = scenario.trafficFacts(events, writes.subList(writesBefore, writes.size()));
                 say(console, start, clock, "-> " + line + (outcome.message() == null ? ""
                         : " - " + outcome.message()));
-                if (rollback != null) {
-                    say(console, start, clock, "   rollback: " + rollback);
-                }
-                summary.add(line + (rollback == null ? "" : "; rollback: " + rollback));
+                facts.forEach(fact -> say(console, start, clock, "   " + fact));
+                summary.add("  - " + line);
+                facts.forEach(fact -> summary.add("      " + fact));
                 sections.add(new HtmlReport.Section(scenario.title(), outcome.outcome(),
                         scenario.expectedOutcome(), sentence(outcome.message())
                         + (outcome.problems().isEmpty() ? "" : " Problems: " + String.join("; ", outcome.problems())
                         + ".")
-                        + (rollback == null ? "" : " Rollback: " + rollback + "."),
+                        + facts.stream().map(fact -> " " + capitalised(fact) + ".").collect(Collectors.joining()),
                         events, auditFile));
             }
             Duration took = Duration.between(start, clock.instant());
             Path report = ReportFiles.writeHtml(outDir.resolve("report.html"), "Progressive Delivery demo",
-                    "Canary rollouts of the demo app over an Istio VirtualService, gated on the canary's error"
-                            + " ratio measured by Prometheus. Demo took " + took.toSeconds() + " s.",
+                    "Canary rollouts of the web app over an Istio VirtualService, gated on the canary's error"
+                            + " ratio; blue-green switches of the pay app by its Service's selector, gated on the"
+                            + " preview's and then production's error ratio; all measured by Prometheus. Demo took "
+                            + took.toSeconds() + " s.",
                     sections, clock.instant());
             console.println();
             say(console, start, clock, "Summary (" + took.toSeconds() + " s):");
-            summary.forEach(s -> console.println("  - " + s));
+            summary.forEach(console::println);
             console.println("  Report:       " + report);
             for (DemoScenario scenario : scenarios) {
                 console.println("  Audit trail:  " + outDir.resolve(scenario.fileName() + ".audit.json"));
             }
             console.println("  Plans:        " + outDir.resolve("*.plan.yaml"));
-            console.println(allAsExpected ? "Demo OK: the good version was promoted, the bad one rolled back."
+            console.println(allAsExpected ? "Demo OK: the good versions were promoted, the bad canary rolled back"
+                    + " and the bad blue-green switch switched back."
                     : "Demo FAILED: an outcome was not the expected one (see above).");
             console.flush();
             return allAsExpected ? 0 : 1;
@@ -206,6 +217,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         }
         String trimmed = text.strip();
         return trimmed.endsWith(".") ? trimmed : trimmed + ".";
+    }
+
+    private static String capitalised(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String outcomeName(String outcome) {

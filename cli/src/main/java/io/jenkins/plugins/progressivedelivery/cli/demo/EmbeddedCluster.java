@@ -44,6 +44,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     public static final String CANARY_SERVICE = "web-canary";
     public static final String ROUTE = "primary";
 
+    /** The blue-green app: Deployments {@code pay-blue} and {@code pay-green}, told apart by {@value #COLOUR_LABEL}. */
+    public static final String BLUE_GREEN_APP = "pay";
+    public static final String ACTIVE_SERVICE = "pay";
+    public static final String PREVIEW_SERVICE = "pay-preview";
+    public static final String COLOUR_LABEL = "slot";
+
     public static final ResourceDefinitionContext VIRTUAL_SERVICE = istio("VirtualService", "virtualservices");
     public static final ResourceDefinitionContext DESTINATION_RULE = istio("DestinationRule", "destinationrules");
 
@@ -120,10 +126,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     /**
-     * The demo application before any rollout: Deployment {@code web} ({@code web:1.0}, 4 replicas, ready),
-     * Services {@code web-stable} and {@code web-canary}, and VirtualService {@code web} whose route
+     * The demo applications before any rollout. The canary app: Deployment {@code web} ({@code web:1.0}, 4 replicas,
+     * ready), Services {@code web-stable} and {@code web-canary}, and VirtualService {@code web} whose route
      * {@code primary} sends everything to {@code web-stable}, next to a route for {@code /admin} that no rollout
-     * may touch.
+     * may touch. The blue-green app: Deployment {@code pay-blue} ({@code pay:1.0}, 4 replicas, ready, pods
+     * {@code app: pay, slot: blue}), the active Service {@code pay} and the preview Service {@code pay-preview},
+     * both selecting {@code app: pay, slot: blue}; no {@code pay-green} yet, the first switch creates it.
      */
     public void seed() {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
@@ -140,6 +148,35 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(NAMESPACE).resource(virtualService())
                 .create();
+        Deployment blue = client.apps().deployments().inNamespace(NAMESPACE)
+                .resource(colourDeployment("blue", "pay:1.0", 4)).create();
+        DeploymentController.markReady(client, blue, clock.instant());
+        for (String service : List.of(ACTIVE_SERVICE, PREVIEW_SERVICE)) {
+            client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
+                    .withNewMetadata().withName(service).endMetadata()
+                    .withNewSpec().addToSelector("app", BLUE_GREEN_APP).addToSelector(COLOUR_LABEL, "blue")
+                    .addNewPort().withName("http").withPort(80).withNewTargetPort(8080).endPort()
+                    .endSpec().build()).create();
+        }
+    }
+
+    /** Deployment {@code pay-<colour>}: selector and pods {@code app: pay, slot: <colour>}, container {@code pay}. */
+    static Deployment colourDeployment(String colour, String image, int replicas) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app", BLUE_GREEN_APP);
+        labels.put(COLOUR_LABEL, colour);
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(BLUE_GREEN_APP + "-" + colour).withNamespace(NAMESPACE)
+                .withLabels(labels).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().withMatchLabels(labels).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName(BLUE_GREEN_APP).withImage(image)
+                .addNewPort().withName("http").withContainerPort(8080).endPort()
+                .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withNewPort(8080).endHttpGet()
+                .endReadinessProbe()
+                .endContainer().endSpec().endTemplate()
+                .endSpec().build();
     }
 
     static Deployment stableDeployment(String image, int replicas) {

@@ -28,8 +28,18 @@ public final class MeshRoutes {
      * @param weight        percentage of requests
      * @param image         what the selected pods run (null when no Deployment matches)
      * @param readyReplicas how many selected pods are ready (0: requests there fail with 503)
+     * @param deployment    the Deployment whose pods are selected (null when none is)
      */
-    public record Destination(String version, int weight, String image, int readyReplicas) { }
+    public record Destination(String version, int weight, String image, int readyReplicas, String deployment) { }
+
+    /**
+     * The requests of {@code requestsPerSecond} split by the destinations' weights, counted under
+     * {@code version} ({@code http_requests_total{version="canary",code="200"}}).
+     */
+    public static List<TrafficSimulator.Stream> streams(List<Destination> destinations, double requestsPerSecond) {
+        return destinations.stream().map(d -> new TrafficSimulator.Stream(Map.of("version", d.version()),
+                requestsPerSecond * d.weight() / 100.0, d.deployment(), d.image(), d.readyReplicas())).toList();
+    }
 
     /** Reads the route {@code route} of VirtualService {@code virtualService} in {@code namespace}. */
     public static List<Destination> read(KubernetesClient client, String namespace, String virtualService,
@@ -74,7 +84,8 @@ public final class MeshRoutes {
                     .filter(d -> selects(selector, d)).findFirst().orElse(null);
             String version = selector.getOrDefault("track", subset != null ? subset : serviceName);
             out.add(new Destination(version, weight, selected == null ? null : image(selected),
-                    selected == null ? 0 : readyReplicas(selected)));
+                    selected == null ? 0 : readyReplicas(selected),
+                    selected == null ? null : selected.getMetadata().getName()));
         }
         return out;
     }
@@ -109,7 +120,8 @@ public final class MeshRoutes {
         return Map.of("subset-not-found", subset); // selects nothing, as Istio would route to no endpoint
     }
 
-    private static boolean selects(Map<String, String> selector, Deployment deployment) {
+    /** Whether a Service with {@code selector} selects the pods of {@code deployment}. */
+    static boolean selects(Map<String, String> selector, Deployment deployment) {
         if (selector.isEmpty() || deployment.getSpec().getTemplate().getMetadata() == null) {
             return false;
         }
@@ -117,11 +129,11 @@ public final class MeshRoutes {
         return labels != null && labels.entrySet().containsAll(selector.entrySet());
     }
 
-    private static String image(Deployment deployment) {
+    static String image(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
 
-    private static int readyReplicas(Deployment deployment) {
+    static int readyReplicas(Deployment deployment) {
         Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
         Integer desired = deployment.getSpec().getReplicas();
         // Scaled to zero, a Deployment's stale status must not count as ready pods.

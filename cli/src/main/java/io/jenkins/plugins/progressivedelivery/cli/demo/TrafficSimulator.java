@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +23,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Pretends to be the demo app's users and the app's metrics endpoint. On every tick it sends a batch of virtual
- * requests, split between the route's destinations exactly in the proportions the mesh currently says (read
- * anew each tick), each answered as the destination's image would ({@link VersionProfile}), and it serves the
+ * Pretends to be the demo apps' users and the apps' metrics endpoint. On every tick it sends a batch of virtual
+ * requests for each {@link Stream} its source names (read anew each tick, so it follows whatever the engine writes),
+ * each answered as the stream's image would ({@link VersionProfile}) at the load its pods are under, and it serves the
  * counts at {@code /metrics} in the Prometheus text format:
  * <ul>
- *   <li>{@code http_requests_total{version, code}}: a counter per version ({@code stable}, {@code canary}) and
- *       status code ({@code 200}, {@code 500}; {@code 503} when no pod of the version is ready);</li>
- *   <li>{@code http_request_duration_seconds{version}}: a latency histogram with Prometheus' default buckets.</li>
+ *   <li>{@code http_requests_total{<the stream's labels>, code}}: a counter per stream and status code ({@code 200},
+ *       {@code 500}; {@code 503} when no pod is ready, or for what goes beyond the pods' capacity). The canary app's
+ *       streams are labelled {@code version} ({@code stable}, {@code canary}), the blue-green app's {@code app},
+ *       {@code service} and {@code version} (the colour);</li>
+ *   <li>{@code http_request_duration_seconds{<the stream's labels>}}: a latency histogram with Prometheus' default
+ *       buckets.</li>
  * </ul>
  * The randomness is seeded, so two runs with the same routing produce the same numbers.
  */
@@ -36,18 +41,35 @@ public final class TrafficSimulator implements AutoCloseable {
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Supplier<List<MeshRoutes.Destination>> routes;
-    private final double requestsPerSecond;
+    private final Supplier<List<Stream>> source;
     private final SplittableRandom random;
-    private final Map<String, VersionStats> stats = new TreeMap<>();
-    /** Requests due to each version but not yet sent, so that over time the split is exactly the weights. */
+    /** By the series' labels as the exposition writes them ({@code version="canary"}). */
+    private final Map<String, SeriesStats> stats = new TreeMap<>();
+    /** Requests due to each stream but not yet sent, so that over time each gets exactly its rate. */
     private final Map<String, Double> owed = new LinkedHashMap<>();
     private HttpServer server;
     private ScheduledFuture<?> ticking;
 
-    public TrafficSimulator(Supplier<List<MeshRoutes.Destination>> routes, double requestsPerSecond, long seed) {
-        this.routes = routes;
-        this.requestsPerSecond = requestsPerSecond;
+    /**
+     * Requests of one kind to one set of pods.
+     *
+     * @param labels            the labels of its series besides {@code code}, in the order they are written
+     * @param requestsPerSecond how many requests it sends
+     * @param pods              the Deployment whose pods answer them: streams to the same pods add up to their load;
+     *                          null when no Deployment is selected
+     * @param image             what those pods run (null: none)
+     * @param readyReplicas     how many of them are ready (0: every request fails with 503)
+     */
+    public record Stream(Map<String, String> labels, double requestsPerSecond, String pods, String image,
+                         int readyReplicas) {
+        public Stream {
+            labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        }
+    }
+
+    /** Sends, on every tick, the streams {@code source} names at that moment. */
+    public TrafficSimulator(Supplier<List<Stream>> source, long seed) {
+        this.source = source;
         this.random = new SplittableRandom(seed);
     }
 
@@ -90,60 +112,87 @@ public final class TrafficSimulator implements AutoCloseable {
         }
     }
 
-    /** Sends the requests of {@code elapsed} time, routed as the mesh says now. */
+    /** Sends the requests of {@code elapsed} time, routed as the cluster says now. */
     public void tick(Duration elapsed) {
-        List<MeshRoutes.Destination> destinations = routes.get();
+        List<Stream> streams = source.get();
+        Map<String, Double> podLoad = loadPerPod(streams);
         synchronized (this) {
-            double requests = requestsPerSecond * elapsed.toMillis() / 1000.0;
-            for (MeshRoutes.Destination destination : destinations) {
-                VersionStats version = stats.computeIfAbsent(destination.version(), v -> new VersionStats());
-                double due = owed.getOrDefault(destination.version(), 0.0) + requests * destination.weight() / 100.0;
+            for (Stream stream : streams) {
+                String series = seriesLabels(stream.labels());
+                SeriesStats counts = stats.computeIfAbsent(series, v -> new SeriesStats());
+                String key = series + "@" + stream.pods();
+                double due = owed.getOrDefault(key, 0.0) + stream.requestsPerSecond() * elapsed.toMillis() / 1000.0;
                 long send = (long) Math.floor(due);
-                owed.put(destination.version(), due - send);
-                VersionProfile profile = VersionProfile.forImage(destination.image());
+                owed.put(key, due - send);
+                VersionProfile profile = VersionProfile.forImage(stream.image());
+                double shed = stream.readyReplicas() == 0 ? 1 : profile.shedRatio(podLoad.get(stream.pods()));
                 for (long i = 0; i < send; i++) {
-                    if (destination.readyReplicas() == 0) {
-                        version.record("503", 0.001);
+                    if (stream.readyReplicas() == 0 || shed > 0 && random.nextDouble() < shed) {
+                        counts.record("503", 0.001);
                     } else {
                         boolean fails = random.nextDouble() < profile.errorRatio();
                         double latency = profile.medianLatencySeconds()
                                 * Math.exp(profile.latencySpread() * random.nextGaussian());
-                        version.record(fails ? "500" : "200", latency);
+                        counts.record(fails ? "500" : "200", latency);
                     }
                 }
             }
         }
     }
 
-    /** Requests sent so far to {@code version} that were answered with {@code code}. */
-    public synchronized long count(String version, String code) {
-        VersionStats counts = stats.get(version);
+    /** Requests per second each ready pod gets, by Deployment: every stream to it, spread over its ready pods. */
+    static Map<String, Double> loadPerPod(List<Stream> streams) {
+        Map<String, Double> perDeployment = new HashMap<>();
+        Map<String, Integer> ready = new HashMap<>();
+        for (Stream stream : streams) {
+            perDeployment.merge(stream.pods(), stream.requestsPerSecond(), Double::sum);
+            ready.put(stream.pods(), stream.readyReplicas());
+        }
+        Map<String, Double> load = new HashMap<>();
+        perDeployment.forEach((pods, rate) -> load.put(pods, rate / Math.max(1, ready.get(pods))));
+        return load;
+    }
+
+    /** Requests sent so far to the canary app's {@code version} that were answered with {@code code}. */
+    public long count(String version, String code) {
+        return count(Map.of("version", version), code);
+    }
+
+    /** Requests sent so far in the series with {@code labels} that were answered with {@code code}. */
+    public synchronized long count(Map<String, String> labels, String code) {
+        SeriesStats counts = stats.get(seriesLabels(labels));
         return counts == null ? 0 : counts.codes.getOrDefault(code, 0L);
     }
 
     /** The metrics in the Prometheus text exposition format, version 0.0.4. */
     public synchronized String metrics() {
-        StringBuilder out = new StringBuilder(4096);
-        out.append("# HELP http_requests_total Requests served by the demo app, by version and status code.\n");
+        StringBuilder out = new StringBuilder(8192);
+        out.append("# HELP http_requests_total Requests served by the demo apps, by version and status code.\n");
         out.append("# TYPE http_requests_total counter\n");
-        stats.forEach((version, s) -> s.codes.forEach((code, n) -> out.append("http_requests_total{version=\"")
-                .append(escapeLabel(version)).append("\",code=\"").append(code).append("\"} ").append(n)
-                .append('\n')));
-        out.append("# HELP http_request_duration_seconds Latency of the demo app's requests, by version.\n");
+        stats.forEach((labels, s) -> s.codes.forEach((code, n) -> out.append("http_requests_total{")
+                .append(labels).append(",code=\"").append(code).append("\"} ").append(n).append('\n')));
+        out.append("# HELP http_request_duration_seconds Latency of the demo apps' requests, by version.\n");
         out.append("# TYPE http_request_duration_seconds histogram\n");
-        stats.forEach((version, s) -> {
-            String label = escapeLabel(version);
+        stats.forEach((labels, s) -> {
             for (int i = 0; i < BUCKETS.length; i++) {
-                out.append("http_request_duration_seconds_bucket{version=\"").append(label).append("\",le=\"")
+                out.append("http_request_duration_seconds_bucket{").append(labels).append(",le=\"")
                         .append(BUCKETS[i]).append("\"} ").append(s.buckets[i]).append('\n');
             }
-            out.append("http_request_duration_seconds_bucket{version=\"").append(label).append("\",le=\"+Inf\"} ")
+            out.append("http_request_duration_seconds_bucket{").append(labels).append(",le=\"+Inf\"} ")
                     .append(s.count).append('\n');
-            out.append("http_request_duration_seconds_sum{version=\"").append(label).append("\"} ")
-                    .append(s.sum).append('\n');
-            out.append("http_request_duration_seconds_count{version=\"").append(label).append("\"} ")
-                    .append(s.count).append('\n');
+            out.append("http_request_duration_seconds_sum{").append(labels).append("} ").append(s.sum)
+                    .append('\n');
+            out.append("http_request_duration_seconds_count{").append(labels).append("} ").append(s.count)
+                    .append('\n');
         });
+        return out.toString();
+    }
+
+    /** {@code app="pay",service="pay"}: labels as a series writes them, in their order. */
+    static String seriesLabels(Map<String, String> labels) {
+        StringBuilder out = new StringBuilder();
+        labels.forEach((name, value) -> out.append(out.length() == 0 ? "" : ",").append(name).append("=\"")
+                .append(escapeLabel(value)).append('"'));
         return out.toString();
     }
 
@@ -176,8 +225,8 @@ public final class TrafficSimulator implements AutoCloseable {
         }
     }
 
-    /** Cumulative counts of one version. */
-    private static final class VersionStats {
+    /** Cumulative counts of one series. */
+    private static final class SeriesStats {
         // 200 and 500 exist from the start, so a rate() over them is 0 rather than no data.
         final Map<String, Long> codes = new TreeMap<>(Map.of("200", 0L, "500", 0L));
         final long[] buckets = new long[BUCKETS.length];

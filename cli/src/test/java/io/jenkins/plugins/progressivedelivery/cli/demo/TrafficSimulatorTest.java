@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,13 @@ class TrafficSimulatorTest {
                 .endSpec().withStatus(null).build();
         canary = client.apps().deployments().inNamespace("demo").resource(canary).create();
         DeploymentController.markReady(client, canary, Instant.now());
-        simulator = new TrafficSimulator(() -> MeshRoutes.read(client, "demo", "web", "primary"), 100, 42);
+        simulator = new TrafficSimulator(webAt(100), 42);
         simulator.serve();
+    }
+
+    /** The canary app's requests, {@code requestsPerSecond} split as the VirtualService says. */
+    private Supplier<List<TrafficSimulator.Stream>> webAt(double requestsPerSecond) {
+        return () -> MeshRoutes.streams(MeshRoutes.read(client, "demo", "web", "primary"), requestsPerSecond);
     }
 
     @AfterEach
@@ -165,8 +171,7 @@ class TrafficSimulatorTest {
     @Test
     void theSameSeedGivesTheSameNumbers() {
         setWeights(50, 50);
-        TrafficSimulator other = new TrafficSimulator(() -> MeshRoutes.read(client, "demo", "web", "primary"), 100,
-                42);
+        TrafficSimulator other = new TrafficSimulator(webAt(100), 42);
         simulator.tick(Duration.ofSeconds(20));
         other.tick(Duration.ofSeconds(20));
 
@@ -195,7 +200,106 @@ class TrafficSimulatorTest {
         setWeights(75, 25);
 
         assertThat(MeshRoutes.read(client, "demo", "web", "primary")).containsExactly(
-                new MeshRoutes.Destination("stable", 75, "web:1.0", 4),
-                new MeshRoutes.Destination("canary", 25, "web:3.0", 1));
+                new MeshRoutes.Destination("stable", 75, "web:1.0", 4, "web"),
+                new MeshRoutes.Destination("canary", 25, "web:3.0", 1, "web-canary"));
+    }
+
+    // --- the blue-green app: requests follow the Services' selectors ---------------------------------------------
+
+    /** The blue-green app's requests: 100/s to Service pay, 20/s to pay-preview. */
+    private TrafficSimulator payTraffic() {
+        TrafficSimulator pay = new TrafficSimulator(() -> ServiceRoutes.streams("pay", ServiceRoutes.read(client,
+                "demo", List.of("pay", "pay-preview"), "slot"), Map.of("pay", 100.0, "pay-preview", 20.0)), 7);
+        pay.serve();
+        return pay;
+    }
+
+    /** Deploys pay-green running {@code image}, 4 ready replicas, as the engine would. */
+    private void deployGreen(String image) {
+        Deployment green = EmbeddedCluster.colourDeployment("green", image, 4);
+        green = client.apps().deployments().inNamespace("demo").resource(green).create();
+        DeploymentController.markReady(client, green, Instant.now());
+    }
+
+    private void select(String service, String colour) {
+        client.services().inNamespace("demo").withName(service).edit(s -> {
+            s.getSpec().getSelector().put("slot", colour);
+            return s;
+        });
+    }
+
+    private static Map<String, String> pay(String service, String colour) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("app", "pay");
+        labels.put("service", service);
+        labels.put("version", colour);
+        return labels;
+    }
+
+    private static long total(TrafficSimulator simulator, Map<String, String> labels) {
+        return List.of("200", "500", "503").stream().mapToLong(code -> simulator.count(labels, code)).sum();
+    }
+
+    @Test
+    void productionTrafficGoesToTheColourTheActiveServiceSelects() throws Exception {
+        deployGreen("pay:2.0");
+        select("pay-preview", "green");
+        try (TrafficSimulator pay = payTraffic()) {
+            pay.tick(Duration.ofSeconds(10));
+            select("pay", "green");
+            pay.tick(Duration.ofSeconds(10));
+
+            assertThat(total(pay, pay("pay", "blue"))).as("production before the flip").isEqualTo(1000);
+            assertThat(total(pay, pay("pay", "green"))).as("production after the flip").isEqualTo(1000);
+            assertThat(total(pay, pay("pay-preview", "green"))).as("the smoke test, all along").isEqualTo(400);
+            assertThat(total(pay, pay("pay-preview", "blue"))).isZero();
+            HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(pay.metricsUri()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(parse(metrics.body()))
+                    .containsKey("http_requests_total{app=\"pay\",service=\"pay\",version=\"green\",code=\"200\"}")
+                    .containsKey("http_request_duration_seconds_count{app=\"pay\",service=\"pay-preview\","
+                            + "version=\"green\"}");
+        }
+    }
+
+    @Test
+    void anUndersizedVersionPassesTheSmokeTestButShedsProductionLoad() {
+        deployGreen("pay:3.0");
+        select("pay-preview", "green");
+        try (TrafficSimulator pay = payTraffic()) {
+            pay.tick(Duration.ofSeconds(20)); // 400 smoke requests, 5/s per pod of green
+            long smokeShed = pay.count(pay("pay-preview", "green"), "503");
+            select("pay", "green");
+            pay.tick(Duration.ofSeconds(20)); // now 120/s on 4 pods that serve 20/s each
+
+            assertThat(smokeShed).isZero();
+            double shed = (double) pay.count(pay("pay", "green"), "503") / total(pay, pay("pay", "green"));
+            assertThat(shed).as("a third of production beyond capacity").isBetween(0.28, 0.39);
+            assertThat(pay.count(pay("pay", "blue"), "503")).as("pay:1.0 on blue before the flip").isZero();
+        }
+    }
+
+    @Test
+    void aServiceSelectingAColourWithNoReadyPodAnswers503() {
+        select("pay", "green"); // there is no pay-green
+        try (TrafficSimulator pay = payTraffic()) {
+            pay.tick(Duration.ofSeconds(1));
+
+            assertThat(pay.count(pay("pay", "green"), "503")).isEqualTo(100);
+            assertThat(ServiceRoutes.read(client, "demo", List.of("pay"), "slot")).containsExactly(
+                    new ServiceRoutes.Backend("pay", 1, "green", null, null, 0));
+        }
+    }
+
+    @Test
+    void theCanaryAppsSeriesKeepTheirLabels() {
+        setWeights(80, 20);
+        TrafficSimulator both = new TrafficSimulator(new DemoTraffic(() -> client), 3);
+        both.tick(Duration.ofSeconds(1));
+
+        assertThat(both.metrics()).contains("http_requests_total{version=\"stable\",code=\"200\"} ")
+                .contains("http_request_duration_seconds_count{version=\"canary\"} 40")
+                .contains("http_requests_total{app=\"pay\",service=\"pay\",version=\"blue\",code=\"200\"} ")
+                .doesNotContain("version=\"stable\",app=");
     }
 }

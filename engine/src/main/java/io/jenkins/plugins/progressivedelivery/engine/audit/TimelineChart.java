@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Draws a rollout's audit events as one self-contained SVG: the canary's share of traffic over time as a step
- * line, each metric's measurements against its threshold, and markers where verdicts, promotion, abort and
- * rollback happened.
+ * Draws a rollout's audit events as one self-contained SVG: the new version's share of traffic over time as a step
+ * line (the canary's weight, or the new colour's share of production in a blue-green switch: 0, then 100 at the
+ * switch, 0 again at a switch back), each metric's measurements against its threshold, and markers where verdicts,
+ * promotion, abort and rollback happened.
  *
  * <p>The output is plain markup with presentation attributes only: no script, no {@code style} element or
  * attribute, no external reference. That is what lets the Jenkins plugin inline it in the build page under
@@ -25,7 +26,11 @@ import java.util.OptionalDouble;
  *   <li>{@link AuditAction#WEIGHT}, and {@link AuditAction#ROLLBACK} with detail {@value #CHANGE} {@code weight}
  *       or a {@value #CANARY_WEIGHT}: the canary's weight after the change, from detail {@value #CANARY_WEIGHT},
  *       or else from {@code after} written as {@code "..., canary 30"}. Before the first weight change the
- *       canary's weight is read from that event's {@code before} the same way, else taken as 0.</li>
+ *       canary's weight is read from that event's {@code before} the same way, else taken as 0. What the weight is
+ *       the share of is named after the first weight change: {@code canary} when its text mentions the canary,
+ *       else the colour it names: a Service selector's value ({@code slot=blue -> slot=green} at weight 100 names
+ *       green, at weight 0 the colour it left), or in a weight list ({@code blue 0, green 100}) the one whose
+ *       weight it is.</li>
  *   <li>{@link AuditAction#MEASUREMENT}: details {@value #METRIC} (the metric's name), {@value #VALUE} (as
  *       {@code MetricValue} prints it: {@code [0.012]}, {@code 0.5}, {@code []}; the first number is drawn),
  *       {@value #PHASE} (the measurement's phase, any case) and, when the condition is a simple comparison,
@@ -63,6 +68,12 @@ public final class TimelineChart {
     private static final String INCONCLUSIVE_COLOUR = "#bf8700";
     private static final String ERROR_COLOUR = "#6e7781";
     private static final double CHAR_WIDTH = 6.4;
+    /** {@code slot=green}: a label selector's value. */
+    private static final java.util.regex.Pattern SELECTOR_VALUE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][\\w./-]*=([A-Za-z0-9][\\w.-]*)");
+    /** {@code green 100} in {@code blue 0, green 100}. */
+    private static final java.util.regex.Pattern NAMED_WEIGHT =
+            java.util.regex.Pattern.compile("([A-Za-z][\\w.-]*)\\s+(\\d{1,3})\\b");
     private static final long[] TIME_STEPS_SECONDS =
             {1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
 
@@ -96,9 +107,9 @@ public final class TimelineChart {
         StringBuilder svg = new StringBuilder(16_384);
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(width).append(' ')
                 .append(height).append("\" width=\"").append(width).append("\" height=\"").append(height)
-                .append("\" role=\"img\" aria-label=\"Canary traffic weight and analysis measurements over time\"")
+                .append("\" role=\"img\" aria-label=\"").append(escape(title(timeline))).append('"')
                 .append(" font-family=\"").append(FONT).append("\" font-size=\"12\">");
-        svg.append("<title>Canary traffic weight and analysis measurements over time</title>");
+        svg.append("<title>").append(escape(title(timeline))).append("</title>");
         svg.append("<rect x=\"0\" y=\"0\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" fill=\"#ffffff\"/>");
         if (timeline.isEmpty()) {
@@ -174,7 +185,7 @@ public final class TimelineChart {
         }
         text(svg, (left + right) / 2, height - 8, "middle", AXIS_COLOUR,
                 "time since " + timeline.start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (m:ss)");
-        verticalText(svg, 14, (top + bottom) / 2, WEIGHT_COLOUR, "canary traffic");
+        verticalText(svg, 14, (top + bottom) / 2, WEIGHT_COLOUR, timeline.subject() + " traffic");
         if (timeline.hasMetrics()) {
             verticalText(svg, width - 8, (top + bottom) / 2, AXIS_COLOUR, "metric value");
         }
@@ -204,7 +215,7 @@ public final class TimelineChart {
             double y = weight.map(change.weight);
             svg.append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y))
                     .append("\" r=\"3\" fill=\"").append(WEIGHT_COLOUR).append("\"><title>")
-                    .append(escape(clock(change.atSeconds) + "  canary " + change.weight + "%"
+                    .append(escape(clock(change.atSeconds) + "  " + timeline.subject() + " " + change.weight + "%"
                             + (change.description.isEmpty() ? "" : "  " + change.description)))
                     .append("</title></circle>");
             if (y > top + 14) {
@@ -265,46 +276,63 @@ public final class TimelineChart {
     }
 
     private void drawMarkers(StringBuilder svg, Timeline timeline, Scale time) {
-        List<double[]> rows = new ArrayList<>();
-        double lastX = Double.NEGATIVE_INFINITY;
-        String lastLabel = null;
         for (Marker marker : timeline.markers) {
             double x = time.map(marker.atSeconds);
             svg.append("<line x1=\"").append(fmt(x)).append("\" y1=\"").append(fmt(top)).append("\" x2=\"")
                     .append(fmt(x)).append("\" y2=\"").append(fmt(bottom)).append("\" stroke=\"")
                     .append(marker.colour).append("\" stroke-width=\"1.5\" stroke-opacity=\"0.8\"><title>")
                     .append(escape(clock(marker.atSeconds) + "  " + marker.tooltip)).append("</title></line>");
+        }
+        // Up to three rows of labels above the plot, each row a list of the spans its labels take. The outcome's
+        // label is placed first, so that a burst of markers before it can never crowd it out.
+        List<List<double[]>> rows = new ArrayList<>();
+        for (Marker marker : timeline.markers) {
+            if (marker.outcome) {
+                label(svg, rows, marker, time.map(marker.atSeconds));
+            }
+        }
+        double lastX = Double.NEGATIVE_INFINITY;
+        String lastLabel = null;
+        for (Marker marker : timeline.markers) {
+            double x = time.map(marker.atSeconds);
             // Markers of one burst (say, the rollback's actions) share a label.
-            if (marker.label.equals(lastLabel) && x - lastX < 40) {
+            if (marker.outcome || marker.label.equals(lastLabel) && x - lastX < 40) {
                 continue;
             }
             lastX = x;
             lastLabel = marker.label;
-            double labelWidth = marker.label.length() * CHAR_WIDTH + 8;
-            // Near the right edge the label goes to the left of its marker, so it is not cut off.
-            boolean leftOfMarker = x + labelWidth > width - 4;
-            double labelStart = leftOfMarker ? x - labelWidth : x;
-            int row = 0;
-            while (row < rows.size() && rows.get(row)[0] > labelStart - 2) {
-                row++;
-            }
-            if (row == rows.size()) {
-                rows.add(new double[] {Double.NEGATIVE_INFINITY});
-            }
-            if (row > 2) {
-                continue;
-            }
-            rows.get(row)[0] = labelStart + labelWidth;
-            double y = top - 6 - row * 14;
-            svg.append("<path d=\"M").append(fmt(x - 4)).append(',').append(fmt(top - 5)).append(" L")
-                    .append(fmt(x + 4)).append(',').append(fmt(top - 5)).append(" L").append(fmt(x)).append(',')
-                    .append(fmt(top)).append(" Z\" fill=\"").append(marker.colour).append("\"/>");
-            svg.append("<g><title>").append(escape(clock(marker.atSeconds) + "  " + marker.tooltip))
-                    .append("</title><text x=\"").append(fmt(leftOfMarker ? x - 5 : x + 5)).append("\" y=\"")
-                    .append(fmt(y - 2)).append("\" text-anchor=\"").append(leftOfMarker ? "end" : "start")
-                    .append("\" font-size=\"11\" font-weight=\"600\" fill=\"")
-                    .append(marker.colour).append("\">").append(escape(marker.label)).append("</text></g>");
+            label(svg, rows, marker, x);
         }
+    }
+
+    /** The marker's label in the first row where it overlaps no other, if any of the three has room. */
+    private void label(StringBuilder svg, List<List<double[]>> rows, Marker marker, double x) {
+        double labelWidth = marker.label.length() * CHAR_WIDTH + 8;
+        // Near the right edge the label goes to the left of its marker, so it is not cut off.
+        boolean leftOfMarker = x + labelWidth > width - 4;
+        double labelStart = leftOfMarker ? x - labelWidth : x;
+        double labelEnd = labelStart + labelWidth;
+        int row = 0;
+        while (row < rows.size() && rows.get(row).stream()
+                .anyMatch(span -> labelStart < span[1] + 2 && span[0] < labelEnd + 2)) {
+            row++;
+        }
+        if (row > 2) {
+            return;
+        }
+        if (row == rows.size()) {
+            rows.add(new ArrayList<>());
+        }
+        rows.get(row).add(new double[] {labelStart, labelEnd});
+        double y = top - 6 - row * 14;
+        svg.append("<path d=\"M").append(fmt(x - 4)).append(',').append(fmt(top - 5)).append(" L")
+                .append(fmt(x + 4)).append(',').append(fmt(top - 5)).append(" L").append(fmt(x)).append(',')
+                .append(fmt(top)).append(" Z\" fill=\"").append(marker.colour).append("\"/>");
+        svg.append("<g><title>").append(escape(clock(marker.atSeconds) + "  " + marker.tooltip))
+                .append("</title><text x=\"").append(fmt(leftOfMarker ? x - 5 : x + 5)).append("\" y=\"")
+                .append(fmt(y - 2)).append("\" text-anchor=\"").append(leftOfMarker ? "end" : "start")
+                .append("\" font-size=\"11\" font-weight=\"600\" fill=\"")
+                .append(marker.colour).append("\">").append(escape(marker.label)).append("</text></g>");
     }
 
     private int legendRows(Timeline timeline) {
@@ -327,7 +355,7 @@ public final class TimelineChart {
 
     private static List<String[]> legendItems(Timeline timeline) {
         List<String[]> items = new ArrayList<>();
-        items.add(new String[] {"weight", WEIGHT_COLOUR, "canary traffic %"});
+        items.add(new String[] {"weight", WEIGHT_COLOUR, timeline.subject() + " traffic %"});
         for (String name : timeline.metricNames()) {
             items.add(new String[] {"metric", timeline.colourOf(name), name});
         }
@@ -386,6 +414,8 @@ public final class TimelineChart {
         final List<Threshold> thresholds = new ArrayList<>();
         final List<Marker> markers = new ArrayList<>();
         final Map<String, String> colours = new LinkedHashMap<>();
+        /** What the weight is the share of: {@code canary}, or a blue-green switch's new colour. */
+        String subject;
 
         private Timeline(Instant start, double duration, int initialWeight) {
             this.start = start;
@@ -425,6 +455,7 @@ public final class TimelineChart {
                 }
                 if (w != null) {
                     weights.add(new WeightChange(at, Math.max(0, Math.min(100, w)), nonNull(e.reason())));
+                    subject = subject == null ? subjectOf(e, w) : subject;
                 }
             }
             switch (e.action()) {
@@ -454,7 +485,7 @@ public final class TimelineChart {
                     String colour = outcome.contains("promot") ? SUCCESS_COLOUR
                             : outcome.contains("roll") || outcome.contains("abort") || outcome.contains("fail")
                             ? FAILURE_COLOUR : AXIS_COLOUR;
-                    markers.add(new Marker(at, outcome.isEmpty() ? "complete" : outcome, colour, describe(e)));
+                    markers.add(new Marker(at, outcome.isEmpty() ? "complete" : outcome, colour, describe(e), true));
                 }
                 default -> { }
             }
@@ -462,6 +493,10 @@ public final class TimelineChart {
 
         boolean isEmpty() {
             return duration == 0;
+        }
+
+        String subject() {
+            return subject == null ? "canary" : subject;
         }
 
         double durationSeconds() {
@@ -488,7 +523,12 @@ public final class TimelineChart {
 
     private record Threshold(String metric, double value) { }
 
-    private record Marker(double atSeconds, String label, String colour, String tooltip) { }
+    /** A vertical line with a label; {@code outcome} for the rollout's end, whose label always has a place. */
+    private record Marker(double atSeconds, String label, String colour, String tooltip, boolean outcome) {
+        Marker(double atSeconds, String label, String colour, String tooltip) {
+            this(atSeconds, label, colour, tooltip, false);
+        }
+    }
 
     /** A linear map from data to pixels. */
     private record Scale(double min, double max, double from, double to) {
@@ -504,6 +544,32 @@ public final class TimelineChart {
         return e.action() == AuditAction.WEIGHT
                 || e.action() == AuditAction.ROLLBACK
                 && (e.details().containsKey(CANARY_WEIGHT) || "weight".equals(e.details().get(CHANGE)));
+    }
+
+    /** What a weight change's weight is the share of: see the class comment. */
+    static String subjectOf(AuditEvent e, int weight) {
+        String after = nonNull(e.after());
+        String before = nonNull(e.before());
+        if ((before + " " + after).toLowerCase(Locale.ROOT).contains("canary")) {
+            return "canary";
+        }
+        java.util.regex.Matcher selector = SELECTOR_VALUE.matcher(weight == 0 ? before : after);
+        if ((weight == 0 || weight == 100) && selector.find()) {
+            return selector.group(1);
+        }
+        java.util.regex.Matcher named = NAMED_WEIGHT.matcher(after);
+        while (named.find()) {
+            if (Integer.parseInt(named.group(2)) == weight) {
+                return named.group(1);
+            }
+        }
+        return "canary";
+    }
+
+    private static String title(Timeline timeline) {
+        String subject = timeline.subject();
+        return subject.substring(0, 1).toUpperCase(Locale.ROOT) + subject.substring(1)
+                + " traffic weight and analysis measurements over time";
     }
 
     private static double seconds(Instant from, Instant to) {

@@ -85,10 +85,8 @@ class TimelineChartTest {
                 .doesNotContainIgnoringCase("onmouse").doesNotContainIgnoringCase("javascript:");
     }
 
-    @Test
-    void drawsTheCanaryWeightAsStepsUpAndBackToZero() throws Exception {
-        Document doc = parse(TimelineChart.render(failedCanary()));
-
+    /** The weight line's points, as x,y pairs. */
+    private static List<double[]> weightLine(Document doc) {
         Element line = null;
         NodeList polylines = doc.getElementsByTagNameNS("*", "polyline");
         for (int i = 0; i < polylines.getLength(); i++) {
@@ -97,18 +95,37 @@ class TimelineChartTest {
                 line = candidate;
             }
         }
-        assertThat(line).as("the canary weight line").isNotNull();
-        List<Double> levels = new ArrayList<>();
+        assertThat(line).as("the weight line").isNotNull();
         List<double[]> points = new ArrayList<>();
         for (String pair : line.getAttribute("points").trim().split("\\s+")) {
             String[] xy = pair.split(",");
-            double x = Double.parseDouble(xy[0]);
-            double y = Double.parseDouble(xy[1]);
-            points.add(new double[] {x, y});
-            if (levels.isEmpty() || levels.get(levels.size() - 1) != y) {
-                levels.add(y);
+            points.add(new double[] {Double.parseDouble(xy[0]), Double.parseDouble(xy[1])});
+        }
+        // A step, not a ramp: every change of level happens at one x.
+        for (int i = 1; i < points.size(); i++) {
+            if (points.get(i)[1] != points.get(i - 1)[1]) {
+                assertThat(points.get(i)[0]).isEqualTo(points.get(i - 1)[0]);
             }
         }
+        return points;
+    }
+
+    /** The y of each level the weight line goes through, in order. */
+    private static List<Double> levels(List<double[]> points) {
+        List<Double> levels = new ArrayList<>();
+        for (double[] point : points) {
+            if (levels.isEmpty() || levels.get(levels.size() - 1) != point[1]) {
+                levels.add(point[1]);
+            }
+        }
+        return levels;
+    }
+
+    @Test
+    void drawsTheCanaryWeightAsStepsUpAndBackToZero() throws Exception {
+        Document doc = parse(TimelineChart.render(failedCanary()));
+
+        List<Double> levels = levels(weightLine(doc));
         // 0 % -> 10 % -> 30 % -> 0 %: SVG y grows downwards, and 30 % is three times as high as 10 %.
         assertThat(levels).hasSize(4);
         double zero = levels.get(0);
@@ -117,14 +134,79 @@ class TimelineChartTest {
         assertThat(levels.get(3)).isEqualTo(zero);
         assertThat(ten).isLessThan(zero);
         assertThat(zero - thirty).isCloseTo(3 * (zero - ten), org.assertj.core.data.Offset.offset(0.3));
-        // A step, not a ramp: every change of level happens at one x.
-        for (int i = 1; i < points.size(); i++) {
-            if (points.get(i)[1] != points.get(i - 1)[1]) {
-                assertThat(points.get(i)[0]).isEqualTo(points.get(i - 1)[0]);
-            }
-        }
         assertThat(texts(doc, "title")).anyMatch(t -> t.contains("canary 10%"))
                 .anyMatch(t -> t.contains("canary 30%")).anyMatch(t -> t.contains("canary 0%"));
+        assertThat(texts(doc, "text")).contains("canary traffic", "canary traffic %");
+    }
+
+    /**
+     * A blue-green switch to green by the active Service's selector, as the runner reports it, whose post-promotion
+     * analysis fails: switched back 10 s later, the new colour scaled down 5 s after that.
+     */
+    private static List<AuditEvent> switchedBack(String switchBefore, String switchAfter) {
+        return switchedBack(switchBefore, switchAfter, 35);
+    }
+
+    private static List<AuditEvent> switchedBack(String switchBefore, String switchAfter, int cleanUpSecond) {
+        String route = "service/demo/pay";
+        return List.of(
+                at(0, AuditAction.START).resource(route).after("blue-green: pay -> pay:3.0 on the idle colour")
+                        .build(),
+                at(1, AuditAction.SCALE).resource("deployment/demo/pay-green").change("absent", "replicas 4")
+                        .detail(TimelineChart.CHANGE, "scale").build(),
+                at(3, AuditAction.ROUTE).resource("service/demo/pay-preview").change("slot=blue", "slot=green")
+                        .detail(TimelineChart.CHANGE, "route").build(),
+                at(20, AuditAction.PROMOTE).resource(route).after("switch production to green").build(),
+                at(20, AuditAction.WEIGHT).resource(route).change(switchBefore, switchAfter)
+                        .detail(TimelineChart.CHANGE, "weight").detail(TimelineChart.CANARY_WEIGHT, 100).build(),
+                at(30, AuditAction.VERDICT).resource("analysis post-promotion").after("Failed").build(),
+                at(30, AuditAction.ROLLBACK).resource(route).after("switching production back to blue").build(),
+                at(30, AuditAction.ROLLBACK).resource(route).change(switchAfter, switchBefore)
+                        .detail(TimelineChart.CHANGE, "weight").detail(TimelineChart.CANARY_WEIGHT, 0).build(),
+                at(cleanUpSecond, AuditAction.ROLLBACK).resource("deployment/demo/pay-green")
+                        .change("replicas 4", "replicas 0").detail(TimelineChart.CHANGE, "scale").build(),
+                at(cleanUpSecond, AuditAction.COMPLETE).resource(route).after("ROLLED_BACK").build());
+    }
+
+    @Test
+    void drawsABlueGreenSwitchAndSwitchBackAsAStepOfTheNewColoursShare() throws Exception {
+        Document doc = parse(TimelineChart.render(switchedBack("slot=blue", "slot=green")));
+
+        List<double[]> points = weightLine(doc);
+        List<Double> levels = levels(points);
+        // 0 % until the switch at 0:20, 100 % until the switch back at 0:30, 0 % again.
+        assertThat(levels).hasSize(3);
+        assertThat(levels.get(2)).isEqualTo(levels.get(0));
+        assertThat(levels.get(0) - levels.get(1)).as("a full-height step").isGreaterThan(200);
+        double switchX = points.stream().filter(p -> p[1] == levels.get(1)).mapToDouble(p -> p[0]).min()
+                .orElseThrow();
+        double backX = points.stream().filter(p -> p[1] == levels.get(1)).mapToDouble(p -> p[0]).max()
+                .orElseThrow();
+        double secondWidth = (points.get(points.size() - 1)[0] - points.get(0)[0]) / 35;
+        assertThat(backX - switchX).isCloseTo(10 * secondWidth, org.assertj.core.data.Offset.offset(0.2));
+        assertThat(texts(doc, "text")).contains("green traffic", "green traffic %", "promote", "rollback")
+                .doesNotContain("canary traffic");
+        assertThat(texts(doc, "title")).anyMatch(t -> t.contains("green 100%")).anyMatch(t -> t.contains("green 0%"))
+                .anyMatch(t -> t.startsWith("Green traffic weight"));
+    }
+
+    @Test
+    void theOutcomeKeepsItsLabelWhenMarkersCrowdTheEnd() throws Exception {
+        // Verdict, switch back, clean-up and outcome within two seconds at the right edge: more labels than rows.
+        List<String> labels = texts(parse(TimelineChart.render(switchedBack("slot=blue", "slot=green", 32))), "text");
+
+        assertThat(labels).contains("rolled back", "Failed", "promote");
+    }
+
+    @Test
+    void namesTheNewColourOfAnIstioSwitchFromItsWeights() throws Exception {
+        Document doc = parse(TimelineChart.render(switchedBack("blue 100, green 0", "blue 0, green 100")));
+
+        assertThat(levels(weightLine(doc))).hasSize(3);
+        assertThat(texts(doc, "text")).contains("green traffic");
+        assertThat(TimelineChart.subjectOf(at(0, AuditAction.ROLLBACK).change("slot=green", "slot=blue").build(), 0))
+                .as("switched back: the colour production left").isEqualTo("green");
+        assertThat(TimelineChart.subjectOf(at(0, AuditAction.WEIGHT).build(), 10)).isEqualTo("canary");
     }
 
     @Test
