@@ -1,6 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.cli;
 
-import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.DeliveryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
@@ -19,8 +19,11 @@ final class PlanFiles {
     private PlanFiles() {
     }
 
-    /** The plan, or empty after printing every problem (with its field path) to {@code err}. */
-    static Optional<CanaryPlan> load(Path file, PrintWriter err) {
+    /**
+     * The plan (canary, or blue-green when it names a {@code previewService}), or empty after printing every problem
+     * (with its field path) to {@code err}.
+     */
+    static Optional<DeliveryPlan> load(Path file, PrintWriter err) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -34,15 +37,20 @@ final class PlanFiles {
             return Optional.empty();
         }
         try {
-            return Optional.of(PlanLoader.loadCanary(text, file.getFileName().toString()));
+            return Optional.of(PlanLoader.load(text, file.getFileName().toString()));
         } catch (InvalidPlanException e) {
-            err.println(file + " is invalid (" + e.errors().size()
-                    + (e.errors().size() == 1 ? " problem" : " problems") + "):");
-            for (ValidationError error : e.errors()) {
-                err.println("  " + error);
-            }
-            err.flush();
+            print(file, e, err);
             return Optional.empty();
         }
+    }
+
+    /** Every problem of an invalid plan, one per line with its field path. */
+    static void print(Path file, InvalidPlanException e, PrintWriter err) {
+        err.println(file + " is invalid (" + e.errors().size()
+                + (e.errors().size() == 1 ? " problem" : " problems") + "):");
+        for (ValidationError error : e.errors()) {
+            err.println("  " + error);
+        }
+        err.flush();
     }
 }

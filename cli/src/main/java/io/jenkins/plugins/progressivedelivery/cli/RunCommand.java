@@ -3,6 +3,16 @@ package io.jenkins.plugins.progressivedelivery.cli;
 import io.jenkins.plugins.progressivedelivery.cli.report.HtmlReport;
 import io.jenkins.plugins.progressivedelivery.cli.report.ReportFiles;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesBlueGreenCluster;
+import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.DeliveryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenRunner;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.Rollout;
+import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
+import java.util.function.Consumer;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
@@ -10,7 +20,6 @@ import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurement
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
-import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ExecutorScheduler;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,9 +51,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code run PLAN.yaml}: a canary rollout against a real cluster. */
+/** {@code run PLAN.yaml}: a canary rollout or a blue-green switch against a real cluster. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a canary rollout against a cluster: validates the plan, checks it against the cluster"
+        description = {"Runs a canary rollout or a blue-green switch against a cluster: validates the plan, checks it against the cluster"
                 + " before the first write, then moves through its steps, printing one line per action.",
             "Type 'promote' or 'abort' (and Enter) to end a pause that waits for you; 'status' shows where it is."
                     + " Ctrl-C aborts: traffic goes back to stable, then the canary is scaled down.",
@@ -55,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PLAN.yaml", description = "The canary plan, in YAML or JSON.")
+    @Parameters(paramLabel = "PLAN.yaml", description = "The plan, in YAML or JSON: a canary plan, or a blue-green"
+            + " plan (one with a previewService).")
     private Path plan;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -96,11 +106,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<CanaryPlan> loaded = PlanFiles.load(plan, err);
+        Optional<DeliveryPlan> loaded = PlanFiles.load(plan, err);
         if (loaded.isEmpty()) {
             return PlanFiles.INVALID;
         }
-        CanaryPlan canary = loaded.get();
+        DeliveryPlan delivery = loaded.get();
         KubernetesConnection connection = kubeconfig == null ? KubernetesConnection.auto(context)
                 : KubernetesConnection.kubeconfig(read(kubeconfig), context);
         PrometheusAuth auth = prometheusTokenFile == null ? PrometheusAuth.none()
@@ -114,45 +124,84 @@ final class RunCommand implements Callable<Integer> {
         ExecutorService io = Executors.newCachedThreadPool(daemon("rollout-io"));
         AuditTrail trail = new AuditTrail();
         CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
-        try (KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary)) {
-            out.println("Rolling out " + ValidateCommand.describe(canary));
+        try {
+            out.println("Rolling out " + ValidateCommand.describe(delivery));
             out.println("Type 'promote', 'abort' or 'status' and Enter at any time; Ctrl-C aborts and rolls back.");
             out.flush();
-            CanaryRunner runner = CanaryRunner.start(canary, args, cluster,
-                    new ProviderMeasurementSource(auth), new ExecutorScheduler(executor, clock), io,
-                    trail.andThen(new ConsoleAudit(out, clock.instant(), "")), ended::complete);
-            Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, canary), "rollout-ctrl-c");
-            Runtime.getRuntime().addShutdownHook(abortOnExit);
-            startCommandReader(runner, commands, out);
-            RolloutResult result;
+            Launched launched;
             try {
-                result = ended.get();
-            } finally {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(abortOnExit);
-                } catch (IllegalStateException e) {
-                    // shutting down: the hook is running
-                }
+                launched = launch(delivery, connection, new ProviderMeasurementSource(auth),
+                        new ExecutorScheduler(executor, clock), io,
+                        trail.andThen(new ConsoleAudit(out, clock.instant(), "")), ended::complete);
+            } catch (InvalidPlanException e) {
+                PlanFiles.print(plan, e, err);
+                return PlanFiles.INVALID;
             }
-            out.println("Rollout " + result.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
-                    + result.message());
-            writeOutputs(trail, result, canary, out);
-            out.flush();
-            return result.promoted() ? 0 : 1;
+            try (AutoCloseable cluster = launched.cluster()) {
+                Rollout runner = launched.rollout();
+                Duration abortGrace = delivery instanceof BlueGreenPlan blueGreen
+                        ? blueGreen.effectiveAbortScaleDownDelay()
+                        : ((CanaryPlan) delivery).effectiveAbortScaleDownDelay();
+                Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, abortGrace), "rollout-ctrl-c");
+                Runtime.getRuntime().addShutdownHook(abortOnExit);
+                startCommandReader(runner, commands, out);
+                RolloutResult result;
+                try {
+                    result = ended.get();
+                } finally {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(abortOnExit);
+                    } catch (IllegalStateException e) {
+                        // shutting down: the hook is running
+                    }
+                }
+                out.println("Rollout " + result.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
+                        + result.message());
+                writeOutputs(trail, result, delivery, out);
+                out.flush();
+                return result.promoted() ? 0 : 1;
+            }
         } finally {
             executor.shutdownNow();
             io.shutdownNow();
         }
     }
 
+    /** A started rollout and the cluster connection it uses (closed when the rollout has ended). */
+    private record Launched(Rollout rollout, AutoCloseable cluster) { }
+
+    private Launched launch(DeliveryPlan delivery, KubernetesConnection connection, MeasurementSource metrics,
+                            Scheduler scheduler, ExecutorService io, AuditListener audit,
+                            Consumer<RolloutResult> onComplete) throws Exception {
+        if (delivery instanceof BlueGreenPlan blueGreen) {
+            KubernetesBlueGreenCluster cluster = KubernetesBlueGreenCluster.connect(connection, blueGreen);
+            try {
+                return new Launched(BlueGreenRunner.start(blueGreen, args, cluster, metrics, scheduler, io, audit,
+                        onComplete), cluster);
+            } catch (RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+        }
+        CanaryPlan canary = (CanaryPlan) delivery;
+        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary);
+        try {
+            return new Launched(CanaryRunner.start(canary, args, cluster, metrics, scheduler, io, audit, onComplete),
+                    cluster);
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
     /** On Ctrl-C: abort (traffic to stable first) and wait for the rollback, so the JVM does not exit half-way. */
-    private static void abortAndWait(CanaryRunner runner, CompletableFuture<RolloutResult> ended, CanaryPlan plan) {
+    private static void abortAndWait(Rollout runner, CompletableFuture<RolloutResult> ended, Duration abortGrace) {
         if (ended.isDone()) {
             return;
         }
         runner.abort(user(), "interrupted (Ctrl-C)");
         try {
-            ended.get(plan.effectiveAbortScaleDownDelay().plus(Duration.ofSeconds(60)).toMillis(),
+            ended.get(abortGrace.plus(Duration.ofSeconds(60)).toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -162,7 +211,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Reads {@code promote}, {@code abort} and {@code status} lines; a daemon, so it never keeps the JVM up. */
-    private static void startCommandReader(CanaryRunner runner, InputStream commands, PrintWriter out) {
+    private static void startCommandReader(Rollout runner, InputStream commands, PrintWriter out) {
         Thread reader = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(commands, StandardCharsets.UTF_8))) {
                 String line;
@@ -172,7 +221,7 @@ final class RunCommand implements Callable<Integer> {
                                 : "nothing to promote right now");
                         case "abort" -> report(out, runner.abort(user(), "aborted from the command line")
                                 ? "aborting" : "the rollout has already ended");
-                        case "status" -> report(out, describe(runner.status()));
+                        case "status" -> report(out, runner.statusLine());
                         case "" -> { }
                         default -> report(out, "unknown command '" + line.trim() + "'; type promote, abort or status");
                     }
@@ -185,13 +234,6 @@ final class RunCommand implements Callable<Integer> {
         reader.start();
     }
 
-    private static String describe(RolloutStatus status) {
-        return status.phase().name().toLowerCase(Locale.ROOT) + ", step " + status.step() + "/" + status.stepCount()
-                + ", canary " + status.canaryWeight() + "%"
-                + (status.waitingFor() == null ? "" : ", waiting for " + status.waitingFor())
-                + (status.awaitingPromotion() ? " (type promote or abort)" : "");
-    }
-
     private static void report(PrintWriter out, String text) {
         synchronized (out) {
             out.println("> " + text);
@@ -199,15 +241,16 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void writeOutputs(AuditTrail trail, RolloutResult result, CanaryPlan canary, PrintWriter out) {
+    private void writeOutputs(AuditTrail trail, RolloutResult result, DeliveryPlan delivery, PrintWriter out) {
         if (auditOut != null) {
             out.println("Audit trail: " + ReportFiles.writeAuditJson(auditOut, trail.events()));
         }
         if (reportOut != null) {
             String auditLink = auditOut == null ? null : reportOut.toAbsolutePath().getParent()
                     .relativize(auditOut.toAbsolutePath()).toString();
-            String title = "Canary of " + canary.target().image();
-            Path written = ReportFiles.writeHtml(reportOut, title, ValidateCommand.describe(canary),
+            String title = (delivery instanceof BlueGreenPlan ? "Blue-green switch to " : "Canary of ")
+                    + delivery.image();
+            Path written = ReportFiles.writeHtml(reportOut, title, ValidateCommand.describe(delivery),
                     List.of(new HtmlReport.Section(title, result.phase().name(), null, result.message(),
                             trail.events(), auditLink)),
                     Clock.systemUTC().instant());

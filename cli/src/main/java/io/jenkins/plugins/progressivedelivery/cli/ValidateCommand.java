@@ -1,6 +1,8 @@
 package io.jenkins.plugins.progressivedelivery.cli;
 
+import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.DeliveryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code validate PLAN.yaml}: checks a plan without a cluster. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Loads and checks a canary plan without touching any cluster, and prints every problem with"
+        description = {"Loads and checks a canary or blue-green plan without touching any cluster, and prints every problem with"
                 + " its field path (e.g. steps[3].setWeight) and how to fix it.",
             "Exit code 0 when valid, 2 when not."})
 final class ValidateCommand implements Callable<Integer> {
@@ -25,13 +27,31 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Optional<CanaryPlan> loaded = PlanFiles.load(plan, spec.commandLine().getErr());
+        Optional<DeliveryPlan> loaded = PlanFiles.load(plan, spec.commandLine().getErr());
         if (loaded.isEmpty()) {
             return PlanFiles.INVALID;
         }
         spec.commandLine().getOut().println(plan + " is valid: " + describe(loaded.get()));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    static String describe(DeliveryPlan plan) {
+        if (plan instanceof BlueGreenPlan blueGreen) {
+            return describe(blueGreen);
+        }
+        return describe((CanaryPlan) plan);
+    }
+
+    static String describe(BlueGreenPlan plan) {
+        return "blue-green switch to " + plan.target().image() + " for " + plan.target().namespace() + "/"
+                + plan.target().deployment() + "-{blue,green} (" + (plan.traffic() == null || plan.traffic().istio() == null
+                ? "active Service " + plan.activeService() : "Istio VirtualService "
+                + plan.traffic().istio().virtualService()) + ", preview Service " + plan.previewService() + "); "
+                + (plan.prePromotionAnalysis() == null ? "no" : "a") + " pre-promotion analysis, "
+                + (plan.autoPromotionSeconds() == null ? "promotion by a person"
+                : "automatic promotion after " + plan.autoPromotionSeconds() + "s") + ", "
+                + (plan.postPromotionAnalysis() == null ? "no" : "a") + " post-promotion analysis";
     }
 
     static String describe(CanaryPlan plan) {

@@ -94,6 +94,48 @@ class RunCommandTest {
     }
 
     @Test
+    void switchesABlueGreenPlanAtTheGateWhenTypedPromote(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeconfig());
+        Path plan = Files.writeString(dir.resolve("bluegreen.yaml"), """
+                target: {namespace: demo, deployment: pay, container: pay, image: "pay:2.0"}
+                activeService: pay
+                previewService: pay-preview
+                scaleDownDelaySeconds: 0
+                readinessTimeout: 30s
+                """);
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(typing);
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == RunCommand.class ? type.cast(new RunCommand(stdin))
+                        : CommandLine.defaultFactory().create(type);
+            }
+        });
+        cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", plan.toString(),
+                "--kubeconfig", kubeconfig.toString()));
+        awaitOutput(exit, "waiting for promote (switch production to green) or abort");
+        assertThat(activeSelectorSlot()).isEqualTo("blue");
+        typing.write("status\npromote\n".getBytes(StandardCharsets.UTF_8));
+        typing.flush();
+
+        assertThat(exit.get(60, TimeUnit.SECONDS)).as(out + "\n" + err).isZero();
+        assertThat(out.toString()).contains("Rolling out blue-green switch to pay:2.0")
+                .contains("> paused, production on blue, green at 0%").contains("> promoting")
+                .contains("Rollout promoted");
+        assertThat(activeSelectorSlot()).isEqualTo("green");
+        assertThat(cluster.client().apps().deployments().inNamespace("demo").withName("pay-blue").get()
+                .getSpec().getReplicas()).isZero();
+    }
+
+    private String activeSelectorSlot() {
+        return cluster.client().services().inNamespace("demo").withName("pay").get().getSpec().getSelector()
+                .get("slot");
+    }
+
+    @Test
     void anInvalidPlanTouchesNothingAndExits2(@TempDir Path dir) throws Exception {
         Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeconfig());
         Path plan = Files.writeString(dir.resolve("canary.yaml"), """

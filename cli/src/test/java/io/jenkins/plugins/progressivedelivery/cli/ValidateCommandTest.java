@@ -50,6 +50,27 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aPlanWithAPreviewServiceIsCheckedAsBlueGreen(@TempDir Path dir) throws Exception {
+        Path plan = Files.writeString(dir.resolve("bluegreen.yaml"), """
+                target: {namespace: pay, deployment: payments, container: app, image: "payments:2.0"}
+                activeService: payments
+                previewService: payments
+                autoPromotionSeconds: 30
+                """);
+
+        int exit = run("validate", plan.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).containsPattern("(?m)^  previewService: must differ from activeService");
+        Files.writeString(plan, Files.readString(plan).replace("previewService: payments",
+                "previewService: payments-preview"));
+        err.getBuffer().setLength(0);
+        assertThat(run("validate", plan.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("is valid: blue-green switch to payments:2.0")
+                .contains("automatic promotion after 30s");
+    }
+
+    @Test
     void aValueOfTheWrongKindIsNamedByItsPath(@TempDir Path dir) throws Exception {
         Path plan = Files.writeString(dir.resolve("canary.yaml"), """
                 target:

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.engine.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.io.Serializable;
 import java.time.Duration;
 
 /**
@@ -47,9 +46,14 @@ public record BlueGreenPlan(
         Integer scaleDownDelaySeconds,
         Integer abortScaleDownDelaySeconds,
         Duration readinessTimeout,
-        CanaryPlan.OnInconclusive onInconclusive) implements Serializable {
+        CanaryPlan.OnInconclusive onInconclusive) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
+
+    @Override
+    public String image() {
+        return target == null ? null : target.image();
+    }
 
     public static final String DEFAULT_COLOR_LABEL = "slot";
     public static final int DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.engine.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,7 +20,7 @@ public record CanaryPlan(
         List<PlanStep> steps,
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
-        OnInconclusive onInconclusive) implements Serializable {
+        OnInconclusive onInconclusive) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -31,6 +30,11 @@ public record CanaryPlan(
     public CanaryPlan {
         traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    @Override
+    public String image() {
+        return target == null ? null : target.image();
     }
 
     public Duration effectiveAbortScaleDownDelay() {

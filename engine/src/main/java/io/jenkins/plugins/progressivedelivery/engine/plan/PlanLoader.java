@@ -25,6 +25,15 @@ public final class PlanLoader {
     private PlanLoader() {
     }
 
+    /**
+     * A plan of either strategy from YAML or JSON text: one with a {@code previewService} is a blue-green plan,
+     * anything else a canary plan.
+     */
+    public static DeliveryPlan load(String text, String sourceName) {
+        return readTree(text, sourceName).has("previewService") ? loadBlueGreen(text, sourceName)
+                : loadCanary(text, sourceName);
+    }
+
     /** A canary plan from YAML or JSON text; {@code sourceName} (a file name) prefixes the error message. */
     public static CanaryPlan loadCanary(String text, String sourceName) {
         return validated(readTree(text, sourceName), sourceName, CanaryPlan.class, PlanValidator::validate);

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
  * {@code abortScaleDownDelaySeconds} the preview goes back to the old colour and the new one is scaled to zero. A
  * call in flight when an abort arrives is allowed to finish first, so a switch can never land after the switch back.
  */
-public final class BlueGreenRunner {
+public final class BlueGreenRunner implements Rollout {
     private final BlueGreenPlan plan;
     private final Map<String, String> analysisArgs;
     private final BlueGreenCluster cluster;
@@ -165,6 +165,7 @@ public final class BlueGreenRunner {
      *
      * @return false when the switch is not waiting for promotion
      */
+    @Override
     public synchronized boolean promote(String actor) {
         if (phase.completed() || (stage != BlueGreenStage.AWAIT_PROMOTION
                 && stage != BlueGreenStage.AWAIT_CONFIRMATION)) {
@@ -190,6 +191,7 @@ public final class BlueGreenRunner {
      * @return false when the switch has ended, is already rolling back, or is scaling the old colour down (the new
      *         colour is then the only one at full size)
      */
+    @Override
     public synchronized boolean abort(String actor, String reason) {
         if (phase.completed() || stage.rollingBack() || stage == BlueGreenStage.SCALE_DOWN_OLD
                 || core.abortPending()) {
@@ -209,6 +211,11 @@ public final class BlueGreenRunner {
         return new BlueGreenState(plan, analysisArgs, phase, stage, newColour, activeColour, fullReplicas,
                 switchedAt, dueAt, deadline, core.attempt(), analysing ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message);
+    }
+
+    @Override
+    public String statusLine() {
+        return status().line();
     }
 
     public synchronized BlueGreenStatus status() {

@@ -16,4 +16,12 @@ public record BlueGreenStatus(RolloutPhase phase, BlueGreenStage stage, Colour a
                               int newColourWeight, boolean awaitingPromotion, String waitingFor)
         implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** {@code paused, production on blue, green at 0%, waiting for promote or abort}. */
+    public String line() {
+        return phase.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", production on "
+                + (activeColour == null ? "?" : activeColour.id()) + ", "
+                + (newColour == null ? "new colour" : newColour.id()) + " at " + newColourWeight + "%"
+                + (waitingFor == null ? "" : ", waiting for " + waitingFor);
+    }
 }

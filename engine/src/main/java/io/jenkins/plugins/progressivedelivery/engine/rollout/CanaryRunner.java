@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  * the route, then, after the plan's {@code abortScaleDownDelay}, the canary is scaled to zero. A call in flight when
  * an abort arrives is allowed to finish first, so an older weight can never land after the rollback's.
  */
-public final class CanaryRunner {
+public final class CanaryRunner implements Rollout {
     private final CanaryPlan plan;
     private final Map<String, String> analysisArgs;
     private final CanaryCluster cluster;
@@ -156,6 +156,7 @@ public final class CanaryRunner {
      *
      * @return false when the rollout is not paused, so there is nothing to promote
      */
+    @Override
     public synchronized boolean promote(String actor) {
         if (stage != Stage.PAUSE || phase.completed()) {
             return false;
@@ -173,6 +174,7 @@ public final class CanaryRunner {
      *
      * @return false when the rollout has already ended or is already rolling back
      */
+    @Override
     public synchronized boolean abort(String actor, String reason) {
         if (phase.completed() || stage.rollingBack() || core.abortPending()) {
             return false;
@@ -189,6 +191,11 @@ public final class CanaryRunner {
         return new RolloutState(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt,
                 deadline, core.attempt(), stage == Stage.ANALYSIS ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message);
+    }
+
+    @Override
+    public String statusLine() {
+        return status().line();
     }
 
     public synchronized RolloutStatus status() {

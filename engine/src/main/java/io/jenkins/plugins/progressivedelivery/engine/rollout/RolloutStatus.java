@@ -12,4 +12,11 @@ import java.io.Serializable;
 public record RolloutStatus(RolloutPhase phase, int step, int stepCount, int canaryWeight,
                             boolean awaitingPromotion, String waitingFor) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** {@code paused, step 5/7, canary 50%, waiting for promote or abort}. */
+    public String line() {
+        return phase.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", step "
+                + Math.min(step, stepCount) + "/" + stepCount + ", canary " + canaryWeight + "%"
+                + (waitingFor == null ? "" : ", waiting for " + waitingFor);
+    }
 }

@@ -1,0 +1,10 @@
+package io.jenkins.plugins.progressivedelivery.engine.plan;
+
+import java.io.Serializable;
+
+/** A plan of either strategy; {@link PlanLoader#load} tells them apart. */
+public sealed interface DeliveryPlan extends Serializable permits CanaryPlan, BlueGreenPlan {
+
+    /** The new image that the plan delivers. */
+    String image();
+}
