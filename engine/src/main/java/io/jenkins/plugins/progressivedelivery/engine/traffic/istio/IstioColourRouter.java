@@ -34,6 +34,8 @@ public final class IstioColourRouter implements ColourRouter {
 
     private final IstioObjects istio;
     private final BlueGreenIstioSpec spec;
+    /** The colours as the canary router's spec has them: blue where it says stable, green where it says canary. */
+    private final IstioSpec routeSpec;
     private final VirtualServiceRoutes.Split split;
     private final KubeRef virtualServiceRef;
     private final KubeRef destinationRuleRef;
@@ -44,9 +46,10 @@ public final class IstioColourRouter implements ColourRouter {
         this.istio = new IstioObjects(client, namespace);
         this.spec = spec;
         // The route's two destinations, blue in the place the canary router calls stable and green in the other.
-        this.split = new VirtualServiceRoutes.Split(new IstioSpec(spec.virtualService(), spec.route(),
-                spec.blueService(), spec.greenService(), spec.isSubsetSplit() ? spec.destinationRule() : null,
-                spec.subset(Colour.BLUE), spec.subset(Colour.GREEN)), namespace);
+        this.routeSpec = new IstioSpec(spec.virtualService(), spec.route(), spec.blueService(), spec.greenService(),
+                spec.isSubsetSplit() ? spec.destinationRule() : null, spec.subset(Colour.BLUE),
+                spec.subset(Colour.GREEN));
+        this.split = new VirtualServiceRoutes.Split(routeSpec, namespace);
         this.virtualServiceRef = KubeRef.virtualService(namespace, spec.virtualService());
         this.destinationRuleRef = spec.isSubsetSplit() ? KubeRef.destinationRule(namespace, spec.destinationRule())
                 : null;
@@ -59,17 +62,7 @@ public final class IstioColourRouter implements ColourRouter {
 
     @Override
     public String description() {
-        StringBuilder out = new StringBuilder(type()).append(' ').append(virtualServiceRef);
-        if (spec.route() != null) {
-            out.append(" route ").append(spec.route());
-        }
-        if (spec.isSubsetSplit()) {
-            out.append(", ").append(destinationRuleRef).append(" subsets ").append(spec.subset(Colour.BLUE))
-                    .append('/').append(spec.subset(Colour.GREEN));
-        } else {
-            out.append(" (").append(spec.blueService()).append('/').append(spec.greenService()).append(')');
-        }
-        return out.append(istio.versionSuffix()).toString();
+        return istio.describe(routeSpec, virtualServiceRef, destinationRuleRef);
     }
 
     @Override

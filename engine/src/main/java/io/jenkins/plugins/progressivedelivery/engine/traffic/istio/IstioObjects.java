@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeErrors;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeRef;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
+import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.VirtualServiceRoutes.ManagedRoute;
@@ -35,6 +36,26 @@ final class IstioObjects {
 
     String namespace() {
         return namespace;
+    }
+
+    /**
+     * For the log: {@code istio host split virtualservice/ns/web route primary (web-stable/web-canary),
+     * networking.istio.io/v1}, or the DestinationRule and its subsets for a subset split. {@code first} and
+     * {@code second} are the route's two destinations (stable and canary, or blue and green).
+     */
+    String describe(IstioSpec spec, KubeRef virtualService, KubeRef destinationRule) {
+        StringBuilder out = new StringBuilder(spec.isSubsetSplit() ? "istio subset split" : "istio host split")
+                .append(' ').append(virtualService);
+        if (spec.route() != null) {
+            out.append(" route ").append(spec.route());
+        }
+        if (spec.isSubsetSplit()) {
+            out.append(", ").append(destinationRule).append(" subsets ").append(spec.stableSubset())
+                    .append('/').append(spec.canarySubset());
+        } else {
+            out.append(" (").append(spec.stableService()).append('/').append(spec.canaryService()).append(')');
+        }
+        return out.append(versionSuffix()).toString();
     }
 
     /** {@code , networking.istio.io/v1} once the version is known, for a description; else empty. */

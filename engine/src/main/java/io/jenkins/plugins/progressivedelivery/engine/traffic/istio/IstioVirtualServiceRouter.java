@@ -59,17 +59,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
 
     @Override
     public String description() {
-        StringBuilder out = new StringBuilder(type()).append(' ').append(virtualServiceRef);
-        if (spec.route() != null) {
-            out.append(" route ").append(spec.route());
-        }
-        if (spec.isSubsetSplit()) {
-            out.append(", ").append(destinationRuleRef).append(" subsets ").append(spec.stableSubset())
-                    .append('/').append(spec.canarySubset());
-        } else {
-            out.append(" (").append(spec.stableService()).append('/').append(spec.canaryService()).append(')');
-        }
-        return out.append(istio.versionSuffix()).toString();
+        return istio.describe(spec, virtualServiceRef, destinationRuleRef);
     }
 
     @Override
