@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery;
 
 import hudson.AbortException;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
@@ -43,6 +44,9 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     private String recordId;
     private volatile String state;
     private volatile boolean stopping;
+    /** Who stopped the build and why, kept so that a step stopped before a restart still ends as stopped. */
+    private String stopActor;
+    private String stopReason;
 
     private transient StepRuntime runtime;
     private transient volatile E engine;
@@ -50,6 +54,8 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     private transient Run<?, ?> run;
     private transient DeliveryAction record;
     private transient AtomicBoolean checkpointPending;
+    /** Set once the step has ended (success or failure): Pipeline must hear of the end exactly once. */
+    private transient AtomicBoolean completed;
     private transient boolean gateAnnounced;
     private transient Throwable stopCause;
 
@@ -142,6 +148,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
         run = getContext().get(Run.class);
         listener = getContext().get(TaskListener.class);
         checkpointPending = new AtomicBoolean();
+        completed = new AtomicBoolean();
         runtime.io.execute(this::begin);
         return false;
     }
@@ -153,18 +160,18 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                 if (stopping) {
                     return; // stop() came first and already ended the step; nothing was changed
                 }
-                record = new DeliveryAction(DeliveryAction.nextId(run), functionName(), launch.title());
+                record = DeliveryAction.addTo(run, functionName(), launch.title());
                 recordId = record.getId();
                 record.setTarget(launch.target());
-                run.addAction(record);
                 record.attach(this);
                 log(launch.announcement());
                 engine = launch.starter().start(this::onEvent, this::onComplete);
             }
-            checkpoint();
         } catch (Exception | LinkageError e) {
-            getContext().onFailure(e);
+            fail(e); // the engine did not start: nothing was changed in the cluster
+            return;
         }
+        checkpointSafely();
     }
 
     @Override
@@ -176,14 +183,16 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     final void resume(StepRuntime resumedRuntime) {
         runtime = resumedRuntime;
         checkpointPending = new AtomicBoolean();
+        completed = new AtomicBoolean();
         runtime.io.execute(() -> {
             try {
                 StepContext context = getContext();
                 run = context.get(Run.class);
                 listener = context.get(TaskListener.class);
                 if (state == null) {
-                    context.onFailure(new AbortException(functionName() + ": Jenkins restarted before the step had"
-                            + " started; nothing was changed. Run the build again."));
+                    fail(new AbortException(functionName() + ": Jenkins restarted before the step had saved its"
+                            + " state, so it cannot continue. If its first actions had already started, check the"
+                            + " cluster (the build log lists every change made) and run the build again."));
                     return;
                 }
                 Launch<E, R> launch = prepareResume(context, Serialized.fromText(state, snapshotType()));
@@ -198,13 +207,15 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                     log(launch.announcement());
                     engine = launch.starter().start(this::onEvent, this::onComplete);
                     if (stopping) {
-                        stopEngine(engine, "jenkins", "the build was stopped while Jenkins restarted");
+                        stopEngine(engine, stopActor == null ? "jenkins" : stopActor,
+                                stopReason == null ? "the build was stopped while Jenkins restarted" : stopReason);
                     }
                 }
-                checkpoint();
             } catch (Exception | LinkageError e) {
-                getContext().onFailure(e);
+                fail(e);
+                return;
             }
+            checkpointSafely();
         });
     }
 
@@ -218,11 +229,14 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
         synchronized (this) {
             stopping = true;
             stopCause = cause;
+            stopActor = actor(cause);
+            stopReason = reason(cause);
             current = engine;
         }
+        getContext().saveState();
         if (current == null) {
             if (state == null) {
-                getContext().onFailure(cause); // nothing was changed in the cluster yet; begin() will not start
+                fail(cause); // nothing was changed in the cluster yet; begin() will not start
             }
             return; // still resuming after a restart: resume() sees the flag and aborts
         }
@@ -236,7 +250,19 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             current.record(event);
         }
         if (checkpointPending != null && checkpointPending.compareAndSet(false, true)) {
-            runtime.io.execute(this::checkpoint);
+            runtime.io.execute(this::checkpointSafely);
+        }
+    }
+
+    /**
+     * A checkpoint that cannot end the step: the engine keeps going (and ends the step through {@link #finish}) even
+     * if its state could not be saved this time; the log says so.
+     */
+    private void checkpointSafely() {
+        try {
+            checkpoint();
+        } catch (RuntimeException | LinkageError e) {
+            log("could not save the state of " + functionName() + " (a restart now would not resume it): " + e);
         }
     }
 
@@ -245,25 +271,28 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
      * record, and show the Promote / Abort links once per wait for a person.
      */
     private void checkpoint() {
-        if (checkpointPending != null) {
-            checkpointPending.set(false);
-        }
-        E current = engine;
-        if (current == null) {
-            return;
-        }
-        state = Serialized.toText(snapshot(current));
-        getContext().saveState();
-        Progress progress = progress(current);
-        DeliveryAction currentRecord = record;
-        if (currentRecord != null) {
-            currentRecord.setStatus(progress.status());
-            if (progress.awaitingPromotion() && !gateAnnounced) {
-                StepSupport.logGate(listener, run, currentRecord, progress.gatePosition());
+        AtomicBoolean pending = checkpointPending;
+        // Checkpoints come from several I/O threads; one at a time, so the gate's links are printed once. The lock is
+        // not this execution's: the engine's lock is taken inside (snapshot), never the other way round.
+        synchronized (pending) {
+            pending.set(false);
+            E current = engine;
+            if (current == null) {
+                return;
             }
-            StepSupport.save(run);
+            state = Serialized.toText(snapshot(current));
+            getContext().saveState();
+            Progress progress = progress(current);
+            DeliveryAction currentRecord = record;
+            if (currentRecord != null) {
+                currentRecord.setStatus(progress.status());
+                if (progress.awaitingPromotion() && !gateAnnounced) {
+                    StepSupport.logGate(listener, run, currentRecord, progress.gatePosition());
+                }
+                StepSupport.save(run);
+            }
+            gateAnnounced = progress.awaitingPromotion();
         }
-        gateAnnounced = progress.awaitingPromotion();
     }
 
     private void onComplete(R result) {
@@ -276,7 +305,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             ended = engine; // an engine may end while begin() or resume() is still starting it: wait for them
         }
         try {
-            checkpoint();
+            checkpointSafely();
             Outcome outcome = outcome(result);
             DeliveryAction current = record;
             if (current != null) {
@@ -285,14 +314,26 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                 StepSupport.save(run);
             }
             log(outcome.logLine());
-            Throwable cause = stopCause;
-            if (cause != null) {
-                getContext().onFailure(cause);
-            } else {
-                deliver(ended, result);
+            if (stopping) {
+                // After a restart the original cause is gone; the build was stopped all the same.
+                Throwable cause = stopCause != null ? stopCause : new FlowInterruptedException(Result.ABORTED);
+                fail(cause);
+            } else if (completed.compareAndSet(false, true)) {
+                try {
+                    deliver(ended, result);
+                } catch (Throwable e) {
+                    getContext().onFailure(e); // deliver ends the step as its last act: when it threw, it had not
+                }
             }
-        } catch (Exception e) {
-            getContext().onFailure(e);
+        } catch (Throwable e) {
+            fail(e);
+        }
+    }
+
+    /** Ends the step with {@code cause}, unless it has already ended. */
+    private void fail(Throwable cause) {
+        if (completed.compareAndSet(false, true)) {
+            getContext().onFailure(cause);
         }
     }
 

@@ -222,6 +222,30 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void aBuildStoppedBeforeARestartStillEndsAsStoppedAfterIt() throws Exception {
+        CanaryRolloutStep step = step(List.of(Map.of("setWeight", 30), Map.of("pause", Map.of())));
+        step.setReturnResult(true);
+        CanaryRolloutStep.Execution execution = start(step);
+        harness.settle();
+        execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("erin")));
+        harness.settle();
+        assertThat(cluster.weight()).as("traffic moved back; the canary waits for its scale-down").isZero();
+        byte[] programState = serialise(execution); // Jenkins goes down during the abortScaleDownDelay
+
+        Harness restarted = new Harness(harness.scheduler.now().plus(Duration.ofMinutes(1)), cluster,
+                (metric, at) -> MetricValue.vector(List.of(0.999)), (id, r) -> null);
+        CanaryRolloutStep.Execution restored = (CanaryRolloutStep.Execution) deserialise(programState);
+        restored.resume(restarted.runtime);
+        restarted.advance(Duration.ofMinutes(1));
+
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(context.success()).as("returnResult must not turn a stopped build into a result").isNull();
+        assertThat(context.failure()).isInstanceOfSatisfying(FlowInterruptedException.class,
+                e -> assertThat(e.getResult()).isEqualTo(Result.ABORTED));
+        assertThat(context.completions()).isEqualTo(1);
+    }
+
+    @Test
     void aBadPlanFailsWithTheFieldPathBeforeTheClusterIsTouched() throws Exception {
         start(step(List.of(Map.of("setWeight", 140))));
         harness.settle();

@@ -65,9 +65,24 @@ public final class DeliveryAction implements RunAction2 {
         this.title = title;
     }
 
+    /** Guards id allocation: the steps of a {@code parallel} add their records from different threads. */
+    private static final Object IDS = new Object();
+
     /** The next free record id on {@code run}. */
     public static String nextId(Run<?, ?> run) {
         return Integer.toString(run.getActions(DeliveryAction.class).size() + 1);
+    }
+
+    /**
+     * Adds a new record to {@code run} under the next free id, atomically, so that two branches of a {@code parallel}
+     * never share an id (and so a URL, a Promote button, a record to resume into).
+     */
+    public static DeliveryAction addTo(Run<?, ?> run, String kind, String title) {
+        synchronized (IDS) {
+            DeliveryAction action = new DeliveryAction(nextId(run), kind, title);
+            run.addAction(action);
+            return action;
+        }
     }
 
     /** The record with {@code id} on {@code run}, or null. */

@@ -86,4 +86,29 @@ class DeliveryActionTest {
         assertThat(DeliveryAction.find(run, "2")).isSameAs(second);
         assertThat(second.getRun()).isSameAs(run);
     }
+
+    @Test
+    void branchesOfAParallelAddingRecordsAtOnceGetDistinctIds() throws Exception {
+        FakeRun run = new FakeRun();
+        int branches = 8;
+        java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(branches);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(branches);
+        try {
+            java.util.List<java.util.concurrent.Future<DeliveryAction>> added = new java.util.ArrayList<>();
+            for (int i = 0; i < branches; i++) {
+                added.add(pool.submit(() -> {
+                    together.await();
+                    return DeliveryAction.addTo(run, "canaryRollout", "branch");
+                }));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<DeliveryAction> action : added) {
+                ids.add(action.get(30, java.util.concurrent.TimeUnit.SECONDS).getId());
+            }
+            assertThat(ids).hasSize(branches);
+            assertThat(run.getActions(DeliveryAction.class)).hasSize(branches);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
