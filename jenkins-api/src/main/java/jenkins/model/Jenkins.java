@@ -13,4 +13,8 @@ public class Jenkins extends AbstractCIBase implements AccessControlled {
     public static Jenkins get() throws IllegalStateException {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
+
+    public hudson.model.Computer getComputer(String name) {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
 }

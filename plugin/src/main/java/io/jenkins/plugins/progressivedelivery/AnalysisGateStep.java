@@ -189,7 +189,7 @@ public final class AnalysisGateStep extends Step {
         @Override
         Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
             AnalysisSpec spec = step.loadSpec(context.get(FilePath.class));
-            Where where = StepSupport.where(context);
+            Where where = where(context);
             MeasurementSource metrics = metrics(where);
             String what = spec.metrics().size() + " metric(s), queries from " + where.describe();
             return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + what,
@@ -200,7 +200,7 @@ public final class AnalysisGateStep extends Step {
         @Override
         Launch<AnalysisRun, AnalysisResult> prepareResume(StepContext context, AnalysisState snapshot)
                 throws Exception {
-            MeasurementSource metrics = metrics(StepSupport.where(context));
+            MeasurementSource metrics = metrics(where(context));
             return new Launch<>(analysisName, null, "resuming analysis '" + analysisName + "' after a restart",
                     (events, done) -> AnalysisRun.resume(snapshot, metrics, runtime().scheduler, runtime().io,
                             events, done));

@@ -250,7 +250,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         Launch<BlueGreenRunner, RolloutResult> prepare(StepContext context) throws Exception {
             BlueGreenPlan plan = step.loadPlan(context.get(FilePath.class));
             Map<String, String> args = step.analysisArguments();
-            Connection.Reach reach = connection.reach(runtime().credentials, context, run());
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()
                     + " in " + plan.target().namespace() + "/" + plan.target().deployment() + "-{blue,green}, calls"
                     + " from " + reach.where().describe() + " to " + reach.cluster().describe(),
@@ -263,7 +263,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         Launch<BlueGreenRunner, RolloutResult> prepareResume(StepContext context, BlueGreenState snapshot)
                 throws Exception {
             BlueGreenPlan plan = snapshot.plan();
-            Connection.Reach reach = connection.reach(runtime().credentials, context, run());
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             return new Launch<>(title(plan), describeTarget(plan), "resuming the blue-green switch of "
                     + plan.target().image() + " after a restart"
                     + (snapshot.activeColour() == null ? "" : ", production on " + snapshot.activeColour())

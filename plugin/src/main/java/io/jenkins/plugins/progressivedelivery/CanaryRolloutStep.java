@@ -181,7 +181,7 @@ public final class CanaryRolloutStep extends RolloutStep {
         Launch<CanaryRunner, RolloutResult> prepare(StepContext context) throws Exception {
             CanaryPlan plan = step.loadPlan(context.get(FilePath.class));
             Map<String, String> args = step.analysisArguments();
-            Connection.Reach reach = connection.reach(runtime().credentials, context, run());
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "
                     + plan.target().namespace() + "/" + plan.target().deployment() + ", calls from "
                     + reach.where().describe() + " to " + reach.cluster().describe(),
@@ -194,7 +194,7 @@ public final class CanaryRolloutStep extends RolloutStep {
         Launch<CanaryRunner, RolloutResult> prepareResume(StepContext context, RolloutState snapshot)
                 throws Exception {
             CanaryPlan plan = snapshot.plan();
-            Connection.Reach reach = connection.reach(runtime().credentials, context, run());
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             return new Launch<>(title(plan), describeTarget(plan), "resuming the canary of " + plan.target().image()
                     + " after a restart, calls from " + reach.where().describe(),
                     (events, done) -> CanaryRunner.resume(snapshot, cluster(reach, plan),

@@ -40,9 +40,9 @@ final class Connection implements Serializable {
     }
 
     /** Looks the credentials up for the build (again after a restart) and finds where the calls run. */
-    Reach reach(CredentialLookup credentials, StepContext context, Run<?, ?> run)
+    Reach reach(CredentialLookup credentials, StepContext context, Run<?, ?> run, Where where)
             throws IOException, InterruptedException {
-        return new Reach(StepSupport.where(context),
+        return new Reach(where,
                 ClusterCredentials.resolve(credentials, run, context.get(EnvVars.class), credentialsId, serverUrl,
                         caCertificate, this.context),
                 PrometheusCredentials.resolve(credentials, run, prometheusCredentialsId));

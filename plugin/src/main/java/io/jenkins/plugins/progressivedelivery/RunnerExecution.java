@@ -8,6 +8,8 @@ import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.remote.Serialized;
+import io.jenkins.plugins.progressivedelivery.remote.Where;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -44,6 +46,8 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     private String recordId;
     private volatile String state;
     private volatile boolean stopping;
+    /** The computer whose agent made the calls (null: the controller), so a resumed step keeps using it. */
+    private String computer;
     /** Who stopped the build and why, kept so that a step stopped before a restart still ends as stopped. */
     private String stopActor;
     private String stopReason;
@@ -135,6 +139,13 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     /** The engine, once started (or resumed); null before. */
     final E engine() {
         return engine;
+    }
+
+    /** Where the calls run; remembered, so that after a restart they go to the same agent (once it is back). */
+    final Where where(StepContext context) throws IOException, InterruptedException {
+        Where where = StepSupport.where(context, computer);
+        computer = where.computer();
+        return where;
     }
 
     final void log(String line) {

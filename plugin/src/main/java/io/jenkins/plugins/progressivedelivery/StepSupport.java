@@ -30,15 +30,19 @@ final class StepSupport {
     private StepSupport() {
     }
 
-    /** On the agent of the enclosing {@code node {}} when there is one, else on the controller. */
-    static Where where(StepContext context) throws IOException, InterruptedException {
+    /**
+     * On the agent of the enclosing {@code node {}} when there is one, else on the controller. {@code remembered} is
+     * the computer the step ran on before a restart: while that agent has not reconnected, the calls wait for it
+     * (they fail as transient and are retried) instead of running from the controller with other credentials.
+     */
+    static Where where(StepContext context, String remembered) throws IOException, InterruptedException {
         FilePath workspace = context.get(FilePath.class);
-        if (workspace == null || workspace.getChannel() == null) {
-            return Where.controller();
+        if (workspace != null && workspace.getChannel() != null) {
+            hudson.model.Computer computer = context.get(hudson.model.Computer.class);
+            return computer != null ? Where.onComputer(computer.getName())
+                    : Where.agent(workspace.getChannel(), workspace.getRemote());
         }
-        hudson.model.Computer computer = context.get(hudson.model.Computer.class);
-        String name = computer == null ? workspace.getRemote() : computer.getName();
-        return Where.agent(workspace.getChannel(), name.isEmpty() ? "built-in" : name);
+        return remembered != null ? Where.onComputer(remembered) : Where.controller();
     }
 
     static void log(TaskListener listener, String line) {

@@ -1,8 +1,10 @@
 package io.jenkins.plugins.progressivedelivery.remote;
 
+import hudson.model.Computer;
 import hudson.remoting.VirtualChannel;
 import java.io.IOException;
 import java.io.Serializable;
+import jenkins.model.Jenkins;
 
 /**
  * Where the step's Kubernetes and Prometheus calls run: on the agent of the enclosing {@code node {}} (its channel),
@@ -10,23 +12,52 @@ import java.io.Serializable;
  */
 public final class Where {
     private final VirtualChannel channel;
+    private final String computer;
     private final String name;
 
-    private Where(VirtualChannel channel, String name) {
+    private Where(VirtualChannel channel, String computer, String name) {
         this.channel = channel;
+        this.computer = computer;
         this.name = name;
     }
 
     public static Where controller() {
-        return new Where(null, "the controller");
+        return new Where(null, null, "the controller");
     }
 
+    /** Always over this one channel (when the computer is not known, and in tests). */
     public static Where agent(VirtualChannel channel, String name) {
-        return channel == null ? controller() : new Where(channel, "agent " + name);
+        return channel == null ? controller() : new Where(channel, null, "agent " + name);
+    }
+
+    /**
+     * On the computer named {@code computer} ({@code ""} is the built-in node), whose channel is looked up for each
+     * call: an agent that reconnected is used again, and one that is not connected (yet: right after a controller
+     * restart) is a transient failure the runner retries, never a silent switch to the controller.
+     */
+    public static Where onComputer(String computer) {
+        return new Where(null, computer, "agent " + (computer.isEmpty() ? "built-in" : computer));
+    }
+
+    /** The computer's name to remember across a restart; null when the calls run in the controller's JVM. */
+    public String computer() {
+        return computer;
     }
 
     public String describe() {
         return name;
+    }
+
+    private VirtualChannel channel() throws IOException {
+        if (channel != null || computer == null) {
+            return channel;
+        }
+        Computer found = Jenkins.get().getComputer(computer);
+        VirtualChannel current = found == null ? null : found.getChannel();
+        if (current == null) {
+            throw new IOException(name + " is not connected");
+        }
+        return current;
     }
 
     /**
@@ -35,10 +66,11 @@ public final class Where {
      */
     @SuppressWarnings("unchecked")
     <R extends Serializable> R call(Operation<R> operation) throws Exception {
-        if (channel == null) {
+        VirtualChannel target = channel();
+        if (target == null) {
             return operation.run();
         }
-        byte[] answer = channel.call(new AgentCall(operation));
+        byte[] answer = target.call(new AgentCall(operation));
         Serializable value = Serialized.fromBytes(answer, Serializable.class);
         if (value instanceof Exception e) {
             throw e;
