@@ -19,12 +19,20 @@ import java.util.Base64;
  * <p>Why not hand the objects to Jenkins directly: Jenkins' class filter (JEP-200) checks every class in a
  * serialised graph, and the engine's records carry JDK serial forms ({@code java.util.CollSer} of
  * {@code List.copyOf}, {@code java.time.Ser} of an {@code Instant}) and classes from a library jar that has no plugin
- * manifest. A byte array or a String passes any filter. Reading back, only the engine's, this plugin's, the JDK's
- * and (for the causes of failures) fabric8's and Jackson's classes are accepted.
+ * manifest. A byte array or a String passes any filter. Reading back, only the engine's, this plugin's and the JDK's
+ * value classes are accepted; failures cross the channel without their library causes (see {@link AgentCall}).
  */
 public final class Serialized {
+    /**
+     * The engine's and this plugin's classes and the JDK value types they are made of, nothing else (no
+     * {@code java.rmi}, {@code java.security}, {@code javax.management} gadgets), within size limits: bytes that come
+     * back from an agent are not trusted more than Jenkins' own class filter would trust them.
+     */
     private static final ObjectInputFilter ONLY_OURS_AND_JDK = ObjectInputFilter.Config.createFilter(
-            "io.jenkins.plugins.progressivedelivery.**;java.**;io.fabric8.**;com.fasterxml.jackson.**;maxdepth=64;!*");
+            "maxdepth=64;maxrefs=1000000;maxarray=4194304;maxbytes=67108864;"
+                    + "io.jenkins.plugins.progressivedelivery.**;"
+                    + "java.lang.*;java.util.*;java.time.*;java.io.*;java.net.*;java.net.http.*;"
+                    + "java.util.concurrent.*;!*");
 
     private Serialized() {
     }
