@@ -31,6 +31,24 @@ public final class EngineJson {
     private EngineJson() {
     }
 
+    /** {@code value} as JSON; {@code what} names it in the error ({@code rollout state}). */
+    public static String write(Object value, String what) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(what + " is not serialisable: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** JSON written by {@link #write} read back as {@code type}; {@code what} names it in the error. */
+    public static <T> T read(String json, Class<T> type, String what) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a " + what + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
     private static <M extends ObjectMapper, B extends MapperBuilder<M, B>> B configure(B builder) {
         return builder
                 .addModule(new JavaTimeModule())

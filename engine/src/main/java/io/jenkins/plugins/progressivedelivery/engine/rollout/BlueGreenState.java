@@ -1,7 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.engine.rollout;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
@@ -57,18 +56,10 @@ public record BlueGreenState(
 
     /** The state as JSON, for a CLI run to persist between invocations. */
     public String toJson() {
-        try {
-            return EngineJson.JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("blue-green state is not serialisable: " + e.getOriginalMessage(), e);
-        }
+        return EngineJson.write(this, "blue-green state");
     }
 
     public static BlueGreenState fromJson(String json) {
-        try {
-            return EngineJson.JSON.readValue(json, BlueGreenState.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a blue-green state: " + e.getOriginalMessage(), e);
-        }
+        return EngineJson.read(json, BlueGreenState.class, "blue-green state");
     }
 }

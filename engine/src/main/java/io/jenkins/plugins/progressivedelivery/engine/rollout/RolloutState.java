@@ -1,7 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.engine.rollout;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
@@ -52,18 +51,10 @@ public record RolloutState(
 
     /** The state as JSON, for a CLI run to persist between invocations. */
     public String toJson() {
-        try {
-            return EngineJson.JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("rollout state is not serialisable: " + e.getOriginalMessage(), e);
-        }
+        return EngineJson.write(this, "rollout state");
     }
 
     public static RolloutState fromJson(String json) {
-        try {
-            return EngineJson.JSON.readValue(json, RolloutState.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a rollout state: " + e.getOriginalMessage(), e);
-        }
+        return EngineJson.read(json, RolloutState.class, "rollout state");
     }
 }
