@@ -227,10 +227,7 @@ public final class CanaryRolloutStep extends RolloutStep {
 
         @Override
         String statusOf(CanaryRunner runner) {
-            RolloutStatus status = runner.status();
-            return "canary " + status.phase().name().toLowerCase(Locale.ROOT) + " at step " + status.step() + "/"
-                    + status.stepCount() + ", weight " + status.canaryWeight()
-                    + (status.waitingFor() == null ? "" : ", waiting for " + status.waitingFor());
+            return "canary " + runner.statusLine();
         }
 
         /** Traffic goes back to stable at once; the canary is scaled down after {@code abortScaleDownDelay}. */

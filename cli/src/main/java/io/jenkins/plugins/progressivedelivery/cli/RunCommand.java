@@ -139,9 +139,7 @@ final class RunCommand implements Callable<Integer> {
             }
             try (AutoCloseable cluster = launched.cluster()) {
                 Rollout runner = launched.rollout();
-                Duration abortGrace = delivery instanceof BlueGreenPlan blueGreen
-                        ? blueGreen.effectiveAbortScaleDownDelay()
-                        : ((CanaryPlan) delivery).effectiveAbortScaleDownDelay();
+                Duration abortGrace = delivery.effectiveAbortScaleDownDelay();
                 Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, abortGrace), "rollout-ctrl-c");
                 Runtime.getRuntime().addShutdownHook(abortOnExit);
                 startCommandReader(runner, commands, out);

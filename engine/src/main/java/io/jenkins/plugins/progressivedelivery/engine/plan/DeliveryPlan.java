@@ -7,4 +7,7 @@ public sealed interface DeliveryPlan extends Serializable permits CanaryPlan, Bl
 
     /** The new image that the plan delivers. */
     String image();
+
+    /** How long the new version keeps running after an abort moved production away from it. */
+    java.time.Duration effectiveAbortScaleDownDelay();
 }

@@ -30,8 +30,10 @@ public final class PlanLoader {
      * anything else a canary plan.
      */
     public static DeliveryPlan load(String text, String sourceName) {
-        return readTree(text, sourceName).has("previewService") ? loadBlueGreen(text, sourceName)
-                : loadCanary(text, sourceName);
+        JsonNode tree = readTree(text, sourceName);
+        return tree.has("previewService")
+                ? validated(tree, sourceName, BlueGreenPlan.class, PlanValidator::validate)
+                : validated(tree, sourceName, CanaryPlan.class, PlanValidator::validate);
     }
 
     /** A canary plan from YAML or JSON text; {@code sourceName} (a file name) prefixes the error message. */
