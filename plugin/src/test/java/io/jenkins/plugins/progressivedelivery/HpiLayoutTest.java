@@ -197,6 +197,29 @@ class HpiLayoutTest {
         }
     }
 
+    /**
+     * The model structs builds for the Steps Reference, the Snippet Generator and Declarative's validator: every
+     * parameter of every step, followed through the nested types, is one it can describe (no {@code Map}, no
+     * {@code Object}), readable back, with help; and every nested type has its form in the plugin jar.
+     */
+    @Test
+    void structsCanDescribeEveryParameterOfEveryStep() throws IOException {
+        List<String> entries = entries(libraries.get("progressive-delivery.jar"));
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+            assertThat(io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.problems(step))
+                    .as(step.getSimpleName()).isEmpty();
+            for (Class<?> type : io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.types(step)) {
+                String views = type.getName().replace('.', '/') + "/";
+                assertThat(entries).as(type.getSimpleName() + " in the plugin jar")
+                        .contains(views + "config.jelly");
+                for (String parameter : io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.parameters(type)
+                        .keySet()) {
+                    assertThat(entries).contains(views + "help-" + parameter + ".html");
+                }
+            }
+        }
+    }
+
     @Test
     void everyFieldOfTheSnippetGeneratorFormsIsAParameter() throws IOException {
         for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
