@@ -34,6 +34,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code canaryRollout}: rolls a new image out as a canary next to the stable Deployment, shifts traffic step by step
@@ -337,11 +338,13 @@ public final class CanaryRolloutStep extends RolloutStep {
             return Set.of(Run.class, TaskListener.class);
         }
 
+        @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
                                                      @QueryParameter String credentialsId) {
             return CredentialChoices.kubernetes(item, credentialsId);
         }
 
+        @POST
         public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
                                                                @QueryParameter String prometheusCredentialsId) {
             return CredentialChoices.prometheus(item, prometheusCredentialsId);

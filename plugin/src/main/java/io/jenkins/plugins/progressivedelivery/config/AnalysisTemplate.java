@@ -6,7 +6,6 @@ import hudson.model.Descriptor;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
-import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.QueryParameter;
@@ -45,23 +44,26 @@ public final class AnalysisTemplate extends AbstractDescribableImpl<AnalysisTemp
 
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             return Checks.name(value);
         }
 
         /** The engine's own validation, so the form says what a build would say. */
         @POST
         public FormValidation doCheckYaml(@QueryParameter String value, @QueryParameter String name) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             return Checks.analysis(value, name);
         }
     }
 
+    /** As a build would load it, a query without an address going to the step's configured server. */
     static FormValidation validate(String yaml, String name) {
         try {
-            PlanLoader.loadAnalysis(yaml, "analysis template '" + name + "'");
+            java.util.Map<String, Object> spec = PlanDefaults.spec(new AnalysisTemplate(name, yaml));
+            PlanDefaults.applyServer(spec, new PrometheusServer("configured", "http://configured-prometheus"));
+            PlanLoader.analysisFromMap(spec, "analysis template '" + name + "'");
             return FormValidation.ok();
-        } catch (InvalidPlanException e) {
+        } catch (InvalidPlanException | hudson.AbortException e) {
             return FormValidation.error(e.getMessage());
         }
     }

@@ -84,7 +84,7 @@ public final class PlanDefaults {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> spec(AnalysisTemplate template) throws AbortException {
+    static Map<String, Object> spec(AnalysisTemplate template) throws AbortException {
         Object parsed;
         try {
             parsed = new YAMLMapper().readValue(template.getYaml() == null ? "" : template.getYaml(), Object.class);
@@ -117,10 +117,13 @@ public final class PlanDefaults {
         }
     }
 
+    /** A query with an address of its own talks to another Prometheus: the server's defaults are not for it. */
     private static void fill(Map<String, Object> query, PrometheusServer server) {
         Object address = query.get("address");
         if (address == null || address.toString().isBlank()) {
             query.put("address", server.getUrl());
+        } else if (!address.toString().trim().equals(server.getUrl())) {
+            return;
         }
         if (query.get("timeout") == null && server.getTimeout() != null) {
             query.put("timeout", server.getTimeout());

@@ -167,13 +167,13 @@ public class ProgressiveDeliveryConfiguration extends GlobalConfiguration {
     @POST
     public ListBoxModel doFillClusterCredentialsIdItems(@AncestorInPath Item item,
                                                         @QueryParameter String clusterCredentialsId) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        Permissions.checkAdminister();
         return CredentialChoices.kubernetes(null, clusterCredentialsId);
     }
 
     @POST
     public FormValidation doCheckClusterServerUrl(@QueryParameter String value) {
-        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        Permissions.checkAdminister();
         return value == null || value.isBlank() ? FormValidation.ok() : Checks.url(value);
     }
 }

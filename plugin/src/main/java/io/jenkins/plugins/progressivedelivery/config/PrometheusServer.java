@@ -11,7 +11,6 @@ import io.jenkins.plugins.progressivedelivery.parameters.HttpHeader;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import java.net.URI;
 import java.util.List;
-import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -97,25 +96,25 @@ public final class PrometheusServer extends AbstractDescribableImpl<PrometheusSe
 
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             return Checks.name(value);
         }
 
         @POST
         public FormValidation doCheckUrl(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             return Checks.url(value);
         }
 
         @POST
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             return Checks.duration(value);
         }
 
         @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             return CredentialChoices.prometheus(null, credentialsId);
         }
 
@@ -123,7 +122,7 @@ public final class PrometheusServer extends AbstractDescribableImpl<PrometheusSe
         @POST
         public FormValidation doTestConnection(@QueryParameter String url, @QueryParameter String credentialsId,
                                                @QueryParameter String caCertificate) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            Permissions.checkAdminister();
             FormValidation invalid = Checks.url(url);
             if (invalid.kind != FormValidation.Kind.OK) {
                 return invalid;

@@ -48,6 +48,71 @@ public final class Structs {
         }
     }
 
+    /**
+     * Stapler's {@code bindJSON(bean, json)} on an existing object (a {@code GlobalConfiguration} saving its form,
+     * configuration-as-code applying YAML): each given property through its {@code @DataBoundSetter}.
+     */
+    public static void inject(Object bean, Map<String, ?> properties) {
+        Map<String, Method> setters = setters(bean.getClass());
+        try {
+            for (Map.Entry<String, ?> property : properties.entrySet()) {
+                Method setter = setters.get(property.getKey());
+                if (setter == null) {
+                    throw new IllegalArgumentException("no @DataBoundSetter for " + property.getKey() + " in "
+                            + bean.getClass());
+                }
+                setter.invoke(bean, coerce(property.getKey(), setter.getGenericParameterTypes()[0],
+                        property.getValue()));
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /**
+     * The properties of a data-bound object read back through its getters, nested objects as maps, nulls left out:
+     * what configuration-as-code exports and the Snippet Generator reads.
+     */
+    public static Map<String, Object> uninstantiate(Object bean, java.util.Collection<String> properties) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : properties) {
+            Object value = read(bean, name);
+            if (value != null) {
+                out.put(name, plain(value));
+            }
+        }
+        return out;
+    }
+
+    private static Object plain(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(Structs::plain).toList();
+        }
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        Constructor<?> constructor = constructor(value.getClass());
+        List<String> names = new ArrayList<>(List.of(parameterNames(constructor)));
+        names.addAll(setters(value.getClass()).keySet());
+        return uninstantiate(value, names);
+    }
+
+    private static Object read(Object bean, String name) {
+        String capitalised = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        for (String prefix : List.of("get", "is")) {
+            try {
+                return bean.getClass().getMethod(prefix + capitalised).invoke(bean);
+            } catch (NoSuchMethodException e) {
+                // try the next
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalArgumentException("no getter for " + name + " in " + bean.getClass());
+    }
+
     /** What {@code setWeight(10)} is in a Jenkinsfile. */
     public static UninstantiatedDescribable symbol(String symbol, Object soleArgument) {
         return new UninstantiatedDescribable(symbol, null, Map.of(UninstantiatedDescribable.ANONYMOUS_KEY,
