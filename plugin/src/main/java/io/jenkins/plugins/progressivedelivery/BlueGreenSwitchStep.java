@@ -239,6 +239,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         private final transient BlueGreenSwitchStep step;
         private final Connection connection;
         private final boolean returnResult;
+        private final String approvers;
 
         Execution(BlueGreenSwitchStep step, StepContext context, StepRuntime runtime)
                 throws AbortException {
@@ -246,6 +247,12 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             this.step = step;
             this.connection = step.connection();
             this.returnResult = step.isReturnResult();
+            this.approvers = step.getApprovers();
+        }
+
+        @Override
+        String approvers() {
+            return approvers;
         }
 
         @Override

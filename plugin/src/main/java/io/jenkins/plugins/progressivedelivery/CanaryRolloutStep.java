@@ -184,6 +184,7 @@ public final class CanaryRolloutStep extends RolloutStep {
         private final transient CanaryRolloutStep step;
         private final Connection connection;
         private final boolean returnResult;
+        private final String approvers;
 
         Execution(CanaryRolloutStep step, StepContext context, StepRuntime runtime)
                 throws AbortException {
@@ -191,6 +192,12 @@ public final class CanaryRolloutStep extends RolloutStep {
             this.step = step;
             this.connection = step.connection();
             this.returnResult = step.isReturnResult();
+            this.approvers = step.getApprovers();
+        }
+
+        @Override
+        String approvers() {
+            return approvers;
         }
 
         @Override
