@@ -309,6 +309,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                 }
                 StepSupport.save(run);
             }
+            StepSupport.markPaused(getContext(), progress.awaitingPromotion(), "Promote or Abort");
             gateAnnounced = progress.awaitingPromotion();
         }
     }
