@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.verb.GET;
 import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
@@ -70,6 +71,7 @@ public final class DeploymentsAction implements Action {
             this.owner = owner;
         }
 
+        @GET
         public HttpResponse doJson(@QueryParameter String target) {
             List<Deployment> rows = owner.getRows(target);
             return json(DeploymentHistory.json(rows, DeploymentHistory.trends(rows, buildStarts(owner.job))));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.verb.GET;
 
 /**
  * The dashboard's "Production" link: what runs in production now and which build put it there, one row per target
@@ -34,6 +35,7 @@ public final class ProductionAction implements RootAction {
             this.owner = owner;
         }
 
+        @GET
         public HttpResponse doJson() {
             return DeploymentsAction.json(DeploymentHistory.productionJson(owner.getRows()));
         }

@@ -149,6 +149,22 @@ class ProgressiveDeliveryConfigurationTest {
     }
 
     @Test
+    void everyFieldHasHelpAndTheNestedTypesHaveForms() {
+        for (Class<?> type : List.of(ProgressiveDeliveryConfiguration.class, PrometheusServer.class,
+                AnalysisTemplate.class)) {
+            assertThat(type.getResource(type.getSimpleName() + "/config.jelly")).as(type + " form").isNotNull();
+            List<String> fields = new ArrayList<>(Structs.setters(type).keySet());
+            if (type != ProgressiveDeliveryConfiguration.class) {
+                fields.addAll(List.of(Structs.parameterNames(Structs.constructor(type))));
+            }
+            for (String field : fields) {
+                assertThat(type.getResource(type.getSimpleName() + "/help-" + field + ".html"))
+                        .as(type.getSimpleName() + "." + field + " help").isNotNull();
+            }
+        }
+    }
+
+    @Test
     void theChecksSayWhatIsWrong() {
         assertThat(Checks.url("https://user:secret@prometheus.example.com").getMessage())
                 .contains("Do not put credentials in the URL");
