@@ -116,6 +116,32 @@ class StepParametersTest {
         assertThat(fromMaps.getSteps().get(5)).isInstanceOf(PauseStep.class);
     }
 
+    /**
+     * What the Snippet Generator writes for a configured step (structs' uninstantiate: symbols, defaults left out)
+     * binds back to the same plan: the generated call works.
+     */
+    @Test
+    void whatTheSnippetGeneratorWritesBindsBackToTheSamePlan() throws Exception {
+        CanaryRolloutStep canary = Structs.instantiate(CanaryRolloutStep.class, rootJenkinsfileCanary());
+        Map<String, Object> snippet = Structs.uninstantiate2(canary);
+        assertThat(snippet).doesNotContainKeys("planFile", "credentialsId", "canaryReplicas");
+        @SuppressWarnings("unchecked")
+        List<org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable> steps =
+                (List<org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable>) snippet.get("steps");
+        assertThat(steps).extracting(org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable::getSymbol)
+                .containsExactly("setWeight", "pause", "analysis", "setWeight", "pause", "pause", "pause");
+        assertThat(steps.get(5).getArguments()).as("pause() for an indefinite pause").isEmpty();
+        assertThat(Structs.instantiate(CanaryRolloutStep.class, snippet).loadPlan(null))
+                .isEqualTo(canary.loadPlan(null));
+
+        Map<String, Object> gateArgs = Map.of("name", "smoke", "args", Map.of("service", "web"),
+                "metrics", List.of(Map.of("name", "m", "successCondition", "result[0] > 0",
+                        "provider", Map.of("prometheus", Map.of("address", "http://p:9090", "query", QUERY)))));
+        AnalysisGateStep gate = Structs.instantiate(AnalysisGateStep.class, gateArgs);
+        assertThat(Structs.instantiate(AnalysisGateStep.class, Structs.uninstantiate2(gate)).loadSpec(null))
+                .isEqualTo(gate.loadSpec(null));
+    }
+
     @Test
     void canaryLabelsBindFromAMapAndReachThePlan() throws Exception {
         Map<String, Object> args = rootJenkinsfileCanary();

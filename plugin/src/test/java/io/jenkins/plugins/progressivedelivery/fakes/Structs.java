@@ -113,6 +113,70 @@ public final class Structs {
         throw new IllegalArgumentException("no getter for " + name + " in " + bean.getClass());
     }
 
+    /**
+     * structs' {@code uninstantiate2}, what the Snippet Generator writes out from a form: each parameter read through
+     * its getter, a required one that is null left out, an optional one equal to its default (a control instance made
+     * from the required ones) left out, nested objects as symbols ({@link UninstantiatedDescribable}).
+     */
+    public static Map<String, Object> uninstantiate2(Object bean) {
+        Class<?> type = bean.getClass();
+        Constructor<?> constructor = constructor(type);
+        List<String> required = List.of(parameterNames(constructor));
+        Map<String, Object> requiredValues = new LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String name : required) {
+            Object value = uncoerce(read(bean, name));
+            if (value != null) {
+                requiredValues.put(name, value);
+                out.put(name, value);
+            }
+        }
+        Object control;
+        try {
+            control = instantiate0(type, requiredValues);
+        } catch (Exception e) {
+            control = null;
+        }
+        for (String name : setters(type).keySet()) {
+            Object value = uncoerce(read(bean, name));
+            Object byDefault = control == null ? null : uncoerce(read(control, name));
+            if (!java.util.Objects.equals(value, byDefault)) {
+                out.put(name, value);
+            }
+        }
+        return out;
+    }
+
+    private static Object uncoerce(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(Structs::uncoerce).toList();
+        }
+        if (value == null || value.getClass().getName().startsWith("java.")) {
+            return value;
+        }
+        Descriptor<?> descriptor = DESCRIPTORS.get(value.getClass());
+        Symbol symbol = descriptor == null ? null : descriptor.getClass().getAnnotation(Symbol.class);
+        return new SnippetValue(symbol == null ? null : symbol.value()[0], uninstantiate2(value));
+    }
+
+    /** An {@link UninstantiatedDescribable} that compares by value, as the real one does. */
+    private static final class SnippetValue extends UninstantiatedDescribable {
+        SnippetValue(String symbol, Map<String, ?> arguments) {
+            super(symbol, null, arguments);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof UninstantiatedDescribable ud && java.util.Objects.equals(getSymbol(), ud.getSymbol())
+                    && getArguments().equals(ud.getArguments());
+        }
+
+        @Override
+        public int hashCode() {
+            return getArguments().hashCode();
+        }
+    }
+
     /** What {@code setWeight(10)} is in a Jenkinsfile. */
     public static UninstantiatedDescribable symbol(String symbol, Object soleArgument) {
         return new UninstantiatedDescribable(symbol, null, Map.of(UninstantiatedDescribable.ANONYMOUS_KEY,
