@@ -326,7 +326,7 @@ public final class AnalysisGateStep extends Step {
         /** {@code args: [service: 'web']}, as Jenkinsfiles have always passed it. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            return Literals.pairs(arguments, "args", "name", "value");
+            return Literals.pairs(Literals.checked(AnalysisGateStep.class, arguments), "args", "name", "value");
         }
 
         @Override

@@ -410,7 +410,8 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         /** {@code analysisArgs: [service: 'payments']}, as Jenkinsfiles have always passed it. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            return Literals.pairs(arguments, "analysisArgs", "name", "value");
+            return Literals.pairs(Literals.checked(BlueGreenSwitchStep.class, arguments), "analysisArgs", "name",
+                    "value");
         }
 
         @Override

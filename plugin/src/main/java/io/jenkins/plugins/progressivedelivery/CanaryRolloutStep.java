@@ -325,7 +325,8 @@ public final class CanaryRolloutStep extends RolloutStep {
          */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            Map<String, Object> converted = Literals.symbolList(arguments, "steps");
+            Map<String, Object> converted = Literals.symbolList(Literals.checked(CanaryRolloutStep.class, arguments),
+                    "steps");
             converted = Literals.pairs(converted, "analysisArgs", "name", "value");
             return Literals.pairs(converted, "canaryLabels", "name", "value");
         }

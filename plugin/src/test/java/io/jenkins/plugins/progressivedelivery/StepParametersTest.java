@@ -208,7 +208,17 @@ class StepParametersTest {
                 .hasMessageContaining("setWieght");
         Map<String, Object> metric = Map.of("name", "m", "sucessCondition", "true");
         assertThatThrownBy(() -> Structs.instantiate(AnalysisGateStep.class, Map.of("metrics", List.of(metric))))
-                .hasMessageContaining("sucessCondition");
+                .as("structs would only warn and drop it: the plugin refuses it")
+                .hasMessageContaining("metric: unknown parameter 'sucessCondition'")
+                .hasMessageContaining("successCondition");
+        Map<String, Object> misspeltStepParameter = rootJenkinsfileCanary();
+        misspeltStepParameter.put("analysisArg", Map.of("service", "web"));
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, misspeltStepParameter))
+                .hasMessageContaining("canaryRollout: unknown parameter 'analysisArg'");
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, Map.of("steps",
+                List.of(Map.of("pause", Map.of("duraton", "5m"))))))
+                .hasMessageContaining("pause: unknown parameter 'duraton'; its parameters are duration");
+        assertThat(Structs.WARNINGS).isEmpty();
     }
 
     @Test

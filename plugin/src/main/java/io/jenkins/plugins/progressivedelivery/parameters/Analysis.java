@@ -6,6 +6,7 @@ import hudson.model.Descriptor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -77,10 +78,15 @@ public final class Analysis extends AbstractDescribableImpl<Analysis> {
     public static final String TEMPLATE_KEY = "template";
 
     @Extension
-    public static final class DescriptorImpl extends Descriptor<Analysis> {
+    public static final class DescriptorImpl extends Descriptor<Analysis> implements CustomDescribableModel {
         @Override
         public String getDisplayName() {
             return "Analysis";
+        }
+
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.checked(Analysis.class, arguments);
         }
     }
 }

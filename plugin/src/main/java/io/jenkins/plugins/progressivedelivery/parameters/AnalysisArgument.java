@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -62,10 +63,15 @@ public final class AnalysisArgument extends AbstractDescribableImpl<AnalysisArgu
 
     @Extension
     @Symbol("arg")
-    public static final class DescriptorImpl extends Descriptor<AnalysisArgument> {
+    public static final class DescriptorImpl extends Descriptor<AnalysisArgument> implements CustomDescribableModel {
         @Override
         public String getDisplayName() {
             return "Analysis argument";
+        }
+
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.checked(AnalysisArgument.class, arguments);
         }
     }
 }

@@ -4,6 +4,7 @@ import hudson.Extension;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
@@ -53,10 +54,15 @@ public final class AnalysisStep extends CanaryPlanStep {
 
     @Extension
     @Symbol("analysis")
-    public static final class DescriptorImpl extends CanaryPlanStepDescriptor {
+    public static final class DescriptorImpl extends CanaryPlanStepDescriptor implements CustomDescribableModel {
         @Override
         public String getDisplayName() {
             return "Analysis (continue only if it is Successful)";
+        }
+
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.checked(AnalysisStep.class, arguments);
         }
     }
 }

@@ -6,6 +6,7 @@ import hudson.model.Descriptor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.kohsuke.stapler.DataBoundConstructor;
 
 /** An HTTP header sent with each query: {@code header(key: 'X-Scope-OrgID', value: 'team-a')}. Not for secrets. */
@@ -36,10 +37,15 @@ public final class HttpHeader extends AbstractDescribableImpl<HttpHeader> {
 
     @Extension
     @Symbol("header")
-    public static final class DescriptorImpl extends Descriptor<HttpHeader> {
+    public static final class DescriptorImpl extends Descriptor<HttpHeader> implements CustomDescribableModel {
         @Override
         public String getDisplayName() {
             return "HTTP header";
+        }
+
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.checked(HttpHeader.class, arguments);
         }
     }
 }

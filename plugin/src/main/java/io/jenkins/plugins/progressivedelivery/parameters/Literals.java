@@ -64,6 +64,55 @@ public final class Literals {
         return with(arguments, key, pairs);
     }
 
+    /**
+     * {@code arguments} if every name in it is a parameter of {@code type}; else an error naming the unknown one and
+     * the known ones. structs only warns about an unknown name outside Jenkins' own tests (and drops it), which would
+     * let {@code sucessCondition: ...} pass unnoticed; the engine used to refuse it, and still should.
+     */
+    public static Map<String, Object> checked(Class<?> type, Map<String, Object> arguments) {
+        java.util.Set<String> known = PARAMETERS.get(type);
+        for (String name : arguments.keySet()) {
+            if (!known.contains(name) && !ANONYMOUS.equals(name) && !CLAZZ.equals(name)) {
+                throw new IllegalArgumentException(describe(type) + ": unknown parameter '" + name
+                        + "'; its parameters are " + String.join(", ", known) + " (check the spelling)");
+            }
+        }
+        return arguments;
+    }
+
+    private static String describe(Class<?> type) {
+        for (Class<?> nested : type.getDeclaredClasses()) {
+            org.jenkinsci.Symbol symbol = nested.getAnnotation(org.jenkinsci.Symbol.class);
+            if (symbol != null && symbol.value().length > 0) {
+                return symbol.value()[0];
+            }
+        }
+        return type.getSimpleName();
+    }
+
+    /** The names structs binds: the {@code @DataBoundConstructor}'s parameters and the {@code @DataBoundSetter}s. */
+    private static final ClassValue<java.util.Set<String>> PARAMETERS = new ClassValue<>() {
+        @Override
+        protected java.util.Set<String> computeValue(Class<?> type) {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            for (java.lang.reflect.Constructor<?> constructor : type.getConstructors()) {
+                if (constructor.isAnnotationPresent(org.kohsuke.stapler.DataBoundConstructor.class)) {
+                    for (java.lang.reflect.Parameter parameter : constructor.getParameters()) {
+                        names.add(parameter.getName());
+                    }
+                }
+            }
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
+                    if (method.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {
+                        names.add(java.beans.Introspector.decapitalize(method.getName().substring(3)));
+                    }
+                }
+            }
+            return java.util.Collections.unmodifiableSet(names);
+        }
+    };
+
     private static Object symbol(Object element) {
         if (element instanceof Map<?, ?> map && map.size() == 1 && !map.containsKey(CLAZZ)) {
             Map.Entry<?, ?> only = map.entrySet().iterator().next();

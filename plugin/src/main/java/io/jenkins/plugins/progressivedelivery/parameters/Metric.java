@@ -149,7 +149,7 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
         /** {@code provider: [prometheus: [...]]}, the AnalysisTemplate's shape, as the symbol it names. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            return Literals.symbolValue(arguments, "provider");
+            return Literals.symbolValue(Literals.checked(Metric.class, arguments), "provider");
         }
     }
 }

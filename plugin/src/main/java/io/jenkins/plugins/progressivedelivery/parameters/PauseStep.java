@@ -42,7 +42,7 @@ public final class PauseStep extends CanaryPlanStep {
         /** {@code [pause: 30]}: a number of seconds, as the engine (and Argo) read it, bound to the string field. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            Map<String, Object> copy = new LinkedHashMap<>(arguments);
+            Map<String, Object> copy = new LinkedHashMap<>(Literals.checked(PauseStep.class, arguments));
             copy.replaceAll((k, v) -> v instanceof Number n ? n.toString() : v);
             return copy;
         }

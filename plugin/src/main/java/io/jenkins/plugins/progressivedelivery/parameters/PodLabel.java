@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.kohsuke.stapler.DataBoundConstructor;
 
 /** A pod label: {@code podLabel(name: 'track', value: 'canary')}; the map {@code [track: 'canary']} binds as these. */
@@ -40,10 +41,15 @@ public final class PodLabel extends AbstractDescribableImpl<PodLabel> {
 
     @Extension
     @Symbol("podLabel")
-    public static final class DescriptorImpl extends Descriptor<PodLabel> {
+    public static final class DescriptorImpl extends Descriptor<PodLabel> implements CustomDescribableModel {
         @Override
         public String getDisplayName() {
             return "Pod label";
+        }
+
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.checked(PodLabel.class, arguments);
         }
     }
 }

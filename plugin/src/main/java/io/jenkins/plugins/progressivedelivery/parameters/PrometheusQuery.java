@@ -79,7 +79,7 @@ public final class PrometheusQuery extends MetricProvider {
         /** {@code headers: ['X-Scope-OrgID': 'team-a']} as well as a list of {@code [key:, value:]}. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            return Literals.pairs(arguments, "headers", "key", "value");
+            return Literals.pairs(Literals.checked(PrometheusQuery.class, arguments), "headers", "key", "value");
         }
     }
 }

@@ -27,12 +27,16 @@ import org.kohsuke.stapler.DataBoundSetter;
  * structs' {@code DescribableModel.instantiate} as Pipeline runs it when a step is called, rebuilt from structs 353's
  * source for tests (structs cannot be downloaded here): the descriptors come from the sezpoz index the build wrote,
  * as {@code ExtensionList.lookup(Descriptor.class)} gives them in Jenkins; {@code customInstantiate} runs before the
- * anonymous key is resolved; unknown parameters fail as with {@code STRICT_PARAMETER_CHECKING} (Jenkins' own tests);
+ * anonymous key is resolved; unknown parameters are only warned about (in {@link #WARNINGS}) and dropped, as in a
+ * running Jenkins (its {@code STRICT_PARAMETER_CHECKING} is on only in Jenkins' own tests);
  * a {@code Map} binds to a concrete type, or with {@code $class}; an {@link UninstantiatedDescribable} (what
  * {@code setWeight(10)} is in Pipeline's DSL) binds by its symbol, looked up among the subtypes of the target type.
  */
 public final class Structs {
     private static final Map<Class<?>, Descriptor<?>> DESCRIPTORS = descriptors();
+
+    /** What structs would have logged about unknown parameters. */
+    public static final List<String> WARNINGS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Structs() {
     }
@@ -215,8 +219,9 @@ public final class Structs {
         unknown.removeAll(List.of(names));
         unknown.removeAll(setters.keySet());
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("WARNING: Unknown parameter(s) found for class type '"
-                    + type.getName() + "': " + String.join(",", unknown));
+            // STRICT_PARAMETER_CHECKING is off in a running Jenkins: structs logs this and drops the names
+            WARNINGS.add("WARNING: Unknown parameter(s) found for class type '" + type.getName() + "': "
+                    + String.join(",", unknown));
         }
         Type[] types = constructor.getGenericParameterTypes();
         Object[] values = new Object[names.length];
