@@ -20,7 +20,8 @@ import org.kohsuke.stapler.StaplerResponse2;
 /**
  * A job's Deployments page: every rollout of its last {@value DeploymentHistory#BUILDS} builds (when, target, from
  * and to image, strategy, verdict, duration, who promoted or aborted, rollbacks, a link to the record), filterable by
- * target ({@code ?target=ns/name}), with each target's rollback rate and lead time, and the same as JSON at
+ * target ({@code ?target=ns/name}; {@code ?builds=N} reads N builds), with each target's rollback rate and lead
+ * time, and the same as JSON at
  * {@code .../deployments/api/json}. Transient (see {@link DeploymentsActionFactory}): nothing is stored besides the
  * builds' own records, so a build discarder that deletes a build deletes its rows.
  */
@@ -35,18 +36,27 @@ public final class DeploymentsAction implements Action {
         return job;
     }
 
-    /** The rows for {@code target} (all for a blank one), newest first. */
-    public List<Deployment> getRows(String target) {
-        return DeploymentHistory.forTarget(DeploymentHistory.of(job, DeploymentHistory.BUILDS), target);
+    /** The rows for {@code target} (all for a blank one) of the last {@code builds} builds, newest first. */
+    public List<Deployment> getRows(String target, String builds) {
+        return DeploymentHistory.forTarget(DeploymentHistory.of(job, builds(builds)), target);
     }
 
     public List<String> getTargets() {
         return DeploymentHistory.targets(DeploymentHistory.of(job, DeploymentHistory.BUILDS));
     }
 
-    public List<DeploymentHistory.Trend> getTrends(String target) {
-        List<Deployment> rows = getRows(target);
-        return DeploymentHistory.trends(rows, buildStarts(job));
+    public List<DeploymentHistory.Trend> getTrends(String target, String builds) {
+        return DeploymentHistory.trends(getRows(target, builds), buildStarts(job));
+    }
+
+    /** {@code ?builds=N}: how many recent builds to read, 1 to 1000; default {@value DeploymentHistory#BUILDS}. */
+    static int builds(String builds) {
+        try {
+            return builds == null || builds.isBlank() ? DeploymentHistory.BUILDS
+                    : Math.max(1, Math.min(1000, Integer.parseInt(builds.trim())));
+        } catch (NumberFormatException e) {
+            return DeploymentHistory.BUILDS;
+        }
     }
 
     /** The row's duration for the page ({@code running} while it runs). */
@@ -72,8 +82,8 @@ public final class DeploymentsAction implements Action {
         }
 
         @GET
-        public HttpResponse doJson(@QueryParameter String target) {
-            List<Deployment> rows = owner.getRows(target);
+        public HttpResponse doJson(@QueryParameter String target, @QueryParameter String builds) {
+            List<Deployment> rows = owner.getRows(target, builds);
             return json(DeploymentHistory.json(rows, DeploymentHistory.trends(rows, buildStarts(owner.job))));
         }
     }
@@ -81,7 +91,7 @@ public final class DeploymentsAction implements Action {
     static Map<String, Long> buildStarts(Job<?, ?> job) {
         Map<String, Long> starts = new HashMap<>();
         int read = 0;
-        for (Run<?, ?> run = job.getLastBuild(); run != null && read < DeploymentHistory.BUILDS;
+        for (Run<?, ?> run = job.getLastBuild(); run != null && read < 1000;
                 run = run.getPreviousBuild()) {
             read++;
             starts.put(job.getFullName() + "#" + run.getNumber(), run.getStartTimeInMillis());

@@ -91,6 +91,25 @@ class DeploymentHistoryTest {
     }
 
     @Test
+    void onlyJobsThatRolledSomethingOutGetThePageAndItReadsAsManyBuildsAsAsked() {
+        FakeJob gatesOnly = new FakeJob("gates");
+        DeliveryAction.addTo(gatesOnly.newBuild(T0.toEpochMilli()), "analysisGate", "smoke").complete("Successful",
+                null, null);
+        assertThat(new DeploymentsActionFactory().createFor(gatesOnly)).isEmpty();
+        assertThat(new DeploymentsActionFactory().createFor(new FakeJob("never-built"))).isEmpty();
+
+        history();
+        assertThat(new DeploymentsActionFactory().createFor(shop)).singleElement()
+                .isInstanceOf(DeploymentsAction.class);
+        DeploymentsAction page = new DeploymentsAction(shop);
+        assertThat(page.getRows(null, null)).hasSize(3);
+        assertThat(page.getRows("shop/checkout", "2")).extracting(Deployment::build).containsExactly(3);
+        assertThat(page.getRows(null, "not a number")).hasSize(3);
+        assertThat(page.getTargets()).containsExactly("pay/payments", "shop/checkout");
+        assertThat(page.durationOf(page.getRows(null, null).get(0))).isEqualTo("15m 00s");
+    }
+
+    @Test
     void trendsGiveTheRollbackRateAndTheLeadTimeFromTheBuildsStart() {
         List<Deployment> rows = history();
         List<DeploymentHistory.Trend> trends = DeploymentHistory.trends(rows, DeploymentsAction.buildStarts(shop));
