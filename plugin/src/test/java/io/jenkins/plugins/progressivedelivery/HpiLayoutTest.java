@@ -149,7 +149,11 @@ class HpiLayoutTest {
             }
         }
         assertThat(extensions).contains(CanaryRolloutStep.DescriptorImpl.class.getName(),
-                BlueGreenSwitchStep.DescriptorImpl.class.getName(), AnalysisGateStep.DescriptorImpl.class.getName());
+                BlueGreenSwitchStep.DescriptorImpl.class.getName(), AnalysisGateStep.DescriptorImpl.class.getName(),
+                io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration.class.getName(),
+                io.jenkins.plugins.progressivedelivery.actions.DeploymentsActionFactory.class.getName(),
+                io.jenkins.plugins.progressivedelivery.actions.ProductionAction.class.getName(),
+                io.jenkins.plugins.progressivedelivery.parameters.SetWeightStep.DescriptorImpl.class.getName());
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {pluginJar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader()) {
@@ -183,7 +187,10 @@ class HpiLayoutTest {
         assertThat(entries).contains("index.jelly",
                 base + "CanaryRolloutStep/config.jelly", base + "BlueGreenSwitchStep/config.jelly",
                 base + "AnalysisGateStep/config.jelly",
-                base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly");
+                base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly",
+                base + "actions/DeploymentsAction/index.jelly", base + "actions/ProductionAction/index.jelly",
+                base + "config/ProgressiveDeliveryConfiguration/config.jelly",
+                base + "config/PrometheusServer/config.jelly", base + "config/AnalysisTemplate/config.jelly");
         for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
             assertThat(entries).as("help for " + step.getSimpleName())
                     .contains(base + step.getSimpleName() + "/help.html");
