@@ -227,6 +227,19 @@ class HpiLayoutTest {
         }
     }
 
+    /** Every view escapes what it prints (names from plans, comments, images): no markup from a Jenkinsfile. */
+    @Test
+    void everyViewEscapesByDefault() throws IOException {
+        int views = 0;
+        for (String entry : entries(libraries.get("progressive-delivery.jar"))) {
+            if (entry.endsWith(".jelly")) {
+                views++;
+                assertThat(resource(entry)).as(entry).startsWith("<?jelly escape-by-default='true'?>");
+            }
+        }
+        assertThat(views).isGreaterThan(15);
+    }
+
     @Test
     void everyFieldOfTheSnippetGeneratorFormsIsAParameter() throws IOException {
         for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
