@@ -222,6 +222,28 @@ class StepParametersTest {
     }
 
     @Test
+    void numbersWhereTheEngineReadsThemBindToTheStringParameters() throws Exception {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("abortScaleDownDelay", 45);
+        args.put("analysisArgs", Map.of("service", "checkout-canary", "port", 8080));
+        args.put("steps", List.of(Map.of("analysis", Map.of(
+                "args", List.of(Map.of("name", "service"), Map.of("name", "port", "value", 9090)),
+                "metrics", List.of(Map.of("name", "m", "interval", 60, "count", "3", "successCondition", "true",
+                        "provider", Map.of("prometheus", Map.of("address", "http://p:9090", "query", "up",
+                                "timeout", 5))))))));
+        CanaryRolloutStep step = Structs.instantiate(CanaryRolloutStep.class, args);
+        CanaryPlan plan = step.loadPlan(null);
+        assertThat(plan.abortScaleDownDelay()).isEqualTo(Duration.ofSeconds(45));
+        PlanStep.Analysis analysis = (PlanStep.Analysis) plan.steps().get(0);
+        assertThat(analysis.analysis().metrics().get(0).interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(analysis.analysis().metrics().get(0).count()).isEqualTo(3);
+        assertThat(analysis.analysis().metrics().get(0).provider().prometheus().timeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThat(analysis.analysis().args().get(1).value()).isEqualTo("9090");
+        assertThat(step.analysisArguments()).containsEntry("port", "8080");
+    }
+
+    @Test
     void anInvalidValueIsTheEnginesErrorNamingTheField() {
         Map<String, Object> args = rootJenkinsfileCanary();
         args.put("steps", List.of(Map.of("setWeight", 140)));

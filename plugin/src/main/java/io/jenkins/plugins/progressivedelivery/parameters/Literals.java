@@ -70,14 +70,25 @@ public final class Literals {
      * let {@code sucessCondition: ...} pass unnoticed; the engine used to refuse it, and still should.
      */
     public static Map<String, Object> checked(Class<?> type, Map<String, Object> arguments) {
-        java.util.Set<String> known = PARAMETERS.get(type);
-        for (String name : arguments.keySet()) {
-            if (!known.contains(name) && !ANONYMOUS.equals(name) && !CLAZZ.equals(name)) {
+        Map<String, Class<?>> known = PARAMETERS.get(type);
+        Map<String, Object> converted = null;
+        for (Map.Entry<String, Object> argument : arguments.entrySet()) {
+            String name = argument.getKey();
+            if (!known.containsKey(name) && !ANONYMOUS.equals(name) && !CLAZZ.equals(name)) {
                 throw new IllegalArgumentException(describe(type) + ": unknown parameter '" + name
-                        + "'; its parameters are " + String.join(", ", known) + " (check the spelling)");
+                        + "'; its parameters are " + String.join(", ", known.keySet()) + " (check the spelling)");
+            }
+            // interval: 60, readinessTimeout: 600, value: 8080: numbers the engine reads (as seconds, or as text)
+            // where the parameter is a string; structs would refuse them with a ClassCastException
+            if (known.get(name) == String.class && (argument.getValue() instanceof Number
+                    || argument.getValue() instanceof Boolean)) {
+                if (converted == null) {
+                    converted = new LinkedHashMap<>(arguments);
+                }
+                converted.put(name, argument.getValue().toString());
             }
         }
-        return arguments;
+        return converted == null ? arguments : converted;
     }
 
     private static String describe(Class<?> type) {
@@ -91,25 +102,26 @@ public final class Literals {
     }
 
     /** The names structs binds: the {@code @DataBoundConstructor}'s parameters and the {@code @DataBoundSetter}s. */
-    private static final ClassValue<java.util.Set<String>> PARAMETERS = new ClassValue<>() {
+    private static final ClassValue<Map<String, Class<?>>> PARAMETERS = new ClassValue<>() {
         @Override
-        protected java.util.Set<String> computeValue(Class<?> type) {
-            java.util.Set<String> names = new java.util.TreeSet<>();
+        protected Map<String, Class<?>> computeValue(Class<?> type) {
+            Map<String, Class<?>> names = new java.util.TreeMap<>();
             for (java.lang.reflect.Constructor<?> constructor : type.getConstructors()) {
                 if (constructor.isAnnotationPresent(org.kohsuke.stapler.DataBoundConstructor.class)) {
                     for (java.lang.reflect.Parameter parameter : constructor.getParameters()) {
-                        names.add(parameter.getName());
+                        names.put(parameter.getName(), parameter.getType());
                     }
                 }
             }
             for (Class<?> c = type; c != null; c = c.getSuperclass()) {
                 for (java.lang.reflect.Method method : c.getDeclaredMethods()) {
                     if (method.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {
-                        names.add(java.beans.Introspector.decapitalize(method.getName().substring(3)));
+                        names.put(java.beans.Introspector.decapitalize(method.getName().substring(3)),
+                                method.getParameterTypes()[0]);
                     }
                 }
             }
-            return java.util.Collections.unmodifiableSet(names);
+            return java.util.Collections.unmodifiableMap(names);
         }
     };
 
