@@ -22,6 +22,8 @@ import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
+import io.jenkins.plugins.progressivedelivery.parameters.DryRunMetric;
+import io.jenkins.plugins.progressivedelivery.parameters.MeasurementRetention;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import io.jenkins.plugins.progressivedelivery.parameters.Metric;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
@@ -59,6 +61,9 @@ public final class AnalysisGateStep extends Step {
     private String prometheusCredentialsId;
     private String prometheus;
     private boolean returnResult;
+    private List<DryRunMetric> dryRun;
+    private List<MeasurementRetention> measurementRetention;
+    private String conditionLanguage;
 
     @DataBoundConstructor
     public AnalysisGateStep() {
@@ -117,9 +122,17 @@ public final class AnalysisGateStep extends Step {
                     map.put(Analysis.TEMPLATE_KEY, template.trim());
                 }
                 map.put("args", declared);
-                if (inline) {
-                    map.put("metrics", metrics.stream().map(Metric::toPlan).toList());
+                try {
+                    if (inline) {
+                        map.put("metrics", metrics.stream().map(Metric::toPlan).toList());
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new AbortException("analysisGate: " + e.getMessage());
                 }
+                Literals.put(map, "dryRun", Literals.plans(dryRun, DryRunMetric::toPlan));
+                Literals.put(map, "measurementRetention", Literals.plans(measurementRetention,
+                        MeasurementRetention::toPlan));
+                Literals.put(map, "conditionLanguage", conditionLanguage);
                 source = "analysisGate";
             }
             @SuppressWarnings("unchecked")
@@ -165,6 +178,34 @@ public final class AnalysisGateStep extends Step {
     @DataBoundSetter
     public void setTemplate(String template) {
         this.template = template;
+    }
+
+    public List<DryRunMetric> getDryRun() {
+        return dryRun;
+    }
+
+    @DataBoundSetter
+    public void setDryRun(List<DryRunMetric> dryRun) {
+        this.dryRun = Literals.copy(dryRun);
+    }
+
+    public List<MeasurementRetention> getMeasurementRetention() {
+        return measurementRetention;
+    }
+
+    @DataBoundSetter
+    public void setMeasurementRetention(List<MeasurementRetention> measurementRetention) {
+        this.measurementRetention = Literals.copy(measurementRetention);
+    }
+
+    public String getConditionLanguage() {
+        return conditionLanguage;
+    }
+
+    /** {@code expr} (Argo's expression language, the default) or {@code cel}. */
+    @DataBoundSetter
+    public void setConditionLanguage(String conditionLanguage) {
+        this.conditionLanguage = conditionLanguage;
     }
 
     public String getTemplateFile() {

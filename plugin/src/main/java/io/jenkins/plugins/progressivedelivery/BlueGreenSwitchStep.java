@@ -19,6 +19,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.BlueGreenGatewayApiRoute;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -60,6 +61,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     private Integer autoPromotionSeconds;
     private Integer scaleDownDelaySeconds;
     private Integer abortScaleDownDelaySeconds;
+    private BlueGreenGatewayApiRoute gatewayAPI;
 
     @DataBoundConstructor
     public BlueGreenSwitchStep() {
@@ -72,6 +74,15 @@ public final class BlueGreenSwitchStep extends RolloutStep {
 
     /** The plan: the file's (if any), then the parameters given here, validated as a whole. */
     BlueGreenPlan loadPlan(FilePath workspace) throws IOException, InterruptedException {
+        try {
+            return PlanLoader.blueGreenFromMap(planMap(workspace), planSource("blueGreenSwitch"));
+        } catch (InvalidPlanException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /** The plan as the maps the engine's loader reads, before it validates them. */
+    Map<String, Object> planMap(FilePath workspace) throws IOException, InterruptedException {
         Map<String, Object> plan = planParameters(workspace, "blueGreenSwitch",
                 "target:, activeService: and previewService:");
         PlanParameters.put(plan, "colorLabel", colorLabel);
@@ -89,18 +100,21 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             PlanParameters.put(istio, "blueSubset", blueSubset);
             PlanParameters.put(istio, "greenSubset", greenSubset);
         }
-        PlanParameters.put(plan, "prePromotionAnalysis", prePromotionAnalysis == null ? null
-                : prePromotionAnalysis.toPlan());
+        if (gatewayAPI != null) {
+            PlanParameters.put(PlanParameters.section(plan, "traffic"), "gatewayAPI", gatewayAPI.toPlan());
+        }
+        try {
+            PlanParameters.put(plan, "prePromotionAnalysis", prePromotionAnalysis == null ? null
+                    : prePromotionAnalysis.toPlan());
+            PlanParameters.put(plan, "postPromotionAnalysis", postPromotionAnalysis == null ? null
+                    : postPromotionAnalysis.toPlan());
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(planSource("blueGreenSwitch") + ": " + e.getMessage());
+        }
         PlanParameters.put(plan, "autoPromotionSeconds", autoPromotionSeconds);
-        PlanParameters.put(plan, "postPromotionAnalysis", postPromotionAnalysis == null ? null
-                : postPromotionAnalysis.toPlan());
         PlanParameters.put(plan, "scaleDownDelaySeconds", scaleDownDelaySeconds);
         PlanParameters.put(plan, "abortScaleDownDelaySeconds", abortScaleDownDelaySeconds);
-        try {
-            return PlanLoader.blueGreenFromMap(completed(plan), planSource("blueGreenSwitch"));
-        } catch (InvalidPlanException e) {
-            throw new AbortException(e.getMessage());
-        }
+        return completed(plan);
     }
 
     // ---- parameters (those shared with canaryRollout are in RolloutStep) -------------------------------------------
@@ -221,6 +235,16 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     @DataBoundSetter
     public void setAbortScaleDownDelaySeconds(Integer abortScaleDownDelaySeconds) {
         this.abortScaleDownDelaySeconds = abortScaleDownDelaySeconds;
+    }
+
+    public BlueGreenGatewayApiRoute getGatewayAPI() {
+        return gatewayAPI;
+    }
+
+    /** Production switched by a Gateway API route's weights instead of a Service selector or Istio. */
+    @DataBoundSetter
+    public void setGatewayAPI(BlueGreenGatewayApiRoute gatewayAPI) {
+        this.gatewayAPI = gatewayAPI;
     }
 
     /**

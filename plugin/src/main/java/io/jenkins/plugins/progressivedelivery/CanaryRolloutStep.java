@@ -16,8 +16,12 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
+import io.jenkins.plugins.progressivedelivery.parameters.BackgroundAnalysis;
+import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.CanaryPlanStep;
+import io.jenkins.plugins.progressivedelivery.parameters.GatewayApiRoute;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
+import io.jenkins.plugins.progressivedelivery.parameters.NginxIngress;
 import io.jenkins.plugins.progressivedelivery.parameters.PodLabel;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -54,6 +58,12 @@ public final class CanaryRolloutStep extends RolloutStep {
     private String stableSubset;
     private String canarySubset;
     private String abortScaleDownDelay;
+    private Boolean baseline;
+    private BackgroundAnalysis analysis;
+    private BuiltinMetrics metrics;
+    private GatewayApiRoute gatewayAPI;
+    private NginxIngress nginx;
+    private String onDrift;
 
     @DataBoundConstructor
     public CanaryRolloutStep() {
@@ -66,6 +76,15 @@ public final class CanaryRolloutStep extends RolloutStep {
 
     /** The plan: the file's (if any), then the parameters given here, validated as a whole. */
     CanaryPlan loadPlan(FilePath workspace) throws IOException, InterruptedException {
+        try {
+            return PlanLoader.fromMap(planMap(workspace), planSource("canaryRollout"));
+        } catch (InvalidPlanException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    /** The plan as the maps the engine's loader reads, before it validates them. */
+    Map<String, Object> planMap(FilePath workspace) throws IOException, InterruptedException {
         Map<String, Object> plan = planParameters(workspace, "canaryRollout", "target:, traffic: and steps:");
         Map<String, Object> target = PlanParameters.section(plan, "target");
         PlanParameters.put(target, "canaryReplicas", canaryReplicas);
@@ -81,15 +100,24 @@ public final class CanaryRolloutStep extends RolloutStep {
             PlanParameters.put(istio, "stableSubset", stableSubset);
             PlanParameters.put(istio, "canarySubset", canarySubset);
         }
-        if (steps != null) {
-            plan.put("steps", steps.stream().map(CanaryPlanStep::toPlan).toList());
+        if (gatewayAPI != null || nginx != null) {
+            Map<String, Object> traffic = PlanParameters.section(plan, "traffic");
+            PlanParameters.put(traffic, "gatewayAPI", gatewayAPI == null ? null : gatewayAPI.toPlan());
+            PlanParameters.put(traffic, "nginx", nginx == null ? null : nginx.toPlan());
+        }
+        try {
+            if (steps != null) {
+                plan.put("steps", steps.stream().map(CanaryPlanStep::toPlan).toList());
+            }
+            PlanParameters.put(plan, "analysis", analysis == null ? null : analysis.toPlan());
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(planSource("canaryRollout") + ": " + e.getMessage());
         }
         PlanParameters.put(plan, "abortScaleDownDelay", abortScaleDownDelay);
-        try {
-            return PlanLoader.fromMap(completed(plan), planSource("canaryRollout"));
-        } catch (InvalidPlanException e) {
-            throw new AbortException(e.getMessage());
-        }
+        PlanParameters.put(plan, "baseline", baseline);
+        PlanParameters.put(plan, "metrics", metrics == null ? null : metrics.toPlan());
+        PlanParameters.put(plan, "onDrift", onDrift);
+        return completed(plan);
     }
 
     // ---- parameters (those shared with blueGreenSwitch are in RolloutStep) -----------------------------------------
@@ -120,6 +148,16 @@ public final class CanaryRolloutStep extends RolloutStep {
     @DataBoundSetter
     public void setCanaryReplicas(Integer canaryReplicas) {
         this.canaryReplicas = canaryReplicas;
+    }
+
+    public Boolean getBaseline() {
+        return baseline;
+    }
+
+    /** Runs {@code <deployment>-baseline} (the stable image at the canary's size and weight) for judge steps. */
+    @DataBoundSetter
+    public void setBaseline(Boolean baseline) {
+        this.baseline = baseline;
     }
 
     public String getStableService() {
@@ -165,6 +203,56 @@ public final class CanaryRolloutStep extends RolloutStep {
     @DataBoundSetter
     public void setAbortScaleDownDelay(String abortScaleDownDelay) {
         this.abortScaleDownDelay = abortScaleDownDelay;
+    }
+
+    public BackgroundAnalysis getAnalysis() {
+        return analysis;
+    }
+
+    /** The background analysis, Argo's {@code strategy.canary.analysis}: {@code [startingStep: 1, templates: ...]}. */
+    @DataBoundSetter
+    public void setAnalysis(BackgroundAnalysis analysis) {
+        this.analysis = analysis;
+    }
+
+    public BuiltinMetrics getMetrics() {
+        return metrics;
+    }
+
+    /** The plan's {@code metrics}: where judge steps' built-in metrics come from. */
+    @DataBoundSetter
+    public void setMetrics(BuiltinMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public GatewayApiRoute getGatewayAPI() {
+        return gatewayAPI;
+    }
+
+    /** Traffic by a Gateway API HTTPRoute or GRPCRoute instead of Istio: the plan's {@code traffic.gatewayAPI}. */
+    @DataBoundSetter
+    public void setGatewayAPI(GatewayApiRoute gatewayAPI) {
+        this.gatewayAPI = gatewayAPI;
+    }
+
+    public NginxIngress getNginx() {
+        return nginx;
+    }
+
+    /** Traffic by an ingress-nginx canary Ingress instead of Istio: the plan's {@code traffic.nginx}. */
+    @DataBoundSetter
+    public void setNginx(NginxIngress nginx) {
+        this.nginx = nginx;
+    }
+
+    public String getOnDrift() {
+        return onDrift;
+    }
+
+    /** What a change the engine did not make does: {@code pause} (default), {@code abort} or {@code overwrite}. */
+    @DataBoundSetter
+    public void setOnDrift(String onDrift) {
+        this.onDrift = onDrift;
     }
 
     /**

@@ -5,6 +5,8 @@ import hudson.FilePath;
 import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
+import io.jenkins.plugins.progressivedelivery.parameters.DoctorOptions;
+import io.jenkins.plugins.progressivedelivery.parameters.Hooks;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,10 @@ public abstract class RolloutStep extends Step {
     private String prometheus;
     private String approvers;
     private boolean returnResult;
+    private String rollbackTimeout;
+    private Hooks hooks;
+    private Integer drainSeconds;
+    private DoctorOptions doctor;
 
     /**
      * The plan file's YAML (if any) with the parameters shared by both strategies laid over it, for the step to add
@@ -54,6 +60,14 @@ public abstract class RolloutStep extends Step {
         PlanParameters.put(target, "image", image);
         PlanParameters.put(plan, "readinessTimeout", readinessTimeout);
         PlanParameters.put(plan, "onInconclusive", onInconclusive);
+        PlanParameters.put(plan, "rollbackTimeout", rollbackTimeout);
+        try {
+            PlanParameters.put(plan, "hooks", hooks == null ? null : hooks.toPlan());
+        } catch (IllegalArgumentException e) {
+            throw new AbortException(planSource(step) + ": hooks: " + e.getMessage());
+        }
+        PlanParameters.put(plan, "drainSeconds", drainSeconds);
+        PlanParameters.put(plan, "doctor", doctor == null ? null : doctor.toPlan());
         return plan;
     }
 
@@ -245,6 +259,45 @@ public abstract class RolloutStep extends Step {
     @DataBoundSetter
     public void setApprovers(String approvers) {
         this.approvers = approvers;
+    }
+
+    public String getRollbackTimeout() {
+        return rollbackTimeout;
+    }
+
+    /** How long a rollback keeps retrying a failing API server before it gives up and says how to finish it. */
+    @DataBoundSetter
+    public void setRollbackTimeout(String rollbackTimeout) {
+        this.rollbackTimeout = rollbackTimeout;
+    }
+
+    public Hooks getHooks() {
+        return hooks;
+    }
+
+    /** {@code [preRollout: [[name: 'migrate', cronJob: 'db-migrate']]]} binds to it as it is (a concrete type). */
+    @DataBoundSetter
+    public void setHooks(Hooks hooks) {
+        this.hooks = hooks;
+    }
+
+    public Integer getDrainSeconds() {
+        return drainSeconds;
+    }
+
+    @DataBoundSetter
+    public void setDrainSeconds(Integer drainSeconds) {
+        this.drainSeconds = drainSeconds;
+    }
+
+    public DoctorOptions getDoctor() {
+        return doctor;
+    }
+
+    /** {@code [required: 'prestop-hook', skip: 'hpa']}: how the preflight doctor judges the workloads. */
+    @DataBoundSetter
+    public void setDoctor(DoctorOptions doctor) {
+        this.doctor = doctor;
     }
 
     public boolean isReturnResult() {

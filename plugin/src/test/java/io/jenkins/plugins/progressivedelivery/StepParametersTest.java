@@ -31,7 +31,14 @@ class StepParametersTest {
         }
         assertThat(ModelWalk.types(CanaryRolloutStep.class)).extracting(Class::getSimpleName)
                 .contains("SetWeightStep", "PauseStep", "AnalysisStep", "Metric", "PrometheusQuery",
-                        "AnalysisArgument", "HttpHeader", "PodLabel");
+                        "AnalysisArgument", "HttpHeader", "PodLabel", "JudgeStep", "JudgeMetric", "SetHeaderRouteStep",
+                        "SetMirrorRouteStep", "SetCanaryScaleStep", "HeaderMatch", "RouteMatch", "StringMatch",
+                        "WebQuery", "JobQuery", "RangeQuery", "AnalysisTemplateRef", "DryRunMetric",
+                        "MeasurementRetention", "BackgroundAnalysis", "BuiltinMetrics", "RequestMetric",
+                        "GatewayApiRoute", "NginxIngress", "Hooks", "Hook", "Webhook", "DoctorOptions",
+                        "TrafficVolume");
+        assertThat(ModelWalk.types(BlueGreenSwitchStep.class)).extracting(Class::getSimpleName)
+                .contains("BlueGreenGatewayApiRoute", "Hooks", "DoctorOptions");
     }
 
     @Test
@@ -249,5 +256,347 @@ class StepParametersTest {
         args.put("steps", List.of(Map.of("setWeight", 140)));
         assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null))
                 .hasMessageContaining("steps[0].setWeight");
+    }
+
+    // ---- the engine features of i8, i9, i10, i13, i14: each binds from its map literal and from symbols ----------
+
+    /** The steps' plan maps, as the engine's loader reads them. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> planSteps(CanaryRolloutStep step) throws Exception {
+        return (List<Object>) step.planMap(null).get("steps");
+    }
+
+    private static CanaryRolloutStep canaryWithSteps(List<?> steps) {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("steps", steps);
+        return Structs.instantiate(CanaryRolloutStep.class, args);
+    }
+
+    private static Map<String, Object> map(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    @Test
+    void theNewCanaryStepKindsBindFromMapsAndFromSymbolsToTheEnginesShapes() throws Exception {
+        List<Object> fromMaps = planSteps(canaryWithSteps(List.of(
+                map("judge", map("metrics", List.of("success-rate", map("name", "latency-p99", "high", 1.2,
+                                "critical", true)), "window", "10m", "pass", 90, "removeOutliers", true,
+                        "prometheus", map("address", "http://prometheus:9090", "headers", map("X-Scope-OrgID", "shop")))),
+                map("setHeaderRoute", map("name", "testers", "match", List.of(map("headerName", "X-Canary",
+                        "headerValue", map("exact", "always"))))),
+                map("setHeaderRoute", map("name", "testers")),
+                map("setMirrorRoute", map("name", "shadow", "percentage", 20, "match", List.of(map(
+                        "method", map("exact", "GET"), "path", map("prefix", "/api"),
+                        "headers", map("X-Debug", map("regex", "1|yes")))))),
+                map("setCanaryScale", map("replicas", 2)),
+                map("setCanaryScale", map("matchTrafficWeight", true)))));
+        List<Object> fromSymbols = planSteps(canaryWithSteps(List.of(
+                Structs.symbol("judge", map("metrics", List.of(Structs.symbol("judgeMetric", "success-rate"),
+                                Structs.symbol("judgeMetric", map("name", "latency-p99", "high", 1.2, "critical", true))),
+                        "window", "10m", "pass", 90.0, "removeOutliers", true,
+                        "prometheus", Structs.symbol("prometheusEndpoint", map("address", "http://prometheus:9090",
+                                "headers", List.of(Structs.symbol("header", map("key", "X-Scope-OrgID",
+                                        "value", "shop"))))))),
+                Structs.symbol("setHeaderRoute", map("name", "testers", "match", List.of(Structs.symbol(
+                        "headerMatch", map("headerName", "X-Canary", "headerValue",
+                                Structs.symbol("stringMatch", map("exact", "always"))))))),
+                Structs.symbol("setHeaderRoute", "testers"),
+                Structs.symbol("setMirrorRoute", map("name", "shadow", "percentage", 20, "match", List.of(
+                        Structs.symbol("routeMatch", map("method", Structs.symbol("stringMatch", map("exact", "GET")),
+                                "path", Structs.symbol("stringMatch", map("prefix", "/api")),
+                                "headers", List.of(Structs.symbol("headerMatch", map("headerName", "X-Debug",
+                                        "headerValue", Structs.symbol("stringMatch", map("regex", "1|yes")))))))))),
+                Structs.symbol("setCanaryScale", map("replicas", 2)),
+                Structs.symbol("setCanaryScale", map("matchTrafficWeight", true)))));
+
+        assertThat(fromSymbols).isEqualTo(fromMaps);
+        assertThat(fromMaps).containsExactly(
+                Map.of("judge", map("metrics", List.of("success-rate", map("name", "latency-p99", "critical", true,
+                                "high", 1.2)),
+                        "prometheus", map("address", "http://prometheus:9090",
+                                "headers", List.of(map("key", "X-Scope-OrgID", "value", "shop"))),
+                        "window", "10m", "removeOutliers", true, "pass", 90.0)),
+                Map.of("setHeaderRoute", map("name", "testers", "match", List.of(map("headerName", "X-Canary",
+                        "headerValue", map("exact", "always"))))),
+                Map.of("setHeaderRoute", map("name", "testers")),
+                Map.of("setMirrorRoute", map("name", "shadow", "percentage", 20, "match", List.of(map(
+                        "method", map("exact", "GET"), "path", map("prefix", "/api"),
+                        "headers", map("X-Debug", map("regex", "1|yes")))))),
+                Map.of("setCanaryScale", map("replicas", 2)),
+                Map.of("setCanaryScale", map("matchTrafficWeight", true)));
+    }
+
+    @Test
+    void theNewProvidersAndAnalysisFieldsBindFromMapsAndFromSymbols() throws Exception {
+        String jobSpec = "template:\n  spec:\n    restartPolicy: Never\n    containers:\n"
+                + "      - {name: smoke, image: 'curlimages/curl:8.10.1', args: ['-fsS', 'http://web-canary/health']}\n";
+        Map<String, Object> jobSpecMap = map("template", map("spec", map("restartPolicy", "Never", "containers",
+                List.of(map("name", "smoke", "image", "curlimages/curl:8.10.1",
+                        "args", List.of("-fsS", "http://web-canary/health"))))));
+        List<Object> fromMaps = planSteps(canaryWithSteps(List.of(map("analysis", map(
+                "templates", List.of(map("templateName", "success-rate"), map("templateName", "latency",
+                        "clusterScope", true)),
+                "args", List.of(map("name", "service")),
+                "dryRun", List.of(map("metricName", "latency.*")),
+                "measurementRetention", List.of(map("metricName", ".*", "limit", 20)),
+                "conditionLanguage", "cel",
+                "metrics", List.of(
+                        map("name", "health", "interval", "30s", "count", 4, "failureLimit", -1,
+                                "consecutiveSuccessLimit", 3, "successCondition", "result.ok == true",
+                                "provider", map("web", map("url", "https://status.example.com/{{args.service}}",
+                                        "method", "POST", "headers", map("Accept", "application/json"),
+                                        "jsonBody", map("probe", "deep"), "timeoutSeconds", 5,
+                                        "jsonPath", "{$.data}"))),
+                        map("name", "smoke", "provider", map("job", map("spec", jobSpecMap,
+                                "metadata", map("labels", map("team", "shop"))))),
+                        map("name", "p99", "successCondition", "all(result, {# < 0.5})",
+                                "provider", map("prometheus", map("query", "histogram_quantile(0.99, x)",
+                                        "rangeQuery", map("start", "now() - duration(\"5m\")", "end", "now()",
+                                                "step", "1m"))))))))));
+        List<Object> fromSymbols = planSteps(canaryWithSteps(List.of(Structs.symbol("analysis", map(
+                "templates", List.of(Structs.symbol("templateRef", "success-rate"),
+                        Structs.symbol("templateRef", map("templateName", "latency", "clusterScope", true))),
+                "args", List.of(Structs.symbol("arg", "service")),
+                "dryRun", List.of(Structs.symbol("dryRunMetric", "latency.*")),
+                "measurementRetention", List.of(Structs.symbol("measurementRetention",
+                        map("metricName", ".*", "limit", 20))),
+                "conditionLanguage", "cel",
+                "metrics", List.of(
+                        Structs.symbol("metric", map("name", "health", "interval", "30s", "count", 4,
+                                "failureLimit", -1, "consecutiveSuccessLimit", 3,
+                                "successCondition", "result.ok == true",
+                                "provider", Structs.symbol("web", map("url",
+                                        "https://status.example.com/{{args.service}}", "method", "POST",
+                                        "headers", List.of(Structs.symbol("header", map("key", "Accept",
+                                                "value", "application/json"))),
+                                        "jsonBody", "{\"probe\": \"deep\"}", "timeoutSeconds", 5,
+                                        "jsonPath", "{$.data}")))),
+                        Structs.symbol("metric", map("name", "smoke", "provider", Structs.symbol("job",
+                                map("spec", jobSpec, "metadata", "labels: {team: shop}")))),
+                        Structs.symbol("metric", map("name", "p99", "successCondition", "all(result, {# < 0.5})",
+                                "provider", Structs.symbol("prometheus", map("query", "histogram_quantile(0.99, x)",
+                                        "rangeQuery", Structs.symbol("rangeQuery", map("start",
+                                                "now() - duration(\"5m\")", "end", "now()", "step", "1m"))))))))))));
+
+        assertThat(fromSymbols).isEqualTo(fromMaps);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> analysis = (Map<String, Object>) ((Map<String, Object>) fromMaps.get(0)).get("analysis");
+        assertThat(analysis).containsEntry("templates", List.of(map("templateName", "success-rate"),
+                        map("templateName", "latency", "clusterScope", true)))
+                .containsEntry("dryRun", List.of(map("metricName", "latency.*")))
+                .containsEntry("measurementRetention", List.of(map("metricName", ".*", "limit", 20)))
+                .containsEntry("conditionLanguage", "cel");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> metrics = (List<Map<String, Object>>) analysis.get("metrics");
+        assertThat(metrics.get(0)).containsEntry("failureLimit", -1).containsEntry("consecutiveSuccessLimit", 3)
+                .containsEntry("provider", Map.of("web", map("url", "https://status.example.com/{{args.service}}",
+                        "method", "POST", "headers", List.of(map("key", "Accept", "value", "application/json")),
+                        "jsonBody", map("probe", "deep"), "timeoutSeconds", 5, "jsonPath", "{$.data}")));
+        assertThat(metrics.get(1)).containsEntry("provider", Map.of("job", map("metadata",
+                map("labels", map("team", "shop")), "spec", jobSpecMap)));
+        assertThat(metrics.get(2)).containsEntry("provider", Map.of("prometheus", map("query",
+                "histogram_quantile(0.99, x)", "rangeQuery", map("start", "now() - duration(\"5m\")", "end", "now()",
+                        "step", "1m"))));
+    }
+
+    /** The plan-level options of the canary: router, baseline and built-in metrics, background analysis, drift. */
+    private static Map<String, Object> canaryPlanOptions(boolean symbols) {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        for (String istio : List.of("virtualService", "route", "stableService", "canaryService")) {
+            args.remove(istio);
+        }
+        args.put("nginx", symbols
+                ? Structs.symbol("nginx", map("stableIngress", "checkout", "stableService", "checkout-stable",
+                        "canaryService", "checkout-canary", "additionalIngressAnnotations", List.of(
+                                Structs.symbol("ingressAnnotation", map("name", "canary-by-header",
+                                        "value", "X-Canary")))))
+                : map("stableIngress", "checkout", "stableService", "checkout-stable", "canaryService",
+                        "checkout-canary", "additionalIngressAnnotations", map("canary-by-header", "X-Canary")));
+        args.put("baseline", true);
+        args.put("metrics", symbols
+                ? Structs.symbol("builtinMetrics", map("prometheus", Structs.symbol("prometheusEndpoint",
+                                map("address", "http://prometheus:9090")), "minRequests", 100,
+                        "requests", Structs.symbol("requestMetric", map("workloadLabel", "version",
+                                "workloads", Structs.symbol("requestWorkloads", map("stable", "v1", "canary", "v2")),
+                                "labels", List.of(Structs.symbol("seriesLabel", map("name", "app",
+                                        "value", "checkout")))))))
+                : map("prometheus", map("address", "http://prometheus:9090"), "minRequests", 100,
+                        "requests", map("workloadLabel", "version", "workloads", map("stable", "v1", "canary", "v2"),
+                                "labels", map("app", "checkout"))));
+        args.put("analysis", symbols
+                ? Structs.symbol("backgroundAnalysis", map("startingStep", 1, "templates",
+                        List.of(Structs.symbol("templateRef", "success-rate")),
+                        "args", List.of(Structs.symbol("arg", "service"))))
+                : map("startingStep", 1, "templates", List.of(map("templateName", "success-rate")),
+                        "args", List.of(map("name", "service"))));
+        args.put("onDrift", "abort");
+        args.put("rollbackTimeout", "15m");
+        args.put("drainSeconds", 20);
+        args.put("doctor", symbols
+                ? Structs.symbol("doctorOptions", map("required", "prestop-hook, readiness-probe", "skip", "hpa",
+                        "longestRequestSeconds", 30, "traffic", Structs.symbol("trafficVolume", map(
+                                "prometheus", Structs.symbol("prometheus", map("address", "http://prometheus:9090",
+                                        "query", "sum(rate(http_requests_total[5m]))")), "minimumRequests", 200))))
+                : map("required", List.of("prestop-hook", "readiness-probe"), "skip", List.of("hpa"),
+                        "longestRequestSeconds", 30, "traffic", map("prometheus", map("address",
+                                "http://prometheus:9090", "query", "sum(rate(http_requests_total[5m]))"),
+                                "minimumRequests", 200)));
+        Map<String, Object> migrateJob = map("spec", map("template", map("spec", map("restartPolicy", "Never",
+                "containers", List.of(map("name", "migrate", "image", "shop/migrate:7"))))));
+        args.put("hooks", symbols
+                ? Structs.symbol("hooks", map(
+                        "preRollout", List.of(Structs.symbol("hook", map("name", "expand", "cronJob", "db-expand"))),
+                        "postPromotion", List.of(Structs.symbol("hook", map("name", "contract", "deadline", "20m",
+                                "job", "spec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n"
+                                        + "        - {name: migrate, image: 'shop/migrate:7'}\n"))),
+                        "onRollback", List.of(Structs.symbol("hook", map("name", "notify", "webhook",
+                                Structs.symbol("webhook", map("url", "https://chat.example.com/hook",
+                                        "credentialsId", "chat-token", "timeout", "10s")))))))
+                : map("preRollout", List.of(map("name", "expand", "cronJob", "db-expand")),
+                        "postPromotion", List.of(map("name", "contract", "job", migrateJob, "deadline", "20m")),
+                        "onRollback", List.of(map("name", "notify", "webhook", map("url",
+                                "https://chat.example.com/hook", "credentialsId", "chat-token", "timeout", "10s")))));
+        return args;
+    }
+
+    @Test
+    void theCanarysNewPlanOptionsBindFromMapsAndFromSymbolsToTheEnginesShapes() throws Exception {
+        Map<String, Object> fromMaps = Structs.instantiate(CanaryRolloutStep.class, canaryPlanOptions(false))
+                .planMap(null);
+        Map<String, Object> fromSymbols = Structs.instantiate(CanaryRolloutStep.class, canaryPlanOptions(true))
+                .planMap(null);
+
+        assertThat(fromSymbols).isEqualTo(fromMaps);
+        assertThat(fromMaps.get("traffic")).isEqualTo(Map.of("nginx", map("stableIngress", "checkout",
+                "stableService", "checkout-stable", "canaryService", "checkout-canary",
+                "additionalIngressAnnotations", map("canary-by-header", "X-Canary"))));
+        assertThat(fromMaps).containsEntry("baseline", true)
+                .containsEntry("metrics", map("prometheus", map("address", "http://prometheus:9090"),
+                        "requests", map("workloadLabel", "version", "workloads", map("stable", "v1", "canary", "v2"),
+                                "labels", map("app", "checkout")), "minRequests", 100))
+                .containsEntry("analysis", map("startingStep", 1, "templates",
+                        List.of(map("templateName", "success-rate")), "args", List.of(map("name", "service"))))
+                .containsEntry("onDrift", "abort")
+                .containsEntry("rollbackTimeout", "15m")
+                .containsEntry("drainSeconds", 20)
+                .containsEntry("doctor", map("required", List.of("prestop-hook", "readiness-probe"),
+                        "skip", List.of("hpa"), "longestRequestSeconds", 30, "traffic", map("prometheus",
+                                map("address", "http://prometheus:9090", "query", "sum(rate(http_requests_total[5m]))"),
+                                "minimumRequests", 200)))
+                .containsEntry("hooks", map(
+                        "preRollout", List.of(map("name", "expand", "cronJob", "db-expand")),
+                        "postPromotion", List.of(map("name", "contract", "job", map("spec", map("template",
+                                map("spec", map("restartPolicy", "Never", "containers", List.of(map("name", "migrate",
+                                        "image", "shop/migrate:7")))))), "deadline", "20m")),
+                        "onRollback", List.of(map("name", "notify", "webhook", map("url",
+                                "https://chat.example.com/hook", "timeout", "10s", "credentialsId", "chat-token")))));
+    }
+
+    @Test
+    void aCanaryOnAGatewayApiRouteAndABlueGreenSwitchOfOneBindFromMapsAndSymbols() throws Exception {
+        Map<String, Object> canary = rootJenkinsfileCanary();
+        for (String istio : List.of("virtualService", "route", "stableService", "canaryService")) {
+            canary.remove(istio);
+        }
+        canary.put("gatewayAPI", map("httpRoute", "checkout", "rule", "primary", "stableService", "checkout-stable",
+                "canaryService", "checkout-canary"));
+        Map<String, Object> canarySymbols = new LinkedHashMap<>(canary);
+        canarySymbols.put("gatewayAPI", Structs.symbol("gatewayAPI", map("httpRoute", "checkout", "rule", "primary",
+                "stableService", "checkout-stable", "canaryService", "checkout-canary")));
+        Map<String, Object> plan = Structs.instantiate(CanaryRolloutStep.class, canary).planMap(null);
+        assertThat(Structs.instantiate(CanaryRolloutStep.class, canarySymbols).planMap(null)).isEqualTo(plan);
+        assertThat(plan.get("traffic")).isEqualTo(Map.of("gatewayAPI", map("httpRoute", "checkout", "rule", "primary",
+                "stableService", "checkout-stable", "canaryService", "checkout-canary")));
+
+        Map<String, Object> blueGreen = map("namespace", "pay", "deployment", "payments", "container", "app",
+                "image", "payments:5.12.0", "activeService", "payments", "previewService", "payments-preview",
+                "rollbackTimeout", "10m", "drainSeconds", 15,
+                "gatewayAPI", map("grpcRoute", "payments", "blueService", "payments-blue",
+                        "greenService", "payments-green"),
+                "hooks", map("prePromotion", List.of(map("name", "smoke", "webhook", map("url",
+                        "https://qa.example.com/gate", "headers", map("X-Team", "pay"))))),
+                "doctor", map("required", "all"));
+        Map<String, Object> blueGreenSymbols = new LinkedHashMap<>(blueGreen);
+        blueGreenSymbols.put("gatewayAPI", Structs.symbol("blueGreenGatewayAPI", map("grpcRoute", "payments",
+                "blueService", "payments-blue", "greenService", "payments-green")));
+        blueGreenSymbols.put("hooks", Structs.symbol("hooks", map("prePromotion", List.of(Structs.symbol("hook",
+                map("name", "smoke", "webhook", Structs.symbol("webhook", map("url", "https://qa.example.com/gate",
+                        "headers", List.of(Structs.symbol("header", map("key", "X-Team", "value", "pay")))))))))));
+        blueGreenSymbols.put("doctor", Structs.symbol("doctorOptions", map("required", "all")));
+        Map<String, Object> bluePlan = Structs.instantiate(BlueGreenSwitchStep.class, blueGreen).planMap(null);
+        assertThat(Structs.instantiate(BlueGreenSwitchStep.class, blueGreenSymbols).planMap(null))
+                .isEqualTo(bluePlan);
+        assertThat(bluePlan).containsEntry("traffic", Map.of("gatewayAPI", map("grpcRoute", "payments",
+                        "blueService", "payments-blue", "greenService", "payments-green")))
+                .containsEntry("rollbackTimeout", "10m").containsEntry("drainSeconds", 15)
+                .containsEntry("doctor", map("required", List.of("all")))
+                .containsEntry("hooks", map("prePromotion", List.of(map("name", "smoke", "webhook", map("url",
+                        "https://qa.example.com/gate", "headers", List.of(map("key", "X-Team", "value", "pay")))))));
+    }
+
+    @Test
+    void anAnalysisGateBindsDryRunRetentionAndTheConditionLanguage() {
+        Map<String, Object> metric = map("name", "m", "successCondition", "true",
+                "provider", map("prometheus", map("address", "http://p:9090", "query", "up")));
+        AnalysisGateStep fromMaps = Structs.instantiate(AnalysisGateStep.class, map("metrics", List.of(metric),
+                "dryRun", List.of(map("metricName", "m")), "measurementRetention",
+                List.of(map("metricName", "m", "limit", 5)), "conditionLanguage", "cel"));
+        AnalysisGateStep fromSymbols = Structs.instantiate(AnalysisGateStep.class, map("metrics", List.of(metric),
+                "dryRun", List.of(Structs.symbol("dryRunMetric", "m")), "measurementRetention",
+                List.of(Structs.symbol("measurementRetention", map("metricName", "m", "limit", 5))),
+                "conditionLanguage", "cel"));
+        for (AnalysisGateStep gate : List.of(fromMaps, fromSymbols)) {
+            assertThat(gate.getDryRun()).extracting(d -> d.toPlan()).containsExactly(map("metricName", "m"));
+            assertThat(gate.getMeasurementRetention()).extracting(r -> r.toPlan())
+                    .containsExactly(map("metricName", "m", "limit", 5));
+            assertThat(gate.getConditionLanguage()).isEqualTo("cel");
+        }
+    }
+
+    @Test
+    void theSnippetGeneratorsCallForTheNewParametersBindsBackToTheSamePlan() throws Exception {
+        CanaryRolloutStep options = Structs.instantiate(CanaryRolloutStep.class, canaryPlanOptions(false));
+        assertThat(Structs.instantiate(CanaryRolloutStep.class, Structs.uninstantiate2(options)).planMap(null))
+                .isEqualTo(options.planMap(null));
+        CanaryRolloutStep kinds = canaryWithSteps(List.of(
+                map("judge", map("metrics", List.of("success-rate", map("name", "latency-p99", "high", 1.2)))),
+                map("setMirrorRoute", map("name", "shadow", "match", List.of(map("headers",
+                        map("X-Debug", map("exact", "1")))))),
+                map("analysis", map("metrics", List.of(map("name", "smoke", "provider", map("job", map("spec",
+                        map("template", map("spec", map("restartPolicy", "Never")))))))))));
+        Map<String, Object> snippet = Structs.uninstantiate2(kinds);
+        @SuppressWarnings("unchecked")
+        List<org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable> steps =
+                (List<org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable>) snippet.get("steps");
+        assertThat(steps).extracting(org.jenkinsci.plugins.structs.describable.UninstantiatedDescribable::getSymbol)
+                .containsExactly("judge", "setMirrorRoute", "analysis");
+        assertThat(planSteps(Structs.instantiate(CanaryRolloutStep.class, snippet))).isEqualTo(planSteps(kinds));
+    }
+
+    @Test
+    void aMisspeltNameInTheNewTypesIsRejectedWithItsName() {
+        assertThatThrownBy(() -> canaryWithSteps(List.of(map("setHeaderRoute", map("name", "t", "mach", List.of())))))
+                .hasMessageContaining("setHeaderRoute: unknown parameter 'mach'");
+        assertThatThrownBy(() -> canaryWithSteps(List.of(map("judge", map("metrics", List.of("success-rate"),
+                "windw", "5m")))))
+                .hasMessageContaining("judge: unknown parameter 'windw'").hasMessageContaining("window");
+        Map<String, Object> hooks = rootJenkinsfileCanary();
+        hooks.put("hooks", map("preRolout", List.of()));
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, hooks))
+                .hasMessageContaining("hooks: unknown parameter 'preRolout'");
+        assertThat(Structs.WARNINGS).isEmpty();
+    }
+
+    @Test
+    void aHookJobThatIsNotYamlIsAClearErrorBeforeAnythingRuns() {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("hooks", map("preRollout", List.of(map("name", "expand", "job", "spec: [unclosed"))));
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, args).planMap(null))
+                .isInstanceOf(hudson.AbortException.class)
+                .hasMessageContaining("hooks: hook 'expand': job: is not valid YAML or JSON");
     }
 }

@@ -15,14 +15,17 @@ import org.kohsuke.stapler.DataBoundSetter;
  * value of {@code blueGreenSwitch}'s {@code prePromotionAnalysis} and {@code postPromotionAnalysis}
  * ({@code [args: [...], metrics: [...]]} binds to it) and the content of a canary {@code analysis} step.
  *
- * <p>Where analyses learn more (Argo's {@code templates: [[templateName: ..., clusterScope: ...]]}, background
- * analysis' {@code startingStep}): a typed field here (a small Describable for a template reference), copied in
- * {@link AnalysisStep}, and a line in {@link #toPlan()}.
+ * <p>Where analyses learn more: a typed field here, copied in {@link AnalysisStep} (and {@link BackgroundAnalysis}
+ * when it applies there), and a line in {@link #toPlan()}.
  */
 public final class Analysis extends AbstractDescribableImpl<Analysis> {
     private List<AnalysisArgument> args;
     private List<Metric> metrics;
     private String template;
+    private List<AnalysisTemplateRef> templates;
+    private List<DryRunMetric> dryRun;
+    private List<MeasurementRetention> measurementRetention;
+    private String conditionLanguage;
 
     @DataBoundConstructor
     public Analysis() {
@@ -56,6 +59,43 @@ public final class Analysis extends AbstractDescribableImpl<Analysis> {
         this.template = template == null || template.isBlank() ? null : template.trim();
     }
 
+    public List<AnalysisTemplateRef> getTemplates() {
+        return templates;
+    }
+
+    /** Argo Rollouts AnalysisTemplates in the cluster, {@code [[templateName: 'x', clusterScope: true]]}. */
+    @DataBoundSetter
+    public void setTemplates(List<AnalysisTemplateRef> templates) {
+        this.templates = Literals.copy(templates);
+    }
+
+    public List<DryRunMetric> getDryRun() {
+        return dryRun;
+    }
+
+    @DataBoundSetter
+    public void setDryRun(List<DryRunMetric> dryRun) {
+        this.dryRun = Literals.copy(dryRun);
+    }
+
+    public List<MeasurementRetention> getMeasurementRetention() {
+        return measurementRetention;
+    }
+
+    @DataBoundSetter
+    public void setMeasurementRetention(List<MeasurementRetention> measurementRetention) {
+        this.measurementRetention = Literals.copy(measurementRetention);
+    }
+
+    public String getConditionLanguage() {
+        return conditionLanguage;
+    }
+
+    @DataBoundSetter
+    public void setConditionLanguage(String conditionLanguage) {
+        this.conditionLanguage = conditionLanguage;
+    }
+
     /**
      * {@code {args: [...], metrics: [...]}} for the engine; a named template is kept as {@code template} for the step
      * to replace with the template's own spec before the engine reads the plan.
@@ -71,6 +111,11 @@ public final class Analysis extends AbstractDescribableImpl<Analysis> {
         if (metrics != null && !metrics.isEmpty()) {
             analysis.put("metrics", metrics.stream().map(Metric::toPlan).toList());
         }
+        Literals.put(analysis, "templates", Literals.plans(templates, AnalysisTemplateRef::toPlan));
+        Literals.put(analysis, "dryRun", Literals.plans(dryRun, DryRunMetric::toPlan));
+        Literals.put(analysis, "measurementRetention", Literals.plans(measurementRetention,
+                MeasurementRetention::toPlan));
+        Literals.put(analysis, "conditionLanguage", conditionLanguage);
         return analysis;
     }
 

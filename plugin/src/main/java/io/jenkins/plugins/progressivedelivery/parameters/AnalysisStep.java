@@ -47,6 +47,42 @@ public final class AnalysisStep extends CanaryPlanStep {
         analysis.setTemplate(template);
     }
 
+    public List<AnalysisTemplateRef> getTemplates() {
+        return analysis.getTemplates();
+    }
+
+    @DataBoundSetter
+    public void setTemplates(List<AnalysisTemplateRef> templates) {
+        analysis.setTemplates(templates);
+    }
+
+    public List<DryRunMetric> getDryRun() {
+        return analysis.getDryRun();
+    }
+
+    @DataBoundSetter
+    public void setDryRun(List<DryRunMetric> dryRun) {
+        analysis.setDryRun(dryRun);
+    }
+
+    public List<MeasurementRetention> getMeasurementRetention() {
+        return analysis.getMeasurementRetention();
+    }
+
+    @DataBoundSetter
+    public void setMeasurementRetention(List<MeasurementRetention> measurementRetention) {
+        analysis.setMeasurementRetention(measurementRetention);
+    }
+
+    public String getConditionLanguage() {
+        return analysis.getConditionLanguage();
+    }
+
+    @DataBoundSetter
+    public void setConditionLanguage(String conditionLanguage) {
+        analysis.setConditionLanguage(conditionLanguage);
+    }
+
     @Override
     public Map<String, Object> toPlan() {
         return Map.of("analysis", analysis.toPlan());

@@ -145,6 +145,76 @@ public final class Literals {
         return copy;
     }
 
+    /**
+     * {@code arguments} with a map under {@code key} turned into a list of {@code [nameKey: k, valueKey: v]}, the
+     * values kept as they are (nested objects: {@code headers: ['X-Debug': [exact: '1']]}).
+     */
+    public static Map<String, Object> entries(Map<String, Object> arguments, String key, String nameKey,
+                                              String valueKey) {
+        Object value = arguments.get(key);
+        if (!(value instanceof Map<?, ?> map) || map.containsKey(CLAZZ)) {
+            return arguments;
+        }
+        List<Object> entries = new ArrayList<>(map.size());
+        map.forEach((k, v) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put(nameKey, String.valueOf(k));
+            entry.put(valueKey, v);
+            entries.add(entry);
+        });
+        return with(arguments, key, entries);
+    }
+
+    /** {@code arguments} with each string in the list under {@code key} turned into {@code [nameKey: s]}. */
+    public static Map<String, Object> named(Map<String, Object> arguments, String key, String nameKey) {
+        Object value = arguments.get(key);
+        if (!(value instanceof List<?> list)) {
+            return arguments;
+        }
+        List<Object> converted = new ArrayList<>(list.size());
+        for (Object element : list) {
+            converted.add(element instanceof CharSequence name ? new LinkedHashMap<>(Map.of(nameKey,
+                    name.toString())) : element);
+        }
+        return with(arguments, key, converted);
+    }
+
+    /**
+     * {@code arguments} with a map or list under {@code key} (a Job spec, a JSON body written as a Groovy literal)
+     * turned into its JSON text, for a text parameter that {@link #yaml} reads back.
+     */
+    public static Map<String, Object> text(Map<String, Object> arguments, String key) {
+        Object value = arguments.get(key);
+        if (!(value instanceof Map<?, ?>) && !(value instanceof List<?>)) {
+            return arguments;
+        }
+        try {
+            return with(arguments, key, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(key + ": cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** {@code arguments} with a list under {@code key} joined by commas, for a comma-separated text parameter. */
+    public static Map<String, Object> commaSeparated(Map<String, Object> arguments, String key) {
+        Object value = arguments.get(key);
+        if (!(value instanceof List<?> list)) {
+            return arguments;
+        }
+        return with(arguments, key, String.join(",", list.stream().map(String::valueOf).toList()));
+    }
+
+    /** {@code arguments} with the numbers under {@code keys} as doubles ({@code pass: 95} for a Double field). */
+    public static Map<String, Object> doubles(Map<String, Object> arguments, String... keys) {
+        Map<String, Object> copy = arguments;
+        for (String key : keys) {
+            if (arguments.get(key) instanceof Number n && !(n instanceof Double)) {
+                copy = with(copy, key, n.doubleValue());
+            }
+        }
+        return copy;
+    }
+
     // ---- the way back: the engine's plan maps ----------------------------------------------------------------------
 
     /** Puts {@code value} unless it is null or blank: what was not given stays out of the plan (engine defaults). */
@@ -152,6 +222,36 @@ public final class Literals {
         if (value != null && !(value instanceof String s && s.isBlank())) {
             plan.put(key, value instanceof String s ? s.trim() : value);
         }
+    }
+
+    /**
+     * A YAML (or JSON) text parameter as the value the plan holds; null for blank.
+     *
+     * @param field names the parameter in the error, e.g. {@code hook 'migrate': job}
+     */
+    public static Object yaml(String text, String field) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(text, Object.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(field + ": is not valid YAML or JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** The plan maps of a list of parameter values; null when there are none (what was not given stays out). */
+    public static <T> List<Object> plans(List<T> values, java.util.function.Function<T, ?> toPlan) {
+        return values == null || values.isEmpty() ? null : values.stream().<Object>map(toPlan).toList();
+    }
+
+    /** A comma-separated parameter as a list of its trimmed, non-empty items; null when there are none. */
+    public static List<String> items(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return null;
+        }
+        return java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public static <T> List<T> copy(List<T> list) {

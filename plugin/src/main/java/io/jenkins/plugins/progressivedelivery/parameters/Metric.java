@@ -16,7 +16,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  * provider: prometheus(query: '...'))}, or the same as a map. The engine checks the values (durations, the
  * condition's syntax, limits) and names the field in its error.
  *
- * <p>A field the engine learns (dryRun, consecutiveSuccessLimit, ...) is a {@code @DataBoundSetter} here, a line in
+ * <p>A field the engine learns is a {@code @DataBoundSetter} here, a line in
  * {@link #toPlan()} and a {@code help-<field>.html}.
  */
 public final class Metric extends AbstractDescribableImpl<Metric> {
@@ -29,6 +29,7 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
     private Integer failureLimit;
     private Integer inconclusiveLimit;
     private Integer consecutiveErrorLimit;
+    private Integer consecutiveSuccessLimit;
     private MetricProvider provider;
 
     @DataBoundConstructor
@@ -112,6 +113,16 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
         this.consecutiveErrorLimit = consecutiveErrorLimit;
     }
 
+    public Integer getConsecutiveSuccessLimit() {
+        return consecutiveSuccessLimit;
+    }
+
+    /** Successful as soon as this many measurements in a row were; with {@code failureLimit: -1} the only rule. */
+    @DataBoundSetter
+    public void setConsecutiveSuccessLimit(Integer consecutiveSuccessLimit) {
+        this.consecutiveSuccessLimit = consecutiveSuccessLimit;
+    }
+
     public MetricProvider getProvider() {
         return provider;
     }
@@ -132,6 +143,7 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
         Literals.put(metric, "failureLimit", failureLimit);
         Literals.put(metric, "inconclusiveLimit", inconclusiveLimit);
         Literals.put(metric, "consecutiveErrorLimit", consecutiveErrorLimit);
+        Literals.put(metric, "consecutiveSuccessLimit", consecutiveSuccessLimit);
         if (provider != null) {
             metric.put("provider", provider.toPlan());
         }

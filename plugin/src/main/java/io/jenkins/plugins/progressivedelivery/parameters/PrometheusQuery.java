@@ -10,7 +10,7 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * {@code prometheus(query: 'up')}: an instant PromQL query, as Argo's {@code provider.prometheus}. Without an
+ * {@code prometheus(query: 'up')}: an instant PromQL query (or, with {@code rangeQuery}, a range query), as Argo's {@code provider.prometheus}. Without an
  * {@code address} the step's Prometheus server ({@code prometheus: 'prod'}, or the first one configured in Manage
  * Jenkins » System) is used.
  */
@@ -19,6 +19,7 @@ public final class PrometheusQuery extends MetricProvider {
     private String address;
     private String timeout;
     private List<HttpHeader> headers;
+    private RangeQuery rangeQuery;
 
     @DataBoundConstructor
     public PrometheusQuery(String query) {
@@ -56,6 +57,16 @@ public final class PrometheusQuery extends MetricProvider {
         this.headers = Literals.copy(headers);
     }
 
+    public RangeQuery getRangeQuery() {
+        return rangeQuery;
+    }
+
+    /** A range query instead of an instant one: {@code rangeQuery: [start: 'now() - duration("5m")', ...]}. */
+    @DataBoundSetter
+    public void setRangeQuery(RangeQuery rangeQuery) {
+        this.rangeQuery = rangeQuery;
+    }
+
     @Override
     public Map<String, Object> toPlan() {
         Map<String, Object> prometheus = new LinkedHashMap<>();
@@ -65,6 +76,7 @@ public final class PrometheusQuery extends MetricProvider {
         if (headers != null && !headers.isEmpty()) {
             prometheus.put("headers", headers.stream().map(HttpHeader::toPlan).toList());
         }
+        Literals.put(prometheus, "rangeQuery", rangeQuery == null ? null : rangeQuery.toPlan());
         return Map.of("prometheus", prometheus);
     }
 
