@@ -3,7 +3,6 @@ package io.jenkins.plugins.progressivedelivery.engine.plan;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.io.Serializable;
@@ -48,7 +47,6 @@ public sealed interface PlanStep extends Serializable {
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @JsonDeserialize(using = JsonDeserializer.None.class)
-    @JsonSerialize(using = JsonSerializer.None.class)
     record SetHeaderRoute(String name, List<HeaderMatch> match) implements PlanStep {
         private static final long serialVersionUID = 1L;
 
@@ -73,7 +71,6 @@ public sealed interface PlanStep extends Serializable {
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     @JsonDeserialize(using = JsonDeserializer.None.class)
-    @JsonSerialize(using = JsonSerializer.None.class)
     record SetMirrorRoute(String name, Integer percentage, List<RouteMatch> match) implements PlanStep {
         private static final long serialVersionUID = 1L;
 
@@ -100,7 +97,6 @@ public sealed interface PlanStep extends Serializable {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonDeserialize(using = JsonDeserializer.None.class)
-    @JsonSerialize(using = JsonSerializer.None.class)
     record SetCanaryScale(Integer replicas, Integer weight, Boolean matchTrafficWeight) implements PlanStep {
         private static final long serialVersionUID = 1L;
 

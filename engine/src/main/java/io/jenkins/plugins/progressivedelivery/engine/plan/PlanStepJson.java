@@ -132,13 +132,36 @@ final class PlanStepJson {
                 provider.defaultSerializeValue(a.analysis(), gen);
             } else if (step instanceof PlanStep.SetHeaderRoute h) {
                 gen.writeFieldName("setHeaderRoute");
-                provider.defaultSerializeValue(h, gen);
+                gen.writeStartObject();
+                gen.writeStringField("name", h.name());
+                if (!h.match().isEmpty()) {
+                    provider.defaultSerializeField("match", h.match(), gen);
+                }
+                gen.writeEndObject();
             } else if (step instanceof PlanStep.SetMirrorRoute m) {
                 gen.writeFieldName("setMirrorRoute");
-                provider.defaultSerializeValue(m, gen);
+                gen.writeStartObject();
+                gen.writeStringField("name", m.name());
+                if (m.percentage() != null) {
+                    gen.writeNumberField("percentage", m.percentage());
+                }
+                if (!m.match().isEmpty()) {
+                    provider.defaultSerializeField("match", m.match(), gen);
+                }
+                gen.writeEndObject();
             } else if (step instanceof PlanStep.SetCanaryScale c) {
                 gen.writeFieldName("setCanaryScale");
-                provider.defaultSerializeValue(c, gen);
+                gen.writeStartObject();
+                if (c.replicas() != null) {
+                    gen.writeNumberField("replicas", c.replicas());
+                }
+                if (c.weight() != null) {
+                    gen.writeNumberField("weight", c.weight());
+                }
+                if (c.matchTrafficWeight() != null) {
+                    gen.writeBooleanField("matchTrafficWeight", c.matchTrafficWeight());
+                }
+                gen.writeEndObject();
             }
             gen.writeEndObject();
         }
