@@ -56,7 +56,7 @@ public final class PlanValidator {
                     + " name the pod label whose value is blue or green, e.g. slot"));
         }
         BlueGreenIstioSpec istio = plan.traffic().istio();
-        if (istio == null) {
+        if (plan.traffic().isServiceSelector()) {
             if (plan.activeService() == null) {
                 errors.add(new ValidationError("activeService", "is required: the Service that takes production"
                         + " traffic, whose selector's " + plan.effectiveColorLabel() + " label the switch flips"
@@ -65,8 +65,8 @@ public final class PlanValidator {
                 name("activeService", plan.activeService(), DNS_LABEL, 63, errors);
             }
         } else if (plan.activeService() != null) {
-            errors.add(new ValidationError("activeService", "is not used with traffic.istio, where the"
-                    + " VirtualService route carries production traffic; remove it"));
+            errors.add(new ValidationError("activeService", "is not used with traffic.istio (or"
+                    + " traffic.gatewayAPI), where the route carries production traffic; remove it"));
         }
         name("previewService", plan.previewService(), DNS_LABEL, 63, errors);
         if (plan.previewService() != null && plan.previewService().equals(plan.activeService())) {
@@ -76,6 +76,9 @@ public final class PlanValidator {
         }
         if (istio != null) {
             validateTraffic(istio, plan.previewService(), errors);
+        }
+        if (plan.traffic().gatewayAPI() != null) {
+            validateBlueGreenGatewayApi(plan.traffic(), plan.previewService(), errors);
         }
         if (plan.previewReplicaCount() != null && plan.previewReplicaCount() < 1) {
             errors.add(new ValidationError("previewReplicaCount", "must be at least 1, or omitted to preview at"
@@ -224,6 +227,29 @@ public final class PlanValidator {
             }
         }
         route(istio.route(), errors);
+    }
+
+    private static void validateBlueGreenGatewayApi(BlueGreenTraffic traffic, String previewService,
+                                                    List<ValidationError> errors) {
+        if (traffic.istio() != null) {
+            errors.add(new ValidationError("traffic", "names both istio and gatewayAPI; keep the one that carries"
+                    + " production traffic"));
+            return;
+        }
+        BlueGreenGatewayApiSpec spec = traffic.gatewayAPI();
+        List<ValidationError> split = new ArrayList<>();
+        validateGatewayApi(spec.asSplit(), split);
+        for (ValidationError error : split) {
+            errors.add(new ValidationError(error.path().replace(".stableService", ".blueService")
+                    .replace(".canaryService", ".greenService"), error.message()));
+        }
+        for (Colour colour : Colour.values()) {
+            if (previewService != null && previewService.equals(spec.service(colour))) {
+                errors.add(new ValidationError("traffic.gatewayAPI." + colour.id() + "Service", "must differ from"
+                        + " previewService '" + previewService + "': the preview Service follows the new colour,"
+                        + " while the rule's backendRefs stay on their colours"));
+            }
+        }
     }
 
     private static void validateGatewayApi(GatewayApiSpec spec, List<ValidationError> errors) {

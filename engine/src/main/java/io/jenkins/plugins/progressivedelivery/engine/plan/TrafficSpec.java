@@ -25,4 +25,15 @@ public record TrafficSpec(IstioSpec istio, GatewayApiSpec gatewayAPI, NginxSpec 
     public boolean isReplicaRatio() {
         return istio == null && gatewayAPI == null && nginx == null;
     }
+
+    /** For the log: {@code Istio VirtualService web}, {@code Gateway API HTTPRoute web}, {@code replica ratio (no mesh)}. */
+    public String describe() {
+        if (gatewayAPI != null) {
+            return "Gateway API " + gatewayAPI.kind() + " " + gatewayAPI.routeName();
+        }
+        if (nginx != null) {
+            return "ingress-nginx canary Ingress " + nginx.canaryIngress() + " (from " + nginx.stableIngress() + ")";
+        }
+        return istio != null ? "Istio VirtualService " + istio.virtualService() : "replica ratio (no mesh)";
+    }
 }
