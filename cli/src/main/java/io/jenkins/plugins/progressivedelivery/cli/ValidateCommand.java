@@ -69,6 +69,17 @@ final class ValidateCommand implements Callable<Integer> {
             return p.indefinite() ? "pause until promoted"
                     : "pause " + io.jenkins.plugins.progressivedelivery.engine.plan.Durations.format(p.duration());
         }
+        if (step instanceof PlanStep.SetHeaderRoute h) {
+            return h.removes() ? "remove header route " + h.name() : "header route " + h.name() + " to the canary";
+        }
+        if (step instanceof PlanStep.SetMirrorRoute m) {
+            return m.removes() ? "remove mirror route " + m.name()
+                    : "mirror route " + m.name() + " (" + m.effectivePercentage() + "% to the canary)";
+        }
+        if (step instanceof PlanStep.SetCanaryScale c) {
+            return "canary scale " + (c.replicas() != null ? c.replicas() + " replicas"
+                    : c.weight() != null ? c.weight() + "% of stable" : "matching the traffic weight");
+        }
         PlanStep.Analysis a = (PlanStep.Analysis) step;
         return "analysis of " + a.analysis().metrics().stream().map(m -> m.name())
                 .collect(Collectors.joining(" and "));
