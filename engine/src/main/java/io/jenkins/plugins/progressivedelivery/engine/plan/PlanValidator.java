@@ -342,9 +342,18 @@ public final class PlanValidator {
     private static void validateStepsForTraffic(List<PlanStep> steps, TrafficSpec traffic,
                                                 List<ValidationError> errors) {
         Map<String, String> kindByName = new java.util.HashMap<>();
+        boolean canaryExists = false;
         for (int i = 0; i < steps.size(); i++) {
             PlanStep step = steps.get(i);
             String path = "steps[" + i + "]";
+            canaryExists |= step instanceof PlanStep.SetWeight || step instanceof PlanStep.SetCanaryScale;
+            if (!canaryExists && !traffic.isReplicaRatio() && (step instanceof PlanStep.SetHeaderRoute h
+                    && !h.removes() || step instanceof PlanStep.SetMirrorRoute m && !m.removes())) {
+                String kind = step instanceof PlanStep.SetHeaderRoute ? "setHeaderRoute" : "setMirrorRoute";
+                errors.add(new ValidationError(path + "." + kind, "comes before any setWeight or setCanaryScale,"
+                        + " when the canary has no pods yet, so the requests it sends there would fail; put"
+                        + " '- setCanaryScale: {replicas: 1}' before it"));
+            }
             if (traffic.isReplicaRatio() && (step instanceof PlanStep.SetHeaderRoute
                     || step instanceof PlanStep.SetMirrorRoute || step instanceof PlanStep.SetCanaryScale)) {
                 errors.add(new ValidationError(path, "needs a traffic router: without traffic.istio,"

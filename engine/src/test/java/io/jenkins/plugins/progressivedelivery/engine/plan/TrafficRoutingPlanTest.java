@@ -150,7 +150,11 @@ class TrafficRoutingPlanTest {
                 "steps[1].setMirrorRoute.match[0]",
                 "steps[2].setCanaryScale",
                 "steps[3].setCanaryScale.matchTrafficWeight",
-                "steps[4].setHeaderRoute.match[0].headerValue.regex");
+                "steps[4].setHeaderRoute.match[0].headerValue.regex",
+                "steps[0].setHeaderRoute",
+                "steps[1].setMirrorRoute");
+        assertThat(errors.get(8).message()).contains("comes before any setWeight or setCanaryScale, when the canary"
+                + " has no pods yet");
         assertThat(errors(TARGET + """
                 steps:
                   - setHeaderRoute: {name: a, matches: []}
@@ -172,14 +176,16 @@ class TrafficRoutingPlanTest {
                 traffic:
                   nginx: {stableIngress: web, stableService: web-stable, canaryService: web-canary}
                 steps:
+                  - setWeight: 10
                   - setMirrorRoute: {name: a}
-                """)).extracting(ValidationError::path).containsExactly("steps[0].setMirrorRoute");
+                """)).extracting(ValidationError::path).containsExactly("steps[1].setMirrorRoute");
         assertThat(errors(TARGET + """
                 traffic:
                   istio: {virtualService: web, route: primary, stableService: web-stable, canaryService: web-canary}
                 steps:
+                  - setCanaryScale: {replicas: 1}
                   - setMirrorRoute: {name: a}
                   - setHeaderRoute: {name: a, match: [{headerName: X-A, headerValue: {exact: "1"}}]}
-                """)).extracting(ValidationError::path).containsExactly("steps[1].setHeaderRoute.name");
+                """)).extracting(ValidationError::path).containsExactly("steps[2].setHeaderRoute.name");
     }
 }

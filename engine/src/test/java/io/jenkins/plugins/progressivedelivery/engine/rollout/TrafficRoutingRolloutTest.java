@@ -10,8 +10,12 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -140,6 +144,7 @@ class TrafficRoutingRolloutTest {
             }
         });
         harness.start(plan("""
+                  - setCanaryScale: {replicas: 1}
                   - setHeaderRoute:
                       name: testers
                       match: [{headerName: X-Canary, headerValue: {prefix: qa}}]
@@ -163,6 +168,7 @@ class TrafficRoutingRolloutTest {
     void aRouteStepTheRouterCannotCarryOutFailsThePreflightBeforeAnyWrite() {
         cluster.takeRequests();
         RolloutResult result = harness.start(plan("""
+                  - setCanaryScale: {replicas: 1}
                   - setHeaderRoute:
                       name: primary
                       match: [{headerName: X-Canary, headerValue: {exact: always}}]
@@ -170,8 +176,49 @@ class TrafficRoutingRolloutTest {
                 """)).runToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.FAILED);
-        assertThat(result.message()).contains("steps[0].setHeaderRoute.name")
+        assertThat(result.message()).contains("steps[1].setHeaderRoute.name")
                 .contains("already has a rule named 'primary'");
         assertThat(MockCluster.writes(cluster.takeRequests())).isEmpty();
+    }
+
+    @Test
+    void aRestartRightAfterTheHeaderRouteWasWrittenIssuesTheStepAgainAndEndsWithTheRouteRemoved() {
+        AtomicReference<RolloutState> crashed = new AtomicReference<>();
+        Queue<Runnable> calls = new ArrayDeque<>();
+        harness.io = calls::add;
+        harness.taps.add(event -> {
+            if (event.action() == AuditAction.ROUTE && crashed.get() == null) {
+                // The write landed and was logged; the process goes away before the runner moves on.
+                crashed.set(RolloutState.fromJson(harness.runner.snapshot().toJson()));
+            }
+        });
+        harness.start(plan("""
+                  - setCanaryScale: {replicas: 1}
+                  - setHeaderRoute:
+                      name: testers
+                      match: [{headerName: X-Canary, headerValue: {exact: always}}]
+                  - setWeight: 40
+                """));
+        for (int i = 0; i < 500 && crashed.get() == null; i++) { // the old process, one call at a time
+            harness.rollOutDeployments();
+            harness.scheduler.runDue();
+            if (!calls.isEmpty()) {
+                calls.poll().run();
+            } else {
+                harness.scheduler.advanceToNext();
+            }
+        }
+        assertThat(crashed.get().stage()).isEqualTo(Stage.SET_ROUTE);
+
+        RolloutHarness restarted = new RolloutHarness(cluster);
+        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        restarted.resume(crashed.get());
+        restarted.runUntil(() -> restarted.logged(AuditAction.WEIGHT, "stable 60, canary 40"));
+
+        assertThat(restarted.logged(AuditAction.ROUTE, "already so; nothing written"))
+                .as("the step is issued again and finds its route in place").isTrue();
+        assertThat(rules()).isEqualTo("testers[canary 100] | primary[stable 60, canary 40]");
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(rules()).isEqualTo("primary[stable 100, canary 0]");
     }
 }
