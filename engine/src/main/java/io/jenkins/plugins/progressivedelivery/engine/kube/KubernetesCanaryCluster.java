@@ -97,13 +97,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
                     : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(workloads.stable()),
                             canaryWeight);
         });
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put(CanaryDeployments.PLAN_ANNOTATION, summary(plan));
-        annotations.putAll(router.canaryAnnotations());
-        List<ClusterChange> changes = new ArrayList<>();
-        changes.add(workloads.applyCanary(replicas, annotations));
-        changes.addAll(router.pointAtWorkloads());
-        return changes;
+        return prepare(replicas);
     }
 
     @Override
@@ -119,6 +113,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         return prepareCanary(size.trafficWeight());
     }
 
+    /** The canary Deployment at {@code replicas}, then the router's selectors pointed at the pods. */
     private List<ClusterChange> prepare(int replicas) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CanaryDeployments.PLAN_ANNOTATION, summary(plan));

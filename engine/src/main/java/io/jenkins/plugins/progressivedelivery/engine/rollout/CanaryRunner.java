@@ -228,10 +228,10 @@ public final class CanaryRunner implements Rollout {
                 beginStep(0);
             });
             case PREPARE_CANARY -> core.call("create or scale the canary", this::prepareCanary, changes -> {
-                        core.record(changes, false, canaryWeight);
-                        deadline = core.now().plus(plan.effectiveReadinessTimeout());
-                        enter(Stage.AWAIT_CANARY);
-                    });
+                core.record(changes, false, canaryWeight);
+                deadline = core.now().plus(plan.effectiveReadinessTimeout());
+                enter(Stage.AWAIT_CANARY);
+            });
             case AWAIT_CANARY -> pollReadiness(cluster::canaryReadiness, plan.target().canaryDeployment(),
                     Stage.SHIFT_WEIGHT);
             case SHIFT_WEIGHT -> {
@@ -239,12 +239,11 @@ public final class CanaryRunner implements Rollout {
                     nextStep(); // a setCanaryScale step: the canary is sized and ready, traffic stays as it is
                     return;
                 }
-                core.call("set the traffic weight", () -> cluster.setWeight(targetWeight()),
-                    changes -> {
-                        canaryWeight = targetWeight();
-                        core.record(changes, false, canaryWeight);
-                        nextStep();
-                    });
+                core.call("set the traffic weight", () -> cluster.setWeight(targetWeight()), changes -> {
+                    canaryWeight = targetWeight();
+                    core.record(changes, false, canaryWeight);
+                    nextStep();
+                });
             }
             case SET_ROUTE -> core.call("set the " + describe(plan.steps().get(stepIndex)),
                     () -> cluster.applyRouteStep(stepIndex), changes -> {
