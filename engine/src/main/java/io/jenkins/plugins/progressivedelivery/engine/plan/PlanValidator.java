@@ -286,9 +286,9 @@ public final class PlanValidator {
         }
         spec.additionalIngressAnnotations().forEach((key, value) -> {
             String bare = key.startsWith(NGINX_PREFIX) ? key.substring(NGINX_PREFIX.length()) : key;
-            if (bare.startsWith("canary")) {
+            if (bare.equals("canary") || bare.startsWith("canary-weight")) {
                 errors.add(new ValidationError(at + ".additionalIngressAnnotations." + key, "is managed by the"
-                        + " engine (the canary weight and header routes); remove it"));
+                        + " engine (it marks the canary Ingress and sets its weight); remove it"));
             }
         });
     }

@@ -105,6 +105,11 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
                             + " Ingress, already named '" + headerRoute + "'; reuse that name to change it"));
                 }
                 headerRoute = h.name();
+                if (spec.additionalIngressAnnotations().keySet().stream().anyMatch(k -> k.endsWith("canary-by-header")
+                        || k.contains("canary-by-header-"))) {
+                    problems.add(new ValidationError(path, "traffic.nginx.additionalIngressAnnotations already sets"
+                            + " canary-by-header for the whole rollout; use one or the other"));
+                }
             } else if (steps.get(i) instanceof PlanStep.SetMirrorRoute) {
                 problems.add(new ValidationError("steps[" + i + "].setMirrorRoute", "is not supported by the "
                         + type() + " router; use traffic.istio or traffic.gatewayAPI"));

@@ -14,6 +14,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Target;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -163,5 +164,24 @@ class NginxCanaryIngressRouterTest {
                 new PlanStep.HeaderMatch("X-B", new PlanStep.StringMatch("1", null, null)))))))
                 .singleElement().satisfies(p -> assertThat(p.message()).contains("by one header"));
         assertThat(MockCluster.writes(cluster.takeRequests())).doesNotContain("PUT " + CANARY_PATH);
+    }
+
+    @Test
+    void additionalAnnotationsGoOnTheCanaryIngressAndAStaticHeaderRouteExcludesSetHeaderRoute() {
+        createStable();
+        NginxCanaryIngressRouter router = new NginxCanaryIngressRouter(cluster.client, NS,
+                new NginxSpec("web", "web-stable", "web-canary", Map.of("canary-by-header", "X-Beta",
+                        "nginx.ingress.kubernetes.io/canary-by-cookie", "beta")),
+                new Workloads(cluster.client, NS, TARGET));
+
+        router.setWeight(10);
+
+        assertThat(ingress("web-canary").getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/canary-by-header", "X-Beta")
+                .containsEntry("nginx.ingress.kubernetes.io/canary-by-cookie", "beta")
+                .containsEntry("nginx.ingress.kubernetes.io/canary-weight", "10");
+        assertThat(router.verifySteps(List.of(new PlanStep.SetHeaderRoute("testers", List.of(
+                new PlanStep.HeaderMatch("X-Canary", new PlanStep.StringMatch("always", null, null)))))))
+                .singleElement().satisfies(p -> assertThat(p.message()).contains("already sets canary-by-header"));
     }
 }
