@@ -513,7 +513,7 @@ class StepParametersTest {
                 "stableService", "checkout-stable", "canaryService", "checkout-canary")));
 
         Map<String, Object> blueGreen = map("namespace", "pay", "deployment", "payments", "container", "app",
-                "image", "payments:5.12.0", "activeService", "payments", "previewService", "payments-preview",
+                "image", "payments:5.12.0", "previewService", "payments-preview",
                 "rollbackTimeout", "10m", "drainSeconds", 15,
                 "gatewayAPI", map("grpcRoute", "payments", "blueService", "payments-blue",
                         "greenService", "payments-green"),
@@ -598,5 +598,73 @@ class StepParametersTest {
         assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, args).planMap(null))
                 .isInstanceOf(hudson.AbortException.class)
                 .hasMessageContaining("hooks: hook 'expand': job: is not valid YAML or JSON");
+    }
+
+    // ---- end to end through the engine's loader, for the features that have landed on main -----------------------
+
+    @Test
+    void aCanaryOverAGatewayApiRouteWithRouteAndScaleStepsLoadsThroughTheEngine() throws Exception {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        for (String istio : List.of("virtualService", "route", "stableService", "canaryService")) {
+            args.remove(istio);
+        }
+        args.put("gatewayAPI", Structs.symbol("gatewayAPI", map("httpRoute", "checkout", "stableService",
+                "checkout-stable", "canaryService", "checkout-canary")));
+        args.put("steps", List.of(
+                Structs.symbol("setCanaryScale", map("replicas", 1)),
+                Structs.symbol("setHeaderRoute", map("name", "testers", "match", List.of(Structs.symbol(
+                        "headerMatch", map("headerName", "X-Canary", "headerValue",
+                                Structs.symbol("stringMatch", map("exact", "always"))))))),
+                map("setWeight", 10),
+                map("setMirrorRoute", map("name", "shadow", "percentage", 20, "match", List.of(map(
+                        "path", map("prefix", "/api"), "headers", map("X-Debug", map("exact", "1")))))),
+                map("pause", "5m"),
+                map("setHeaderRoute", map("name", "testers")),
+                map("setMirrorRoute", map("name", "shadow", "percentage", 0)),
+                map("setCanaryScale", map("matchTrafficWeight", true)),
+                map("setWeight", 50)));
+        CanaryPlan plan = Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null);
+
+        assertThat(plan.traffic().gatewayAPI().routeName()).isEqualTo("checkout");
+        assertThat(plan.traffic().gatewayAPI().canaryService()).isEqualTo("checkout-canary");
+        assertThat(plan.steps().get(0)).isEqualTo(new PlanStep.SetCanaryScale(1, null, null));
+        PlanStep.SetHeaderRoute testers = (PlanStep.SetHeaderRoute) plan.steps().get(1);
+        assertThat(testers.match().get(0).headerName()).isEqualTo("X-Canary");
+        assertThat(testers.match().get(0).headerValue().exact()).isEqualTo("always");
+        PlanStep.SetMirrorRoute shadow = (PlanStep.SetMirrorRoute) plan.steps().get(3);
+        assertThat(shadow.percentage()).isEqualTo(20);
+        assertThat(shadow.match().get(0).path().prefix()).isEqualTo("/api");
+        assertThat(shadow.match().get(0).headers().get("X-Debug").exact()).isEqualTo("1");
+        assertThat(((PlanStep.SetHeaderRoute) plan.steps().get(5)).removes()).isTrue();
+        assertThat(((PlanStep.SetMirrorRoute) plan.steps().get(6)).removes()).isTrue();
+        assertThat(((PlanStep.SetCanaryScale) plan.steps().get(7)).matchesTraffic()).isTrue();
+    }
+
+    @Test
+    void aCanaryOverIngressNginxLoadsThroughTheEngineAndAMirrorThereIsTheEnginesError() throws Exception {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        for (String istio : List.of("virtualService", "route", "stableService", "canaryService")) {
+            args.remove(istio);
+        }
+        args.put("nginx", map("stableIngress", "checkout", "stableService", "checkout-stable",
+                "canaryService", "checkout-canary"));
+        args.put("steps", List.of(map("setWeight", 10), map("pause", "1m"), map("setWeight", 50)));
+        CanaryPlan plan = Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null);
+        assertThat(plan.traffic().nginx().canaryIngress()).isEqualTo("checkout-canary");
+
+        args.put("steps", List.of(map("setWeight", 10), map("setMirrorRoute", map("name", "shadow"))));
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null))
+                .hasMessageContaining("steps[1].setMirrorRoute").hasMessageContaining("traffic.nginx");
+    }
+
+    @Test
+    void aBlueGreenSwitchOverAGatewayApiRouteLoadsThroughTheEngine() throws Exception {
+        Map<String, Object> args = map("namespace", "pay", "deployment", "payments", "container", "app",
+                "image", "payments:5.12.0", "previewService", "payments-preview",
+                "gatewayAPI", map("httpRoute", "payments", "blueService", "payments-blue",
+                        "greenService", "payments-green"));
+        BlueGreenPlan plan = Structs.instantiate(BlueGreenSwitchStep.class, args).loadPlan(null);
+        assertThat(plan.traffic().gatewayAPI().httpRoute()).isEqualTo("payments");
+        assertThat(plan.traffic().gatewayAPI().greenService()).isEqualTo("payments-green");
     }
 }
