@@ -38,6 +38,46 @@ public final class PlanDefaults {
         PrometheusServer server = config.prometheusServer(prometheus);
         if (server != null) {
             applyServer(plan, server);
+            applyServerToOwnQueries(plan, server);
+        }
+    }
+
+    /**
+     * The Prometheus servers of the queries the engine writes itself (the judge's, the built-in metrics', the
+     * doctor's traffic check) are filled in as a metric's are; a plan with judge steps and no server of its own for
+     * them gets the configured one as its {@code metrics.prometheus}, so {@code prometheus: 'prod'} (or nothing) is
+     * enough for a judge too.
+     */
+    @SuppressWarnings("unchecked")
+    static void applyServerToOwnQueries(Map<String, Object> plan, PrometheusServer server) {
+        boolean judgeWithoutServer = false;
+        for (Object step : list(plan.get("steps"))) {
+            if (step instanceof Map<?, ?> one && one.get("judge") instanceof Map<?, ?> judge) {
+                if (judge.get("prometheus") instanceof Map<?, ?> query) {
+                    fill((Map<String, Object>) query, server);
+                } else {
+                    judgeWithoutServer = true;
+                }
+            }
+        }
+        Object metrics = plan.get("metrics");
+        if (metrics == null && judgeWithoutServer) {
+            metrics = new java.util.LinkedHashMap<String, Object>();
+            plan.put("metrics", metrics);
+        }
+        if (metrics instanceof Map<?, ?> builtin) {
+            Object query = builtin.get("prometheus");
+            if (query == null && judgeWithoutServer) {
+                query = new java.util.LinkedHashMap<String, Object>();
+                ((Map<String, Object>) builtin).put("prometheus", query);
+            }
+            if (query instanceof Map<?, ?> own) {
+                fill((Map<String, Object>) own, server);
+            }
+        }
+        if (plan.get("doctor") instanceof Map<?, ?> doctor && doctor.get("traffic") instanceof Map<?, ?> traffic
+                && traffic.get("prometheus") instanceof Map<?, ?> query) {
+            fill((Map<String, Object>) query, server);
         }
     }
 

@@ -99,6 +99,32 @@ class ProgressiveDeliveryConfigurationTest {
     }
 
     @Test
+    void theServerIsTheJudgesAndTheDoctorsTooUnlessTheyNameTheirOwn() throws Exception {
+        Map<String, Object> ownJudge = new LinkedHashMap<>(Map.of("address", "http://own:9090"));
+        Map<String, Object> bareJudge = new LinkedHashMap<>();
+        Map<String, Object> traffic = new LinkedHashMap<>(Map.of("query", "sum(rate(http_requests_total[5m]))"));
+        Map<String, Object> plan = new LinkedHashMap<>();
+        plan.put("steps", List.of(Map.of("setWeight", 10),
+                Map.of("judge", Map.of("metrics", List.of("success-rate"), "prometheus", ownJudge)),
+                Map.of("judge", Map.of("metrics", List.of("success-rate"), "prometheus", bareJudge)),
+                Map.of("judge", Map.of("metrics", List.of("latency-p99")))));
+        plan.put("doctor", Map.of("traffic", Map.of("prometheus", traffic)));
+
+        PlanDefaults.apply(plan, configured(), null);
+
+        assertThat(ownJudge).isEqualTo(Map.of("address", "http://own:9090"));
+        assertThat(bareJudge).containsEntry("address", "https://prometheus.example.com");
+        assertThat(plan.get("metrics")).as("a judge without a server of its own asks the configured one")
+                .isEqualTo(Map.of("prometheus", Map.of("address", "https://prometheus.example.com",
+                        "timeout", "10s", "headers", List.of(Map.of("key", "X-Scope-OrgID", "value", "shop")))));
+        assertThat(traffic).containsEntry("address", "https://prometheus.example.com");
+
+        Map<String, Object> withoutJudge = new LinkedHashMap<>(Map.of("steps", List.of(Map.of("setWeight", 10))));
+        PlanDefaults.apply(withoutJudge, configured(), null);
+        assertThat(withoutJudge).doesNotContainKey("metrics");
+    }
+
+    @Test
     void aNamedTemplateIsExpandedWithTheStepsArgumentsOverItsDefaults() throws Exception {
         Map<String, Object> analysis = new LinkedHashMap<>();
         analysis.put("template", "success-rate");
