@@ -60,6 +60,7 @@ public final class BlueGreenRunner implements Rollout {
     private boolean abortedByUser;
     private boolean awaitingPromotion;
     private String message;
+    private Instant rollbackStartedAt;
 
     private BlueGreenRunner(BlueGreenState state, BlueGreenCluster cluster, MeasurementSource metrics,
                             Scheduler scheduler, Executor io, AuditListener audit,
@@ -82,6 +83,7 @@ public final class BlueGreenRunner implements Rollout {
         this.abortedByUser = state.abortedByUser();
         this.awaitingPromotion = state.awaitingPromotion();
         this.message = state.message();
+        this.rollbackStartedAt = state.rollbackStartedAt();
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -107,7 +109,24 @@ public final class BlueGreenRunner implements Rollout {
             public String retryResource() {
                 return stageResource();
             }
+
+            @Override
+            public boolean trafficUnsafe() {
+                return stage == BlueGreenStage.ROLLBACK_SWITCH;
+            }
+
+            @Override
+            public Instant rollbackDeadline() {
+                return rollbackStartedAt == null || plan.rollbackTimeout() == null ? null
+                        : rollbackStartedAt.plus(plan.rollbackTimeout());
+            }
+
+            @Override
+            public java.time.Duration rollbackTimeout() {
+                return plan.rollbackTimeout();
+            }
         }, metrics, scheduler, io, audit, state.attempt(), state.analysis());
+        this.core.restoreRetry(state.failingSince(), state.trouble());
     }
 
     /**
@@ -210,7 +229,8 @@ public final class BlueGreenRunner implements Rollout {
         boolean analysing = stage == BlueGreenStage.PRE_ANALYSIS || stage == BlueGreenStage.POST_ANALYSIS;
         return new BlueGreenState(plan, analysisArgs, phase, stage, newColour, activeColour, fullReplicas,
                 switchedAt, dueAt, deadline, core.attempt(), analysing ? core.analysisSnapshot() : null, analyses,
-                rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message);
+                rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, rollbackStartedAt,
+                core.failingSince(), core.trouble());
     }
 
     @Override
@@ -220,7 +240,7 @@ public final class BlueGreenRunner implements Rollout {
 
     public synchronized BlueGreenStatus status() {
         return new BlueGreenStatus(phase, stage, activeColour, newColour, newColourWeight(), awaitingPromotion,
-                waitingFor());
+                waitingFor(), core.retryingStatus());
     }
 
     // ---- transitions -------------------------------------------------------------------------------------------
@@ -457,6 +477,7 @@ public final class BlueGreenRunner implements Rollout {
         rollbackActor = actor;
         abortedByUser = byUser;
         core.resetAttempts();
+        rollbackStartedAt = core.now();
         if (from.switchIssued()) {
             core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(routeResource())
                     .after("switching production back to " + newColour.other() + " (" + newColour + " -> "
@@ -509,9 +530,9 @@ public final class BlueGreenRunner implements Rollout {
             finish(RolloutPhase.FAILED, reason + "; nothing was changed");
         } else if (stage == BlueGreenStage.ROLLBACK_SWITCH) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(routeResource()).after("FAILED").reason(reason));
-            finish(RolloutPhase.FAILED, "switch back FAILED: production could not be moved back to "
-                    + newColour.other() + " (" + reason + "); it is still on " + newColour + " - point "
-                    + routeResource() + " at " + newColour.other() + " by hand");
+            finish(RolloutPhase.ROLLBACK_FAILED, "SWITCH BACK FAILED, traffic is NOT safe: "
+                    + ManualRecovery.blueGreenLeft(plan, newColour) + " (" + reason + "); finish it by hand: "
+                    + ManualRecovery.blueGreenCommand(plan, newColour.other()));
         } else if (stage == BlueGreenStage.ROLLBACK_SCALE_DOWN) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(deploymentResource(newColour)).after("FAILED")
                     .reason(reason));

@@ -42,4 +42,28 @@ public interface CanaryCluster {
 
     /** Whether the stable Deployment has rolled out. */
     Readiness stableReadiness();
+
+    /**
+     * The rollback's one write of the route: all traffic to stable, whatever else a person changed in it as long as it
+     * still names the stable destination (what else it has is kept, and said in the change's note).
+     */
+    default List<ClusterChange> rollbackTraffic() {
+        return setWeight(0);
+    }
+
+    /**
+     * Puts the stable Deployment's pod template back as it was before the promotion write (from
+     * {@link ClusterSnapshot#stablePodTemplate()}); nothing is written when it already is.
+     */
+    default List<ClusterChange> restoreStable(String podTemplate) {
+        throw new ClusterException("this cluster cannot restore the stable Deployment's pod template", false, null);
+    }
+
+    /**
+     * What changed in the route and the two Deployments since the engine wrote {@code expected}: one line per change,
+     * with who made it when the API says; empty when nothing did.
+     */
+    default List<String> drift(DriftBaseline expected) {
+        return List.of();
+    }
 }

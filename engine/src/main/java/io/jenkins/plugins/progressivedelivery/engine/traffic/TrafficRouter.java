@@ -64,4 +64,28 @@ public interface TrafficRouter {
     default OptionalInt stableReplicasOnPromotion() {
         return OptionalInt.empty();
     }
+
+    /**
+     * The rollback's one write: all traffic to stable, every other destination at 0, on whatever shape the route now
+     * has as long as it still names the stable destination (what else changed is said in the change's note and kept).
+     */
+    default ClusterChange rollBack() {
+        return setWeight(0);
+    }
+
+    /**
+     * The {@code kubectl} command a person runs to finish a rollback the engine could not, from what the router last
+     * read; null when it cannot say one (the log then names the resource and the weights instead).
+     */
+    default String rollbackCommand() {
+        return null;
+    }
+
+    /**
+     * What a person (or another controller) changed in the split since the engine set {@code canaryWeight}: one line
+     * per change, naming who when the API says (managedFields); empty when it is as the engine left it.
+     */
+    default List<String> drift(int canaryWeight) {
+        return List.of();
+    }
 }
