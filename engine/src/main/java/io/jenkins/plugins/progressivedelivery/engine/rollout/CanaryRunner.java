@@ -517,12 +517,25 @@ public final class CanaryRunner implements Rollout {
             return;
         }
         DriftBaseline expected = baseline();
-        core.call("check the route and the Deployments for changes by others", () -> cluster.drift(expected),
-                changes -> {
-                    if (changes.isEmpty() || !driftFound(changes)) {
-                        armPauseTick();
-                    }
-                });
+        core.call("check the route and the Deployments for changes by others", () -> {
+            try {
+                return cluster.drift(expected);
+            } catch (ClusterException e) {
+                if (e.isTransient()) {
+                    return null; // an API blip while paused is no reason to roll back: look again at the next tick
+                }
+                throw e;
+            }
+        }, changes -> {
+            if (changes == null) {
+                core.emit(core.event(AuditAction.RETRY).resource(routeResource())
+                        .after("could not look for changes by others; looking again in "
+                                + Durations.format(DRIFT_POLL)).reason("the API server failed transiently"));
+                armPauseTick();
+            } else if (changes.isEmpty() || !driftFound(changes)) {
+                armPauseTick();
+            }
+        });
     }
 
     private void endPause() {
