@@ -297,7 +297,8 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                             + status.newColour().other() + " kept warm)"
                     : "the promotion gate (production on " + status.activeColour() + ", preview on "
                             + status.newColour() + ")";
-            return new Progress(status.phase().name().toLowerCase(Locale.ROOT) + ", " + stage(status) + production,
+            return new Progress(status.retrying() != null ? status.line()
+                    : status.phase().name().toLowerCase(Locale.ROOT) + ", " + stage(status) + production,
                     status.awaitingPromotion(), gate);
         }
 

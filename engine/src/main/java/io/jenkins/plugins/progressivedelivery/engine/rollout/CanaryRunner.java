@@ -372,9 +372,8 @@ public final class CanaryRunner implements Rollout {
                 if (dueAt == null || driftPause) {
                     phase = RolloutPhase.PAUSED;
                     awaitingPromotion = true;
-                }
-                if (!driftPause) {
-                    armPauseTick();
+                } else {
+                    core.armTimer(dueAt, this::endPause);
                 }
             }
             case ROLLBACK_WAIT -> core.armTimer(dueAt, () -> enter(Stage.ROLLBACK_SCALE_DOWN));
@@ -426,12 +425,11 @@ public final class CanaryRunner implements Rollout {
             core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
                     .after("waiting for promote or abort").detail("indefinite", true)
                     .reason(inconclusive ? "the analysis of step " + stepLabel() + " was Inconclusive" : null));
-            armPauseTick();
         } else {
             Duration left = Duration.between(core.now(), dueAt).plusMillis(500).truncatedTo(ChronoUnit.SECONDS);
             core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
                     .after("for " + Durations.format(left) + ", until " + dueAt.truncatedTo(ChronoUnit.SECONDS)));
-            armPauseTick();
+            core.armTimer(dueAt, this::endPause);
         }
     }
 
@@ -498,44 +496,6 @@ public final class CanaryRunner implements Rollout {
                 return false;
             }
         }
-    }
-
-    /** A timed or indefinite pause reads the cluster every {@link #DRIFT_POLL} for changes by others. */
-    static final Duration DRIFT_POLL = Duration.ofSeconds(30);
-
-    private void armPauseTick() {
-        Instant next = core.now().plus(DRIFT_POLL);
-        if (dueAt != null && dueAt.isBefore(next)) {
-            next = dueAt;
-        }
-        core.armTimer(next, this::pauseTick);
-    }
-
-    private void pauseTick() {
-        if (dueAt != null && !core.now().isBefore(dueAt)) {
-            endPause();
-            return;
-        }
-        DriftBaseline expected = baseline();
-        core.call("check the route and the Deployments for changes by others", () -> {
-            try {
-                return cluster.drift(expected);
-            } catch (ClusterException e) {
-                if (e.isTransient()) {
-                    return null; // an API blip while paused is no reason to roll back: look again at the next tick
-                }
-                throw e;
-            }
-        }, changes -> {
-            if (changes == null) {
-                core.emit(core.event(AuditAction.RETRY).resource(routeResource())
-                        .after("could not look for changes by others; looking again in "
-                                + Durations.format(DRIFT_POLL)).reason("the API server failed transiently"));
-                armPauseTick();
-            } else if (changes.isEmpty() || !driftFound(changes)) {
-                armPauseTick();
-            }
-        });
     }
 
     private void endPause() {

@@ -236,8 +236,7 @@ class CanaryRunnerTest {
         harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
 
         assertThat(harness.scheduler.pendingCount()).as("only the pause's timer").isEqualTo(1);
-        assertThat(harness.scheduler.nextDueIn()).as("the next look for changes by others")
-                .contains(CanaryRunner.DRIFT_POLL);
+        assertThat(harness.scheduler.nextDueIn()).contains(Duration.ofHours(1));
         assertThat(harness.runner.status().waitingFor()).startsWith("pause until");
         harness.runner.promote("carol");
         harness.runUntil(() -> harness.observedWeights.size() == 2);

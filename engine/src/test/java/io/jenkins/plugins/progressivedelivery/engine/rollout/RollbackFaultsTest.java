@@ -373,8 +373,12 @@ class RollbackFaultsTest {
 
     @Test
     void aThirdDestinationAddedDuringThePauseIsDriftAndTheRollbackKeepsItAtZero() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        harness.start(plan("", """
+                  - setWeight: 20
+                  - pause: 1m
+                  - setWeight: 60
+                """));
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
         editRoute("kubectl-edit", vsYaml("""
                     - destination: {host: web-stable, port: {number: 80}}
                       weight: 70
@@ -383,8 +387,8 @@ class RollbackFaultsTest {
                     - destination: {host: web-mirror, port: {number: 80}}
                       weight: 10
                 """));
-        harness.scheduler.advance(CanaryRunner.DRIFT_POLL);
         harness.runUntil(() -> harness.logged(AuditAction.DRIFT, "web-mirror"));
+        assertThat(harness.runner.status().awaitingPromotion()).isTrue();
 
         assertThat(harness.logged(AuditAction.DRIFT, "changed by kubectl-edit (Update")).isTrue();
         harness.runner.abort("alice", "someone is experimenting");
