@@ -373,11 +373,37 @@ public final class BlueGreenRunner implements Rollout {
         activeColour = snapshot.activeColour();
         newColour = snapshot.activeColour().other();
         fullReplicas = snapshot.activeReplicas();
+        if (plan.target().image().equals(snapshot.activeImage())) {
+            adoptSwitch(snapshot);
+            return;
+        }
         core.emit(core.event(AuditAction.PREFLIGHT).resource(routeResource())
                 .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
                         + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas of "
                         + snapshot.activeImage() + "); " + plan.target().image() + " goes to " + newColour));
         enter(BlueGreenStage.DEPLOY_NEW);
+    }
+
+    /**
+     * Production already runs the new image: a run that switched and then went away (a crash, a killed agent) left
+     * it so, and the other colour may still be warm with the old version. Deploying "the new version" to that colour
+     * would overwrite the only copy of the old one, so the switch is finished instead, as the plan would have: the
+     * post-promotion analysis (a failure switches back to the old colour), then the scale-down delay.
+     */
+    private void adoptSwitch(BlueGreenSnapshot snapshot) {
+        newColour = snapshot.activeColour();
+        switchedAt = core.now();
+        core.emit(core.event(AuditAction.PREFLIGHT).resource(routeResource())
+                .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
+                        + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas) already runs "
+                        + plan.target().image() + ": not deployed again; finishing the switch, "
+                        + newColour.other() + " is kept as it is until then")
+                .reason("an earlier run switched production and did not finish"));
+        if (plan.postPromotionAnalysis() == null) {
+            waitForScaleDown();
+        } else {
+            enter(BlueGreenStage.POST_ANALYSIS);
+        }
     }
 
     private void awaitReady(BlueGreenStage await) {

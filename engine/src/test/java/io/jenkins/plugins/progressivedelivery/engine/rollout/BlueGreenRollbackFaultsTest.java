@@ -94,4 +94,26 @@ class BlueGreenRollbackFaultsTest {
                 .endsWith("finish it by hand: kubectl -n demo patch service payments --type=merge -p"
                         + " '{\"spec\":{\"selector\":{\"slot\":\"blue\"}}}'");
     }
+
+    @Test
+    void aReRunAfterACrashPastTheSwitchFinishesItAndNeverOverwritesTheWarmOldColour() {
+        harness.start(plan(""));
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+        assertThat(harness.production()).isEqualTo("slot=green");
+        // The process is killed here; the same plan is run again, with no state.
+        BlueGreenHarness rerun = new BlueGreenHarness(cluster);
+        rerun.scheduler.advance(java.time.Duration.between(rerun.scheduler.now(), harness.scheduler.now()));
+        rerun.start(plan(""));
+        rerun.runUntil(() -> rerun.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+
+        assertThat(rerun.logged(AuditAction.PREFLIGHT, "already runs payments:2.0: not deployed again")).isTrue();
+        assertThat(rerun.image("payments-blue")).as("the old colour is not overwritten").isEqualTo("payments:1.0");
+        assertThat(rerun.replicas("payments-blue")).as("and stays warm").isEqualTo(4);
+        assertThat(rerun.runner.abort("bob", "changed my mind")).isTrue();
+        RolloutResult result = rerun.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rerun.production()).isEqualTo("slot=blue");
+        assertThat(rerun.image("payments-blue")).isEqualTo("payments:1.0");
+    }
 }
