@@ -192,6 +192,9 @@ final class RunCommand implements Callable<Integer> {
             out.println("Type 'promote', 'abort' or 'status' and Enter at any time; Ctrl-C aborts and rolls back.");
             if (stateFile != null) {
                 out.println("State: " + stateFile + " (after a crash: run --resume --state " + stateFile + ")");
+            } else {
+                out.println("No --state: after a crash (kill -9) nothing can resume this rollout; recover by hand as"
+                        + " docs/plugin/operations.md#when-the-api-server-is-down says");
             }
             out.flush();
             Launched launched;

@@ -31,6 +31,9 @@ public final class RollbackRetry {
         if (text.contains("did not answer")) {
             return "API unreachable";
         }
+        if (text.contains("lost agent") || text.contains("is not connected")) {
+            return "agent disconnected";
+        }
         if (text.contains("409 Conflict")) {
             return "conflicting writes by someone else";
         }
