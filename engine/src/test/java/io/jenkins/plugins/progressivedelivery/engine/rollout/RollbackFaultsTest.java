@@ -401,6 +401,27 @@ class RollbackFaultsTest {
                 + " the route also has web-mirror, which the engine did not add: kept, at weight 0)"));
     }
 
+    @Test
+    void anAbortAfterAThirdDestinationWasAddedInAnIndefinitePauseRollsBackInsteadOfRefusing() {
+        harness.start(pausedAt20(""));
+        runToThePause();
+        editRoute("kubectl-edit", vsYaml("""
+                    - destination: {host: web-canary, port: {number: 80}}
+                      weight: 20
+                    - destination: {host: web-stable, port: {number: 80}}
+                      weight: 60
+                    - destination: {host: web-shadow, port: {number: 80}}
+                      weight: 20
+                """));
+
+        harness.runner.abort("alice", "bad canary");
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(harness.weights("web", "primary")).isEqualTo("canary 0, stable 100, shadow 0");
+        assertThat(harness.logged(AuditAction.ROLLBACK, "kept, at weight 0")).isTrue();
+    }
+
     // ---- drift is a person speaking ----------------------------------------------------------------------------
 
     @Test
