@@ -61,6 +61,7 @@ public final class BlueGreenRunner implements Rollout {
     private boolean awaitingPromotion;
     private String message;
     private Instant rollbackStartedAt;
+    private boolean adopted;
 
     private BlueGreenRunner(BlueGreenState state, BlueGreenCluster cluster, MeasurementSource metrics,
                             Scheduler scheduler, Executor io, AuditListener audit,
@@ -84,6 +85,7 @@ public final class BlueGreenRunner implements Rollout {
         this.awaitingPromotion = state.awaitingPromotion();
         this.message = state.message();
         this.rollbackStartedAt = state.rollbackStartedAt();
+        this.adopted = state.adopted();
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -112,7 +114,8 @@ public final class BlueGreenRunner implements Rollout {
 
             @Override
             public boolean trafficUnsafe() {
-                return stage == BlueGreenStage.ROLLBACK_SWITCH;
+                return stage == BlueGreenStage.ROLLBACK_SWITCH || stage == BlueGreenStage.ROLLBACK_WARM_OLD
+                        || stage == BlueGreenStage.ROLLBACK_AWAIT_OLD;
             }
 
             @Override
@@ -230,7 +233,7 @@ public final class BlueGreenRunner implements Rollout {
         return new BlueGreenState(plan, analysisArgs, phase, stage, newColour, activeColour, fullReplicas,
                 switchedAt, dueAt, deadline, core.attempt(), analysing ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, rollbackStartedAt,
-                core.failingSince(), core.trouble());
+                core.failingSince(), core.trouble(), adopted);
     }
 
     @Override
@@ -322,6 +325,19 @@ public final class BlueGreenRunner implements Rollout {
                         core.record(changes, false, newColourWeight());
                         finish(RolloutPhase.PROMOTED, promotedMessage());
                     });
+            case ROLLBACK_WARM_OLD -> core.call("scale " + plan.target().deployment(newColour.other())
+                    + " to full size before production goes back to it",
+                    () -> cluster.scaleColour(newColour.other(), fullReplicas), changes -> {
+                        core.record(changes, true, newColourWeight());
+                        enter(BlueGreenStage.ROLLBACK_AWAIT_OLD);
+                    });
+            case ROLLBACK_AWAIT_OLD -> core.pollReadiness(plan.target().deployment(newColour.other()),
+                    deploymentResource(newColour.other()), () -> cluster.readiness(newColour.other()),
+                    rollbackStartedAt == null || plan.rollbackTimeout() == null ? Instant.MAX
+                            : rollbackStartedAt.plus(plan.rollbackTimeout()), plan.rollbackTimeout(),
+                    () -> enter(BlueGreenStage.ROLLBACK_SWITCH),
+                    late -> failed("wait for " + plan.target().deployment(newColour.other()),
+                            new ClusterException("rollbackTimeout passed: " + late, false, null)));
             case ROLLBACK_SWITCH -> core.call("switch production back to " + newColour.other(),
                     () -> cluster.switchActiveTo(newColour.other()), changes -> {
                         activeColour = newColour.other();
@@ -391,6 +407,7 @@ public final class BlueGreenRunner implements Rollout {
      * post-promotion analysis (a failure switches back to the old colour), then the scale-down delay.
      */
     private void adoptSwitch(BlueGreenSnapshot snapshot) {
+        adopted = true;
         newColour = snapshot.activeColour();
         switchedAt = core.now();
         core.emit(core.event(AuditAction.PREFLIGHT).resource(routeResource())
@@ -508,7 +525,7 @@ public final class BlueGreenRunner implements Rollout {
             core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(routeResource())
                     .after("switching production back to " + newColour.other() + " (" + newColour + " -> "
                             + newColour.other() + ")").reason(reason));
-            enter(BlueGreenStage.ROLLBACK_SWITCH);
+            enter(adopted ? BlueGreenStage.ROLLBACK_WARM_OLD : BlueGreenStage.ROLLBACK_SWITCH);
         } else if (from == BlueGreenStage.PREFLIGHT) {
             core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(routeResource())
                     .after("nothing to undo: nothing was changed").reason(reason));
@@ -554,7 +571,8 @@ public final class BlueGreenRunner implements Rollout {
             finish(RolloutPhase.FAILED, failure.getMessage());
         } else if (stage == BlueGreenStage.PREFLIGHT) {
             finish(RolloutPhase.FAILED, reason + "; nothing was changed");
-        } else if (stage == BlueGreenStage.ROLLBACK_SWITCH) {
+        } else if (stage == BlueGreenStage.ROLLBACK_SWITCH || stage == BlueGreenStage.ROLLBACK_WARM_OLD
+                || stage == BlueGreenStage.ROLLBACK_AWAIT_OLD) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(routeResource()).after("FAILED").reason(reason));
             finish(RolloutPhase.ROLLBACK_FAILED, "SWITCH BACK FAILED, traffic is NOT safe: "
                     + ManualRecovery.blueGreenLeft(plan, newColour) + " (" + reason + "); finish it by hand: "
@@ -621,7 +639,7 @@ public final class BlueGreenRunner implements Rollout {
     private String stageResource() {
         return switch (stage) {
             case DEPLOY_NEW, AWAIT_NEW, SCALE_UP_NEW, AWAIT_FULL, ROLLBACK_SCALE_DOWN -> deploymentResource(newColour);
-            case SCALE_DOWN_OLD -> deploymentResource(newColour.other());
+            case SCALE_DOWN_OLD, ROLLBACK_WARM_OLD, ROLLBACK_AWAIT_OLD -> deploymentResource(newColour.other());
             case POINT_PREVIEW -> previewResource();
             default -> routeResource();
         };

@@ -28,6 +28,8 @@ import java.util.Map;
  * @param rollbackStartedAt when the switch back began ({@code rollbackTimeout} counts from it), else null
  * @param failingSince   since when the switch back keeps failing, else null
  * @param trouble        what kind of failure that is ({@code API unreachable}), else null
+ * @param adopted        this run found production already on the new image (an earlier run switched and went away):
+ *                       the old colour is not known to be warm, so a switch back warms it first
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BlueGreenState(
@@ -51,7 +53,8 @@ public record BlueGreenState(
         String message,
         Instant rollbackStartedAt,
         Instant failingSince,
-        String trouble) implements Serializable {
+        String trouble,
+        boolean adopted) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -63,7 +66,7 @@ public record BlueGreenState(
                           boolean abortedByUser, boolean awaitingPromotion, String message) {
         this(plan, analysisArgs, phase, stage, newColour, activeColour, fullReplicas, switchedAt, dueAt, deadline,
                 attempt, analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
-                null, null, null);
+                null, null, null, false);
     }
 
     public BlueGreenState {

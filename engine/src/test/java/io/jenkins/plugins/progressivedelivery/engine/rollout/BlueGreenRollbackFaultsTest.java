@@ -116,4 +116,34 @@ class BlueGreenRollbackFaultsTest {
         assertThat(rerun.production()).isEqualTo("slot=blue");
         assertThat(rerun.image("payments-blue")).isEqualTo("payments:1.0");
     }
+
+    @Test
+    void switchingBackAfterAReRunWarmsAnOldColourThatWasScaledDownBeforeProductionGoesToIt() {
+        harness.start(plan(""));
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+        // killed after the old colour was scaled down
+        var blue = cluster.deployment("payments-blue");
+        blue.getSpec().setReplicas(0);
+        cluster.client.apps().deployments().inNamespace("demo").resource(blue).update();
+        BlueGreenHarness rerun = new BlueGreenHarness(cluster);
+        rerun.scheduler.advance(java.time.Duration.between(rerun.scheduler.now(), harness.scheduler.now()));
+        List<String> blueWhenSwitchedBack = new java.util.ArrayList<>();
+        rerun.taps.add(event -> {
+            if (event.action() == AuditAction.ROLLBACK && event.toLogLine().contains("slot=green -> slot=blue")) {
+                blueWhenSwitchedBack.add(rerun.replicas("payments-blue") + " replicas, ready "
+                        + cluster.deployment("payments-blue").getStatus().getReadyReplicas());
+            }
+        });
+        rerun.start(plan(""));
+        rerun.runUntil(() -> rerun.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+
+        assertThat(rerun.runner.abort("bob", "changed my mind")).isTrue();
+        RolloutResult result = rerun.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rerun.production()).isEqualTo("slot=blue");
+        assertThat(blueWhenSwitchedBack).as("production, then the preview").containsExactly("4 replicas, ready 4",
+                "4 replicas, ready 4");
+        assertThat(rerun.image("payments-blue")).isEqualTo("payments:1.0");
+    }
 }
