@@ -186,6 +186,18 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         };
+        // Installed before the rollout starts, so that no signal can find the JVM's default (an exit mid-write).
+        AtomicReference<String> earlySignal = new AtomicReference<>();
+        Consumer<String> onSignal = signal -> {
+            Rollout current = running.get();
+            if (current == null) {
+                earlySignal.compareAndSet(null, signal);
+            } else {
+                interrupted(current, ended, signal, out);
+            }
+        };
+        Interrupts interrupts = Interrupts.install(onSignal);
+        this.onInterrupt = onSignal;
         try {
             out.println((resumed == null ? "Rolling out " : "Resuming " + resumed.describe() + ": ")
                     + ValidateCommand.describe(delivery));
@@ -213,18 +225,17 @@ final class RunCommand implements Callable<Integer> {
                 if (resumed != null && rollback) {
                     runner.abort(user(), "rolled back on resume (run --resume --rollback)");
                 }
+                if (earlySignal.get() != null) {
+                    interrupted(runner, ended, earlySignal.get(), out);
+                }
                 Duration abortGrace = delivery.effectiveAbortScaleDownDelay();
                 Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, abortGrace), "rollout-ctrl-c");
                 Runtime.getRuntime().addShutdownHook(abortOnExit);
-                Interrupts interrupts = Interrupts.install(signal -> interrupted(runner, ended, signal, out));
-                this.onInterrupt = signal -> interrupted(runner, ended, signal, out);
                 startCommandReader(runner, commands, out);
                 RolloutResult result;
                 try {
                     result = ended.get();
                 } finally {
-                    this.onInterrupt = null;
-                    interrupts.restore();
                     try {
                         Runtime.getRuntime().removeShutdownHook(abortOnExit);
                     } catch (IllegalStateException e) {
@@ -242,6 +253,8 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.of(result.phase());
             }
         } finally {
+            this.onInterrupt = null;
+            interrupts.restore();
             checkpoints.shutdown();
             executor.shutdownNow();
             io.shutdownNow();
