@@ -237,7 +237,8 @@ class RunCommandTest {
         first.get(30, TimeUnit.SECONDS);
         assertThat(cluster.weights()).as("left as the crash left it").containsExactly(75, 25);
 
-        int again = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        // stdin is a pipe, never the test JVM's own (which carries surefire's commands)
+        int again = cli(new PipedInputStream(new PipedOutputStream()), command)
                 .execute("run", plan.toString(), "--kubeconfig", kubeconfig.toString(), "--state",
                         state.toString());
         assertThat(again).as("a re-run does not start over what the state says is under way")
@@ -245,7 +246,7 @@ class RunCommandTest {
         assertThat(err.toString()).contains("holds a rollout that has not ended (canary of web:2.0 at step 2/2,"
                 + " canary weight 25 (pause)): continue it with 'run --resume --state");
 
-        int rolledBack = Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        int rolledBack = cli(new PipedInputStream(new PipedOutputStream()), command)
                 .execute("run", "--resume", "--rollback", "--state", state.toString(), "--kubeconfig",
                         kubeconfig.toString());
         assertThat(rolledBack).as(out + "\n" + err).isEqualTo(ExitCodes.ABORTED);
