@@ -334,10 +334,7 @@ public final class CanaryRunner implements Rollout {
                         core.record(changes, true, canaryWeight);
                         enter(Stage.ROLLBACK_AWAIT_STABLE);
                     });
-            case ROLLBACK_AWAIT_STABLE -> core.pollReadiness(plan.target().deployment(), deploymentResource(),
-                    cluster::stableReadiness, rollbackDeadlineOrNever(), plan.rollbackTimeout(),
-                    () -> enter(Stage.ROLLBACK_TRAFFIC),
-                    late -> rollbackFailed("rollbackTimeout passed: " + late));
+            case ROLLBACK_AWAIT_STABLE -> awaitRestoredStable();
             case ROLLBACK_TRAFFIC -> core.call("move all traffic back to stable", cluster::rollbackTraffic,
                     changes -> {
                         canaryWeight = 0;
@@ -553,6 +550,28 @@ public final class CanaryRunner implements Rollout {
                 .after("moving all traffic to stable (canary weight " + canaryWeight + " -> 0)")
                 .reason(reason));
         enter(Stage.ROLLBACK_TRAFFIC);
+    }
+
+    /**
+     * Waits for the restored stable in windows of {@code readinessTimeout}, each one that passes logged, until it is
+     * ready (then traffic moves to it) or {@code rollbackTimeout} passes: a rollback does not give up on its own.
+     */
+    private void awaitRestoredStable() {
+        Instant giveUp = rollbackDeadlineOrNever();
+        Instant window = core.now().plus(plan.effectiveReadinessTimeout());
+        boolean last = !window.isBefore(giveUp);
+        core.pollReadiness(plan.target().deployment(), deploymentResource(), cluster::stableReadiness,
+                last ? giveUp : window, last ? plan.rollbackTimeout() : plan.effectiveReadinessTimeout(),
+                () -> enter(Stage.ROLLBACK_TRAFFIC), late -> {
+                    if (last) {
+                        rollbackFailed("rollbackTimeout passed: " + late);
+                    } else {
+                        core.emit(core.event(AuditAction.ROLLBACK).resource(deploymentResource())
+                                .after("still waiting for " + plan.target().deployment() + " (" + stableImage
+                                        + ") to be ready before traffic moves to it").reason(late));
+                        core.next(this::awaitRestoredStable);
+                    }
+                });
     }
 
     private Instant rollbackDeadlineOrNever() {

@@ -128,6 +128,31 @@ class RollbackFaultsTest {
     }
 
     @Test
+    void aRestoredStableThatTakesLongerThanReadinessTimeoutIsWaitedForNeverGivenUpOn() {
+        harness.taps.add(event -> {
+            if (event.action() == AuditAction.SCALE && event.resource().equals("deployment/demo/web")
+                    && event.after().contains("web:2.0")) {
+                harness.neverReady.add("web");
+            }
+        });
+        harness.start(plan("", """
+                  - setWeight: 20
+                  - setWeight: 100
+                """));
+        harness.runUntil(() -> harness.trail.events().stream().filter(e -> e.after() != null
+                && e.after().startsWith("still waiting for web (web:1.0)")).count() == 2);
+        assertThat(harness.image("web")).isEqualTo("web:1.0");
+        assertThat(harness.weights("web", "primary")).as("traffic stays where pods are ready")
+                .isEqualTo("stable 0, canary 100");
+
+        harness.neverReady.remove("web");
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+    }
+
+    @Test
     void apiLatencyAfterThePromotionWriteRollsBackToTheOldImageNotJustTheOldWeights() {
         harness.start(plan("", """
                   - setWeight: 20
