@@ -85,7 +85,15 @@ public final class ReadModifyWrite {
             T current = remembered ? known : require(ops, ref);
             known = null;
             String readVersion = current.getMetadata().getResourceVersion();
-            T desired = change.apply(serialization.clone(current));
+            T desired;
+            try {
+                desired = change.apply(serialization.clone(current));
+            } catch (RuntimeException e) {
+                if (remembered) {
+                    continue; // judged on what the server has now, not on what this process last saw
+                }
+                throw e;
+            }
             if (Objects.equals(desired, current)) {
                 if (remembered) {
                     continue; // "already so" is only ever said of what the server has now

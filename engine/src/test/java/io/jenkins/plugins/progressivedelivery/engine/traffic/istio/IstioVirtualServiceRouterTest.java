@@ -183,6 +183,29 @@ class IstioVirtualServiceRouterTest {
     }
 
     @Test
+    void aRollbackFromAStaleCopyFailsWith409IsReReadAndKeepsTheOtherWritersChange() {
+        cluster.createIstio("v1", HOST_SPLIT_VS);
+        IstioVirtualServiceRouter router = router(HOST_SPLIT);
+        router.setWeight(40);
+        GenericKubernetesResource edited = cluster.getIstio("v1", "VirtualService", "web");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) edited.getAdditionalProperties().get("spec");
+        spec.put("gateways", List.of("mesh", "edge"));
+        cluster.client.genericKubernetesResources(IstioApi.virtualServices("v1")).inNamespace("demo")
+                .resource(edited).update();
+        cluster.takeRequests();
+
+        ClusterChange rollback = router.rollBack();
+
+        assertThat(cluster.takeRequests()).containsExactly("PUT " + VS_PATH, "GET " + VS_PATH, "PUT " + VS_PATH);
+        assertThat(rollback.conflicts()).isEqualTo(1);
+        GenericKubernetesResource after = cluster.getIstio("v1", "VirtualService", "web");
+        assertThat(weights(after, 1)).containsExactly(100, 0);
+        assertThat(((Map<?, ?>) after.getAdditionalProperties().get("spec")).get("gateways"))
+                .isEqualTo(List.of("mesh", "edge"));
+    }
+
+    @Test
     void weightsAlwaysAddUpTo100() {
         cluster.createIstio("v1", HOST_SPLIT_VS);
         IstioVirtualServiceRouter router = router(HOST_SPLIT);
