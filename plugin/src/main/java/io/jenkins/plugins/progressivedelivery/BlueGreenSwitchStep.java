@@ -305,6 +305,9 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         @Override
         String statusOf(BlueGreenRunner runner) {
             BlueGreenStatus status = runner.status();
+            if (status.retrying() != null) {
+                return "blue-green " + status.line();
+            }
             return "blue-green " + status.phase().name().toLowerCase(Locale.ROOT) + " at " + stage(status)
                     + (status.activeColour() == null ? "" : ", production on " + status.activeColour())
                     + (status.waitingFor() == null ? "" : ", waiting for " + status.waitingFor());
