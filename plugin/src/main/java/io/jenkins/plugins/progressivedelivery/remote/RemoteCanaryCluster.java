@@ -57,12 +57,22 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     @Override
-    public List<ClusterChange> rollbackTraffic() {
-        return changes(call(new RollbackCall(plan, null, null)));
+    public List<ClusterChange> prepareCanaryAt(int stepIndex) {
+        return changes(call(new Call(plan, Kind.PREPARE_CANARY_AT, stepIndex)));
     }
 
     @Override
-    public List<ClusterChange> restoreStable(String podTemplate) {
+    public List<ClusterChange> applyRouteStep(int stepIndex) {
+        return changes(call(new Call(plan, Kind.APPLY_ROUTE_STEP, stepIndex)));
+    }
+
+    @Override
+    public List<ClusterChange> restoreStable() {
+        return changes(call(new Call(plan, Kind.RESTORE_STABLE, 0)));
+    }
+
+    @Override
+    public List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
         return changes(call(new RollbackCall(plan, podTemplate, null)));
     }
 
@@ -73,8 +83,8 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     /**
-     * The rollback's calls and the drift check: the route's rollback (neither argument), the stable template put
-     * back ({@code podTemplate}), or what changed since {@code drift}.
+     * The rollback's restore of the stable template ({@code podTemplate}) and the drift check (what changed since
+     * {@code drift}).
      */
     private record RollbackCall(CanaryPlan plan, String podTemplate, DriftBaseline drift)
             implements ClusterOperation.Call {
@@ -86,13 +96,12 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
             if (drift != null) {
                 return new ArrayList<>(cluster.drift(drift));
             }
-            return new ArrayList<>(podTemplate != null ? cluster.restoreStable(podTemplate)
-                    : cluster.rollbackTraffic());
+            return new ArrayList<>(cluster.restoreStablePodTemplate(podTemplate));
         }
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
-        STABLE_READINESS }
+        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE }
 
     /** One {@link CanaryCluster} method and its argument, shipped to where the call is made. */
     private record Call(CanaryPlan plan, Kind kind, int argument) implements ClusterOperation.Call {
@@ -109,6 +118,9 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
                 case SCALE_CANARY -> new ArrayList<>(cluster.scaleCanary(argument));
                 case PROMOTE_STABLE -> new ArrayList<>(cluster.promoteStable());
                 case STABLE_READINESS -> cluster.stableReadiness();
+                case PREPARE_CANARY_AT -> new ArrayList<>(cluster.prepareCanaryAt(argument));
+                case APPLY_ROUTE_STEP -> new ArrayList<>(cluster.applyRouteStep(argument));
+                case RESTORE_STABLE -> new ArrayList<>(cluster.restoreStable());
             };
         }
     }

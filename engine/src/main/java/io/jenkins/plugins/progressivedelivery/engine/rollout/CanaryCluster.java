@@ -44,10 +44,25 @@ public interface CanaryCluster {
     Readiness stableReadiness();
 
     /**
-     * The rollback's one write of the route: all traffic to stable, whatever else a person changed in it as long as it
-     * still names the stable destination (what else it has is kept, and said in the change's note).
+     * Creates or updates the canary Deployment for step {@code stepIndex} of the plan (a {@code setWeight} or
+     * {@code setCanaryScale} step), sized by the latest {@code setCanaryScale} up to it, or by the traffic weight
+     * when there is none or it said {@code matchTrafficWeight}.
      */
-    default List<ClusterChange> rollbackTraffic() {
+    default List<ClusterChange> prepareCanaryAt(int stepIndex) {
+        throw new UnsupportedOperationException("this cluster does not size the canary by plan step");
+    }
+
+    /** Carries out the route step {@code stepIndex} of the plan ({@code setHeaderRoute}, {@code setMirrorRoute}). */
+    default List<ClusterChange> applyRouteStep(int stepIndex) {
+        throw new UnsupportedOperationException("this cluster has no managed routes");
+    }
+
+    /**
+     * All traffic back on stable and every managed route removed, in one write of the route: the rollback, and the
+     * last traffic change of a promotion. It works on whatever shape the route now has as long as it still names the
+     * stable destination (what else it has is kept, at weight 0, and said in the change's note).
+     */
+    default List<ClusterChange> restoreStable() {
         return setWeight(0);
     }
 
@@ -55,7 +70,7 @@ public interface CanaryCluster {
      * Puts the stable Deployment's pod template back as it was before the promotion write (from
      * {@link ClusterSnapshot#stablePodTemplate()}); nothing is written when it already is.
      */
-    default List<ClusterChange> restoreStable(String podTemplate) {
+    default List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
         throw new ClusterException("this cluster cannot restore the stable Deployment's pod template", false, null);
     }
 

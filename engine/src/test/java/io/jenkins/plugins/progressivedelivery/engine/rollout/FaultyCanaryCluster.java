@@ -20,7 +20,7 @@ final class FaultyCanaryCluster implements CanaryCluster {
     private String failing;
     private int failuresLeft;
     private Supplier<RuntimeException> failure = UNREACHABLE;
-    /** {@code rollbackTraffic ok}, {@code rollbackTraffic failed}, ... */
+    /** {@code restoreStable ok}, {@code restoreStable failed}, ... */
     final List<String> calls = new ArrayList<>();
 
     FaultyCanaryCluster(CanaryCluster delegate, Supplier<Instant> clock) {
@@ -97,13 +97,23 @@ final class FaultyCanaryCluster implements CanaryCluster {
     }
 
     @Override
-    public List<ClusterChange> rollbackTraffic() {
-        return call("rollbackTraffic", delegate::rollbackTraffic);
+    public List<ClusterChange> restoreStable() {
+        return call("restoreStable", delegate::restoreStable);
     }
 
     @Override
-    public List<ClusterChange> restoreStable(String podTemplate) {
-        return call("restoreStable", () -> delegate.restoreStable(podTemplate));
+    public List<ClusterChange> prepareCanaryAt(int stepIndex) {
+        return call("prepareCanaryAt", () -> delegate.prepareCanaryAt(stepIndex));
+    }
+
+    @Override
+    public List<ClusterChange> applyRouteStep(int stepIndex) {
+        return call("applyRouteStep", () -> delegate.applyRouteStep(stepIndex));
+    }
+
+    @Override
+    public List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
+        return call("restoreStablePodTemplate", () -> delegate.restoreStablePodTemplate(podTemplate));
     }
 
     @Override

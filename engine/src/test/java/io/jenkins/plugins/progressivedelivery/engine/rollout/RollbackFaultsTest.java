@@ -166,7 +166,7 @@ class RollbackFaultsTest {
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
         assertThat(harness.image("web")).isEqualTo("web:1.0");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
-        assertThat(faults.count("restoreStable ok")).isEqualTo(1);
+        assertThat(faults.count("restoreStablePodTemplate ok")).isEqualTo(1);
         assertThat(result.message()).contains("traffic is on stable web (web:1.0)");
     }
 
@@ -284,7 +284,7 @@ class RollbackFaultsTest {
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         // attempts at +10, 11, 13, 17, 25 fail; the next, 16 s later at +41, holds
         assertThat(rollbackRetries()).hasSize(5);
-        assertThat(faults.count("rollbackTraffic failed")).isEqualTo(5);
+        assertThat(faults.count("restoreStable failed")).isEqualTo(5);
         assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
                 .isEqualTo(outage.plusSeconds(41));
     }
@@ -315,7 +315,7 @@ class RollbackFaultsTest {
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(result.phase().trafficSafe()).isFalse();
         // +0, 1, 3, 7, 15, 31 and, the last, at the timeout +60
-        assertThat(faults.count("rollbackTraffic failed")).isEqualTo(7);
+        assertThat(faults.count("restoreStable failed")).isEqualTo(7);
         assertThat(harness.trail.events().get(harness.trail.events().size() - 1).time())
                 .isEqualTo(abortedAt.plusSeconds(60));
         assertThat(result.message()).doesNotContain("\n").startsWith("ROLLBACK FAILED, traffic is NOT safe:"

@@ -158,14 +158,15 @@ final class IstioObjects {
     }
 
     /**
-     * The rollback's one write: the stable destination of the route at 100, every other at 0, whatever else the route
-     * now has; computed first from {@code lastRead}, so that it is one PUT unless the object changed since.
+     * The rollback's one write: the stable destination of the route at 100, every other at 0 and every managed route
+     * (header, mirror) removed, whatever else the route now has; computed first from {@code lastRead}, so that it is one PUT unless the object changed since.
      */
     ReadModifyWrite.Result<GenericKubernetesResource> rollBack(KubeRef virtualServiceRef, String routeName,
                                                                VirtualServiceRoutes.Split split,
                                                                GenericKubernetesResource lastRead) {
-        return rmw.update(virtualServices(), virtualServiceRef, current -> VirtualServiceRoutes.withRollbackWeights(
-                current, locateForRollback(current, routeName, split, virtualServiceRef)), lastRead);
+        return rmw.update(virtualServices(), virtualServiceRef, current -> IstioManagedRoutes.withoutAll(
+                VirtualServiceRoutes.withRollbackWeights(current, locateForRollback(current, routeName, split,
+                        virtualServiceRef))), lastRead);
     }
 
     static VirtualServiceRoutes.RollbackRoute locateForRollback(GenericKubernetesResource virtualService,

@@ -13,6 +13,7 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Workloads;
 import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Splits traffic with the weights of one HTTP route of an Istio VirtualService, by host (the stable and canary
@@ -273,8 +275,13 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                 before.weights(), after.weights(), result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
     }
 
+    /**
+     * The rollback (and the promotion's last traffic change): the stable destination at 100, every other at 0 and
+     * every managed route removed, in one PUT of the VirtualService as this router last read it, on whatever shape
+     * the route now has as long as it still names stable.
+     */
     @Override
-    public ClusterChange rollBack() {
+    public ClusterChange restoreStable() {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rollBack(virtualServiceRef, spec.route(),
                 split, lastRead);
         lastRead = result.after();
@@ -283,6 +290,10 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         VirtualServiceRoutes.RollbackRoute after = IstioObjects.locateForRollback(result.after(), spec.route(),
                 split, virtualServiceRef);
         String note = result.written() ? null : NOTHING_WRITTEN;
+        List<String> removed = IstioManagedRoutes.names(result.before());
+        if (result.written() && !removed.isEmpty()) {
+            note = "managed routes removed: " + String.join(", ", removed);
+        }
         if (!after.foreign().isEmpty()) {
             note = (note == null ? "" : note + "; ") + "the route also has " + String.join(", ", after.foreign())
                     + ", which the engine did not add: kept, at weight 0";
@@ -365,6 +376,64 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                 DestinationRuleSubsets.describe(result.before(), spec.stableSubset(), spec.canarySubset()),
                 DestinationRuleSubsets.describe(result.after(), spec.stableSubset(), spec.canarySubset()),
                 result.conflicts(), result.written() ? null : NOTHING_WRITTEN));
+    }
+
+    @Override
+    public List<ValidationError> verifySteps(List<PlanStep> steps) {
+        List<ValidationError> problems = new ArrayList<>();
+        boolean routeSteps = steps.stream().anyMatch(s -> s instanceof PlanStep.SetHeaderRoute
+                || s instanceof PlanStep.SetMirrorRoute);
+        if (!routeSteps) {
+            return problems;
+        }
+        if (spec.route() == null || spec.route().isBlank()) {
+            problems.add(new ValidationError(ISTIO + ".route", "is required with setHeaderRoute or setMirrorRoute:"
+                    + " they add HTTP routes to virtualservice " + spec.virtualService() + ", so it will not keep a"
+                    + " single one; give the weighted route a name (spec.http[].name) and set it here"));
+        }
+        List<ValidationError> unreadable = new ArrayList<>();
+        GenericKubernetesResource virtualService = istio.discover(unreadable, "") == null ? null
+                : istio.virtualService(virtualServiceRef, unreadable, "");
+        List<String> foreign = virtualService == null ? List.of() : IstioManagedRoutes.foreignNames(virtualService);
+        for (int i = 0; i < steps.size(); i++) {
+            String name = steps.get(i) instanceof PlanStep.SetHeaderRoute h ? h.name()
+                    : steps.get(i) instanceof PlanStep.SetMirrorRoute m ? m.name() : null;
+            if (name != null && foreign.contains(name)) {
+                String kind = steps.get(i) instanceof PlanStep.SetHeaderRoute ? "setHeaderRoute" : "setMirrorRoute";
+                problems.add(new ValidationError("steps[" + i + "]." + kind + ".name", virtualServiceRef
+                        + " already has an HTTP route named '" + name + "' that the engine does not manage; give"
+                        + " the step another name"));
+            }
+        }
+        return problems;
+    }
+
+    @Override
+    public ClusterChange setHeaderRoute(PlanStep.SetHeaderRoute step) {
+        String after = step.removes() ? "absent" : step.match().stream()
+                .map(m -> m.headerName() + " " + m.headerValue()).collect(Collectors.joining(" and "))
+                + " -> canary 100%";
+        return managedRoute(step.name(), after, (current, weighted) ->
+                IstioManagedRoutes.withHeaderRoute(current, weighted, step));
+    }
+
+    @Override
+    public ClusterChange setMirrorRoute(PlanStep.SetMirrorRoute step) {
+        String after = step.removes() ? "absent" : "mirror " + step.effectivePercentage() + "% of "
+                + (step.match().isEmpty() ? "the route's requests" : step.match().size() + " match(es)")
+                + " to canary";
+        return managedRoute(step.name(), after, (current, weighted) ->
+                IstioManagedRoutes.withMirrorRoute(current, weighted, step));
+    }
+
+    private ClusterChange managedRoute(String name, String after,
+            java.util.function.BiFunction<GenericKubernetesResource, ManagedRoute, GenericKubernetesResource> change) {
+        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
+                virtualServiceRef, current -> change.apply(current, locate(current)), lastRead);
+        lastRead = result.after();
+        boolean existed = IstioManagedRoutes.names(result.before()).contains(name);
+        return new ClusterChange(AuditAction.ROUTE, virtualServiceRef + " route " + name,
+                existed ? "present" : "absent", after, result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
     }
 
     private ManagedRoute locate(GenericKubernetesResource virtualService) {

@@ -59,7 +59,7 @@ class CanaryRollbackLatencyTest {
 
         router.setWeight(20);
         cluster.takeRequests();
-        router.rollBack();
+        router.restoreStable();
         assertThat(cluster.takeRequests()).as("the rollback").containsExactly("PUT " + VS_PATH);
 
         List<Long> engine = new ArrayList<>();
@@ -69,7 +69,7 @@ class CanaryRollbackLatencyTest {
             boolean kept = i >= WARM_UP;
             router.setWeight(20);
             long start = System.nanoTime();
-            router.rollBack();
+            router.restoreStable();
             record(kept, engine, start);
 
             router.setWeight(20);

@@ -173,7 +173,7 @@ class IstioVirtualServiceRouterTest {
         router.setWeight(40);
         cluster.takeRequests();
 
-        ClusterChange rollback = router.rollBack();
+        ClusterChange rollback = router.restoreStable();
 
         List<String> requests = cluster.takeRequests();
         assertThat(requests).containsExactly("PUT " + VS_PATH);
@@ -195,7 +195,7 @@ class IstioVirtualServiceRouterTest {
                 .resource(edited).update();
         cluster.takeRequests();
 
-        ClusterChange rollback = router.rollBack();
+        ClusterChange rollback = router.restoreStable();
 
         assertThat(cluster.takeRequests()).containsExactly("PUT " + VS_PATH, "GET " + VS_PATH, "PUT " + VS_PATH);
         assertThat(rollback.conflicts()).isEqualTo(1);
