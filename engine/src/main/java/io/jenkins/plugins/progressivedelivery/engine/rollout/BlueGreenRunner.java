@@ -575,8 +575,8 @@ public final class BlueGreenRunner implements Rollout {
                 || stage == BlueGreenStage.ROLLBACK_AWAIT_OLD) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(routeResource()).after("FAILED").reason(reason));
             finish(RolloutPhase.ROLLBACK_FAILED, "SWITCH BACK FAILED, traffic is NOT safe: "
-                    + ManualRecovery.blueGreenLeft(plan, newColour) + " (" + reason + "); finish it by hand: "
-                    + ManualRecovery.blueGreenCommand(plan, newColour.other()));
+                    + ManualRecovery.blueGreenLeft(plan, routeResource(), newColour) + " (" + reason
+                    + "); finish it by hand: " + ManualRecovery.blueGreenCommand(plan, newColour.other()));
         } else if (stage == BlueGreenStage.ROLLBACK_SCALE_DOWN) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(deploymentResource(newColour)).after("FAILED")
                     .reason(reason));

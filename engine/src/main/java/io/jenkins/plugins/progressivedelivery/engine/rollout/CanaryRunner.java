@@ -595,7 +595,7 @@ public final class CanaryRunner implements Rollout {
      * command that finishes it, and the rollout ends as {@link RolloutPhase#ROLLBACK_FAILED}: traffic is NOT safe.
      */
     private void rollbackFailed(String reason) {
-        String left = ManualRecovery.canaryLeft(plan, stage, canaryWeight, stableImage);
+        String left = ManualRecovery.canaryLeft(plan, routeResource(), stage, canaryWeight, stableImage);
         String command = ManualRecovery.canaryCommand(plan, stage, stableReplicas, stableImage, rollbackCommand);
         core.emit(core.event(AuditAction.ROLLBACK).resource(stage == Stage.ROLLBACK_TRAFFIC ? routeResource()
                 : deploymentResource()).after("FAILED").reason(reason));

@@ -4,6 +4,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenIstioSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
+import io.jenkins.plugins.progressivedelivery.engine.plan.GatewayApiSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
 
 /**
@@ -15,15 +16,17 @@ final class ManualRecovery {
     private ManualRecovery() {
     }
 
-    /** {@code virtualservice/shop/web route primary still sends 20% of traffic to the canary (web:2.0)}. */
-    static String canaryLeft(CanaryPlan plan, Stage stage, int canaryWeight, String stableImage) {
+    /**
+     * {@code virtualservice/shop/web route primary still sends 20% of traffic to the canary (web:2.0)}.
+     *
+     * @param route the resource that splits traffic, as the runner names it
+     */
+    static String canaryLeft(CanaryPlan plan, String route, Stage stage, int canaryWeight, String stableImage) {
         String ns = plan.target().namespace();
         String traffic = plan.traffic().isReplicaRatio()
                 ? "deployment/" + ns + "/" + plan.target().canaryDeployment() + " (" + plan.target().image()
                         + ") still takes about " + canaryWeight + "% of the pods"
-                : "virtualservice/" + ns + "/" + plan.traffic().istio().virtualService()
-                        + (plan.traffic().istio().route() == null ? "" : " route " + plan.traffic().istio().route())
-                        + " still sends " + canaryWeight + "% of traffic to the canary (" + plan.target().image()
+                : route + " still sends " + canaryWeight + "% of traffic to the canary (" + plan.target().image()
                         + ")";
         if (stage == Stage.ROLLBACK_RESTORE_STABLE || stage == Stage.ROLLBACK_AWAIT_STABLE) {
             return "deployment/" + ns + "/" + plan.target().deployment() + " runs " + plan.target().image()
@@ -44,6 +47,14 @@ final class ManualRecovery {
                     + plan.target().canaryDeployment() + " --replicas=0";
         } else if (rollbackCommand != null) {
             traffic = rollbackCommand;
+        } else if (plan.traffic().nginx() != null) {
+            traffic = "kubectl -n " + ns + " annotate ingress " + plan.traffic().nginx().canaryIngress()
+                    + " nginx.ingress.kubernetes.io/canary-weight=0 --overwrite";
+        } else if (plan.traffic().gatewayAPI() != null) {
+            GatewayApiSpec gateway = plan.traffic().gatewayAPI();
+            traffic = "kubectl -n " + ns + " edit " + gateway.kind().toLowerCase(java.util.Locale.ROOT) + " "
+                    + gateway.routeName() + "  # " + (gateway.rule() == null ? "the rule" : "rule " + gateway.rule())
+                    + ": weight 100 on the stable backendRef, 0 on the others";
         } else {
             IstioSpec istio = plan.traffic().istio();
             String stable = istio.isSubsetSplit() ? "subset " + istio.stableSubset() : istio.stableService();
@@ -60,8 +71,8 @@ final class ManualRecovery {
     }
 
     /** {@code service/pay/payments still sends production to green (payments:2.0)}. */
-    static String blueGreenLeft(BlueGreenPlan plan, Colour newColour) {
-        return production(plan) + " still sends production traffic to " + newColour + " ("
+    static String blueGreenLeft(BlueGreenPlan plan, String production, Colour newColour) {
+        return production + " still sends production traffic to " + newColour + " ("
                 + plan.target().deployment(newColour) + ", " + plan.target().image() + ")";
     }
 
@@ -73,18 +84,14 @@ final class ManualRecovery {
                     + "{\"selector\":{\"" + plan.effectiveColorLabel() + "\":\"" + old.id() + "\"}}}'";
         }
         BlueGreenIstioSpec istio = plan.traffic().istio();
+        if (istio == null) {
+            GatewayApiSpec gateway = plan.traffic().gatewayAPI().asSplit();
+            return "kubectl -n " + ns + " edit " + gateway.kind().toLowerCase(java.util.Locale.ROOT) + " "
+                    + gateway.routeName() + "  # weight 100 on the " + old + " backendRef, 0 on the other";
+        }
         String destination = istio.isSubsetSplit() ? "subset " + istio.subset(old) : istio.service(old);
         return "kubectl -n " + ns + " edit virtualservice " + istio.virtualService() + "  # route "
                 + (istio.route() == null ? "(the only one)" : istio.route()) + ": weight 100 on " + destination
                 + ", 0 on the other";
-    }
-
-    private static String production(BlueGreenPlan plan) {
-        String ns = plan.target().namespace();
-        if (plan.traffic().isServiceSelector()) {
-            return "service/" + ns + "/" + plan.activeService();
-        }
-        return "virtualservice/" + ns + "/" + plan.traffic().istio().virtualService()
-                + (plan.traffic().istio().route() == null ? "" : " route " + plan.traffic().istio().route());
     }
 }
