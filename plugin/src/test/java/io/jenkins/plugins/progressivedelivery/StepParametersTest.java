@@ -667,4 +667,23 @@ class StepParametersTest {
         assertThat(plan.traffic().gatewayAPI().httpRoute()).isEqualTo("payments");
         assertThat(plan.traffic().gatewayAPI().greenService()).isEqualTo("payments-green");
     }
+
+    @Test
+    void onDriftAndRollbackTimeoutLoadThroughTheEngine() throws Exception {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("onDrift", "overwrite");
+        args.put("rollbackTimeout", "15m");
+        CanaryPlan plan = Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null);
+        assertThat(plan.onDrift()).isEqualTo(CanaryPlan.OnDrift.OVERWRITE);
+        assertThat(plan.rollbackTimeout()).isEqualTo(Duration.ofMinutes(15));
+
+        args.put("onDrift", "ignore");
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null))
+                .hasMessageContaining("onDrift").hasMessageContaining("pause, abort, overwrite");
+
+        BlueGreenPlan blueGreen = Structs.instantiate(BlueGreenSwitchStep.class, map("namespace", "pay",
+                "deployment", "payments", "container", "app", "image", "payments:5.12.0", "activeService", "payments",
+                "previewService", "payments-preview", "rollbackTimeout", "10m")).loadPlan(null);
+        assertThat(blueGreen.rollbackTimeout()).isEqualTo(Duration.ofMinutes(10));
+    }
 }
