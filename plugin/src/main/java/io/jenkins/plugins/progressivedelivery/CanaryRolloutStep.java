@@ -51,6 +51,11 @@ import org.kohsuke.stapler.verb.POST;
  */
 public final class CanaryRolloutStep extends RolloutStep {
     private List<CanaryPlanStep> steps;
+    private GatewayApiRoute gatewayAPI;
+    private NginxIngress nginx;
+    private BackgroundAnalysis analysis;
+    private BuiltinMetrics metrics;
+    private String onDrift;
     private Integer canaryReplicas;
     private List<PodLabel> canaryLabels;
     private String stableService;
@@ -59,11 +64,6 @@ public final class CanaryRolloutStep extends RolloutStep {
     private String canarySubset;
     private String abortScaleDownDelay;
     private Boolean baseline;
-    private BackgroundAnalysis analysis;
-    private BuiltinMetrics metrics;
-    private GatewayApiRoute gatewayAPI;
-    private NginxIngress nginx;
-    private String onDrift;
 
     @DataBoundConstructor
     public CanaryRolloutStep() {
@@ -80,6 +80,9 @@ public final class CanaryRolloutStep extends RolloutStep {
             return PlanLoader.fromMap(planMap(workspace), planSource("canaryRollout"));
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // a Job spec or JSON body that is not YAML, named by its field
+            throw new AbortException(planSource("canaryRollout") + ": " + e.getMessage());
         }
     }
 
@@ -105,18 +108,14 @@ public final class CanaryRolloutStep extends RolloutStep {
             PlanParameters.put(traffic, "gatewayAPI", gatewayAPI == null ? null : gatewayAPI.toPlan());
             PlanParameters.put(traffic, "nginx", nginx == null ? null : nginx.toPlan());
         }
-        try {
-            if (steps != null) {
-                plan.put("steps", steps.stream().map(CanaryPlanStep::toPlan).toList());
-            }
-            PlanParameters.put(plan, "analysis", analysis == null ? null : analysis.toPlan());
-        } catch (IllegalArgumentException e) {
-            throw new AbortException(planSource("canaryRollout") + ": " + e.getMessage());
+        PlanParameters.put(plan, "analysis", analysis == null ? null : analysis.toPlan());
+        PlanParameters.put(plan, "metrics", metrics == null ? null : metrics.toPlan());
+        PlanParameters.put(plan, "onDrift", onDrift);
+        if (steps != null) {
+            plan.put("steps", steps.stream().map(CanaryPlanStep::toPlan).toList());
         }
         PlanParameters.put(plan, "abortScaleDownDelay", abortScaleDownDelay);
         PlanParameters.put(plan, "baseline", baseline);
-        PlanParameters.put(plan, "metrics", metrics == null ? null : metrics.toPlan());
-        PlanParameters.put(plan, "onDrift", onDrift);
         return completed(plan);
     }
 

@@ -285,7 +285,7 @@ class StepParametersTest {
         List<Object> fromMaps = planSteps(canaryWithSteps(List.of(
                 map("judge", map("metrics", List.of("success-rate", map("name", "latency-p99", "high", 1.2,
                                 "critical", true)), "window", "10m", "pass", 90, "removeOutliers", true,
-                        "prometheus", map("address", "http://prometheus:9090", "headers", map("X-Scope-OrgID", "shop")))),
+                        "prometheus", map("address", "http://prometheus:9090", "timeout", "5s"))),
                 map("setHeaderRoute", map("name", "testers", "match", List.of(map("headerName", "X-Canary",
                         "headerValue", map("exact", "always"))))),
                 map("setHeaderRoute", map("name", "testers")),
@@ -298,9 +298,7 @@ class StepParametersTest {
                 Structs.symbol("judge", map("metrics", List.of(Structs.symbol("judgeMetric", "success-rate"),
                                 Structs.symbol("judgeMetric", map("name", "latency-p99", "high", 1.2, "critical", true))),
                         "window", "10m", "pass", 90.0, "removeOutliers", true,
-                        "prometheus", Structs.symbol("prometheusEndpoint", map("address", "http://prometheus:9090",
-                                "headers", List.of(Structs.symbol("header", map("key", "X-Scope-OrgID",
-                                        "value", "shop"))))))),
+                        "address", "http://prometheus:9090", "timeout", "5s")),
                 Structs.symbol("setHeaderRoute", map("name", "testers", "match", List.of(Structs.symbol(
                         "headerMatch", map("headerName", "X-Canary", "headerValue",
                                 Structs.symbol("stringMatch", map("exact", "always"))))))),
@@ -317,8 +315,7 @@ class StepParametersTest {
         assertThat(fromMaps).containsExactly(
                 Map.of("judge", map("metrics", List.of("success-rate", map("name", "latency-p99", "critical", true,
                                 "high", 1.2)),
-                        "prometheus", map("address", "http://prometheus:9090",
-                                "headers", List.of(map("key", "X-Scope-OrgID", "value", "shop"))),
+                        "prometheus", map("address", "http://prometheus:9090", "timeout", "5s"),
                         "window", "10m", "removeOutliers", true, "pass", 90.0)),
                 Map.of("setHeaderRoute", map("name", "testers", "match", List.of(map("headerName", "X-Canary",
                         "headerValue", map("exact", "always"))))),

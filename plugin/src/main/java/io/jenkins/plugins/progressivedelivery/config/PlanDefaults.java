@@ -38,47 +38,38 @@ public final class PlanDefaults {
         PrometheusServer server = config.prometheusServer(prometheus);
         if (server != null) {
             applyServer(plan, server);
-            applyServerToOwnQueries(plan, server);
+            applyJudgeServer(plan, server);
         }
     }
 
     /**
-     * The Prometheus servers of the queries the engine writes itself (the judge's, the built-in metrics', the
-     * doctor's traffic check) are filled in as a metric's are; a plan with judge steps and no server of its own for
-     * them gets the configured one as its {@code metrics.prometheus}, so {@code prometheus: 'prod'} (or nothing) is
-     * enough for a judge too.
+     * A plan with judge steps and no Prometheus of its own for them ({@code metrics.prometheus}, or the step's
+     * {@code prometheus}) gets the server as its {@code metrics.prometheus}, so that {@code judge(metrics: [...])}
+     * needs no address.
      */
     @SuppressWarnings("unchecked")
-    static void applyServerToOwnQueries(Map<String, Object> plan, PrometheusServer server) {
-        boolean judgeWithoutServer = false;
+    static void applyJudgeServer(Map<String, Object> plan, PrometheusServer server) {
+        boolean needed = false;
         for (Object step : list(plan.get("steps"))) {
-            if (step instanceof Map<?, ?> one && one.get("judge") instanceof Map<?, ?> judge) {
-                if (judge.get("prometheus") instanceof Map<?, ?> query) {
-                    fill((Map<String, Object>) query, server);
+            if (step instanceof Map<?, ?> map && map.get("judge") instanceof Map<?, ?> judge) {
+                if (judge.get("prometheus") instanceof Map<?, ?> own) {
+                    fill((Map<String, Object>) own, server);
                 } else {
-                    judgeWithoutServer = true;
+                    needed = true;
                 }
             }
         }
-        Object metrics = plan.get("metrics");
-        if (metrics == null && judgeWithoutServer) {
-            metrics = new java.util.LinkedHashMap<String, Object>();
-            plan.put("metrics", metrics);
+        if (!needed) {
+            return;
         }
-        if (metrics instanceof Map<?, ?> builtin) {
-            Object query = builtin.get("prometheus");
-            if (query == null && judgeWithoutServer) {
-                query = new java.util.LinkedHashMap<String, Object>();
-                ((Map<String, Object>) builtin).put("prometheus", query);
-            }
-            if (query instanceof Map<?, ?> own) {
-                fill((Map<String, Object>) own, server);
-            }
-        }
-        if (plan.get("doctor") instanceof Map<?, ?> doctor && doctor.get("traffic") instanceof Map<?, ?> traffic
-                && traffic.get("prometheus") instanceof Map<?, ?> query) {
-            fill((Map<String, Object>) query, server);
-        }
+        Object existing = plan.get("metrics");
+        Map<String, Object> metrics = existing instanceof Map<?, ?> map ? (Map<String, Object>) map
+                : new LinkedHashMap<>();
+        Map<String, Object> prometheus = metrics.get("prometheus") instanceof Map<?, ?> own
+                ? (Map<String, Object>) own : new LinkedHashMap<>();
+        fill(prometheus, server);
+        metrics.put("prometheus", prometheus);
+        plan.put("metrics", metrics);
     }
 
     /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */
@@ -145,6 +136,11 @@ public final class PlanDefaults {
         if (node instanceof Map<?, ?> map) {
             if (map.get("provider") instanceof Map<?, ?> provider
                     && provider.get("prometheus") instanceof Map<?, ?> query) {
+                fill((Map<String, Object>) query, server);
+            }
+            // the doctor's traffic-volume check ({doctor: {traffic: {prometheus: ...}}}) asks Prometheus too
+            if (map.get("traffic") instanceof Map<?, ?> traffic
+                    && traffic.get("prometheus") instanceof Map<?, ?> query) {
                 fill((Map<String, Object>) query, server);
             }
             for (Object value : map.values()) {

@@ -11,9 +11,8 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * One metric of a {@code judge} step: a built-in one by name, {@code judgeMetric('success-rate')} (in a map literal
- * just {@code 'success-rate'}), optionally with options ({@code judgeMetric(name: 'latency-p99', high: 1.2)}), or one of
- * your own with a {@code query} and a {@code direction}.
+ * One metric of a {@code judge} step: a built-in one by name ({@code 'success-rate'} in the list is short for
+ * {@code judgeMetric('success-rate')}), or one of your own with a {@code query}. The engine validates it.
  */
 public final class JudgeMetric extends AbstractDescribableImpl<JudgeMetric> {
     private final String name;
@@ -27,7 +26,7 @@ public final class JudgeMetric extends AbstractDescribableImpl<JudgeMetric> {
 
     @DataBoundConstructor
     public JudgeMetric(String name) {
-        this.name = name == null || name.isBlank() ? null : name.trim();
+        this.name = name;
     }
 
     public String getName() {
@@ -97,10 +96,10 @@ public final class JudgeMetric extends AbstractDescribableImpl<JudgeMetric> {
         this.low = low;
     }
 
-    /** Just the name for a built-in metric with its defaults (as a plan file writes it), else the whole mapping. */
+    /** The metric as the engine's plan reads it: its name alone when nothing else is set. */
     public Object toPlan() {
         Map<String, Object> metric = new LinkedHashMap<>();
-        metric.put("name", name);
+        Literals.put(metric, "name", name);
         Literals.put(metric, "query", query);
         Literals.put(metric, "direction", direction);
         Literals.put(metric, "weight", weight);
@@ -108,7 +107,24 @@ public final class JudgeMetric extends AbstractDescribableImpl<JudgeMetric> {
         Literals.put(metric, "effectSize", effectSize);
         Literals.put(metric, "high", high);
         Literals.put(metric, "low", low);
-        return metric.size() == 1 ? name : metric;
+        return metric.size() == 1 && name != null ? name.trim() : metric;
+    }
+
+    /**
+     * {@code arguments} with the numbers under {@code keys} as doubles: Groovy writes {@code 0.98} as a BigDecimal and
+     * {@code 2} as an Integer, which structs does not convert to a {@code Double} parameter.
+     */
+    static Map<String, Object> doubles(Map<String, Object> arguments, String... keys) {
+        Map<String, Object> copy = null;
+        for (String key : keys) {
+            if (arguments.get(key) instanceof Number number && !(number instanceof Double)) {
+                if (copy == null) {
+                    copy = new LinkedHashMap<>(arguments);
+                }
+                copy.put(key, number.doubleValue());
+            }
+        }
+        return copy == null ? arguments : copy;
     }
 
     @Extension
@@ -121,7 +137,7 @@ public final class JudgeMetric extends AbstractDescribableImpl<JudgeMetric> {
 
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            return Literals.doubles(Literals.checked(JudgeMetric.class, arguments), "weight", "high", "low");
+            return doubles(Literals.checked(JudgeMetric.class, arguments), "weight", "high", "low");
         }
     }
 }

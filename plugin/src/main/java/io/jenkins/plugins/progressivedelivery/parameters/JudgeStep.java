@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.parameters;
 
 import hudson.Extension;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,14 +11,15 @@ import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
- * {@code judge(metrics: [judgeMetric('success-rate'), judgeMetric('latency-p99')], window: '10m')} /
- * {@code [judge: [metrics: ['success-rate', 'latency-p99'], window: '10m']]}: compares the canary with its baseline (or
- * the stable) metric by metric, with a Mann-Whitney U test, and continues only if the score passes. The engine's
- * {@code JudgeSpec} checks the values and names the field in its error.
+ * {@code judge(metrics: ['success-rate', 'latency-p99'])} / {@code [judge: [metrics: [...]]]}: compares the canary
+ * with its baseline (or the stable) on each metric with a Mann-Whitney U test, scores the result, and continues,
+ * waits for a person (Marginal, Nodata) or rolls back. Without {@code address} the plan's {@code metrics.prometheus}
+ * is used, else the step's Prometheus server ({@code prometheus: 'prod'}, or the first one configured).
  */
 public final class JudgeStep extends CanaryPlanStep {
-    private List<JudgeMetric> metrics;
-    private PrometheusEndpoint prometheus;
+    private final List<JudgeMetric> metrics;
+    private String address;
+    private String timeout;
     private String window;
     private String step;
     private Double confidence;
@@ -29,25 +31,30 @@ public final class JudgeStep extends CanaryPlanStep {
     private Integer minRequests;
 
     @DataBoundConstructor
-    public JudgeStep() {
+    public JudgeStep(List<JudgeMetric> metrics) {
+        this.metrics = Literals.copy(metrics);
     }
 
     public List<JudgeMetric> getMetrics() {
         return metrics;
     }
 
-    @DataBoundSetter
-    public void setMetrics(List<JudgeMetric> metrics) {
-        this.metrics = Literals.copy(metrics);
-    }
-
-    public PrometheusEndpoint getPrometheus() {
-        return prometheus;
+    public String getAddress() {
+        return address;
     }
 
     @DataBoundSetter
-    public void setPrometheus(PrometheusEndpoint prometheus) {
-        this.prometheus = prometheus;
+    public void setAddress(String address) {
+        this.address = address;
+    }
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    @DataBoundSetter
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
     }
 
     public String getWindow() {
@@ -134,8 +141,15 @@ public final class JudgeStep extends CanaryPlanStep {
     @Override
     public Map<String, Object> toPlan() {
         Map<String, Object> judge = new LinkedHashMap<>();
-        Literals.put(judge, "metrics", Literals.plans(metrics, JudgeMetric::toPlan));
-        Literals.put(judge, "prometheus", prometheus == null ? null : prometheus.toPlan());
+        if (metrics != null) {
+            judge.put("metrics", metrics.stream().map(JudgeMetric::toPlan).toList());
+        }
+        if (address != null && !address.isBlank() || timeout != null && !timeout.isBlank()) {
+            Map<String, Object> prometheus = new LinkedHashMap<>();
+            Literals.put(prometheus, "address", address);
+            Literals.put(prometheus, "timeout", timeout);
+            judge.put("prometheus", prometheus);
+        }
         Literals.put(judge, "window", window);
         Literals.put(judge, "step", step);
         Literals.put(judge, "confidence", confidence);
@@ -156,10 +170,26 @@ public final class JudgeStep extends CanaryPlanStep {
             return "Judge (compare the canary with its baseline statistically)";
         }
 
-        /** {@code metrics: ['success-rate']} (built-in metrics by name), and whole numbers for the thresholds. */
+        /**
+         * The plan's shapes: {@code metrics: ['success-rate', [name: 'latency-p99', critical: true]]} (a name is a
+         * built-in metric with its defaults) and {@code prometheus: [address: '...', timeout: '5s']}.
+         */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            return Literals.doubles(Literals.named(Literals.checked(JudgeStep.class, arguments), "metrics", "name"), "confidence", "tolerance", "pass", "marginal");
+            Map<String, Object> copy = new LinkedHashMap<>(arguments);
+            if (copy.get("prometheus") instanceof Map<?, ?> prometheus) {
+                copy.remove("prometheus");
+                prometheus.forEach((k, v) -> copy.put(String.valueOf(k), v));
+            }
+            if (copy.get("metrics") instanceof List<?> list) {
+                List<Object> metrics = new ArrayList<>();
+                for (Object metric : list) {
+                    metrics.add(metric instanceof CharSequence name ? Map.of("name", name.toString()) : metric);
+                }
+                copy.put("metrics", metrics);
+            }
+            return JudgeMetric.doubles(Literals.checked(JudgeStep.class, copy), "confidence", "tolerance", "pass",
+                    "marginal");
         }
     }
 }
