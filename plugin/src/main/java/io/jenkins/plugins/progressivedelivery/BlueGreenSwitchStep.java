@@ -103,6 +103,15 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         if (gatewayAPI != null) {
             PlanParameters.put(PlanParameters.section(plan, "traffic"), "gatewayAPI", gatewayAPI.toPlan());
         }
+        for (Analysis analysis : new Analysis[] {prePromotionAnalysis, postPromotionAnalysis}) {
+            if (analysis != null && analysis.getTemplates() != null && !analysis.getTemplates().isEmpty()) {
+                // only canaryRollout reads AnalysisTemplates from the cluster before it starts
+                throw new AbortException(planSource("blueGreenSwitch") + ": " + (analysis == prePromotionAnalysis
+                        ? "prePromotionAnalysis" : "postPromotionAnalysis") + ".templates: AnalysisTemplates in the"
+                        + " cluster are read by canaryRollout only; give the metrics, a configured template"
+                        + " (template: '...') or a planFile's analysis instead");
+            }
+        }
         try {
             PlanParameters.put(plan, "prePromotionAnalysis", prePromotionAnalysis == null ? null
                     : prePromotionAnalysis.toPlan());

@@ -683,4 +683,15 @@ class StepParametersTest {
                 "previewService", "payments-preview", "rollbackTimeout", "10m")).loadPlan(null);
         assertThat(blueGreen.rollbackTimeout()).isEqualTo(Duration.ofMinutes(10));
     }
+
+    @Test
+    void aBlueGreenAnalysisNamingClusterTemplatesIsRefusedUntilTheSwitchReadsThem() {
+        Map<String, Object> args = map("namespace", "pay", "deployment", "payments", "container", "app",
+                "image", "payments:5.12.0", "activeService", "payments", "previewService", "payments-preview",
+                "prePromotionAnalysis", map("templates", List.of(map("templateName", "smoke"))));
+        assertThatThrownBy(() -> Structs.instantiate(BlueGreenSwitchStep.class, args).planMap(null))
+                .isInstanceOf(hudson.AbortException.class)
+                .hasMessageContaining("prePromotionAnalysis.templates: AnalysisTemplates in the cluster are read by"
+                        + " canaryRollout only");
+    }
 }
