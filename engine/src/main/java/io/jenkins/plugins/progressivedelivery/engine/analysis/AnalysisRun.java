@@ -388,10 +388,17 @@ public final class AnalysisRun {
         String value = measurement.value() == null ? null : measurement.value().toString();
         String warnings = measurement.value() == null || measurement.value().warnings().isEmpty() ? null
                 : String.join("; ", measurement.value().warnings());
+        String why = measurement.message();
+        if (measurement.query() != null && measurement.phase() != AnalysisPhase.SUCCESSFUL) {
+            // why a rollout stopped, readable without opening Prometheus
+            String query = measurement.query().strip().replaceAll("\\s+", " ");
+            query = query.length() > 200 ? query.substring(0, 197) + "..." : query;
+            why = (why == null ? "" : why + "; ") + "query: " + query;
+        }
         AuditEvent.Builder event = AuditEvent.at(measurement.finishedAt(), AuditAction.MEASUREMENT)
-                .resource("metric " + metric.spec.name())
+                .resource("metric " + metric.spec.name() + (metric.result.dryRun() ? " (dry-run)" : ""))
                 .after(value == null ? measurement.phase().displayName() : value + " " + measurement.phase().displayName())
-                .reason(measurement.message())
+                .reason(why)
                 .detail("analysis", name)
                 .detail("metric", metric.spec.name())
                 .detail("value", value)
@@ -414,7 +421,7 @@ public final class AnalysisRun {
     private void emitMetricVerdict(MetricRun metric) {
         MetricResult result = metric.result;
         emit(AuditEvent.at(scheduler.now(), AuditAction.VERDICT)
-                .resource("metric " + metric.spec.name())
+                .resource("metric " + metric.spec.name() + (result.dryRun() ? " (dry-run)" : ""))
                 .after(result.phase().displayName())
                 .reason(result.message())
                 .detail("analysis", name)
