@@ -69,6 +69,10 @@ public final class AnalysisRun {
         this.onComplete = Objects.requireNonNull(onComplete, "onComplete");
         List<ValidationError> errors = new ArrayList<>(AnalysisValidation.validate(spec, "", false));
         errors.addAll(Arguments.unresolved(spec));
+        if (!spec.templates().isEmpty()) {
+            errors.add(new ValidationError("templates", "the templates it names were not read from the cluster;"
+                    + " resolve them (ClusterAnalysisTemplates) before running the analysis"));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidPlanException("Analysis '" + name + "'", errors);
         }

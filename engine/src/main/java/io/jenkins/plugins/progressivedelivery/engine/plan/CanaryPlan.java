@@ -37,6 +37,11 @@ public record CanaryPlan(
         return target == null ? null : target.image();
     }
 
+    /** The same plan with other steps (analysis templates read from the cluster, say). */
+    public CanaryPlan withSteps(List<PlanStep> newSteps) {
+        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive);
+    }
+
     public Duration effectiveAbortScaleDownDelay() {
         return abortScaleDownDelay == null ? DEFAULT_ABORT_SCALE_DOWN_DELAY : abortScaleDownDelay;
     }
