@@ -119,6 +119,10 @@ public final class ClusterAnalysisTemplates {
                 steps.add(step);
             }
         }
-        return changed ? plan.withSteps(steps) : plan;
+        CanaryPlan resolved = changed ? plan.withSteps(steps) : plan;
+        if (plan.analysis() != null && !plan.analysis().templates().isEmpty()) {
+            resolved = resolved.withAnalysis(plan.analysis().withSpec(resolve(plan.analysis().spec(), "analysis")));
+        }
+        return resolved;
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
  *                            Argo Rollouts does; the default) or {@code abort}
+ * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -20,7 +21,8 @@ public record CanaryPlan(
         List<PlanStep> steps,
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
-        OnInconclusive onInconclusive) implements DeliveryPlan {
+        OnInconclusive onInconclusive,
+        BackgroundAnalysis analysis) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,6 +34,12 @@ public record CanaryPlan(
         steps = steps == null ? List.of() : List.copyOf(steps);
     }
 
+    /** A plan without background analysis. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null);
+    }
+
     @Override
     public String image() {
         return target == null ? null : target.image();
@@ -39,7 +47,14 @@ public record CanaryPlan(
 
     /** The same plan with other steps (analysis templates read from the cluster, say). */
     public CanaryPlan withSteps(List<PlanStep> newSteps) {
-        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive);
+        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                analysis);
+    }
+
+    /** The same plan with another background analysis (its templates read from the cluster, say). */
+    public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
+        return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                newAnalysis);
     }
 
     public Duration effectiveAbortScaleDownDelay() {
