@@ -347,16 +347,18 @@ public final class AnalysisValidation {
     }
 
     private static void validateJob(JobSpec job, String path, List<ValidationError> errors) {
-        if (job.spec() == null || !job.spec().isObject()) {
+        JsonNode spec = job.spec() == null ? null : io.jenkins.plugins.progressivedelivery.engine.plan.JsonText.tree(
+                job.spec());
+        if (spec == null || !spec.isObject()) {
             errors.add(new ValidationError(path + ".spec", "is empty; give a Job spec with template.spec.containers"));
             return;
         }
-        JsonNode containers = job.spec().path("template").path("spec").path("containers");
+        JsonNode containers = spec.path("template").path("spec").path("containers");
         if (!containers.isArray() || containers.isEmpty()) {
             errors.add(new ValidationError(path + ".spec.template.spec.containers", "is empty; a Job needs at least"
                     + " one container with an image"));
         }
-        String restart = job.spec().path("template").path("spec").path("restartPolicy").asText("");
+        String restart = spec.path("template").path("spec").path("restartPolicy").asText("");
         if (!restart.equals("Never") && !restart.equals("OnFailure")) {
             errors.add(new ValidationError(path + ".spec.template.spec.restartPolicy", "must be Never or OnFailure"
                     + " for a Job (Kubernetes refuses anything else)"));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.JobSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JsonText;
 import io.jenkins.plugins.progressivedelivery.engine.plan.WebSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ArgumentSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
@@ -148,8 +149,8 @@ public final class Arguments {
             JobSpec job = provider.job();
             String jobPath = path + ".provider.job";
             provider = new MetricProviderSpec(null, null, new JobSpec(
-                    substituteTree(job.metadata(), values, jobPath + ".metadata", errors),
-                    substituteTree(job.spec(), values, jobPath + ".spec", errors)));
+                    JsonText.text(substituteTree(JsonText.tree(job.metadata()), values, jobPath + ".metadata", errors)),
+                    JsonText.text(substituteTree(JsonText.tree(job.spec()), values, jobPath + ".spec", errors))));
         }
         return metric.withConditionsAndProvider(success, failure, provider);
     }
@@ -261,8 +262,8 @@ public final class Arguments {
             headerFields(provider.web().headers(), p, fields);
         }
         if (provider != null && provider.job() != null) {
-            treeFields(provider.job().metadata(), path + ".provider.job.metadata", fields);
-            treeFields(provider.job().spec(), path + ".provider.job.spec", fields);
+            treeFields(JsonText.tree(provider.job().metadata()), path + ".provider.job.metadata", fields);
+            treeFields(JsonText.tree(provider.job().spec()), path + ".provider.job.spec", fields);
         }
         return fields;
     }

@@ -1,7 +1,8 @@
 package io.jenkins.plugins.progressivedelivery.engine.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -13,13 +14,15 @@ import java.util.List;
  *
  * @param method         GET (default), POST or PUT
  * @param body           a request body as text
- * @param jsonBody       a request body as a JSON object (Argo's {@code jsonBody}); sent as {@code application/json}
+ * @param jsonBody       a request body as a JSON object (Argo's {@code jsonBody}), kept as JSON text; sent as
+ *                       {@code application/json}
  * @param timeoutSeconds the whole request's deadline; default 10 s as in Argo
  * @param jsonPath       a JSONPath such as {@code {$.data.ok}} or {@code $.data.ok}; absent: the whole document
  * @param insecure       not supported: TLS is always verified (configure a CA certificate instead)
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record WebSpec(String url, String method, List<PrometheusSpec.Header> headers, String body, JsonNode jsonBody,
+public record WebSpec(String url, String method, List<PrometheusSpec.Header> headers, String body,
+                      @JsonSerialize(using = JsonText.Writer.class) @JsonDeserialize(using = JsonText.Reader.class) String jsonBody,
                       Integer timeoutSeconds, String jsonPath, Boolean insecure) implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -259,7 +259,9 @@ class ArgoExamplesTest {
         // run against a Kubernetes API in JobProviderTest; here: they load, merge and are valid as a step
         AnalysisSpec spec = PlanLoader.loadAnalysis(read("10-examples-job-pass-and-random-fail.yaml"), "10");
         assertThat(spec.metrics()).extracting(MetricSpec::name).containsExactly("pass", "random-fail");
-        assertThat(spec.metrics().get(1).provider().job().spec().path("backoffLimit").asInt()).isZero();
+        assertThat(spec.metrics().get(1).provider().job().spec()).contains("\"backoffLimit\":0");
+        // the plan holds only JDK value types, so it crosses an agent channel and Jenkins' class filter
+        assertThat(PlanLoader.loadAnalysis(PlanLoader.toYaml(spec), "round trip")).isEqualTo(spec);
         assertThat(stepProblems(spec)).isEmpty();
     }
 

@@ -1,6 +1,5 @@
 package io.jenkins.plugins.progressivedelivery.engine.metrics.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -69,7 +68,7 @@ public final class JobProvider {
      *
      * @throws MeasurementException when the Job cannot be created or read, or does not finish within its deadline
      */
-    public MetricValue run(String metricName, JsonNode metadata, JsonNode spec, Instant at)
+    public MetricValue run(String metricName, String metadata, String spec, Instant at)
             throws MeasurementException {
         String name = jobName(metricName, at);
         Job job;
@@ -111,10 +110,12 @@ public final class JobProvider {
         }
     }
 
-    private Job build(String name, String metricName, JsonNode metadata, JsonNode spec) {
-        JobSpec jobSpec = Serialization.unmarshal(spec.toString(), JobSpec.class);
-        ObjectMeta meta = metadata == null || metadata.isNull() ? new ObjectMeta()
-                : Serialization.unmarshal(metadata.toString(), ObjectMeta.class);
+    private Job build(String name, String metricName, String metadata, String spec) {
+        if (spec == null) {
+            throw new IllegalArgumentException("it is empty");
+        }
+        JobSpec jobSpec = Serialization.unmarshal(spec, JobSpec.class);
+        ObjectMeta meta = metadata == null ? new ObjectMeta() : Serialization.unmarshal(metadata, ObjectMeta.class);
         Map<String, String> labels = new LinkedHashMap<>(meta.getLabels() == null ? Map.of() : meta.getLabels());
         labels.put(MANAGED_BY, "progressive-delivery");
         labels.put(METRIC_LABEL, dnsLabel(metricName));

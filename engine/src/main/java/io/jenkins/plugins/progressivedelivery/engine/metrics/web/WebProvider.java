@@ -87,7 +87,7 @@ public final class WebProvider {
                         + e.getMessage(), e);
             }
         }
-        String body = spec.jsonBody() != null ? spec.jsonBody().toString() : spec.body();
+        String body = spec.jsonBody() != null ? spec.jsonBody() : spec.body();
         if (spec.jsonBody() != null) {
             builder.header("Content-Type", "application/json");
         }
@@ -99,13 +99,15 @@ public final class WebProvider {
             response = client.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray())
                     .get(deadline, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new MeasurementException(where + " did not answer within " + spec.effectiveTimeout().toSeconds()
-                    + "s (timeoutSeconds)", e);
+            throw timedOut(where, spec, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MeasurementException("interrupted while asking " + where, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof java.net.http.HttpTimeoutException) {
+                throw timedOut(where, spec, cause);
+            }
             String reason = cause instanceof ConnectException ? "cannot connect"
                     : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
             throw new MeasurementException("the request to " + where + " failed: " + reason, cause);
@@ -120,6 +122,11 @@ public final class WebProvider {
         }
         return MetricValue.document(select(new String(response.body(), StandardCharsets.UTF_8), spec.jsonPath(),
                 where));
+    }
+
+    private static MeasurementException timedOut(String where, WebSpec spec, Throwable cause) {
+        return new MeasurementException(where + " did not answer within " + spec.effectiveTimeout().toSeconds()
+                + "s (timeoutSeconds)", cause);
     }
 
     /** The JSON text of the document, or of what {@code jsonPath} selects in it. */

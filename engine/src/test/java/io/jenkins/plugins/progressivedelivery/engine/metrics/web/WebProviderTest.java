@@ -3,7 +3,6 @@ package io.jenkins.plugins.progressivedelivery.engine.metrics.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
@@ -105,7 +104,7 @@ class WebProviderTest {
     @Test
     void aPostCarriesItsJsonBodyAndHeaders() throws Exception {
         WebSpec post = new WebSpec(base + "/echo", "POST", List.of(new PrometheusSpec.Header("X-Tenant", "shop")), null,
-                JsonMapper.builder().build().readTree("{\"check\":\"smoke\"}"), 5, "$.accepted", null);
+                "{\"check\":\"smoke\"}", 5, "$.accepted", null);
 
         assertThat(provider.fetch(post)).hasToString("true");
         assertThat(requests).contains("POST application/json shop {\"check\":\"smoke\"}");
