@@ -17,6 +17,7 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluste
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
@@ -184,8 +185,9 @@ final class RunCommand implements Callable<Integer> {
         CanaryPlan canary = (CanaryPlan) delivery;
         KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary);
         try {
-            return new Launched(CanaryRunner.start(canary, args, cluster, metrics, scheduler, io, audit, onComplete),
-                    cluster);
+            CanaryPlan resolved = AnalysisTemplateRefs.any(canary) ? cluster.withAnalysisTemplates(canary) : canary;
+            return new Launched(CanaryRunner.start(resolved, args, cluster, metrics, scheduler, io, audit,
+                    onComplete), cluster);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;

@@ -55,8 +55,13 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         return (Readiness) call(new Call(plan, Kind.STABLE_READINESS, 0));
     }
 
+    @Override
+    public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
+        return (CanaryPlan) call(new Call(withTemplates, Kind.ANALYSIS_TEMPLATES, 0));
+    }
+
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
-        STABLE_READINESS }
+        STABLE_READINESS, ANALYSIS_TEMPLATES }
 
     /** One {@link CanaryCluster} method and its argument, shipped to where the call is made. */
     private record Call(CanaryPlan plan, Kind kind, int argument) implements ClusterOperation.Call {
@@ -73,6 +78,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
                 case SCALE_CANARY -> new ArrayList<>(cluster.scaleCanary(argument));
                 case PROMOTE_STABLE -> new ArrayList<>(cluster.promoteStable());
                 case STABLE_READINESS -> cluster.stableReadiness();
+                case ANALYSIS_TEMPLATES -> cluster.withAnalysisTemplates(plan);
             };
         }
     }

@@ -154,4 +154,9 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         }
         return "analysis";
     }
+
+    @Override
+    public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
+        return new ClusterAnalysisTemplates(client, withTemplates.target().namespace()).resolve(withTemplates);
+    }
 }

@@ -42,4 +42,16 @@ public interface CanaryCluster {
 
     /** Whether the stable Deployment has rolled out. */
     Readiness stableReadiness();
+
+    /**
+     * The plan with the AnalysisTemplates its analyses name ({@code templates:}) read from the cluster and merged
+     * in; called before the rollout starts, and only when the plan names templates.
+     *
+     * @throws io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException naming a missing or invalid
+     *                                                                                 template
+     */
+    default io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan withAnalysisTemplates(
+            io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan plan) {
+        return plan;
+    }
 }
