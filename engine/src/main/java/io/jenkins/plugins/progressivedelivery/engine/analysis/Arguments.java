@@ -177,7 +177,12 @@ public final class Arguments {
         List<ValidationError> ignored = new ArrayList<>();
         String planned = substitute(text, Syntax.URL, declared, path, ignored);
         if (!placeholders(planned).isEmpty()) {
-            // no default to compare with: the host comes from the run, and only its own arguments choose it
+            String literal = planned.substring(0, placeholders(planned).get(0).start());
+            if (!literal.matches("(?i)^https?://[^/:?#\\s]+[:/?#].*")) {
+                errors.add(new ValidationError(path, "the host of this address comes from a run argument without"
+                        + " a default; write the host in the analysis (or give the argument a default), so that"
+                        + " credentials only go to a host the analysis names"));
+            }
             return resolved;
         }
         String plannedHost = host(planned);

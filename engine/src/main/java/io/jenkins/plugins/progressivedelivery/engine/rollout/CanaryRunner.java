@@ -407,7 +407,7 @@ public final class CanaryRunner implements Rollout {
             }
             return;
         }
-        String reason = "background analysis " + result.name() + " was " + verdict.displayName()
+        String reason = "the background analysis was " + verdict.displayName()
                 + (result.message() == null ? "" : ": " + result.message());
         background.markFailedVerdictPending();
         if (!core.deferAbort(AuditEvent.ENGINE, reason)) {

@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -263,9 +262,5 @@ class ArgoExamplesTest {
         // the plan holds only JDK value types, so it crosses an agent channel and Jenkins' class filter
         assertThat(PlanLoader.loadAnalysis(PlanLoader.toYaml(spec), "round trip")).isEqualTo(spec);
         assertThat(stepProblems(spec)).isEmpty();
-    }
-
-    static Instant t(long seconds) {
-        return T0.plusSeconds(seconds);
     }
 }

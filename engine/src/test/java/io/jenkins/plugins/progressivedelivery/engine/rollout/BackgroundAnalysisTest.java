@@ -100,7 +100,7 @@ class BackgroundAnalysisTest {
 
         // degrading's error ratio crosses 0.05 after T0 + 2m, during the first 10-minute pause
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-        assertThat(result.message()).contains("background analysis background was Failed");
+        assertThat(result.message()).contains("the background analysis was Failed: metric 'error-ratio' Failed");
         assertThat(result.analyses()).singleElement()
                 .satisfies(a -> assertThat(a.phase()).isEqualTo(AnalysisPhase.FAILED));
         AuditEvent rollback = harness.trail.events().stream().filter(e -> e.action() == AuditAction.ROLLBACK)
