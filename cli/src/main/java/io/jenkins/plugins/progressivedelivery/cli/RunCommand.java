@@ -186,6 +186,9 @@ final class RunCommand implements Callable<Integer> {
         KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary);
         try {
             CanaryPlan resolved = AnalysisTemplateRefs.any(canary) ? cluster.withAnalysisTemplates(canary) : canary;
+            if (metrics instanceof ProviderMeasurementSource providers) {
+                providers.withJobs(cluster.jobs());
+            }
             return new Launched(CanaryRunner.start(resolved, args, cluster, metrics, scheduler, io, audit,
                     onComplete), cluster);
         } catch (RuntimeException e) {
