@@ -396,7 +396,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         private static String describeTarget(BlueGreenPlan plan) {
             String production = plan.traffic().isServiceSelector()
                     ? "the selector of Service " + plan.activeService() + " (" + plan.effectiveColorLabel() + ")"
-                    : "Istio VirtualService " + plan.traffic().istio().virtualService();
+                    : plan.traffic().describe(plan.activeService());
             return "Deployments " + plan.target().namespace() + "/" + plan.target().deployment(Colour.BLUE) + " and "
                     + plan.target().deployment(Colour.GREEN) + ", container " + plan.target().container() + " -> "
                     + plan.target().image() + "; production by " + production + ", preview Service "

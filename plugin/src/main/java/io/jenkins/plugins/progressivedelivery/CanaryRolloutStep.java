@@ -314,7 +314,7 @@ public final class CanaryRolloutStep extends RolloutStep {
 
         private static String describeTarget(CanaryPlan plan) {
             String traffic = plan.traffic().isReplicaRatio() ? "replica ratio (no mesh)"
-                    : "Istio VirtualService " + plan.traffic().istio().virtualService();
+                    : plan.traffic().describe();
             return "Deployment " + plan.target().namespace() + "/" + plan.target().deployment() + ", container "
                     + plan.target().container() + " -> " + plan.target().image() + "; traffic by " + traffic;
         }

@@ -315,6 +315,17 @@ class HpiLayoutTest {
     }
 
     @Test
+    void theGatewayApiModelTheRoutersUseComesFromTheKubernetesClientApiPlugin() throws IOException {
+        String engine = libraries.keySet().stream().filter(name -> name.startsWith("progressive-delivery-engine-"))
+                .findFirst().orElseThrow();
+        assertThat(entries(libraries.get(engine))).as("the engine has the Gateway API routers")
+                .contains("io/jenkins/plugins/progressivedelivery/engine/traffic/gatewayapi/GatewayApiRouter.class",
+                        "io/jenkins/plugins/progressivedelivery/engine/traffic/nginx/NginxCanaryIngressRouter.class");
+        assertThat(libraries.keySet()).as("kubernetes-model-gatewayapi is in kubernetes-client-api, not the .hpi")
+                .noneMatch(name -> name.startsWith("kubernetes-model-"));
+    }
+
+    @Test
     void theWebResourcesAreAtTheRoot() throws IOException {
         try (ZipFile zip = new ZipFile(hpi.toFile())) {
             assertThat(zip.getEntry("images/progressive-delivery.svg")).isNotNull();
