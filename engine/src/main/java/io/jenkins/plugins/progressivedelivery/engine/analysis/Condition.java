@@ -92,8 +92,13 @@ public final class Condition {
             if (lang == null && compiles(expression)) {
                 return compileCel(expression, expression, null);
             }
+            String trimmed = expression.strip();
+            String yamlHint = trimmed.endsWith(",") || trimmed.endsWith("(")
+                    ? "; in YAML a space and '#' start a comment, which cut the condition here: quote it, e.g."
+                    + " successCondition: \"all(result, # < 1000)\"" : "";
             throw new IllegalArgumentException(exprError.getMessage()
-                    + (lang == null ? "; it is not valid CEL either (conditionLanguage: cel)" : ""), exprError);
+                    + (lang == null ? "; it is not valid CEL either (conditionLanguage: cel)" : "") + yamlHint,
+                    exprError);
         }
         return compileCel(expression, translation.cel(), translation.inspectsEmptiness());
     }

@@ -153,6 +153,9 @@ class ExprConditionTest {
         assertThatThrownBy(() -> Condition.compile("exec(\"rm\")"))
                 .hasMessageContaining("unknown function 'exec'");
         assertThatThrownBy(() -> Condition.compile("# > 1")).hasMessageContaining("predicate");
+        // what YAML leaves of an unquoted all(result, # < 1000)
+        assertThatThrownBy(() -> Condition.compile("all(result,"))
+                .hasMessageContaining("a space and '#' start a comment");
         assertThatThrownBy(() -> Condition.compile("foo > 1")).hasMessageContaining("unknown name 'foo'");
     }
 
