@@ -48,7 +48,7 @@ class ArgoExamplesTest {
     static final BackfilledPrometheus PROMETHEUS = new BackfilledPrometheus();
 
     private static final Path DIR = Path.of(System.getProperty("argo.templates.dir",
-            "/work/shared/argo-analysis-templates"));
+            "../../shared/argo-analysis-templates"));
     private static HttpServer web;
     private static final List<String> webRequests = new CopyOnWriteArrayList<>();
 

@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  */
 class JobProviderTest {
     private static final Path EXAMPLES = Path.of(System.getProperty("argo.templates.dir",
-            "/work/shared/argo-analysis-templates"));
+            "../../shared/argo-analysis-templates"));
     private static final Instant T0 = Instant.parse("2026-02-01T08:00:00Z");
     private static MockCluster cluster;
 
