@@ -16,6 +16,7 @@ import java.util.List;
  *                            finish it by hand (default: no limit, it retries until traffic is safe)
  * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
  *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
+ * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -26,7 +27,8 @@ public record CanaryPlan(
         Duration readinessTimeout,
         OnInconclusive onInconclusive,
         Duration rollbackTimeout,
-        OnDrift onDrift) implements DeliveryPlan {
+        OnDrift onDrift,
+        BackgroundAnalysis analysis) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -35,7 +37,15 @@ public record CanaryPlan(
 
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive) {
-        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null);
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null);
+    }
+
+    /** A plan without background analysis. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                null);
     }
 
     public CanaryPlan {
@@ -46,6 +56,18 @@ public record CanaryPlan(
     @Override
     public String image() {
         return target == null ? null : target.image();
+    }
+
+    /** The same plan with other steps (analysis templates read from the cluster, say). */
+    public CanaryPlan withSteps(List<PlanStep> newSteps) {
+        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, analysis);
+    }
+
+    /** The same plan with another background analysis (its templates read from the cluster, say). */
+    public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
+        return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, newAnalysis);
     }
 
     public Duration effectiveAbortScaleDownDelay() {
