@@ -694,4 +694,59 @@ class StepParametersTest {
                 .hasMessageContaining("prePromotionAnalysis.templates: AnalysisTemplates in the cluster are read by"
                         + " canaryRollout only");
     }
+
+    @Test
+    void backgroundAnalysisTemplatesAndTheNewProvidersLoadThroughTheEngine() throws Exception {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("analysis", map("startingStep", 1, "templates", List.of(map("templateName", "success-rate")),
+                "args", List.of(map("name", "service")),
+                "dryRun", List.of(map("metricName", "p99")),
+                "measurementRetention", List.of(map("metricName", ".*", "limit", 5)),
+                "metrics", List.of(map("name", "p99", "interval", "1m", "successCondition", "all(result, {# < 0.5})",
+                        "provider", map("prometheus", map("address", "http://prometheus:9090",
+                                "query", "histogram_quantile(0.99, x)", "rangeQuery", map("start",
+                                        "now() - duration(\"5m\")", "end", "now()", "step", "1m")))))));
+        args.put("steps", List.of(map("setWeight", 10),
+                map("analysis", map("args", List.of(map("name", "service")),
+                        "templates", List.of(map("templateName", "latency", "clusterScope", true)),
+                        "metrics", List.of(
+                                map("name", "health", "count", 3, "interval", "10s", "failureLimit", -1,
+                                        "consecutiveSuccessLimit", 2, "successCondition", "result.ok == true",
+                                        "provider", map("web", map("url", "https://status.example.com/health",
+                                                "method", "POST", "headers", map("Accept", "application/json"),
+                                                "jsonBody", map("probe", "deep"), "timeoutSeconds", 5,
+                                                "jsonPath", "{$.data}"))),
+                                map("name", "smoke", "provider", map("job", map("metadata", map("labels",
+                                        map("team", "shop")), "spec", map("backoffLimit", 0, "template", map("spec",
+                                        map("restartPolicy", "Never", "containers", List.of(map("name", "smoke",
+                                                "image", "curlimages/curl:8.10.1"))))))))))),
+                map("setWeight", 50)));
+        CanaryPlan plan = Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null);
+
+        assertThat(plan.analysis().startingStep()).isEqualTo(1);
+        assertThat(plan.analysis().templates().get(0).templateName()).isEqualTo("success-rate");
+        assertThat(plan.analysis().dryRun().get(0).metricName()).isEqualTo("p99");
+        assertThat(plan.analysis().measurementRetention().get(0).limit()).isEqualTo(5);
+        assertThat(plan.analysis().metrics().get(0).provider().prometheus().rangeQuery().step()).isEqualTo("1m");
+        PlanStep.Analysis step = (PlanStep.Analysis) plan.steps().get(1);
+        assertThat(step.analysis().templates().get(0).cluster()).isTrue();
+        assertThat(step.analysis().metrics().get(0).consecutiveSuccessLimit()).isEqualTo(2);
+        assertThat(step.analysis().metrics().get(0).failureLimitApplies()).isFalse();
+        assertThat(step.analysis().metrics().get(0).provider().web().jsonBody()).isEqualTo("{\"probe\":\"deep\"}");
+        assertThat(step.analysis().metrics().get(0).provider().web().headers().get(0).key()).isEqualTo("Accept");
+        assertThat(step.analysis().metrics().get(1).provider().job().spec()).contains("curlimages/curl:8.10.1");
+    }
+
+    @Test
+    void anAnalysisGatesDryRunRetentionAndConditionLanguageLoadThroughTheEngine() throws Exception {
+        AnalysisGateStep gate = Structs.instantiate(AnalysisGateStep.class, map("metrics", List.of(map("name", "m",
+                        "successCondition", "true", "provider", map("prometheus", map("address", "http://p:9090",
+                                "query", "up")))),
+                "dryRun", List.of(Structs.symbol("dryRunMetric", "m")),
+                "measurementRetention", List.of(map("metricName", "m", "limit", 3)), "conditionLanguage", "cel"));
+        var spec = gate.loadSpec(null);
+        assertThat(spec.isDryRun("m")).isTrue();
+        assertThat(spec.retention("m", 10)).isEqualTo(3);
+        assertThat(spec.conditionLanguage()).isEqualTo("cel");
+    }
 }
