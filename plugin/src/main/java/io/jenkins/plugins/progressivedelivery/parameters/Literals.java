@@ -165,20 +165,6 @@ public final class Literals {
         return with(arguments, key, entries);
     }
 
-    /** {@code arguments} with each string in the list under {@code key} turned into {@code [nameKey: s]}. */
-    public static Map<String, Object> named(Map<String, Object> arguments, String key, String nameKey) {
-        Object value = arguments.get(key);
-        if (!(value instanceof List<?> list)) {
-            return arguments;
-        }
-        List<Object> converted = new ArrayList<>(list.size());
-        for (Object element : list) {
-            converted.add(element instanceof CharSequence name ? new LinkedHashMap<>(Map.of(nameKey,
-                    name.toString())) : element);
-        }
-        return with(arguments, key, converted);
-    }
-
     /**
      * {@code arguments} with a map or list under {@code key} (a Job spec, a JSON body written as a Groovy literal)
      * turned into its JSON text, for a text parameter that {@link #yaml} reads back.
@@ -202,17 +188,6 @@ public final class Literals {
             return arguments;
         }
         return with(arguments, key, String.join(",", list.stream().map(String::valueOf).toList()));
-    }
-
-    /** {@code arguments} with the numbers under {@code keys} as doubles ({@code pass: 95} for a Double field). */
-    public static Map<String, Object> doubles(Map<String, Object> arguments, String... keys) {
-        Map<String, Object> copy = arguments;
-        for (String key : keys) {
-            if (arguments.get(key) instanceof Number n && !(n instanceof Double)) {
-                copy = with(copy, key, n.doubleValue());
-            }
-        }
-        return copy;
     }
 
     // ---- the way back: the engine's plan maps ----------------------------------------------------------------------
