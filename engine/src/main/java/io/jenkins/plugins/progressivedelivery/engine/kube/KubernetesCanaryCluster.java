@@ -152,6 +152,10 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
             return analysis.analysis().metrics().stream().map(MetricSpec::name)
                     .collect(Collectors.joining(", ", "analysis (", ")"));
         }
+        if (step instanceof PlanStep.Judge judge && judge.judge() != null) {
+            return judge.judge().metrics().stream().map(m -> m.name())
+                    .collect(Collectors.joining(", ", "judge (", ")"));
+        }
         return "analysis";
     }
 }

@@ -12,6 +12,9 @@ import java.util.List;
  * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
  *                            Argo Rollouts does; the default) or {@code abort}
+ * @param baseline            also run {@code <deployment>-baseline}, the stable image at the canary's size, for the
+ *                            judge to compare the canary with (default false: the judge compares with the stable)
+ * @param metrics             where the built-in metrics of judge steps come from
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -20,7 +23,9 @@ public record CanaryPlan(
         List<PlanStep> steps,
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
-        OnInconclusive onInconclusive) implements DeliveryPlan {
+        OnInconclusive onInconclusive,
+        Boolean baseline,
+        MeshMetricsSpec metrics) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,6 +35,16 @@ public record CanaryPlan(
     public CanaryPlan {
         traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** A plan without a baseline or built-in metric settings. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null);
+    }
+
+    public boolean effectiveBaseline() {
+        return baseline != null && baseline;
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.time.Duration;
 
 /**
  * One step of a canary plan, written as in Argo Rollouts: {@code - setWeight: 20}, {@code - pause: 2m}
- * (or {@code pause: {duration: 2m}}), {@code - pause: {}} (wait for promote or abort), {@code - analysis: {...}}.
+ * (or {@code pause: {duration: 2m}}), {@code - pause: {}} (wait for promote or abort), {@code - analysis: {...}},
+ * {@code - judge: {metrics: [success-rate, latency-p99]}}.
  */
 @JsonDeserialize(using = PlanStepJson.Reader.class)
 @JsonSerialize(using = PlanStepJson.Writer.class)
@@ -29,6 +30,11 @@ public sealed interface PlanStep extends Serializable {
 
     /** Runs an analysis and continues only if its verdict is Successful. */
     record Analysis(AnalysisSpec analysis) implements PlanStep {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Compares the canary with its baseline (or the stable) statistically and continues only if the score passes. */
+    record Judge(JudgeSpec judge) implements PlanStep {
         private static final long serialVersionUID = 1L;
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 
 /** The Argo-style one-key form of {@link PlanStep}, both ways. */
 final class PlanStepJson {
-    private static final List<String> KINDS = List.of("setWeight", "pause", "analysis");
+    private static final List<String> KINDS = List.of("setWeight", "pause", "analysis", "judge");
 
     private PlanStepJson() {
     }
@@ -41,6 +41,14 @@ final class PlanStepJson {
                     yield new PlanStep.SetWeight(value.intValue());
                 }
                 case "pause" -> readPause(parser, value);
+                case "judge" -> {
+                    try {
+                        yield new PlanStep.Judge(ctxt.readTreeAsValue(value, JudgeSpec.class));
+                    } catch (JsonMappingException e) {
+                        e.prependPath(PlanStep.class, "judge");
+                        throw e;
+                    }
+                }
                 case "analysis" -> {
                     try {
                         yield new PlanStep.Analysis(ctxt.readTreeAsValue(value, AnalysisSpec.class));
@@ -105,6 +113,9 @@ final class PlanStepJson {
             } else if (step instanceof PlanStep.Analysis a) {
                 gen.writeFieldName("analysis");
                 provider.defaultSerializeValue(a.analysis(), gen);
+            } else if (step instanceof PlanStep.Judge j) {
+                gen.writeFieldName("judge");
+                provider.defaultSerializeValue(j.judge(), gen);
             }
             gen.writeEndObject();
         }

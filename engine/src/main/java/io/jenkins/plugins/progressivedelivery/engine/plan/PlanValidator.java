@@ -29,7 +29,7 @@ public final class PlanValidator {
         List<ValidationError> errors = new ArrayList<>();
         validateTarget(plan.target(), plan.traffic(), errors);
         validateTraffic(plan.traffic(), errors);
-        validateSteps(plan.steps(), errors);
+        validateSteps(plan.steps(), plan, errors);
         if (plan.abortScaleDownDelay() != null && plan.abortScaleDownDelay().isNegative()) {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));
@@ -219,7 +219,7 @@ public final class PlanValidator {
         }
     }
 
-    private static void validateSteps(List<PlanStep> steps, List<ValidationError> errors) {
+    private static void validateSteps(List<PlanStep> steps, CanaryPlan plan, List<ValidationError> errors) {
         if (steps.isEmpty()) {
             errors.add(new ValidationError("steps", "is empty; add at least one step, e.g. '- setWeight: 20'"));
         }
@@ -227,7 +227,7 @@ public final class PlanValidator {
             String path = "steps[" + i + "]";
             PlanStep step = steps.get(i);
             if (step == null) {
-                errors.add(new ValidationError(path, "is empty; write setWeight, pause or analysis"));
+                errors.add(new ValidationError(path, "is empty; write setWeight, pause, analysis or judge"));
             } else if (step instanceof PlanStep.SetWeight w) {
                 if (w.weight() < 0 || w.weight() > 100) {
                     errors.add(new ValidationError(path + ".setWeight", w.weight() + " is not in 0..100;"
@@ -238,6 +238,9 @@ public final class PlanValidator {
                     errors.add(new ValidationError(path + ".pause", "must be positive, e.g. 90s; use {} to wait"
                             + " for promote"));
                 }
+            } else if (step instanceof PlanStep.Judge j) {
+                errors.addAll(io.jenkins.plugins.progressivedelivery.engine.judge.JudgeValidation.validate(j.judge(),
+                        path + ".judge", plan));
             } else if (step instanceof PlanStep.Analysis a) {
                 if (a.analysis() == null) {
                     errors.add(new ValidationError(path + ".analysis", "is empty; give it metrics"));
