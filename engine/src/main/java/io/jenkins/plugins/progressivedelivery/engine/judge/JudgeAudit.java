@@ -121,9 +121,7 @@ public final class JudgeAudit {
                     phase == AnalysisPhase.FAILED ? 1 : 0, phase == AnalysisPhase.INCONCLUSIVE ? 1 : 0, 0, 0,
                     List.of(measurement), message));
         }
-        String message = "judge " + card.verdict().displayName()
-                + (card.score() == null ? "" : ", score " + MetricClassifier.format(card.score()))
-                + " against the " + card.control() + ": " + card.message();
+        String message = card.message() + "; the canary was compared with the " + card.control();
         return new AnalysisResult(name, phase(card.verdict()), metrics, message);
     }
 

@@ -124,6 +124,23 @@ public final class JudgeValidation {
         return errors;
     }
 
+    /** A baseline needs a route to give it traffic: an Istio host split, where it becomes a third destination. */
+    public static List<ValidationError> validateBaseline(CanaryPlan plan) {
+        if (!plan.effectiveBaseline()) {
+            return List.of();
+        }
+        if (plan.traffic().isReplicaRatio()) {
+            return List.of(new ValidationError("baseline", "needs traffic.istio: the baseline gets the canary's"
+                    + " weight as a third destination of the route, which a replica ratio cannot express; remove"
+                    + " baseline (the judge then compares with the stable) or route with Istio"));
+        }
+        if (plan.traffic().istio().isSubsetSplit()) {
+            return List.of(new ValidationError("baseline", "works with a host split (stableService, canaryService)"
+                    + " only so far; the baseline's Service becomes the route's third destination"));
+        }
+        return List.of();
+    }
+
     private static boolean positive(Duration duration) {
         return !duration.isNegative() && !duration.isZero();
     }

@@ -32,6 +32,8 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     private final CanaryPlan plan;
     private final Workloads workloads;
     private final TrafficRouter router;
+    /** The plan's baseline, or null without one. */
+    private final BaselineWorkload baseline;
 
     /** Uses {@code client}, which the caller keeps and closes; the namespace defaults to the client's. */
     public KubernetesCanaryCluster(KubernetesClient client, CanaryPlan plan) {
@@ -44,8 +46,10 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         this.plan = plan;
         String namespace = namespace(plan, client);
         this.workloads = new Workloads(client, namespace, plan.target());
+        this.baseline = plan.effectiveBaseline() ? new BaselineWorkload(client, namespace, workloads) : null;
         this.router = plan.traffic().isReplicaRatio() ? new ReplicaRatioRouter(workloads)
-                : new IstioVirtualServiceRouter(client, namespace, plan.traffic().istio(), workloads);
+                : new IstioVirtualServiceRouter(client, namespace, plan.traffic().istio(), workloads,
+                        baseline == null ? null : baseline.serviceName());
     }
 
     /** Connects to the cluster; {@link #close()} closes the connection. */
@@ -101,12 +105,23 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         List<ClusterChange> changes = new ArrayList<>();
         changes.add(workloads.applyCanary(replicas, annotations));
         changes.addAll(router.pointAtWorkloads());
+        if (baseline != null) {
+            changes.add(baseline.apply(replicas));
+            changes.add(baseline.applyService(plan.traffic().istio().canaryService()));
+            changes.add(((IstioVirtualServiceRouter) router).addBaseline(baseline.serviceName()));
+        }
         return changes;
     }
 
+    /** The canary's readiness, and with a baseline the baseline's too: the judge needs both serving. */
     @Override
     public Readiness canaryReadiness() {
-        return workloads.canaryReadiness();
+        Readiness canary = workloads.canaryReadiness();
+        if (baseline == null) {
+            return canary;
+        }
+        Readiness other = baseline.readiness();
+        return new Readiness(canary.ready() && other.ready(), canary.status() + "; baseline " + other.status());
     }
 
     @Override
@@ -114,9 +129,16 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         return List.of(router.setWeight(canaryWeight));
     }
 
+    /** At 0 (promotion, rollback, abort) the baseline goes too: its route destination, Service and Deployment. */
     @Override
     public List<ClusterChange> scaleCanary(int replicas) {
-        return List.of(workloads.scaleCanary(replicas));
+        List<ClusterChange> changes = new ArrayList<>();
+        if (baseline != null && replicas == 0) {
+            changes.add(((IstioVirtualServiceRouter) router).removeBaseline());
+            changes.addAll(baseline.remove());
+        }
+        changes.add(workloads.scaleCanary(replicas));
+        return changes;
     }
 
     @Override

@@ -30,6 +30,7 @@ public final class PlanValidator {
         validateTarget(plan.target(), plan.traffic(), errors);
         validateTraffic(plan.traffic(), errors);
         validateSteps(plan.steps(), plan, errors);
+        errors.addAll(io.jenkins.plugins.progressivedelivery.engine.judge.JudgeValidation.validateBaseline(plan));
         if (plan.abortScaleDownDelay() != null && plan.abortScaleDownDelay().isNegative()) {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));

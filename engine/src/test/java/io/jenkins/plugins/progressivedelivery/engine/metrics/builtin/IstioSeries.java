@@ -15,14 +15,16 @@ import java.util.Random;
  *   <li>namespace {@code good}: {@code web} (stable, 100 rps), {@code web-canary} and {@code web-baseline} (10 rps
  *       each), all 0.2 % 5xx and about 30 ms;</li>
  *   <li>namespace {@code bad}: the same, but {@code web-canary} answers 15 % 5xx and takes about 180 ms;</li>
- *   <li>namespace {@code quiet}: the canary sees one request a minute.</li>
+ *   <li>namespace {@code quiet}: the canary sees one request a minute;</li>
+ *   <li>namespace {@code demo} (the mock cluster's): the canary succeeds as often as the others but takes about
+ *       180 ms.</li>
  * </ul>
  * Every destination series has a {@code reporter="source"} twin with ten times the errors, which the built-in
  * queries must not read, and the demo-shaped {@code http_requests_total{version=...}} counts the canary of
  * {@code good} once more under its application's own metric.
  */
-final class IstioSeries {
-    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+public final class IstioSeries {
+    public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final double[] BUCKETS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500};
 
     private record Workload(String namespace, String name, double rps, double errorRatio, double medianMs) { }
@@ -30,7 +32,7 @@ final class IstioSeries {
     private IstioSeries() {
     }
 
-    static String openMetrics() {
+    public static String openMetrics() {
         List<Workload> workloads = List.of(
                 new Workload("good", "web", 100, 0.002, 30),
                 new Workload("good", "web-canary", 10, 0.002, 30),
@@ -40,7 +42,10 @@ final class IstioSeries {
                 new Workload("bad", "web-baseline", 10, 0.002, 30),
                 new Workload("quiet", "web", 100, 0.002, 30),
                 new Workload("quiet", "web-canary", 1 / 60.0, 0.002, 30),
-                new Workload("quiet", "web-baseline", 1 / 60.0, 0.002, 30));
+                new Workload("quiet", "web-baseline", 1 / 60.0, 0.002, 30),
+                new Workload("demo", "web", 100, 0.002, 30),
+                new Workload("demo", "web-canary", 10, 0.002, 180),
+                new Workload("demo", "web-baseline", 10, 0.002, 30));
         Random random = new Random(42);
         StringBuilder counters = new StringBuilder("# HELP istio_requests Requests.\n# TYPE istio_requests counter\n");
         StringBuilder histogram = new StringBuilder("# HELP istio_request_duration_milliseconds Latency.\n"
