@@ -91,6 +91,7 @@ public final class HtmlReport {
                     .append(escape(s.auditFile())).append("</a>");
         }
         html.append("</p>\n<figure class=\"chart\">").append(TimelineChart.render(s.events())).append("</figure>\n");
+        JudgeTable.render(html, s.events());
         eventTable(html, s.events());
         html.append("</section>\n");
     }
@@ -198,5 +199,9 @@ public final class HtmlReport {
             tr.good td { background: #f3fcf5; }
             tr.warn td { background: #fffbea; }
             tr.weight td { background: #f1f6fe; }
+            h3 { font-size: 15px; margin: 14px 0 4px; }
+            table.judge { margin-bottom: 12px; }
+            span.canary { color: #cf222e; }
+            span.control { color: #0969da; }
             """;
 }
