@@ -48,6 +48,7 @@ public final class CanaryRolloutStep extends RolloutStep {
     private String stableSubset;
     private String canarySubset;
     private String abortScaleDownDelay;
+    private Boolean baseline;
 
     @DataBoundConstructor
     public CanaryRolloutStep() {
@@ -75,6 +76,7 @@ public final class CanaryRolloutStep extends RolloutStep {
         }
         PlanParameters.put(plan, "steps", StepSupport.plain(steps));
         PlanParameters.put(plan, "abortScaleDownDelay", abortScaleDownDelay);
+        PlanParameters.put(plan, "baseline", baseline);
         try {
             return PlanLoader.fromMap(plan, planSource("canaryRollout"));
         } catch (InvalidPlanException e) {
@@ -100,6 +102,16 @@ public final class CanaryRolloutStep extends RolloutStep {
     @DataBoundSetter
     public void setCanaryReplicas(Integer canaryReplicas) {
         this.canaryReplicas = canaryReplicas;
+    }
+
+    public Boolean getBaseline() {
+        return baseline;
+    }
+
+    /** Runs {@code <deployment>-baseline} (the stable image at the canary's size and weight) for judge steps. */
+    @DataBoundSetter
+    public void setBaseline(Boolean baseline) {
+        this.baseline = baseline;
     }
 
     public String getStableService() {
