@@ -54,6 +54,8 @@ class BuiltinMetricsPrometheusTest {
     private static CanaryPlan plan(String namespace, boolean baseline, String judge) {
         return PlanLoader.loadCanary("""
                 target: {namespace: %s, deployment: web, container: web, image: web:2}
+                traffic:
+                  istio: {virtualService: web, stableService: web-stable, canaryService: web-canary}
                 baseline: %s
                 metrics:
                   prometheus: {address: '%s'}
