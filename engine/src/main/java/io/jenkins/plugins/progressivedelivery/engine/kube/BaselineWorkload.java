@@ -106,6 +106,33 @@ public final class BaselineWorkload {
         return service;
     }
 
+    /**
+     * What keeps the baseline from being created: a Deployment or Service of its name that is not ours. Checked in
+     * preflight, before anything is written.
+     */
+    public List<io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError> verify() {
+        List<io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError> problems = new java.util.ArrayList<>();
+        Deployment deployment = rmw.read(deployments, deploymentRef);
+        if (deployment != null && !ours(deployment.getMetadata())) {
+            problems.add(new io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError("baseline",
+                    "deployment " + target.baselineDeployment() + " already exists and is not the baseline of "
+                            + target.deployment() + " (no label " + BASELINE_OF_LABEL + "=" + target.deployment()
+                            + "); rename or delete it, the engine will not take it over"));
+        }
+        Service service = rmw.read(services, serviceRef);
+        if (service != null && !ours(service.getMetadata())) {
+            problems.add(new io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError("baseline",
+                    "service " + target.baselineDeployment() + " already exists and is not the baseline's (no"
+                            + " label " + BASELINE_OF_LABEL + "=" + target.deployment() + "); rename or delete it,"
+                            + " the engine creates it"));
+        }
+        return problems;
+    }
+
+    private boolean ours(ObjectMeta meta) {
+        return meta.getLabels() != null && target.deployment().equals(meta.getLabels().get(BASELINE_OF_LABEL));
+    }
+
     /** Creates the baseline Deployment, or scales an existing one to {@code replicas}. */
     public ClusterChange apply(int replicas) {
         Deployment stable = workloads.stable();

@@ -74,6 +74,9 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         List<ValidationError> problems = new ArrayList<>();
         checkInto(problems, "target.deployment", workloads::verify);
         checkInto(problems, "traffic", router::verify);
+        if (baseline != null) {
+            checkInto(problems, "baseline", baseline::verify);
+        }
         if (!problems.isEmpty()) {
             throw new PreflightException(problems);
         }

@@ -152,6 +152,19 @@ class CanaryJudgeRolloutTest {
     }
 
     @Test
+    void aServiceOfTheBaselinesNameThatIsNotOursStopsTheRolloutBeforeAnyWrite() {
+        cluster.createService("web-baseline", "app", "other");
+
+        RolloutResult result = harness.start(plan(true, "- setWeight: 10\n")).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.FAILED);
+        assertThat(result.message()).contains("baseline: service web-baseline already exists and is not the"
+                + " baseline's");
+        assertThat(cluster.deployment("web-canary")).isNull();
+        assertThat(cluster.deployment("web-baseline")).isNull();
+    }
+
+    @Test
     void withoutABaselineTheJudgeSaysItsComparisonIsBiased() {
         RolloutResult result = harness.start(plan(false, """
                 - setWeight: 10
