@@ -1,9 +1,8 @@
-package io.jenkins.plugins.progressivedelivery.cli.report;
+package io.jenkins.plugins.progressivedelivery.engine.judge;
 
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.TimelineChart;
-import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeAudit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,18 +10,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A rollout's judgements in the report, read back from its audit events: per judge step the verdict and score, and
- * a table with one row per metric (classification, p-value, shift estimate and interval, effect size, samples),
- * each row with the canary's and the control's series drawn against each other.
+ * A rollout's judgements as HTML, read back from its audit events, for the build page and the CLI's report: per
+ * judge step the verdict and score, and a table with one row per metric (classification, p-value, shift estimate and
+ * interval, effect size, samples), each with the canary's and the control's series drawn against each other as an
+ * inline SVG. Everything is escaped; no script, no style attribute.
  */
-final class JudgeTable {
+public final class JudgeReport {
     private static final int WIDTH = 220;
     private static final int HEIGHT = 44;
 
-    private JudgeTable() {
+    private JudgeReport() {
     }
 
-    static void render(StringBuilder html, List<AuditEvent> events) {
+    /**
+     * @param tableClass the CSS class of the tables ({@code jenkins-table} on the build page)
+     * @return empty when the events hold no judgement
+     */
+    public static String html(List<AuditEvent> events, String tableClass) {
+        StringBuilder html = new StringBuilder();
+        render(html, events, tableClass);
+        return html.toString();
+    }
+
+    private static void render(StringBuilder html, List<AuditEvent> events, String tableClass) {
         List<AuditEvent> metrics = new ArrayList<>();
         for (AuditEvent e : events) {
             if (e.action() != AuditAction.VERDICT || !e.details().containsKey("judge")) {
@@ -39,10 +49,11 @@ final class JudgeTable {
                     .append(esc(d.get("marginal"))).append(")</small></h3>\n<p>").append(esc(e.reason()))
                     .append("</p>\n");
             if (!metrics.isEmpty()) {
-                html.append("<table class=\"judge\">\n<thead><tr><th>metric</th><th>classification</th>")
+                html.append("<table class=\"").append(esc(tableClass)).append("\">\n<thead><tr><th>metric</th>")
+                        .append("<th>classification</th>")
                         .append("<th>p-value</th><th>shift</th><th>interval</th><th>effect size</th>")
-                        .append("<th>samples (canary / control)</th><th>canary <span class=\"canary\">&#9644;</span>")
-                        .append(" vs control <span class=\"control\">&#9644;</span></th><th>reason</th></tr>")
+                        .append("<th>samples (canary / control)</th><th>canary (red) vs control (blue)</th>")
+                        .append("<th>reason</th></tr>")
                         .append("</thead>\n<tbody>\n");
                 for (AuditEvent m : metrics) {
                     row(html, m);
