@@ -10,10 +10,14 @@ import org.apache.commons.statistics.distribution.NormalDistribution;
  * Statistics has the U test but not these, so they live here.
  *
  * <p>The interval is the pair of order statistics of the sorted differences whose ranks come from the distribution of
- * U: exact (counted) when both samples are small and have no ties, otherwise from the normal approximation of U.
+ * U: exact (counted) when both samples are small and have no ties, otherwise from the normal approximation of U
+ * (with a continuity correction, without a correction of the variance for ties, which makes it slightly wider).
  */
 public final class HodgesLehmann {
-    /** Up to this many samples on the smaller side, and without ties, the interval is exact (as the p-value). */
+    /**
+     * Below this many samples on both sides, and without ties, the interval is exact; the counting takes
+     * O(n m * nm) time, so larger samples use the normal approximation, which is then close.
+     */
     static final int EXACT_LIMIT = 50;
 
     private HodgesLehmann() {
@@ -51,7 +55,7 @@ public final class HodgesLehmann {
         Arrays.sort(differences);
         double estimate = median(differences);
         double alpha = 1 - confidence;
-        boolean exact = Math.min(n, m) < EXACT_LIMIT && !hasTies(experiment, control);
+        boolean exact = Math.max(n, m) < EXACT_LIMIT && !hasTies(experiment, control);
         // qu: the 1-based rank of the lower end; the upper end is the (nm - qu + 1)-th difference.
         int qu = exact ? exactQuantile(alpha / 2, n, m) : normalQuantile(alpha / 2, n, m);
         qu = Math.max(1, Math.min(qu, n * m));

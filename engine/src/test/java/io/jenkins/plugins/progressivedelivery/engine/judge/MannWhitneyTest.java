@@ -55,6 +55,13 @@ class MannWhitneyTest {
         // With no ties the exact rank and the approximation agree within one for moderate samples.
         assertThat(HodgesLehmann.normalQuantile(0.025, 10, 10))
                 .isBetween(HodgesLehmann.exactQuantile(0.025, 10, 10) - 1, HodgesLehmann.exactQuantile(0.025, 10, 10) + 1);
+        double[] many = new double[2000];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = i * 0.5 + 0.25;
+        }
+        HodgesLehmann.Shift large = HodgesLehmann.shift(new double[] {1000.1, 1001.2, 999.3}, many, 0.98);
+        assertThat(large.exact()).isFalse();
+        assertThat(large.lower()).isLessThanOrEqualTo(large.estimate()).isGreaterThan(0);
         HodgesLehmann.Shift tied = HodgesLehmann.shift(new double[] {5, 5, 6, 7}, new double[] {1, 1, 2, 3}, 0.95);
         assertThat(tied.exact()).isFalse();
         assertThat(tied.estimate()).isEqualTo(4);
