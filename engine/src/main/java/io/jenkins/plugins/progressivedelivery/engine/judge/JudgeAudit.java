@@ -37,7 +37,8 @@ public final class JudgeAudit {
         List<AuditEvent.Builder> events = new ArrayList<>();
         Scorecard card = outcome.scorecard();
         boolean baseline = "baseline".equals(card.control());
-        events.add(event.apply(AuditAction.MEASUREMENT).resource(resource)
+        // START, not MEASUREMENT: these lines say what the judge does; its numbers are in the verdicts.
+        events.add(event.apply(AuditAction.START).resource(resource)
                 .after("judge " + name + " compares the canary with the " + card.control() + " "
                         + outcome.controlWorkload() + " over " + Durations.format(outcome.window()) + ", a sample"
                         + " every " + Durations.format(outcome.step())
@@ -48,7 +49,7 @@ public final class JudgeAudit {
                         + " like")
                 .detail("judge", name).detail("control", outcome.controlWorkload()));
         for (JudgeRun.MetricQueries query : outcome.queries()) {
-            events.add(event.apply(AuditAction.MEASUREMENT).resource(resource)
+            events.add(event.apply(AuditAction.START).resource(resource)
                     .after("judge " + name + " metric " + query.name() + ": " + query.canary())
                     .detail("metric", query.name()).detail("canaryQuery", query.canary())
                     .detail("controlQuery", query.control()));
@@ -83,6 +84,7 @@ public final class JudgeAudit {
                 .reason(card.message())
                 .detail("judge", name)
                 .detail("verdict", card.verdict().displayName())
+                .detail("phase", phase(card.verdict()).displayName())
                 .detail("score", card.score() == null ? null : MetricClassifier.format(card.score()))
                 .detail("pass", MetricClassifier.format(card.passThreshold()))
                 .detail("marginal", MetricClassifier.format(card.marginalThreshold()))

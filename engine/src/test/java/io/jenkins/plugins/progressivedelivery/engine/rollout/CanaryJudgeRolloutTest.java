@@ -96,7 +96,7 @@ class CanaryJudgeRolloutTest {
                     + " compared with the baseline");
         });
         assertThat(harness.logged(AuditAction.VERDICT, "judge step-2-judge metric success-rate Pass")).isTrue();
-        assertThat(harness.logged(AuditAction.MEASUREMENT, "judge step-2-judge metric success-rate: 100 * (sum(rate("
+        assertThat(harness.logged(AuditAction.START, "judge step-2-judge metric success-rate: 100 * (sum(rate("
                 + "istio_requests_total{reporter=\"destination\",destination_workload_namespace=\"demo\","
                 + "destination_workload=\"web-canary\"")).isTrue();
         assertThat(harness.logged(AuditAction.SCALE, "deployment/demo/web-baseline: absent -> replicas 1, image"
@@ -172,9 +172,9 @@ class CanaryJudgeRolloutTest {
                 """)).runToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-        assertThat(harness.logged(AuditAction.MEASUREMENT, "judge step-2-judge compares the canary with the stable"
+        assertThat(harness.logged(AuditAction.START, "judge step-2-judge compares the canary with the stable"
                 + " web over 10m, a sample every 30s; the canary served")).isTrue();
-        assertThat(harness.logged(AuditAction.MEASUREMENT, "no baseline: the comparison with the stable is biased"))
+        assertThat(harness.logged(AuditAction.START, "no baseline: the comparison with the stable is biased"))
                 .isTrue();
         assertThat(cluster.deployment("web-baseline")).isNull();
     }
