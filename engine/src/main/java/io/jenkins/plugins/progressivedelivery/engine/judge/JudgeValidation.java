@@ -129,16 +129,23 @@ public final class JudgeValidation {
         if (!plan.effectiveBaseline()) {
             return List.of();
         }
-        if (plan.traffic().isReplicaRatio()) {
+        if (plan.traffic().istio() == null) {
             return List.of(new ValidationError("baseline", "needs traffic.istio: the baseline gets the canary's"
-                    + " weight as a third destination of the route, which a replica ratio cannot express; remove"
-                    + " baseline (the judge then compares with the stable) or route with Istio"));
+                    + " weight as a third destination of the VirtualService route, which the other routers cannot"
+                    + " express yet; remove baseline (the judge then compares with the stable) or route with Istio"));
         }
         if (plan.traffic().istio().isSubsetSplit()) {
             return List.of(new ValidationError("baseline", "works with a host split (stableService, canaryService)"
                     + " only so far; the baseline's Service becomes the route's third destination"));
         }
-        return List.of();
+        List<ValidationError> errors = new ArrayList<>();
+        for (int i = 0; i < plan.steps().size(); i++) {
+            if (plan.steps().get(i) instanceof io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep.SetMirrorRoute) {
+                errors.add(new ValidationError("steps[" + i + "].setMirrorRoute", "cannot be combined with baseline"
+                        + " yet: the mirror route copies the weighted route's destinations; remove one of the two"));
+            }
+        }
+        return errors;
     }
 
     private static boolean positive(Duration duration) {

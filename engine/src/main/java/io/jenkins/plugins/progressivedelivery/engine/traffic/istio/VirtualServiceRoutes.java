@@ -201,6 +201,7 @@ public final class VirtualServiceRoutes {
         if (route.baselineIndex() >= 0) {
             asMap(destinations.get(route.baselineIndex())).put("weight", baselineWeight);
         }
+        IstioManagedRoutes.syncMirrorWeights(copy, route, canaryWeight);
         return copy;
     }
 
