@@ -12,6 +12,10 @@ import java.util.List;
  * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
  *                            Argo Rollouts does; the default) or {@code abort}
+ * @param rollbackTimeout     how long a rollback keeps retrying a failing API before it gives up and says how to
+ *                            finish it by hand (default: no limit, it retries until traffic is safe)
+ * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
+ *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
  * @param baseline            also run {@code <deployment>-baseline}, the stable image at the canary's size, for the
  *                            judge to compare the canary with (default false: the judge compares with the stable)
  * @param metrics             where the built-in metrics of judge steps come from
@@ -24,6 +28,8 @@ public record CanaryPlan(
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
         OnInconclusive onInconclusive,
+        Duration rollbackTimeout,
+        OnDrift onDrift,
         Boolean baseline,
         MeshMetricsSpec metrics) implements DeliveryPlan {
 
@@ -32,15 +38,15 @@ public record CanaryPlan(
     public static final Duration DEFAULT_ABORT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofMinutes(10);
 
+    /** A plan with the defaults of every later field (rollback timeout, drift, baseline, built-in metrics). */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null, null);
+    }
+
     public CanaryPlan {
         traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
         steps = steps == null ? List.of() : List.copyOf(steps);
-    }
-
-    /** A plan without a baseline or built-in metric settings. */
-    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
-                      Duration readinessTimeout, OnInconclusive onInconclusive) {
-        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null);
     }
 
     public boolean effectiveBaseline() {
@@ -58,6 +64,35 @@ public record CanaryPlan(
 
     public Duration effectiveReadinessTimeout() {
         return readinessTimeout == null ? DEFAULT_READINESS_TIMEOUT : readinessTimeout;
+    }
+
+    public OnDrift effectiveOnDrift() {
+        return onDrift == null ? OnDrift.PAUSE : onDrift;
+    }
+
+    /** What a change the engine did not make does to the rollout: a person spoke. */
+    public enum OnDrift {
+        /** Stop moving and wait for promote (carry on from what is there) or abort (roll back). */
+        PAUSE,
+        /** Roll back at once. */
+        ABORT,
+        /** Log the change and carry on: the next step writes over it. */
+        OVERWRITE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static OnDrift fromId(String id) {
+            for (OnDrift value : values()) {
+                if (value.id().equalsIgnoreCase(id)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("'" + id + "' is not one of pause, abort, overwrite");
+        }
     }
 
     public OnInconclusive effectiveOnInconclusive() {

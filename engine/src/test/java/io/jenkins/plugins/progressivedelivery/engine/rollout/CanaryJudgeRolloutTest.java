@@ -117,7 +117,7 @@ class CanaryJudgeRolloutTest {
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
         assertThat(result.message()).isEqualTo("rolled back: analysis step-2-judge was Failed: score 50 is below the"
                 + " marginal threshold 75 (latency-p99 High); the canary was compared with the baseline; traffic is on"
-                + " stable web");
+                + " stable web (web:1.0)");
         AuditEvent latency = harness.trail.events().stream().filter(e -> e.action() == AuditAction.VERDICT
                 && "latency-p99".equals(e.details().get("metric"))).findFirst().orElseThrow();
         assertThat(latency.details()).containsEntry("classification", "High").containsEntry("canarySamples", "20")
