@@ -16,6 +16,7 @@ import java.util.List;
  *                            finish it by hand (default: no limit, it retries until traffic is safe)
  * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
  *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
+ * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
  * @param baseline            also run {@code <deployment>-baseline}, the stable image at the canary's size, for the
  *                            judge to compare the canary with (default false: the judge compares with the stable)
  * @param metrics             where the built-in metrics of judge steps come from
@@ -30,6 +31,7 @@ public record CanaryPlan(
         OnInconclusive onInconclusive,
         Duration rollbackTimeout,
         OnDrift onDrift,
+        BackgroundAnalysis analysis,
         Boolean baseline,
         MeshMetricsSpec metrics) implements DeliveryPlan {
 
@@ -41,7 +43,16 @@ public record CanaryPlan(
     /** A plan with the defaults of every later field (rollback timeout, drift, baseline, built-in metrics). */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive) {
-        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null, null);
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null, null,
+                null);
+    }
+
+    /** A plan without background analysis, baseline or built-in metric settings. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                null, null, null);
     }
 
     public CanaryPlan {
@@ -56,6 +67,18 @@ public record CanaryPlan(
     @Override
     public String image() {
         return target == null ? null : target.image();
+    }
+
+    /** The same plan with other steps (analysis templates read from the cluster, say). */
+    public CanaryPlan withSteps(List<PlanStep> newSteps) {
+        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, analysis, baseline, metrics);
+    }
+
+    /** The same plan with another background analysis (its templates read from the cluster, say). */
+    public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
+        return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, newAnalysis, baseline, metrics);
     }
 
     public Duration effectiveAbortScaleDownDelay() {

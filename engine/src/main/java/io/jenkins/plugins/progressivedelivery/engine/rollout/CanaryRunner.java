@@ -67,6 +67,7 @@ public final class CanaryRunner implements Rollout {
     private boolean skipDriftCheck;
     /** The canary has been sized by this process for {@link #canaryWeight}, so its size can be checked. */
     private boolean canaryPrepared;
+    private final BackgroundAnalysisHook background;
 
     private CanaryRunner(RolloutState state, CanaryCluster cluster, MeasurementSource metrics, Scheduler scheduler,
                          Executor io, AuditListener audit, Consumer<RolloutResult> onComplete) {
@@ -112,7 +113,7 @@ public final class CanaryRunner implements Rollout {
 
             @Override
             public void abortNow(String actor, String reason) {
-                startRollback(reason, actor, true);
+                startRollback(reason, actor, !background.failedVerdictPending());
             }
 
             @Override
@@ -138,6 +139,8 @@ public final class CanaryRunner implements Rollout {
             }
         }, metrics, scheduler, io, audit, state.attempt(), state.analysis());
         this.core.restoreRetry(state.failingSince(), state.trouble());
+        this.background = new BackgroundAnalysisHook(this, plan, analysisArgs, metrics, scheduler, io, audit,
+                this::backgroundVerdict);
     }
 
     /**
@@ -395,12 +398,20 @@ public final class CanaryRunner implements Rollout {
     private void beginStep(int index) {
         stepIndex = index;
         core.resetAttempts();
+        background.startIfDue(index);
+        if (index < plan.steps().size() && background.takeInconclusive()) {
+            // paused before this step: a promote continues with it
+            stepIndex = index - 1;
+            pauseForBackgroundAnalysis();
+            return;
+        }
         boolean checked = skipDriftCheck;
         skipDriftCheck = false;
         if (index >= plan.steps().size()) {
             if (!checked && checkDrift(() -> beginStep(index))) {
                 return;
             }
+            background.terminate("the rollout completed");
             core.emit(core.event(AuditAction.PROMOTE).resource(deploymentResource())
                     .after("all " + plan.steps().size() + " steps passed: " + plan.target().image()
                             + " becomes stable"));
@@ -552,6 +563,47 @@ public final class CanaryRunner implements Rollout {
         });
     }
 
+    /** A verdict of the background analysis, under the lock: Failed or Error rolls back now, Inconclusive pauses. */
+    private void backgroundVerdict(AnalysisResult result) {
+        if (phase.completed() || stage.rollingBack() || stage == Stage.DONE) {
+            return;
+        }
+        analyses.add(result);
+        AnalysisPhase verdict = result.phase();
+        if (verdict == AnalysisPhase.SUCCESSFUL) {
+            return;
+        }
+        if (verdict == AnalysisPhase.INCONCLUSIVE
+                && plan.effectiveOnInconclusive() == CanaryPlan.OnInconclusive.PAUSE) {
+            if (stage == Stage.PAUSE) {
+                // a timed pause becomes a wait for promote or abort
+                if (dueAt != null) {
+                    pauseForBackgroundAnalysis();
+                }
+            } else {
+                background.markInconclusive();
+            }
+            return;
+        }
+        String reason = "the background analysis was " + verdict.displayName()
+                + (result.message() == null ? "" : ": " + result.message());
+        background.markFailedVerdictPending();
+        if (!core.deferAbort(AuditEvent.ENGINE, reason)) {
+            startRollback(reason, AuditEvent.ENGINE, false);
+        }
+    }
+
+    private void pauseForBackgroundAnalysis() {
+        core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
+                .after("waiting for promote or abort").detail("indefinite", true)
+                .reason("the background analysis was Inconclusive"));
+        dueAt = null;
+        phase = RolloutPhase.PAUSED;
+        awaitingPromotion = true;
+        core.transition();
+        stage = Stage.PAUSE;
+    }
+
     private void pollReadiness(Callable<Readiness> check, String deployment, Stage whenReady) {
         core.pollReadiness(deployment, resource("deployment", deployment), check, deadline,
                 plan.effectiveReadinessTimeout(), () -> enter(whenReady),
@@ -560,6 +612,7 @@ public final class CanaryRunner implements Rollout {
 
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the rollout is rolling back: " + reason);
+        background.terminate("the rollout is rolling back: " + reason);
         phase = RolloutPhase.ROLLING_BACK;
         awaitingPromotion = false;
         rollbackReason = reason;
@@ -754,6 +807,9 @@ public final class CanaryRunner implements Rollout {
 
     private static Map<String, AnalysisSpec> analysesByPath(CanaryPlan plan) {
         Map<String, AnalysisSpec> analyses = new LinkedHashMap<>();
+        if (plan.analysis() != null) {
+            analyses.put("analysis", plan.analysis().spec());
+        }
         for (int i = 0; i < plan.steps().size(); i++) {
             if (plan.steps().get(i) instanceof PlanStep.Analysis a) {
                 analyses.put("steps[" + i + "].analysis", a.analysis());

@@ -45,6 +45,9 @@ class JudgePlanTest {
         PlanStep.Judge judge = (PlanStep.Judge) plan.steps().get(1);
 
         assertThat(plan.effectiveBaseline()).isTrue();
+        // Templates read from the cluster replace the steps; the baseline and the metrics' source stay.
+        assertThat(plan.withSteps(plan.steps())).isEqualTo(plan);
+        assertThat(plan.withAnalysis(null).metrics()).isEqualTo(plan.metrics());
         assertThat(judge.judge().metrics()).containsExactly(JudgeMetricSpec.named("success-rate"),
                 new JudgeMetricSpec("latency-p99", null, null, 2.0, true, EffectSizeMeasure.CLES, 0.8, null),
                 new JudgeMetricSpec("queue-depth", "max(queue{pod=~\"{{workload}}-.*\"})", Direction.INCREASE, null,
