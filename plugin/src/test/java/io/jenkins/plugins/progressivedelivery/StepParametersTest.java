@@ -749,4 +749,30 @@ class StepParametersTest {
         assertThat(spec.retention("m", 10)).isEqualTo(3);
         assertThat(spec.conditionLanguage()).isEqualTo("cel");
     }
+
+    @Test
+    void aJudgedCanaryWithABaselineAndTheBuiltInMetricsLoadsThroughTheEngine() throws Exception {
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("baseline", true);
+        args.put("metrics", Structs.symbol("builtinMetrics", map("prometheus", Structs.symbol("prometheusEndpoint",
+                        map("address", "http://prometheus:9090")), "minRequests", 80,
+                "requests", Structs.symbol("requestMetric", map("workloadLabel", "version",
+                        "workloads", map("stable", "v1", "canary", "v2", "baseline", "v1b"),
+                        "labels", map("app", "checkout"))))));
+        args.put("steps", List.of(map("setWeight", 10), map("pause", "5m"),
+                map("judge", map("metrics", List.of("success-rate", map("name", "latency-p99", "high", 1.2,
+                        "critical", true)), "window", "5m", "pass", 90)),
+                map("setWeight", 50)));
+        CanaryPlan plan = Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null);
+
+        assertThat(plan.baseline()).isTrue();
+        assertThat(plan.metrics().prometheus().address()).isEqualTo("http://prometheus:9090");
+        assertThat(plan.metrics().minRequests()).isEqualTo(80);
+        assertThat(plan.metrics().requests().workloadLabel()).isEqualTo("version");
+        assertThat(plan.metrics().requests().workloads()).containsEntry("baseline", "v1b");
+        assertThat(plan.metrics().requests().labels()).isEqualTo(Map.of("app", "checkout"));
+        PlanStep.Judge judge = (PlanStep.Judge) plan.steps().get(2);
+        assertThat(judge.judge().pass()).isEqualTo(90.0);
+        assertThat(judge.judge().metrics().get(1).effectiveCritical()).isTrue();
+    }
 }
