@@ -31,6 +31,12 @@ import java.time.Duration;
  *                                   before it is scaled to zero (default 30)
  * @param readinessTimeout           how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive             what an Inconclusive analysis does: {@code pause} (default) or {@code abort}
+ * @param doctor                     how the preflight doctor judges the workloads (default: every check, warnings
+ *                                   only)
+ * @param hooks                      Jobs and webhooks run around the switch's phases
+ * @param drainSeconds               after a switch (or switch back), how long the colour that lost production keeps
+ *                                   serving its in-flight requests before it may be scaled down (default: the
+ *                                   preStop sleep the doctor found)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BlueGreenPlan(
@@ -46,7 +52,10 @@ public record BlueGreenPlan(
         Integer scaleDownDelaySeconds,
         Integer abortScaleDownDelaySeconds,
         Duration readinessTimeout,
-        CanaryPlan.OnInconclusive onInconclusive) implements DeliveryPlan {
+        CanaryPlan.OnInconclusive onInconclusive,
+        DoctorSpec doctor,
+        HooksSpec hooks,
+        Integer drainSeconds) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -61,6 +70,27 @@ public record BlueGreenPlan(
 
     public BlueGreenPlan {
         traffic = traffic == null ? BlueGreenTraffic.SERVICE_SELECTOR : traffic;
+    }
+
+    @Override
+    public DoctorSpec effectiveDoctor() {
+        return doctor == null ? DoctorSpec.DEFAULTS : doctor;
+    }
+
+    @Override
+    public HooksSpec effectiveHooks() {
+        return hooks == null ? HooksSpec.NONE : hooks;
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
+    public BlueGreenPlan(BlueGreenTarget target, String colorLabel, String activeService, String previewService,
+                         Integer previewReplicaCount, BlueGreenTraffic traffic, AnalysisSpec prePromotionAnalysis,
+                         Integer autoPromotionSeconds, AnalysisSpec postPromotionAnalysis,
+                         Integer scaleDownDelaySeconds, Integer abortScaleDownDelaySeconds, Duration readinessTimeout,
+                         CanaryPlan.OnInconclusive onInconclusive) {
+        this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
+                autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
+                readinessTimeout, onInconclusive, null, null, null);
     }
 
     public String effectiveColorLabel() {

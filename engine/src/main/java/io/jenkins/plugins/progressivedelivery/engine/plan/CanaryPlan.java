@@ -12,6 +12,10 @@ import java.util.List;
  * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
  *                            Argo Rollouts does; the default) or {@code abort}
+ * @param doctor              how the preflight doctor judges the workloads (default: every check, warnings only)
+ * @param hooks               Jobs and webhooks run around the rollout's phases
+ * @param drainSeconds        after the rollback's traffic write, how long the canary keeps serving its in-flight
+ *                            requests before anything is scaled down (default: the preStop sleep the doctor found)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -20,7 +24,10 @@ public record CanaryPlan(
         List<PlanStep> steps,
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
-        OnInconclusive onInconclusive) implements DeliveryPlan {
+        OnInconclusive onInconclusive,
+        DoctorSpec doctor,
+        HooksSpec hooks,
+        Integer drainSeconds) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -30,6 +37,22 @@ public record CanaryPlan(
     public CanaryPlan {
         traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    @Override
+    public DoctorSpec effectiveDoctor() {
+        return doctor == null ? DoctorSpec.DEFAULTS : doctor;
+    }
+
+    @Override
+    public HooksSpec effectiveHooks() {
+        return hooks == null ? HooksSpec.NONE : hooks;
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null);
     }
 
     @Override

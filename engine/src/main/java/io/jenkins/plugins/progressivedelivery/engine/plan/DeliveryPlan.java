@@ -10,4 +10,13 @@ public sealed interface DeliveryPlan extends Serializable permits CanaryPlan, Bl
 
     /** How long the new version keeps running after an abort moved production away from it. */
     java.time.Duration effectiveAbortScaleDownDelay();
+
+    /** How the preflight doctor judges the plan's workloads (its defaults when the plan does not say). */
+    DoctorSpec effectiveDoctor();
+
+    /** The Jobs and webhooks run around the rollout's phases (none when the plan has none). */
+    HooksSpec effectiveHooks();
+
+    /** The drain window after a traffic write that took production away from pods; null: from their preStop. */
+    Integer drainSeconds();
 }

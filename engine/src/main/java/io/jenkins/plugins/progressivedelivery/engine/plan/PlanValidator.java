@@ -37,6 +37,7 @@ public final class PlanValidator {
         if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative() || plan.readinessTimeout().isZero())) {
             errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
         }
+        SafetyValidation.validate(plan.doctor(), plan.hooks(), plan.drainSeconds(), errors);
         return errors;
     }
 
@@ -96,6 +97,7 @@ public final class PlanValidator {
         if (plan.postPromotionAnalysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.postPromotionAnalysis(), "postPromotionAnalysis", true));
         }
+        SafetyValidation.validate(plan.doctor(), plan.hooks(), plan.drainSeconds(), errors);
         return errors;
     }
 
