@@ -130,6 +130,11 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     }
 
     @Override
+    public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return io.jenkins.plugins.progressivedelivery.engine.doctor.Doctor.examine(client, plan);
+    }
+
+    @Override
     public void close() {
         if (ownsClient) {
             client.close();

@@ -43,6 +43,7 @@ public final class BlueGreenRunner implements Rollout {
     private final BlueGreenPlan plan;
     private final Map<String, String> analysisArgs;
     private final BlueGreenCluster cluster;
+    private final MeasurementSource metrics;
     private final RunnerCore core;
     private final Consumer<RolloutResult> onComplete;
 
@@ -67,6 +68,7 @@ public final class BlueGreenRunner implements Rollout {
         this.plan = Objects.requireNonNull(state.plan(), "plan");
         this.analysisArgs = state.analysisArgs();
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.metrics = metrics;
         this.onComplete = Objects.requireNonNull(onComplete, "onComplete");
         this.phase = state.phase();
         this.stage = state.stage();
@@ -357,7 +359,8 @@ public final class BlueGreenRunner implements Rollout {
                 .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
                         + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas of "
                         + snapshot.activeImage() + "); " + plan.target().image() + " goes to " + newColour));
-        enter(BlueGreenStage.DEPLOY_NEW);
+        PreflightDoctor.run(core, plan, cluster::doctor, metrics, () -> enter(BlueGreenStage.DEPLOY_NEW),
+                blocked -> finish(RolloutPhase.FAILED, blocked));
     }
 
     private void awaitReady(BlueGreenStage await) {

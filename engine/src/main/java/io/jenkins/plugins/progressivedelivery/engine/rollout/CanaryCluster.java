@@ -42,4 +42,12 @@ public interface CanaryCluster {
 
     /** Whether the stable Deployment has rolled out. */
     Readiness stableReadiness();
+
+    /**
+     * The doctor's read-only checks of the plan's workloads (without the traffic volume, which needs Prometheus);
+     * null when this cluster cannot run them.
+     */
+    default io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return null;
+    }
 }

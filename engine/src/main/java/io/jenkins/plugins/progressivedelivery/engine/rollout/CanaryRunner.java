@@ -38,6 +38,7 @@ public final class CanaryRunner implements Rollout {
     private final CanaryPlan plan;
     private final Map<String, String> analysisArgs;
     private final CanaryCluster cluster;
+    private final MeasurementSource metrics;
     private final RunnerCore core;
     private final Consumer<RolloutResult> onComplete;
 
@@ -60,6 +61,7 @@ public final class CanaryRunner implements Rollout {
         this.plan = Objects.requireNonNull(state.plan(), "plan");
         this.analysisArgs = state.analysisArgs();
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.metrics = metrics;
         this.onComplete = Objects.requireNonNull(onComplete, "onComplete");
         this.phase = state.phase();
         this.stage = state.stage();
@@ -225,7 +227,8 @@ public final class CanaryRunner implements Rollout {
                                 + ", canary weight " + snapshot.canaryWeight())
                         .reason(snapshot.canaryWeight() > 0 ? "a previous rollout left traffic on the canary;"
                                 + " the plan's steps set it again" : null));
-                beginStep(0);
+                PreflightDoctor.run(core, plan, cluster::doctor, metrics, () -> beginStep(0),
+                        blocked -> finish(RolloutPhase.FAILED, blocked));
             });
             case PREPARE_CANARY -> core.call("create or scale the canary",
                     () -> cluster.prepareCanary(targetWeight()), changes -> {
