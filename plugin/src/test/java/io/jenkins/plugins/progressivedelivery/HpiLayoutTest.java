@@ -183,8 +183,10 @@ class HpiLayoutTest {
         assertThat(entries).contains("index.jelly",
                 base + "CanaryRolloutStep/config.jelly", base + "BlueGreenSwitchStep/config.jelly",
                 base + "AnalysisGateStep/config.jelly",
-                base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly");
-        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+                base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly",
+                base + "DeliveryDoctorStep/config.jelly", base + "actions/DoctorAction/summary.jelly");
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class,
+                DeliveryDoctorStep.class)) {
             assertThat(entries).as("help for " + step.getSimpleName())
                     .contains(base + step.getSimpleName() + "/help.html");
             for (java.lang.reflect.Method setter : step.getMethods()) {
@@ -199,7 +201,8 @@ class HpiLayoutTest {
 
     @Test
     void everyFieldOfTheSnippetGeneratorFormsIsAParameter() throws IOException {
-        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class,
+                DeliveryDoctorStep.class)) {
             Set<String> parameters = new TreeSet<>();
             for (java.lang.reflect.Method setter : step.getMethods()) {
                 if (setter.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {

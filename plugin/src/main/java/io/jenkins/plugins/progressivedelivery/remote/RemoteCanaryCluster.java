@@ -55,6 +55,11 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         return (Readiness) call(new Call(plan, Kind.STABLE_READINESS, 0));
     }
 
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) call(new RemoteDoctor.Call(plan));
+    }
+
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
         STABLE_READINESS }
 
