@@ -226,7 +226,7 @@ public final class Doctor {
         }
     }
 
-    static String namespace(DeliveryPlan plan, KubernetesClient client) {
+    public static String namespace(DeliveryPlan plan, KubernetesClient client) {
         String namespace = plan instanceof CanaryPlan canary ? canary.target().namespace()
                 : ((BlueGreenPlan) plan).target().namespace();
         if (namespace == null || namespace.isBlank()) {

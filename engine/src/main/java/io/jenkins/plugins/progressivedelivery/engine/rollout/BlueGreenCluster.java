@@ -54,4 +54,9 @@ public interface BlueGreenCluster {
     default io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
         return null;
     }
+
+    /** Where the plan's hooks (Jobs and webhooks) run; null when this cluster cannot run them. */
+    default io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return null;
+    }
 }

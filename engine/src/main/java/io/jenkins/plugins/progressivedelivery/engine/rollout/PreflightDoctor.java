@@ -19,6 +19,12 @@ final class PreflightDoctor {
      */
     static void run(RunnerCore core, DeliveryPlan plan, Supplier<DoctorReport> cluster, MeasurementSource metrics,
                     Runnable onPass, Consumer<String> onBlocked) {
+        run(core, plan, cluster, metrics, preStop -> { }, onPass, onBlocked);
+    }
+
+    /** @param preStop told the preStop sleep the doctor found (null: none), before {@code onPass} */
+    static void run(RunnerCore core, DeliveryPlan plan, Supplier<DoctorReport> cluster, MeasurementSource metrics,
+                    Consumer<Integer> preStop, Runnable onPass, Consumer<String> onBlocked) {
         core.call("run the doctor's checks", () -> DoctorPreflight.examine(cluster, plan, metrics, core.now()),
                 report -> {
                     if (report == null) {
@@ -26,6 +32,7 @@ final class PreflightDoctor {
                         return;
                     }
                     DoctorPreflight.events(report, core::event).forEach(core::emit);
+                    preStop.accept(report.preStopSeconds());
                     if (report.blocking()) {
                         onBlocked.accept(DoctorPreflight.blockedMessage(report));
                     } else {
