@@ -60,6 +60,11 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) call(new RemoteDoctor.Call(plan));
     }
 
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return new RemoteHooks(where(), access(), plan.target().namespace());
+    }
+
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
         STABLE_READINESS }
 
