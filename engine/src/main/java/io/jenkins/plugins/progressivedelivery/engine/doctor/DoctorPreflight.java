@@ -36,7 +36,7 @@ public final class DoctorPreflight {
                     && c.isTransient()) {
                 throw e; // the runner retries it
             }
-            report = new DoctorReport("the plan's workloads", List.of(new Finding("readiness-probe", Severity.NOTE,
+            report = new DoctorReport("the plan's workloads", List.of(new Finding("doctor", Severity.NOTE,
                     "plan", "target", "the doctor could not read the workloads: " + e.getMessage(),
                     "its checks did not run; the rollout goes on without them", null)), null);
         }
