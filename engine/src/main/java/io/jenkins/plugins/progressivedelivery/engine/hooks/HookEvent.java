@@ -4,7 +4,8 @@ import java.io.Serializable;
 import java.time.Instant;
 
 /**
- * What a webhook receives as JSON (and a Job as environment variables): which rollout, which phase, how it stands.
+ * What a webhook receives as JSON, and a Job as the environment variables {@code PD_TARGET}, {@code PD_PHASE},
+ * {@code PD_VERDICT}, {@code PD_IMAGE} and {@code PD_HOOK}: which rollout, which phase, how it stands.
  *
  * @param target  {@code shop/checkout}: the namespace and the plan's deployment
  * @param phase   {@code preRollout}, {@code prePromotion}, {@code postPromotion} or {@code onRollback}

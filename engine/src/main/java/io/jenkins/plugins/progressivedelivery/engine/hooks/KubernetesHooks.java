@@ -30,9 +30,15 @@ public final class KubernetesHooks implements HookCluster {
     public String startJob(String jobName, HooksSpec.Hook hook, HookEvent event) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PHASE_LABEL, event.phase());
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PD_TARGET", event.target());
+        env.put("PD_PHASE", event.phase());
+        env.put("PD_VERDICT", event.verdict());
+        env.put("PD_IMAGE", event.image());
+        env.put("PD_HOOK", event.hook());
         return hook.cronJob() != null
-                ? jobs.createFromCronJob(jobName, hook.cronJob(), labels, hook.effectiveDeadline())
-                : jobs.create(jobName, hook.job(), labels, hook.effectiveDeadline());
+                ? jobs.createFromCronJob(jobName, hook.cronJob(), labels, env, hook.effectiveDeadline())
+                : jobs.create(jobName, hook.job(), labels, env, hook.effectiveDeadline());
     }
 
     @Override

@@ -57,19 +57,22 @@ public final class Jobs {
     }
 
     /**
-     * Creates Job {@code name} from {@code manifest} (a batch/v1 Job, or just its spec) with {@code labels}, a
+     * Creates Job {@code name} from {@code manifest} (a batch/v1 Job, or just its spec) with {@code labels}, the
+     * variables {@code env} in every container (unless the manifest sets them), a
      * deadline the API server enforces too ({@code activeDeadlineSeconds}), and, unless the manifest says
      * otherwise, no retries ({@code backoffLimit: 0}: a failed migration is a failed hook, not something to run
      * again blindly). An existing Job of that name that the engine created is adopted.
      */
-    public String create(String name, Map<String, Object> manifest, Map<String, String> labels, Duration deadline) {
+    public String create(String name, Map<String, Object> manifest, Map<String, String> labels,
+                         Map<String, String> env, Duration deadline) {
         Map<String, Object> job = manifest.containsKey("spec") ? manifest : Map.of("spec", manifest);
         Job parsed = client.getKubernetesSerialization().convertValue(job, Job.class);
-        return create(name, parsed.getSpec(), labels, deadline);
+        return create(name, parsed.getSpec(), labels, env, deadline);
     }
 
     /** Creates Job {@code name} from the {@code jobTemplate} of CronJob {@code cronJob}, as kubectl create job --from. */
-    public String createFromCronJob(String name, String cronJob, Map<String, String> labels, Duration deadline) {
+    public String createFromCronJob(String name, String cronJob, Map<String, String> labels, Map<String, String> env,
+                                    Duration deadline) {
         KubeRef ref = new KubeRef("batch", "cronjobs", "CronJob", namespace, cronJob);
         CronJob found;
         try {
@@ -81,10 +84,11 @@ public final class Jobs {
             throw new ClusterException(ref + " does not exist (or has no jobTemplate); check the hook's cronJob",
                     false, null);
         }
-        return create(name, found.getSpec().getJobTemplate().getSpec(), labels, deadline);
+        return create(name, found.getSpec().getJobTemplate().getSpec(), labels, env, deadline);
     }
 
-    private String create(String name, JobSpec spec, Map<String, String> labels, Duration deadline) {
+    private String create(String name, JobSpec spec, Map<String, String> labels, Map<String, String> env,
+                          Duration deadline) {
         KubeRef ref = ref(name);
         if (spec == null || spec.getTemplate() == null) {
             throw new ClusterException("the Job for " + ref + " has no spec.template", false, null);
@@ -100,6 +104,18 @@ public final class Jobs {
         }
         if (spec.getTemplate().getSpec() != null && spec.getTemplate().getSpec().getRestartPolicy() == null) {
             spec.getTemplate().getSpec().setRestartPolicy("Never");
+        }
+        if (spec.getTemplate().getSpec() != null) {
+            for (io.fabric8.kubernetes.api.model.Container container : spec.getTemplate().getSpec().getContainers()) {
+                List<io.fabric8.kubernetes.api.model.EnvVar> vars = container.getEnv() == null ? new ArrayList<>()
+                        : new ArrayList<>(container.getEnv());
+                env.forEach((key, value) -> {
+                    if (vars.stream().noneMatch(v -> key.equals(v.getName()))) {
+                        vars.add(new io.fabric8.kubernetes.api.model.EnvVar(key, value, null));
+                    }
+                });
+                container.setEnv(vars);
+            }
         }
         Job job = new io.fabric8.kubernetes.api.model.batch.v1.JobBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(allLabels).endMetadata()

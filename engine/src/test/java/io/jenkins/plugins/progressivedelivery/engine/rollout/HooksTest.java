@@ -146,6 +146,26 @@ class HooksTest {
     }
 
     @Test
+    void aRolloutResumedDuringAHookFollowsTheSameJob() {
+        String name = jobName(HooksSpec.Phase.PRE_ROLLOUT, "migrate");
+        start(MIGRATE);
+        harness.runUntil(() -> job(name) != null);
+        assertThat(job(name).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .extracting(e -> e.getName() + "=" + e.getValue())
+                .contains("PD_TARGET=demo/web", "PD_PHASE=preRollout", "PD_IMAGE=web:2.0", "PD_HOOK=migrate");
+        RolloutState persisted = harness.runner.snapshot(); // the old process goes away: its timers never fire
+
+        RolloutHarness resumed = new RolloutHarness(cluster);
+        resumed.resume(persisted);
+        resumed.runUntil(() -> resumed.logged(AuditAction.HOOK, "Job started"));
+        finishJob(name, "Complete");
+        RolloutResult result = resumed.runToEnd();
+
+        assertThat(result.phase()).as(String.join("\n", resumed.log)).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(resumed.log).contains("[hook] job/demo/" + name + ": preRollout hook 'migrate' succeeded");
+    }
+
+    @Test
     void aFailedPreRolloutJobEndsTheRolloutWithZeroWritesToTheRoute() {
         String name = jobName(HooksSpec.Phase.PRE_ROLLOUT, "migrate");
         start(MIGRATE);
