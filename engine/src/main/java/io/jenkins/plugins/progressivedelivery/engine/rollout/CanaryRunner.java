@@ -42,6 +42,8 @@ public final class CanaryRunner implements Rollout {
     private final MeasurementSource metrics;
     /** The preStop sleep the doctor found in preflight; not persisted (after a restart: drainSeconds or none). */
     private Integer preStopSeconds;
+    /** The hooks of the phase in progress, whose Job an abort deletes. */
+    private PhaseHooks runningHooks;
     private final RunnerCore core;
     private final Consumer<RolloutResult> onComplete;
 
@@ -418,7 +420,7 @@ public final class CanaryRunner implements Rollout {
         boolean any = !plan.effectiveHooks().of(phase).isEmpty();
         String verdict = phase == HooksSpec.Phase.ON_ROLLBACK ? (abortedByUser ? "Aborted" : "Rolled back")
                 : phase == HooksSpec.Phase.POST_PROMOTION ? "Promoted" : "Progressing";
-        PhaseHooks.run(core, phase, plan.effectiveHooks(), any ? cluster.hooks() : null,
+        runningHooks = PhaseHooks.run(core, phase, plan.effectiveHooks(), any ? cluster.hooks() : null,
                 new PhaseHooks.Subject(plan.target().namespace(), plan.target().deployment(), plan.target().image(),
                         verdict), then, failed);
     }
@@ -431,6 +433,10 @@ public final class CanaryRunner implements Rollout {
 
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the rollout is rolling back: " + reason);
+        if (runningHooks != null) {
+            runningHooks.abandon(reason);
+            runningHooks = null;
+        }
         phase = RolloutPhase.ROLLING_BACK;
         awaitingPromotion = false;
         rollbackReason = reason;

@@ -34,6 +34,8 @@ final class PhaseHooks {
     private final Subject subject;
     private final Runnable onSuccess;
     private final Consumer<String> onFailure;
+    /** The Job being followed, to delete if the rollout turns away from this phase. */
+    private String currentJob;
 
     private PhaseHooks(RunnerCore core, HooksSpec.Phase phase, List<HooksSpec.Hook> hooks, HookCluster cluster,
                        Subject subject, Runnable onSuccess, Consumer<String> onFailure) {
@@ -46,19 +48,43 @@ final class PhaseHooks {
         this.onFailure = onFailure;
     }
 
-    static void run(RunnerCore core, HooksSpec.Phase phase, HooksSpec spec, HookCluster cluster, Subject subject,
-                    Runnable onSuccess, Consumer<String> onFailure) {
+    /** @return the running hooks, to {@link #abandon} on an abort; null when the phase has none */
+    static PhaseHooks run(RunnerCore core, HooksSpec.Phase phase, HooksSpec spec, HookCluster cluster,
+                          Subject subject, Runnable onSuccess, Consumer<String> onFailure) {
         List<HooksSpec.Hook> hooks = spec.of(phase);
         if (hooks.isEmpty()) {
             onSuccess.run();
-            return;
+            return null;
         }
         if (cluster == null) {
             onFailure.accept(phase.id() + " hooks cannot run here: this cluster connection does not run Jobs or"
                     + " webhooks");
+            return null;
+        }
+        PhaseHooks running = new PhaseHooks(core, phase, hooks, cluster, subject, onSuccess, onFailure);
+        running.start(0);
+        return running;
+    }
+
+    /**
+     * The rollout turned away from this phase (an abort, a failure elsewhere): the Job being followed is deleted
+     * rather than left to run to its deadline. Its callbacks are already stale (the runner transitioned).
+     */
+    void abandon(String reason) {
+        String job = currentJob;
+        currentJob = null;
+        if (job == null) {
             return;
         }
-        new PhaseHooks(core, phase, hooks, cluster, subject, onSuccess, onFailure).start(0);
+        core.emit(core.event(AuditAction.HOOK).resource("job/" + subject.namespace() + "/" + job)
+                .after("deleted: the rollout stopped waiting for it").reason(reason));
+        core.detached(() -> {
+            try {
+                cluster.deleteJob(job);
+            } catch (RuntimeException e) {
+                // its deadline and TTL remove it; the audit line above says it was abandoned
+            }
+        });
     }
 
     private void start(int index) {
@@ -89,6 +115,7 @@ final class PhaseHooks {
         core.emit(core.event(AuditAction.HOOK).resource(resource).after(phase.id() + " hook '" + hook.name()
                 + "': Job started" + (hook.cronJob() != null ? " from CronJob " + hook.cronJob() : "")
                 + ", deadline " + Durations.format(hook.effectiveDeadline())));
+        currentJob = jobName;
         call("start the " + phase.id() + " Job " + jobName, () -> cluster.startJob(jobName, hook, event),
                 created -> poll(index, hook, jobName, resource, 0, deadline),
                 error -> failed(hook, resource, error));
@@ -123,6 +150,7 @@ final class PhaseHooks {
 
     /** Deletes the Job and its pods; a failed delete is logged, the Job's TTL removes it later. */
     private void cleanUp(String jobName, Runnable then) {
+        currentJob = null;
         call("delete the Job " + jobName, () -> {
             cluster.deleteJob(jobName);
             return Boolean.TRUE;

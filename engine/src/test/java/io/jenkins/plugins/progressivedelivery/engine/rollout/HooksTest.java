@@ -166,6 +166,22 @@ class HooksTest {
     }
 
     @Test
+    void anAbortDuringAHookDeletesItsJob() {
+        String name = jobName(HooksSpec.Phase.PRE_ROLLOUT, "migrate");
+        start(MIGRATE);
+        harness.runUntil(() -> job(name) != null);
+
+        harness.runner.abort("alice", "wrong release");
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(job(name)).isNull();
+        assertThat(harness.log).contains("[hook] job/demo/" + name + ": deleted: the rollout stopped waiting for it"
+                + " (wrong release)");
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+    }
+
+    @Test
     void aFailedPreRolloutJobEndsTheRolloutWithZeroWritesToTheRoute() {
         String name = jobName(HooksSpec.Phase.PRE_ROLLOUT, "migrate");
         start(MIGRATE);
