@@ -257,7 +257,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     private void onEvent(AuditEvent event) {
         StepSupport.logEvent(listener, event);
         io.jenkins.plugins.progressivedelivery.actions.DoctorAction.onRolloutEvent(event, run, listener,
-                flowNode());
+                this::flowNode);
         DeliveryAction current = record;
         if (current != null) {
             current.record(event);

@@ -96,7 +96,8 @@ public final class DoctorAction implements RunAction2 {
      *
      * @return whether {@code event} was such a summary
      */
-    public static boolean onRolloutEvent(AuditEvent event, Run<?, ?> run, TaskListener listener, FlowNode node) {
+    public static boolean onRolloutEvent(AuditEvent event, Run<?, ?> run, TaskListener listener,
+                                         java.util.function.Supplier<FlowNode> node) {
         String text = event.action() == AuditAction.DOCTOR ? event.details().get(DoctorPreflight.REPORT_DETAIL)
                 : null;
         if (text == null) {
@@ -106,8 +107,9 @@ public final class DoctorAction implements RunAction2 {
         boolean warnings = !"0".equals(event.details().getOrDefault("warnings", "0"));
         if (warnings || blocking) {
             text.lines().forEach(line -> listener.getLogger().println("[progressive-delivery]     " + line));
-            if (node != null) {
-                node.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage("delivery doctor: "
+            FlowNode flowNode = node.get();
+            if (flowNode != null) {
+                flowNode.addOrReplaceAction(new WarningAction(Result.UNSTABLE).withMessage("delivery doctor: "
                         + event.after()));
             }
         }
