@@ -67,4 +67,27 @@ class BlueGreenHooksTest {
         assertThat(harness.production()).isEqualTo("slot=blue");
         assertThat(cluster.deployment("payments-green")).isNull();
     }
+
+    @Test
+    void afterTheSwitchTheOldColourDrainsForDrainSecondsEvenWithoutAScaleDownDelay() {
+        harness.start(PlanLoader.loadBlueGreen("""
+                target: {namespace: demo, deployment: payments, container: app, image: "payments:2.0"}
+                activeService: payments
+                previewService: payments-preview
+                autoPromotionSeconds: 0
+                scaleDownDelaySeconds: 0
+                drainSeconds: 20
+                """, "bluegreen.yaml"));
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(harness.log).contains("[pause] deployment/demo/payments-blue: draining: blue keeps serving its"
+                + " in-flight requests for 20s (drainSeconds) before it is scaled down");
+        java.time.Instant switched = harness.trail.events().stream().filter(e -> e.toLogLine().contains(
+                "slot=blue -> slot=green")).findFirst().orElseThrow().time();
+        java.time.Instant scaledDown = harness.trail.events().stream().filter(e -> e.action()
+                == io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction.SCALE
+                && e.toLogLine().contains("payments-blue")).reduce((a, b) -> b).orElseThrow().time();
+        assertThat(java.time.Duration.between(switched, scaledDown)).isEqualTo(java.time.Duration.ofSeconds(20));
+    }
 }
