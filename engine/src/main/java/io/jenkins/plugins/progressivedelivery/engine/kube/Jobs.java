@@ -29,6 +29,8 @@ public final class Jobs {
     /** Kubernetes labels a Job's pods with it (and with {@code job-name} before 1.27). */
     static final String JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
     static final String LEGACY_JOB_NAME_LABEL = "job-name";
+    /** Sidecars a mesh injects into a Job's pods: their logs are not the hook's. */
+    static final java.util.Set<String> MESH_SIDECARS = java.util.Set.of("istio-proxy", "linkerd-proxy");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -190,7 +192,7 @@ public final class Jobs {
         }
     }
 
-    /** Every log line of the Job's pods, oldest pod first, each as {@code pod-name: line}. */
+    /** Every log line of the Job's pods, oldest pod first, as {@code pod: line} (or {@code pod/container: line}). */
     private List<String> logLines(String name) {
         List<Pod> pods;
         try {
@@ -208,20 +210,36 @@ public final class Jobs {
         List<String> lines = new ArrayList<>();
         for (Pod pod : pods) {
             String podName = pod.getMetadata().getName();
-            String log;
-            try {
-                log = client.pods().inNamespace(namespace).withName(podName).getLog();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == HttpURLConnection.HTTP_BAD_REQUEST || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                    continue; // still being created: no log yet
+            List<String> containers = pod.getSpec() == null || pod.getSpec().getContainers() == null
+                    ? List.of() : pod.getSpec().getContainers().stream().map(c -> c.getName())
+                    .filter(container -> !MESH_SIDECARS.contains(container)).toList();
+            if (containers.size() <= 1) {
+                // one container (or a pod whose spec is not known): the API server picks it
+                addLog(lines, podName, containers.isEmpty() ? null : containers.get(0), podName);
+            } else {
+                // a pod with several containers must name one; the mesh's sidecar says nothing about the hook
+                for (String container : containers) {
+                    addLog(lines, podName, container, podName + "/" + container);
                 }
-                throw KubeErrors.toClusterException(e, "get", new KubeRef("", "pods/log", "Pod", namespace, podName));
-            }
-            if (log != null) {
-                log.lines().forEach(line -> lines.add(podName + ": " + line));
             }
         }
         return lines;
+    }
+
+    private void addLog(List<String> lines, String podName, String container, String prefix) {
+        String log;
+        try {
+            var pod = client.pods().inNamespace(namespace).withName(podName);
+            log = container == null ? pod.getLog() : pod.inContainer(container).getLog();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_BAD_REQUEST || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return; // still being created: no log yet
+            }
+            throw KubeErrors.toClusterException(e, "get", new KubeRef("", "pods/log", "Pod", namespace, podName));
+        }
+        if (log != null) {
+            log.lines().forEach(line -> lines.add(prefix + ": " + line));
+        }
     }
 
     private KubeRef ref(String name) {
