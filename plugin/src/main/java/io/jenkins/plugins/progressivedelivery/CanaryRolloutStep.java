@@ -248,7 +248,8 @@ public final class CanaryRolloutStep extends RolloutStep {
         Progress progress(CanaryRunner runner) {
             RolloutStatus status = runner.status();
             String step = "step " + Math.min(status.step(), status.stepCount()) + "/" + status.stepCount();
-            return new Progress(status.phase().name().toLowerCase(Locale.ROOT) + ", " + step + ", canary weight "
+            return new Progress(status.retrying() != null ? status.line()
+                    : status.phase().name().toLowerCase(Locale.ROOT) + ", " + step + ", canary weight "
                     + status.canaryWeight(), status.awaitingPromotion(),
                     step + ", canary weight " + status.canaryWeight());
         }

@@ -6,6 +6,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.DriftBaseline;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -68,6 +69,35 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     @Override
     public List<ClusterChange> restoreStable() {
         return changes(call(new Call(plan, Kind.RESTORE_STABLE, 0)));
+    }
+
+    @Override
+    public List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
+        return changes(call(new RollbackCall(plan, podTemplate, null)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> drift(DriftBaseline expected) {
+        return (List<String>) call(new RollbackCall(plan, null, expected));
+    }
+
+    /**
+     * The rollback's restore of the stable template ({@code podTemplate}) and the drift check (what changed since
+     * {@code drift}).
+     */
+    private record RollbackCall(CanaryPlan plan, String podTemplate, DriftBaseline drift)
+            implements ClusterOperation.Call {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Serializable on(KubernetesClient client) {
+            CanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
+            if (drift != null) {
+                return new ArrayList<>(cluster.drift(drift));
+            }
+            return new ArrayList<>(cluster.restoreStablePodTemplate(podTemplate));
+        }
     }
 
     @Override

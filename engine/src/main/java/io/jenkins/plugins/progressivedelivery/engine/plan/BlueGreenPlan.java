@@ -31,6 +31,8 @@ import java.time.Duration;
  *                                   before it is scaled to zero (default 30)
  * @param readinessTimeout           how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive             what an Inconclusive analysis does: {@code pause} (default) or {@code abort}
+ * @param rollbackTimeout            how long a switch back keeps retrying a failing API before it gives up and says
+ *                                   how to finish it by hand (default: no limit)
  * @param doctor                     how the preflight doctor judges the workloads (default: every check, warnings
  *                                   only)
  * @param hooks                      Jobs and webhooks run around the switch's phases
@@ -53,6 +55,7 @@ public record BlueGreenPlan(
         Integer abortScaleDownDelaySeconds,
         Duration readinessTimeout,
         CanaryPlan.OnInconclusive onInconclusive,
+        Duration rollbackTimeout,
         DoctorSpec doctor,
         HooksSpec hooks,
         Integer drainSeconds) implements DeliveryPlan {
@@ -90,7 +93,18 @@ public record BlueGreenPlan(
                          CanaryPlan.OnInconclusive onInconclusive) {
         this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
                 autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
-                readinessTimeout, onInconclusive, null, null, null);
+                readinessTimeout, onInconclusive, null, null, null, null);
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
+    public BlueGreenPlan(BlueGreenTarget target, String colorLabel, String activeService, String previewService,
+                         Integer previewReplicaCount, BlueGreenTraffic traffic, AnalysisSpec prePromotionAnalysis,
+                         Integer autoPromotionSeconds, AnalysisSpec postPromotionAnalysis,
+                         Integer scaleDownDelaySeconds, Integer abortScaleDownDelaySeconds, Duration readinessTimeout,
+                         CanaryPlan.OnInconclusive onInconclusive, Duration rollbackTimeout) {
+        this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
+                autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
+                readinessTimeout, onInconclusive, rollbackTimeout, null, null, null);
     }
 
     public String effectiveColorLabel() {

@@ -12,6 +12,10 @@ import java.util.List;
  * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
  *                            Argo Rollouts does; the default) or {@code abort}
+ * @param rollbackTimeout     how long a rollback keeps retrying a failing API before it gives up and says how to
+ *                            finish it by hand (default: no limit, it retries until traffic is safe)
+ * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
+ *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
  * @param doctor              how the preflight doctor judges the workloads (default: every check, warnings only)
  * @param hooks               Jobs and webhooks run around the rollout's phases
  * @param drainSeconds        after the rollback's traffic write, how long the canary keeps serving its in-flight
@@ -25,6 +29,8 @@ public record CanaryPlan(
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
         OnInconclusive onInconclusive,
+        Duration rollbackTimeout,
+        OnDrift onDrift,
         DoctorSpec doctor,
         HooksSpec hooks,
         Integer drainSeconds) implements DeliveryPlan {
@@ -49,10 +55,17 @@ public record CanaryPlan(
         return hooks == null ? HooksSpec.NONE : hooks;
     }
 
-    /** A plan without doctor settings, hooks or a drain window. */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive) {
-        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null);
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null);
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                null, null, null);
     }
 
     @Override
@@ -66,6 +79,35 @@ public record CanaryPlan(
 
     public Duration effectiveReadinessTimeout() {
         return readinessTimeout == null ? DEFAULT_READINESS_TIMEOUT : readinessTimeout;
+    }
+
+    public OnDrift effectiveOnDrift() {
+        return onDrift == null ? OnDrift.PAUSE : onDrift;
+    }
+
+    /** What a change the engine did not make does to the rollout: a person spoke. */
+    public enum OnDrift {
+        /** Stop moving and wait for promote (carry on from what is there) or abort (roll back). */
+        PAUSE,
+        /** Roll back at once. */
+        ABORT,
+        /** Log the change and carry on: the next step writes over it. */
+        OVERWRITE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static OnDrift fromId(String id) {
+            for (OnDrift value : values()) {
+                if (value.id().equalsIgnoreCase(id)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("'" + id + "' is not one of pause, abort, overwrite");
+        }
     }
 
     public OnInconclusive effectiveOnInconclusive() {

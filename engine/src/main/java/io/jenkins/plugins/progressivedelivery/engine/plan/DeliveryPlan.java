@@ -11,6 +11,8 @@ public sealed interface DeliveryPlan extends Serializable permits CanaryPlan, Bl
     /** How long the new version keeps running after an abort moved production away from it. */
     java.time.Duration effectiveAbortScaleDownDelay();
 
+    /** How long a rollback may keep retrying before it gives up; null: until traffic is safe. */
+    java.time.Duration rollbackTimeout();
     /** How the preflight doctor judges the plan's workloads (its defaults when the plan does not say). */
     DoctorSpec effectiveDoctor();
 

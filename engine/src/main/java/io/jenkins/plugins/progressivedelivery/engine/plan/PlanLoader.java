@@ -129,7 +129,40 @@ public final class PlanLoader {
     private static ValidationError syntaxError(JsonProcessingException e) {
         JsonLocation where = e.getLocation();
         String position = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+        String duplicate = duplicateKey(e);
+        if (duplicate != null) {
+            return new ValidationError(duplicate, "is given twice" + position + "; a key may appear once in each"
+                    + " mapping: delete one of them (the engine never picks one silently)");
+        }
         return new ValidationError("", "is not valid YAML or JSON" + position + ": " + e.getOriginalMessage());
+    }
+
+    /** The path of a key given twice ({@code target.image}), or null when {@code e} is about something else. */
+    private static String duplicateKey(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message == null || !message.startsWith("Duplicate field '")
+                || !(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+            return null;
+        }
+        java.util.Deque<String> names = new java.util.ArrayDeque<>();
+        String key = message.substring("Duplicate field '".length(), message.lastIndexOf('\''));
+        names.push(key);
+        for (com.fasterxml.jackson.core.JsonStreamContext context = parser.getParsingContext().getParent();
+             context != null && !context.inRoot(); context = context.getParent()) {
+            if (context.inArray()) {
+                names.push("[" + Math.max(0, context.getCurrentIndex()) + "]");
+            } else if (context.getCurrentName() != null) {
+                names.push(context.getCurrentName());
+            }
+        }
+        StringBuilder path = new StringBuilder();
+        for (String name : names) {
+            if (path.length() > 0 && !name.startsWith("[")) {
+                path.append('.');
+            }
+            path.append(name);
+        }
+        return path.toString();
     }
 
     static ValidationError mappingError(JsonProcessingException e) {

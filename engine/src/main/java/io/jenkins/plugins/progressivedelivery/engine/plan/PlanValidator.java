@@ -38,6 +38,10 @@ public final class PlanValidator {
         if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative() || plan.readinessTimeout().isZero())) {
             errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
         }
+        if (plan.rollbackTimeout() != null && (plan.rollbackTimeout().isNegative() || plan.rollbackTimeout().isZero())) {
+            errors.add(new ValidationError("rollbackTimeout", "must be positive, e.g. 15m; leave it out to retry"
+                    + " until traffic is safe"));
+        }
         SafetyValidation.validate(plan.doctor(), plan.hooks(), plan.drainSeconds(), errors);
         return errors;
     }
@@ -94,6 +98,10 @@ public final class PlanValidator {
         if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative()
                 || plan.readinessTimeout().isZero())) {
             errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
+        }
+        if (plan.rollbackTimeout() != null && (plan.rollbackTimeout().isNegative() || plan.rollbackTimeout().isZero())) {
+            errors.add(new ValidationError("rollbackTimeout", "must be positive, e.g. 15m; leave it out to retry"
+                    + " until traffic is safe"));
         }
         if (plan.prePromotionAnalysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.prePromotionAnalysis(), "prePromotionAnalysis", true));

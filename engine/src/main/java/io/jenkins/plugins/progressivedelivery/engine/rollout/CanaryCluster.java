@@ -59,10 +59,27 @@ public interface CanaryCluster {
 
     /**
      * All traffic back on stable and every managed route removed, in one write of the route: the rollback, and the
-     * last traffic change of a promotion.
+     * last traffic change of a promotion. It works on whatever shape the route now has as long as it still names the
+     * stable destination (what else it has is kept, at weight 0, and said in the change's note).
      */
     default List<ClusterChange> restoreStable() {
         return setWeight(0);
+    }
+
+    /**
+     * Puts the stable Deployment's pod template back as it was before the promotion write (from
+     * {@link ClusterSnapshot#stablePodTemplate()}); nothing is written when it already is.
+     */
+    default List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
+        throw new ClusterException("this cluster cannot restore the stable Deployment's pod template", false, null);
+    }
+
+    /**
+     * What changed in the route and the two Deployments since the engine wrote {@code expected}: one line per change,
+     * with who made it when the API says; empty when nothing did.
+     */
+    default List<String> drift(DriftBaseline expected) {
+        return List.of();
     }
 
     /**
