@@ -19,6 +19,7 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluste
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
@@ -327,9 +328,14 @@ final class RunCommand implements Callable<Integer> {
         CanaryPlan canary = (CanaryPlan) delivery;
         KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary);
         try {
+            CanaryPlan resolved = resumed == null && AnalysisTemplateRefs.any(canary)
+                    ? cluster.withAnalysisTemplates(canary) : canary;
+            if (metrics instanceof ProviderMeasurementSource providers) {
+                providers.withJobs(cluster.jobs());
+            }
             return new Launched(resumed != null
                     ? CanaryRunner.resume(resumed.canary(), cluster, metrics, scheduler, io, audit, onComplete)
-                    : CanaryRunner.start(canary, args, cluster, metrics, scheduler, io, audit, onComplete), cluster);
+                    : CanaryRunner.start(resolved, args, cluster, metrics, scheduler, io, audit, onComplete), cluster);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;

@@ -112,6 +112,9 @@ public final class TrafficVolume {
                 analysis = a.analysis();
             }
         }
+        if (weight != null && analysis == null && canary.analysis() != null) {
+            analysis = canary.analysis().spec(); // the background analysis measures from the first weight on
+        }
         return weight == null || analysis == null ? null : new Exposure(weight, window(analysis), field);
     }
 

@@ -239,4 +239,15 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         }
         return "analysis";
     }
+
+    @Override
+    public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
+        return new ClusterAnalysisTemplates(client, withTemplates.target().namespace()).resolve(withTemplates);
+    }
+
+    /** Job metrics of the plan's analyses, run in the rollout's namespace with this cluster's client. */
+    public io.jenkins.plugins.progressivedelivery.engine.metrics.job.JobProvider jobs() {
+        return new io.jenkins.plugins.progressivedelivery.engine.metrics.job.JobProvider(client,
+                plan.target().namespace());
+    }
 }

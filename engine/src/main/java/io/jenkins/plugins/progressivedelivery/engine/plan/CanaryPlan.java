@@ -16,6 +16,7 @@ import java.util.List;
  *                            finish it by hand (default: no limit, it retries until traffic is safe)
  * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
  *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
+ * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
  * @param doctor              how the preflight doctor judges the workloads (default: every check, warnings only)
  * @param hooks               Jobs and webhooks run around the rollout's phases
  * @param drainSeconds        after the rollback's traffic write, how long the canary keeps serving its in-flight
@@ -31,6 +32,7 @@ public record CanaryPlan(
         OnInconclusive onInconclusive,
         Duration rollbackTimeout,
         OnDrift onDrift,
+        BackgroundAnalysis analysis,
         DoctorSpec doctor,
         HooksSpec hooks,
         Integer drainSeconds) implements DeliveryPlan {
@@ -60,17 +62,37 @@ public record CanaryPlan(
         this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null);
     }
 
-    /** A plan without doctor settings, hooks or a drain window. */
+    /** A plan without background analysis. */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
                       OnDrift onDrift) {
         this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
-                null, null, null);
+                null);
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift, BackgroundAnalysis analysis) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                analysis, null, null, null);
     }
 
     @Override
     public String image() {
         return target == null ? null : target.image();
+    }
+
+    /** The same plan with other steps (analysis templates read from the cluster, say). */
+    public CanaryPlan withSteps(List<PlanStep> newSteps) {
+        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, analysis);
+    }
+
+    /** The same plan with another background analysis (its templates read from the cluster, say). */
+    public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
+        return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, newAnalysis);
     }
 
     public Duration effectiveAbortScaleDownDelay() {

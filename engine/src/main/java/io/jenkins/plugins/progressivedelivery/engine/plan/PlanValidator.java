@@ -31,6 +31,15 @@ public final class PlanValidator {
         validateTraffic(plan.traffic(), errors);
         validateSteps(plan.steps(), errors);
         validateStepsForTraffic(plan.steps(), plan.traffic(), errors);
+        if (plan.analysis() != null) {
+            errors.addAll(AnalysisValidation.validate(plan.analysis().spec(), "analysis", false));
+            int starting = plan.analysis().effectiveStartingStep();
+            if (starting < 0 || (starting > 0 && starting >= plan.steps().size())) {
+                errors.add(new ValidationError("analysis.startingStep", starting + " is not a step of the plan;"
+                        + " use 0 to " + Math.max(0, plan.steps().size() - 1) + " (steps are counted from 0, as in"
+                        + " Argo Rollouts)"));
+            }
+        }
         if (plan.abortScaleDownDelay() != null && plan.abortScaleDownDelay().isNegative()) {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));

@@ -70,6 +70,7 @@ public final class CanaryRunner implements Rollout {
     private boolean skipDriftCheck;
     /** The canary has been sized by this process for {@link #canaryWeight}, so its size can be checked. */
     private boolean canaryPrepared;
+    private final BackgroundAnalysisHook background;
 
     private CanaryRunner(RolloutState state, CanaryCluster cluster, MeasurementSource metrics, Scheduler scheduler,
                          Executor io, AuditListener audit, Consumer<RolloutResult> onComplete) {
@@ -115,7 +116,7 @@ public final class CanaryRunner implements Rollout {
 
             @Override
             public void abortNow(String actor, String reason) {
-                startRollback(reason, actor, true);
+                startRollback(reason, actor, !background.failedVerdictPending());
             }
 
             @Override
@@ -141,6 +142,8 @@ public final class CanaryRunner implements Rollout {
             }
         }, metrics, scheduler, io, audit, state.attempt(), state.analysis());
         this.core.restoreRetry(state.failingSince(), state.trouble());
+        this.background = new BackgroundAnalysisHook(this, plan, analysisArgs, metrics, scheduler, io, audit,
+                this::backgroundVerdict);
     }
 
     /**
@@ -417,12 +420,20 @@ public final class CanaryRunner implements Rollout {
     private void beginStep(int index) {
         stepIndex = index;
         core.resetAttempts();
+        background.startIfDue(index);
+        if (index < plan.steps().size() && background.takeInconclusive()) {
+            // paused before this step: a promote continues with it
+            stepIndex = index - 1;
+            pauseForBackgroundAnalysis();
+            return;
+        }
         boolean checked = skipDriftCheck;
         skipDriftCheck = false;
         if (index >= plan.steps().size()) {
             if (!checked && checkDrift(() -> beginStep(index))) {
                 return;
             }
+            background.terminate("the rollout completed");
             core.emit(core.event(AuditAction.PROMOTE).resource(deploymentResource())
                     .after("all " + plan.steps().size() + " steps passed: " + plan.target().image()
                             + " becomes stable"));
@@ -560,6 +571,47 @@ public final class CanaryRunner implements Rollout {
         }
     }
 
+    /** A verdict of the background analysis, under the lock: Failed or Error rolls back now, Inconclusive pauses. */
+    private void backgroundVerdict(AnalysisResult result) {
+        if (phase.completed() || stage.rollingBack() || stage == Stage.DONE) {
+            return;
+        }
+        analyses.add(result);
+        AnalysisPhase verdict = result.phase();
+        if (verdict == AnalysisPhase.SUCCESSFUL) {
+            return;
+        }
+        if (verdict == AnalysisPhase.INCONCLUSIVE
+                && plan.effectiveOnInconclusive() == CanaryPlan.OnInconclusive.PAUSE) {
+            if (stage == Stage.PAUSE) {
+                // a timed pause becomes a wait for promote or abort
+                if (dueAt != null) {
+                    pauseForBackgroundAnalysis();
+                }
+            } else {
+                background.markInconclusive();
+            }
+            return;
+        }
+        String reason = "the background analysis was " + verdict.displayName()
+                + (result.message() == null ? "" : ": " + result.message());
+        background.markFailedVerdictPending();
+        if (!core.deferAbort(AuditEvent.ENGINE, reason)) {
+            startRollback(reason, AuditEvent.ENGINE, false);
+        }
+    }
+
+    private void pauseForBackgroundAnalysis() {
+        core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
+                .after("waiting for promote or abort").detail("indefinite", true)
+                .reason("the background analysis was Inconclusive"));
+        dueAt = null;
+        phase = RolloutPhase.PAUSED;
+        awaitingPromotion = true;
+        core.transition();
+        stage = Stage.PAUSE;
+    }
+
     /**
      * How long the canary keeps serving after the traffic write that took its share away: {@code drainSeconds},
      * else the preStop sleep the doctor found in preflight (0 when neither is known, e.g. after a restart).
@@ -591,6 +643,7 @@ public final class CanaryRunner implements Rollout {
 
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the rollout is rolling back: " + reason);
+        background.terminate("the rollout is rolling back: " + reason);
         if (runningHooks != null) {
             runningHooks.abandon(reason);
             runningHooks = null;
@@ -785,6 +838,9 @@ public final class CanaryRunner implements Rollout {
 
     private static Map<String, AnalysisSpec> analysesByPath(CanaryPlan plan) {
         Map<String, AnalysisSpec> analyses = new LinkedHashMap<>();
+        if (plan.analysis() != null) {
+            analyses.put("analysis", plan.analysis().spec());
+        }
         for (int i = 0; i < plan.steps().size(); i++) {
             if (plan.steps().get(i) instanceof PlanStep.Analysis a) {
                 analyses.put("steps[" + i + "].analysis", a.analysis());

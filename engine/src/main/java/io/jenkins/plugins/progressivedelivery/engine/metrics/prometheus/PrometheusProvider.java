@@ -47,6 +47,7 @@ public final class PrometheusProvider implements MetricProvider {
 
     private final HttpClient client;
     private final URI endpoint;
+    private final URI rangeEndpoint;
     private final String where;
     private final Duration timeout;
     private final List<PrometheusSpec.Header> headers;
@@ -70,6 +71,7 @@ public final class PrometheusProvider implements MetricProvider {
         }
         this.client = Objects.requireNonNull(client, "client");
         this.endpoint = URI.create(base + "/api/v1/query");
+        this.rangeEndpoint = URI.create(base + "/api/v1/query_range");
         this.where = "Prometheus at " + base;
         this.timeout = timeout == null ? PrometheusSpec.DEFAULT_TIMEOUT : timeout;
         this.headers = headers == null ? List.of() : List.copyOf(headers);
@@ -86,27 +88,50 @@ public final class PrometheusProvider implements MetricProvider {
         if (query == null || query.isBlank()) {
             throw new MeasurementException("the Prometheus query is empty");
         }
-        return send(query, Objects.requireNonNull(at, "at"));
+        return send(endpoint, form(query, Objects.requireNonNull(at, "at")), false);
+    }
+
+    /**
+     * A range query ({@code POST /api/v1/query_range}): every value of every series, series after series, as Argo
+     * flattens a matrix.
+     */
+    public MetricValue queryRange(String query, Instant start, Instant end, Duration step) throws MeasurementException {
+        if (query == null || query.isBlank()) {
+            throw new MeasurementException("the Prometheus query is empty");
+        }
+        if (end.isBefore(start)) {
+            throw new MeasurementException("the range query ends (" + end + ") before it starts (" + start + ")");
+        }
+        String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + seconds(start)
+                + "&end=" + seconds(end) + "&step=" + step.toMillis() / 1000.0 + "&timeout=" + timeout.toMillis() + "ms";
+        return send(rangeEndpoint, form, true);
     }
 
     /** Asks for {@code vector(1)}, as Flagger's {@code IsOnline}, at Prometheus' own time. */
     @Override
     public boolean isOnline() throws MeasurementException {
-        MetricValue value = send("vector(1)", null);
+        MetricValue value = send(endpoint, form("vector(1)", null), false);
         if (value.values().size() != 1 || value.values().get(0) != 1.0) {
             throw new MeasurementException(where + " answered " + value + " to vector(1), not [1]");
         }
         return true;
     }
 
-    private MetricValue send(String query, Instant at) throws MeasurementException {
+    private String form(String query, Instant at) {
         StringBuilder form = new StringBuilder("query=").append(URLEncoder.encode(query, StandardCharsets.UTF_8));
         if (at != null) {
-            form.append("&time=").append(at.getEpochSecond()).append('.')
-                    .append(String.format("%03d", at.getNano() / 1_000_000));
+            form.append("&time=").append(seconds(at));
         }
         form.append("&timeout=").append(timeout.toMillis()).append("ms");
-        HttpRequest request = buildRequest(form.toString());
+        return form.toString();
+    }
+
+    private static String seconds(Instant at) {
+        return at.getEpochSecond() + "." + String.format("%03d", at.getNano() / 1_000_000);
+    }
+
+    private MetricValue send(URI target, String form, boolean range) throws MeasurementException {
+        HttpRequest request = buildRequest(target, form);
         HttpResponse<String> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -129,14 +154,14 @@ public final class PrometheusProvider implements MetricProvider {
             throw new MeasurementException("interrupted while querying " + where, e);
         }
         try {
-            return PrometheusResponse.parse(response.statusCode(), response.body(), where);
+            return PrometheusResponse.parse(response.statusCode(), response.body(), where, range);
         } catch (MeasurementException e) {
             throw new MeasurementException(auth.redact(e.getMessage()));
         }
     }
 
-    private HttpRequest buildRequest(String form) throws MeasurementException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+    private HttpRequest buildRequest(URI target, String form) throws MeasurementException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
