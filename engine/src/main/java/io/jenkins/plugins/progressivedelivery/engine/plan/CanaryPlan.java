@@ -17,6 +17,9 @@ import java.util.List;
  * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
  *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
  * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
+ * @param baseline            also run {@code <deployment>-baseline}, the stable image at the canary's size, for the
+ *                            judge to compare the canary with (default false: the judge compares with the stable)
+ * @param metrics             where the built-in metrics of judge steps come from
  * @param doctor              how the preflight doctor judges the workloads (default: every check, warnings only)
  * @param hooks               Jobs and webhooks run around the rollout's phases
  * @param drainSeconds        after the rollback's traffic write, how long the canary keeps serving its in-flight
@@ -33,6 +36,8 @@ public record CanaryPlan(
         Duration rollbackTimeout,
         OnDrift onDrift,
         BackgroundAnalysis analysis,
+        Boolean baseline,
+        MeshMetricsSpec metrics,
         DoctorSpec doctor,
         HooksSpec hooks,
         Integer drainSeconds) implements DeliveryPlan {
@@ -57,25 +62,39 @@ public record CanaryPlan(
         return hooks == null ? HooksSpec.NONE : hooks;
     }
 
+    /** A plan with the defaults of every later field (rollback timeout, drift, baseline, built-in metrics). */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive) {
-        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null);
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null, null,
+                null);
     }
 
-    /** A plan without background analysis. */
+    /** A plan without background analysis, baseline or built-in metric settings. */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
                       OnDrift onDrift) {
         this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
-                null);
+                null, null, null);
+    }
+
+    /** A plan without baseline or built-in metric settings. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift, BackgroundAnalysis analysis) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                analysis, null, null);
     }
 
     /** A plan without doctor settings, hooks or a drain window. */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
-                      OnDrift onDrift, BackgroundAnalysis analysis) {
+                      OnDrift onDrift, BackgroundAnalysis analysis, Boolean baseline, MeshMetricsSpec metrics) {
         this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
-                analysis, null, null, null);
+                analysis, baseline, metrics, null, null, null);
+    }
+
+    public boolean effectiveBaseline() {
+        return baseline != null && baseline;
     }
 
     @Override
@@ -86,13 +105,13 @@ public record CanaryPlan(
     /** The same plan with other steps (analysis templates read from the cluster, say). */
     public CanaryPlan withSteps(List<PlanStep> newSteps) {
         return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
-                rollbackTimeout, onDrift, analysis);
+                rollbackTimeout, onDrift, analysis, baseline, metrics);
     }
 
     /** The same plan with another background analysis (its templates read from the cluster, say). */
     public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
         return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
-                rollbackTimeout, onDrift, newAnalysis);
+                rollbackTimeout, onDrift, newAnalysis, baseline, metrics);
     }
 
     public Duration effectiveAbortScaleDownDelay() {
