@@ -51,6 +51,16 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
         return changes(call(new Call(plan, Kind.SCALE_COLOUR, colour, replicas)));
     }
 
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) call(new RemoteDoctor.Call(plan));
+    }
+
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return new RemoteHooks(where(), access(), plan.target().namespace());
+    }
+
     private enum Kind { PREFLIGHT, DEPLOY_COLOUR, READINESS, POINT_PREVIEW_AT, SWITCH_ACTIVE_TO, SCALE_COLOUR }
 
     /** One {@link BlueGreenCluster} method and its arguments, shipped to where the call is made. */

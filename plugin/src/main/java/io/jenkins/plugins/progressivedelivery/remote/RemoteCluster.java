@@ -20,6 +20,14 @@ abstract class RemoteCluster {
         this.access = access;
     }
 
+    final Where where() {
+        return where;
+    }
+
+    final ClusterAccess access() {
+        return access;
+    }
+
     /** Makes the call where the step runs; the engine's own exceptions come back as they were thrown. */
     final Object call(ClusterOperation.Call call) {
         try {
