@@ -775,4 +775,51 @@ class StepParametersTest {
         assertThat(judge.judge().pass()).isEqualTo(90.0);
         assertThat(judge.judge().metrics().get(1).effectiveCritical()).isTrue();
     }
+
+    @Test
+    void hooksTheDrainWindowAndTheDoctorsOptionsLoadThroughTheEngine() throws Exception {
+        Map<String, Object> hooks = map("preRollout", List.of(map("name", "expand", "cronJob", "db-expand")),
+                "prePromotion", List.of(map("name", "smoke", "deadline", "5m", "job", map("spec", map("template",
+                        map("spec", map("restartPolicy", "Never", "containers", List.of(map("name", "smoke",
+                                "image", "curlimages/curl:8.10.1")))))))),
+                "postPromotion", List.of(map("name", "contract", "job", "template:\n  spec:\n    restartPolicy: Never\n"
+                        + "    containers: [{name: contract, image: 'shop/migrate:7'}]\n")),
+                "onRollback", List.of(map("name", "notify", "webhook", map("url", "https://chat.example.com/hook",
+                        "timeout", "10s", "headers", map("X-Team", "shop"), "credentialsId", "chat-token"))));
+        Map<String, Object> doctor = map("required", List.of("prestop-hook", "readiness-probe"), "skip", "hpa",
+                "endpointPropagationSeconds", 7, "longestRequestSeconds", 20, "slowStartSeconds", 40,
+                "traffic", map("prometheus", map("address", "http://prometheus:9090",
+                        "query", "sum(rate(http_requests_total[5m]))"), "minimumRequests", 150));
+        Map<String, Object> args = rootJenkinsfileCanary();
+        args.put("hooks", hooks);
+        args.put("drainSeconds", 12);
+        args.put("doctor", doctor);
+        CanaryPlan plan = Structs.instantiate(CanaryRolloutStep.class, args).loadPlan(null);
+
+        assertThat(plan.hooks().preRollout().get(0).cronJob()).isEqualTo("db-expand");
+        assertThat(plan.hooks().prePromotion().get(0).deadline()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(plan.hooks().postPromotion().get(0).job()).containsKey("template");
+        assertThat(plan.hooks().onRollback().get(0).webhook().credentialsId()).isEqualTo("chat-token");
+        assertThat(plan.hooks().onRollback().get(0).webhook().headers().get(0).key()).isEqualTo("X-Team");
+        assertThat(plan.drainSeconds()).isEqualTo(12);
+        assertThat(plan.doctor().required()).containsExactly("prestop-hook", "readiness-probe");
+        assertThat(plan.doctor().skip()).containsExactly("hpa");
+        assertThat(plan.doctor().effectiveLongestRequestSeconds()).isEqualTo(20);
+        assertThat(plan.doctor().traffic().minimumRequests()).isEqualTo(150);
+
+        BlueGreenPlan blueGreen = Structs.instantiate(BlueGreenSwitchStep.class, map("namespace", "pay",
+                "deployment", "payments", "container", "app", "image", "payments:5.12.0", "activeService", "payments",
+                "previewService", "payments-preview", "hooks", Structs.symbol("hooks", map("prePromotion",
+                        List.of(Structs.symbol("hook", map("name", "smoke", "cronJob", "payments-smoke"))))),
+                "drainSeconds", 3, "doctor", Structs.symbol("doctorOptions", map("required", "all"))))
+                .loadPlan(null);
+        assertThat(blueGreen.drainSeconds()).isEqualTo(3);
+        assertThat(blueGreen.doctor().isRequired("hpa")).isTrue();
+        assertThat(blueGreen.hooks().prePromotion().get(0).cronJob()).isEqualTo("payments-smoke");
+
+        Map<String, Object> badCheck = rootJenkinsfileCanary();
+        badCheck.put("doctor", map("required", "prestop"));
+        assertThatThrownBy(() -> Structs.instantiate(CanaryRolloutStep.class, badCheck).loadPlan(null))
+                .hasMessageContaining("doctor.required").hasMessageContaining("'prestop' is not a check");
+    }
 }
