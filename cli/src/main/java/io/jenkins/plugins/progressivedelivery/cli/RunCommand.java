@@ -130,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             Launched launched;
             try {
-                launched = launch(delivery, connection, new ProviderMeasurementSource(auth),
+                launched = launch(delivery, connection, ProviderMeasurementSource.nonBlocking(auth),
                         new ExecutorScheduler(executor, clock), io,
                         trail.andThen(new ConsoleAudit(out, clock.instant(), "")), ended::complete);
             } catch (InvalidPlanException e) {

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -177,8 +179,14 @@ public final class AnalysisRun {
     private void onDue(MetricRun metric, Instant due) {
         Instant at;
         synchronized (this) {
-            if (phase.completed() || metric.result.phase().completed() || metric.inFlightSince != null
-                    || !due.equals(metric.nextMeasurementAt)) {
+            if (metric.inFlightSince != null && !phase.completed()) {
+                // Back-pressure: never a second query of one metric while the first is still out.
+                LOGGER.log(Level.INFO, "analysis {0}: metric {1} is still being measured (since {2}); the"
+                        + " measurement due at {3} is skipped", new Object[] {name, metric.spec.name(),
+                        metric.inFlightSince, due});
+                return;
+            }
+            if (phase.completed() || metric.result.phase().completed() || !due.equals(metric.nextMeasurementAt)) {
                 return;
             }
             at = scheduler.now();
@@ -189,19 +197,30 @@ public final class AnalysisRun {
                 metric.result = metric.result.withPhase(AnalysisPhase.RUNNING, null);
             }
         }
+        CompletableFuture<MetricValue> pending;
         try {
-            io.execute(() -> measure(metric, at));
+            pending = source.measureAsync(metric.spec, at, io);
         } catch (RuntimeException e) {
             record(metric, at, new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null,
                     "the measurement could not be started: " + describe(e)));
+            return;
         }
+        synchronized (this) {
+            if (at.equals(metric.inFlightSince)) {
+                metric.pending = pending;
+            }
+        }
+        pending.whenComplete((value, failure) -> measured(metric, at, value, failure));
     }
 
-    /** Runs on the I/O executor, outside the lock: the query may take as long as its timeout. */
-    private void measure(MetricRun metric, Instant at) {
+    /** Called when the query has answered or failed, outside the lock, on whichever thread completed it. */
+    private void measured(MetricRun metric, Instant at, MetricValue value, Throwable failure) {
         Measurement measurement;
         try {
-            MetricValue value = source.measure(metric.spec, at);
+            if (failure != null) {
+                throw failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                        : failure;
+            }
             Instant finishedAt = scheduler.now();
             if (value == null) {
                 measurement = new Measurement(at, finishedAt, AnalysisPhase.ERROR, null, "the provider returned no value");
@@ -213,6 +232,8 @@ public final class AnalysisRun {
             measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, e.getMessage());
         } catch (RuntimeException e) {
             measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, describe(e));
+        } catch (Throwable e) {
+            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, String.valueOf(e));
         }
         record(metric, at, measurement);
     }
@@ -225,6 +246,7 @@ public final class AnalysisRun {
                 return;
             }
             metric.inFlightSince = null;
+            metric.pending = CompletableFuture.completedFuture(null);
             metric.result = Verdicts.recordMeasurement(metric.result, measurement);
             emitMeasurement(metric, measurement);
             Verdicts.Assessment assessment = Verdicts.assessMetric(metric.spec, metric.result, false);
@@ -251,6 +273,8 @@ public final class AnalysisRun {
             metric.timer = Scheduler.Cancellable.NONE;
             metric.nextMeasurementAt = null;
             metric.inFlightSince = null;
+            metric.pending.cancel(true); // its answer would be discarded: free its place on the wire now
+            metric.pending = CompletableFuture.completedFuture(null);
             if (metric.result.phase().completed()) {
                 continue;
             }
@@ -366,6 +390,7 @@ public final class AnalysisRun {
         Instant nextMeasurementAt;
         Instant inFlightSince;
         Scheduler.Cancellable timer = Scheduler.Cancellable.NONE;
+        CompletableFuture<?> pending = CompletableFuture.completedFuture(null);
 
         MetricRun(MetricSpec spec, MetricResult result) {
             this.spec = spec;

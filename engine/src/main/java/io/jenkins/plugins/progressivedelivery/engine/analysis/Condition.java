@@ -62,6 +62,33 @@ public final class Condition {
      *                                  in Argo's older expr syntax ({@code all(result, # < 1000)})
      */
     public static Condition compile(String expression) {
+        if (expression != null) {
+            Condition known = COMPILED.get(expression);
+            if (known != null) {
+                return known;
+            }
+        }
+        Condition compiled = compileNew(expression);
+        COMPILED.put(expression, compiled);
+        return compiled;
+    }
+
+    /**
+     * Conditions already compiled in this JVM, by their text: an analysis' start validates its conditions and then
+     * uses them, and a thousand analyses of one template share one program (CEL programs are immutable and
+     * thread-safe). Bounded, least recently used first out.
+     */
+    private static final Map<String, Condition> COMPILED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Condition> eldest) {
+                    return size() > 512;
+                }
+            });
+
+    private static Condition compileNew(String expression) {
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("is empty; write a CEL expression over 'result', e.g. result[0] >= 0.95");
         }

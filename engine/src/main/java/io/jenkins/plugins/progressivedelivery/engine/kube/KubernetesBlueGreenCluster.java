@@ -12,6 +12,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.selector.ServiceSelectorRouter;
@@ -112,6 +113,12 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     @Override
     public Readiness readiness(Colour colour) {
         return workloads.readiness(colour);
+    }
+
+    @Override
+    public ReadinessWatch readinessWatch(Colour colour) {
+        KubeRef ref = workloads.ref(colour);
+        return new DeploymentReadinessWatch(client, ref.namespace(), ref.name());
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioVirtualServiceRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.replica.ReplicaRatioRouter;
@@ -127,6 +128,16 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     @Override
     public Readiness stableReadiness() {
         return workloads.stableReadiness();
+    }
+
+    @Override
+    public ReadinessWatch canaryReadinessWatch() {
+        return new DeploymentReadinessWatch(client, workloads.canaryRef().namespace(), workloads.canaryRef().name());
+    }
+
+    @Override
+    public ReadinessWatch stableReadinessWatch() {
+        return new DeploymentReadinessWatch(client, workloads.stableRef().namespace(), workloads.stableRef().name());
     }
 
     @Override

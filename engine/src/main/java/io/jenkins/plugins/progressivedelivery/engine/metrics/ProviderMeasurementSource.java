@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Measures a metric with the provider its spec names. Serializable so that Jenkins can ship it to an agent next to
@@ -24,6 +26,7 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
     private static final long serialVersionUID = 1L;
 
     private final PrometheusAuth auth;
+    private final boolean nonBlocking;
     private transient volatile HttpClient client;
     private transient volatile ConcurrentMap<ProviderKey, MetricProvider> providers;
 
@@ -32,8 +35,23 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
      *                                  measurement)
      */
     public ProviderMeasurementSource(PrometheusAuth auth) {
+        this(auth, false);
+    }
+
+    private ProviderMeasurementSource(PrometheusAuth auth, boolean nonBlocking) {
         this.auth = auth == null ? PrometheusAuth.none() : auth;
+        this.nonBlocking = nonBlocking;
         PrometheusProvider.sslContext(this.auth);
+    }
+
+    /**
+     * A source whose {@link #measureAsync} holds no thread while a query is in flight: the request goes out on the
+     * JVM's shared {@link MetricsHttp} pool and the answer completes the future there. What the CLI and the plugin
+     * use; {@link #ProviderMeasurementSource(PrometheusAuth)} measures on the caller's I/O executor (a test's direct
+     * executor measures inline, in step with its manual clock).
+     */
+    public static ProviderMeasurementSource nonBlocking(PrometheusAuth auth) {
+        return new ProviderMeasurementSource(auth, true);
     }
 
     @Override
@@ -43,6 +61,23 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
             throw new MeasurementException("metric '" + metric.name() + "' has no provider; add provider.prometheus");
         }
         return provider(prometheus).query(prometheus.query(), at);
+    }
+
+    @Override
+    public CompletableFuture<MetricValue> measureAsync(MetricSpec metric, Instant at, Executor io) {
+        if (!nonBlocking) {
+            return MeasurementSource.super.measureAsync(metric, at, io);
+        }
+        PrometheusSpec prometheus = metric.provider() == null ? null : metric.provider().prometheus();
+        if (prometheus == null) {
+            return CompletableFuture.failedFuture(new MeasurementException("metric '" + metric.name()
+                    + "' has no provider; add provider.prometheus"));
+        }
+        try {
+            return provider(prometheus).queryAsync(prometheus.query(), at, io);
+        } catch (MeasurementException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The provider for a spec's address, timeout and headers, built on first use. */

@@ -42,4 +42,14 @@ public interface CanaryCluster {
 
     /** Whether the stable Deployment has rolled out. */
     Readiness stableReadiness();
+
+    /** Wakes the runner when the canary Deployment may be ready; without one the runner only polls. */
+    default ReadinessWatch canaryReadinessWatch() {
+        return ReadinessWatch.NONE;
+    }
+
+    /** Wakes the runner when the stable Deployment may be ready; without one the runner only polls. */
+    default ReadinessWatch stableReadinessWatch() {
+        return ReadinessWatch.NONE;
+    }
 }
