@@ -170,8 +170,7 @@ public final class MetricsHttp {
                 timeout.cancel(false);
                 finished();
                 if (failure != null) {
-                    result.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-                            ? failure.getCause() : failure);
+                    result.completeExceptionally(cause(failure));
                 } else {
                     result.complete(response);
                 }
@@ -224,6 +223,16 @@ public final class MetricsHttp {
             }
         });
         return exchange;
+    }
+
+    /** The failure as it happened: the JDK wraps a body subscriber's in an IOException of its own. */
+    private static Throwable cause(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ResponseTooLargeException) {
+                return cause;
+            }
+        }
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private void finished() {
