@@ -90,17 +90,17 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
 
     @Override
     public List<ClusterChange> prepareCanary(int canaryWeight) {
+        Deployment stable = workloads.stable(); // read once for the size and the template
         int replicas = router.canaryReplicas(canaryWeight).orElseGet(() -> {
             Integer fixed = plan.target().canaryReplicas();
             return fixed != null ? fixed
-                    : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(workloads.stable()),
-                            canaryWeight);
+                    : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(stable), canaryWeight);
         });
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CanaryDeployments.PLAN_ANNOTATION, summary(plan));
         annotations.putAll(router.canaryAnnotations());
         List<ClusterChange> changes = new ArrayList<>();
-        changes.add(workloads.applyCanary(replicas, annotations));
+        changes.add(workloads.applyCanary(stable, replicas, annotations));
         changes.addAll(router.pointAtWorkloads());
         return changes;
     }

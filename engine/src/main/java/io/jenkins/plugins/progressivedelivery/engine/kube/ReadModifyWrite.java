@@ -68,9 +68,20 @@ public final class ReadModifyWrite {
      */
     public <T extends HasMetadata> Result<T> update(NonNamespaceOperation<T, ?, ? extends Resource<T>> ops,
                                                     KubeRef ref, UnaryOperator<T> change) {
+        return update(ops, ref, null, change);
+    }
+
+    /**
+     * {@link #update(NonNamespaceOperation, KubeRef, UnaryOperator)} starting from {@code justRead}, the object as
+     * the caller has just read it (so a change costs one read, not two); a conflict reads it again.
+     */
+    public <T extends HasMetadata> Result<T> update(NonNamespaceOperation<T, ?, ? extends Resource<T>> ops,
+                                                    KubeRef ref, T justRead, UnaryOperator<T> change) {
         int conflicts = 0;
+        T first = justRead;
         while (true) {
-            T current = require(ops, ref);
+            T current = first != null ? first : require(ops, ref);
+            first = null;
             String readVersion = current.getMetadata().getResourceVersion();
             T desired = change.apply(serialization.clone(current));
             if (Objects.equals(desired, current)) {

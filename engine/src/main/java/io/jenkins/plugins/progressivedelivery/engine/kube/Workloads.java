@@ -146,7 +146,11 @@ public final class Workloads {
      * @param annotations recorded on the canary Deployment besides the image
      */
     public ClusterChange applyCanary(int replicas, Map<String, String> annotations) {
-        Deployment stable = stable();
+        return applyCanary(stable(), replicas, annotations);
+    }
+
+    /** {@link #applyCanary(int, Map)} from the stable Deployment as the caller has just read it. */
+    public ClusterChange applyCanary(Deployment stable, int replicas, Map<String, String> annotations) {
         Deployment existing = rmw.read(deployments, canaryRef);
         if (existing == null) {
             try {
@@ -161,7 +165,7 @@ public final class Workloads {
                 // created by someone else since the read: update it like an existing one
             }
         }
-        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, canaryRef, current -> {
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, canaryRef, existing, current -> {
             requireOurs(current);
             if (CanaryDeployments.selectorMismatch(current, stable, target) != null) {
                 throw new ClusterException(canaryRef + " has a selector this plan cannot use; delete it and run"
@@ -181,19 +185,20 @@ public final class Workloads {
 
     /** Scales the canary; a canary that does not exist is already at 0. */
     public ClusterChange scaleCanary(int replicas) {
-        if (replicas == 0 && rmw.read(deployments, canaryRef) == null) {
+        Deployment current = replicas == 0 ? rmw.read(deployments, canaryRef) : null;
+        if (replicas == 0 && current == null) {
             return new ClusterChange(AuditAction.SCALE, canaryRef.toString(), "absent", "absent", 0,
                     "does not exist; nothing to scale down");
         }
-        return scale(canaryRef, replicas);
+        return scale(canaryRef, current, replicas);
     }
 
     public ClusterChange scaleStable(int replicas) {
-        return scale(stableRef, replicas);
+        return scale(stableRef, null, replicas);
     }
 
-    private ClusterChange scale(KubeRef ref, int replicas) {
-        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, ref, current -> {
+    private ClusterChange scale(KubeRef ref, Deployment justRead, int replicas) {
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, ref, justRead, current -> {
             if (ref.equals(canaryRef)) {
                 requireOurs(current);
             }
