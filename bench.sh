@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 tools/ensure-prometheus.sh
-mvn -B -ntp -q -o -Pbench -pl bench -am package -DskipTests
+mvn -B -ntp -q -Pbench -pl bench -am package -DskipTests
 exec java -Xmx512m -cp "bench/target/classes:bench/target/lib/*" io.jenkins.plugins.progressivedelivery.bench.Bench "$@"

@@ -13,7 +13,6 @@ import io.jenkins.plugins.progressivedelivery.remote.Where;
 import io.jenkins.plugins.progressivedelivery.testkit.LocalPrometheus;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,6 +42,9 @@ final class ScaleBench {
 
     record Figures(int peakThreads, long peakHeapMiB, double seconds) { }
 
+    /** Jenkins' own Timer (10 threads), emulated: there whether or not the plugin runs, so not counted. */
+    private static final String TIMER = "jenkins.util.Timer [#";
+
     static Result run(LocalPrometheus prometheus, int analyses, int count, Supplier<ExecutorService> pluginIo)
             throws Exception {
         AnalysisSpec spec = PlanLoader.loadAnalysis("""
@@ -57,7 +59,9 @@ final class ScaleBench {
         AtomicInteger successful = new AtomicInteger();
         AtomicLong measurements = new AtomicLong();
         Figures plugin = sample(() -> {
-            ScheduledExecutorService timer = Executors.newScheduledThreadPool(10);
+            AtomicInteger timerThreads = new AtomicInteger();
+            ScheduledExecutorService timer = Executors.newScheduledThreadPool(10,
+                    runnable -> new Thread(runnable, TIMER + timerThreads.incrementAndGet()));
             ExecutorService io = pluginIo.get();
             try {
                 ExecutorScheduler scheduler = new ExecutorScheduler(timer);
@@ -90,18 +94,17 @@ final class ScaleBench {
         Object run() throws Exception;
     }
 
-    /** Peak live threads above those alive before, and peak heap in use, while {@code work} runs. */
+    /** Peak live threads above those alive before (Jenkins' Timer aside), and peak heap in use, while it runs. */
     private static Figures sample(Work work) throws Exception {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         Thread.sleep(200);
-        int before = threads.getThreadCount();
+        int before = countThreads();
         AtomicInteger peakThreads = new AtomicInteger();
         AtomicLong peakHeap = new AtomicLong();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> {
-            peakThreads.accumulateAndGet(threads.getThreadCount() - before - 1, Math::max);
+            peakThreads.accumulateAndGet(countThreads() - before - 1, Math::max);
             peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
         }, 0, 50, TimeUnit.MILLISECONDS);
         long start = System.nanoTime();
@@ -112,6 +115,11 @@ final class ScaleBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Figures(peakThreads.get(), peakHeap.get() >> 20, seconds);
+    }
+
+    private static int countThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !thread.getName().startsWith(TIMER)).count();
     }
 
     private static Object asyncLoop(String prometheus, int analyses, int count) throws Exception {

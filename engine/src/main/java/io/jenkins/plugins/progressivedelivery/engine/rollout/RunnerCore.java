@@ -265,8 +265,9 @@ final class RunnerCore {
     /** How readiness was seen, and how long after that the runner acts on it (it does so next). */
     private String readyNote(Instant started, Instant wokenAt) {
         Instant now = scheduler.now();
-        String after = Durations.format(Duration.between(started, now).truncatedTo(
-                java.time.temporal.ChronoUnit.SECONDS));
+        Duration took = Duration.between(started, now);
+        String after = took.compareTo(Duration.ofSeconds(1)) < 0 ? took.toMillis() + " ms"
+                : Durations.format(took.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         if (wokenAt == null) {
             return "ready " + after + " after the write, seen by a poll";
         }
