@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 1: builds the CLI and runs the demo, two canary rollouts and two blue-green switches against an
+# README command 1: builds the CLI and runs the demo, three canary rollouts (two over Istio, one over a Gateway API HTTPRoute) and two blue-green switches against an
 # embedded Kubernetes API, a traffic simulator and a real local Prometheus. Arguments go to the demo: --fast,
 # --out DIR, --timeout 5m. Exit code 0 when the good versions were promoted, the bad canary rolled back and the bad
 # blue-green switch switched back.

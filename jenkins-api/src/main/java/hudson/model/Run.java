@@ -5,7 +5,27 @@ import java.io.IOException;
 
 public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends Actionable
         implements AccessControlled {
+    /** Kept, as the real one keeps it, so that a test's build has a start time. */
+    private final long timestamp;
+
     protected Run(JobT job, long timestamp) {
+        this.timestamp = timestamp;
+    }
+
+    public final long getTimeInMillis() {
+        return timestamp;
+    }
+
+    public final long getStartTimeInMillis() {
+        return timestamp;
+    }
+
+    public long getDuration() {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
+
+    public RunT getPreviousBuild() {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 
     /** As the real one: a {@link jenkins.model.RunAction2} learns which build it was attached to. */

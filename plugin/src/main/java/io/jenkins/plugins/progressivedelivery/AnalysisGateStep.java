@@ -18,6 +18,12 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
+import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
+import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
+import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
+import io.jenkins.plugins.progressivedelivery.parameters.Literals;
+import io.jenkins.plugins.progressivedelivery.parameters.Metric;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
@@ -35,6 +42,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code analysisGate}: runs an analysis (Argo Rollouts AnalysisTemplate semantics: metrics, intervals, counts,
@@ -44,10 +52,12 @@ import org.kohsuke.stapler.QueryParameter;
  */
 public final class AnalysisGateStep extends Step {
     private String name = "analysis";
-    private List<Object> metrics;
+    private List<Metric> metrics;
+    private String template;
     private String templateFile;
-    private Map<String, Object> args;
+    private List<AnalysisArgument> args;
     private String prometheusCredentialsId;
+    private String prometheus;
     private boolean returnResult;
 
     @DataBoundConstructor
@@ -55,31 +65,44 @@ public final class AnalysisGateStep extends Step {
     }
 
     @Override
-    public StepExecution start(StepContext context) {
+    public StepExecution start(StepContext context) throws Exception {
         return new Execution(this, context, StepRuntime.jenkins());
     }
 
-    /** The metrics: inline, or the template file's, with {@code args} substituted (a missing one is an error). */
+    /**
+     * The metrics: inline, a configured template, or the template file's (a configured template may be combined with
+     * inline metrics), with {@code args} substituted (a missing one is an error). The Prometheus server of Manage
+     * Jenkins » System fills in addresses, timeouts and headers the metrics do not give.
+     */
     AnalysisSpec loadSpec(FilePath workspace) throws IOException, InterruptedException {
         boolean inline = metrics != null && !metrics.isEmpty();
+        boolean named = template != null && !template.isBlank();
         boolean file = templateFile != null && !templateFile.isBlank();
-        if (inline == file) {
-            throw new AbortException("analysisGate: give either metrics: [...] or templateFile: '...', "
-                    + (inline ? "not both" : "one of them is required"));
+        if (file == (inline || named)) {
+            throw new AbortException("analysisGate: give metrics: [...] and/or template: '...', or templateFile:"
+                    + " '...', " + (file ? "not both" : "one of them is required"));
+        }
+        ProgressiveDeliveryConfiguration config = ProgressiveDeliveryConfiguration.getOrNull();
+        if (named && config == null) {
+            throw new AbortException("template: '" + template + "' names a configured template, but there is no"
+                    + " Jenkins configuration here");
         }
         AnalysisSpec spec;
         try {
+            Map<String, Object> map;
+            String source;
             if (file) {
                 if (workspace == null) {
                     throw new AbortException("templateFile: needs a workspace; call analysisGate inside node { }"
                             + " (or give the metrics inline)");
                 }
-                FilePath template = workspace.child(templateFile);
-                if (!template.exists()) {
+                FilePath templatePath = workspace.child(templateFile);
+                if (!templatePath.exists()) {
                     throw new AbortException("templateFile: " + templateFile + " does not exist in the workspace "
                             + workspace.getRemote());
                 }
-                spec = PlanLoader.loadAnalysis(template.readToString(), templateFile);
+                map = PlanParameters.analysisMap(templatePath.readToString(), templateFile);
+                source = templateFile;
             } else {
                 // inline metrics declare the step's args, as an AnalysisTemplate declares its own
                 List<Object> declared = new ArrayList<>();
@@ -89,11 +112,23 @@ public final class AnalysisGateStep extends Step {
                     arg.put("value", v);
                     declared.add(arg);
                 });
-                Map<String, Object> map = new LinkedHashMap<>();
+                map = new LinkedHashMap<>();
+                if (named) {
+                    map.put(Analysis.TEMPLATE_KEY, template.trim());
+                }
                 map.put("args", declared);
-                map.put("metrics", StepSupport.plain(metrics));
-                spec = PlanLoader.analysisFromMap(map, "analysisGate");
+                if (inline) {
+                    map.put("metrics", metrics.stream().map(Metric::toPlan).toList());
+                }
+                source = "analysisGate";
             }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(map);
+            if (config != null) {
+                PlanDefaults.expand(copy, config);
+                PlanDefaults.apply(copy, config, prometheus);
+            }
+            spec = PlanLoader.analysisFromMap(copy, source);
             return Arguments.resolve(spec, arguments());
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
@@ -101,7 +136,7 @@ public final class AnalysisGateStep extends Step {
     }
 
     Map<String, String> arguments() {
-        return PlanParameters.arguments(args);
+        return AnalysisArgument.values(args);
     }
 
     public String getName() {
@@ -113,13 +148,23 @@ public final class AnalysisGateStep extends Step {
         this.name = name == null || name.isBlank() ? "analysis" : name.trim();
     }
 
-    public List<Object> getMetrics() {
+    public List<Metric> getMetrics() {
         return metrics;
     }
 
     @DataBoundSetter
-    public void setMetrics(List<Object> metrics) {
-        this.metrics = metrics == null ? null : new ArrayList<>(metrics);
+    public void setMetrics(List<Metric> metrics) {
+        this.metrics = Literals.copy(metrics);
+    }
+
+    public String getTemplate() {
+        return template;
+    }
+
+    /** The name of an analysis template configured in Manage Jenkins » System. */
+    @DataBoundSetter
+    public void setTemplate(String template) {
+        this.template = template;
     }
 
     public String getTemplateFile() {
@@ -131,13 +176,14 @@ public final class AnalysisGateStep extends Step {
         this.templateFile = templateFile;
     }
 
-    public Map<String, Object> getArgs() {
+    public List<AnalysisArgument> getArgs() {
         return args;
     }
 
+    /** {@code [service: 'web']} binds too (see the descriptor). */
     @DataBoundSetter
-    public void setArgs(Map<String, Object> args) {
-        this.args = args == null ? null : new LinkedHashMap<>(args);
+    public void setArgs(List<AnalysisArgument> args) {
+        this.args = Literals.copy(args);
     }
 
     public String getPrometheusCredentialsId() {
@@ -147,6 +193,16 @@ public final class AnalysisGateStep extends Step {
     @DataBoundSetter
     public void setPrometheusCredentialsId(String prometheusCredentialsId) {
         this.prometheusCredentialsId = prometheusCredentialsId;
+    }
+
+    public String getPrometheus() {
+        return prometheus;
+    }
+
+    /** The name of a Prometheus server configured in Manage Jenkins » System. */
+    @DataBoundSetter
+    public void setPrometheus(String prometheus) {
+        this.prometheus = prometheus;
     }
 
     public boolean isReturnResult() {
@@ -173,11 +229,12 @@ public final class AnalysisGateStep extends Step {
         private final String prometheusCredentialsId;
         private final boolean returnResult;
 
-        Execution(AnalysisGateStep step, StepContext context, StepRuntime runtime) {
+        Execution(AnalysisGateStep step, StepContext context, StepRuntime runtime) throws AbortException {
             super(context, runtime);
             this.step = step;
             this.analysisName = step.name;
-            this.prometheusCredentialsId = step.prometheusCredentialsId;
+            this.prometheusCredentialsId = Connection.of(null, null, null, null, step.prometheusCredentialsId,
+                    step.prometheus).prometheusCredentialsId();
             this.returnResult = step.returnResult;
         }
 
@@ -265,7 +322,13 @@ public final class AnalysisGateStep extends Step {
 
     @Extension
     @Symbol("analysisGate")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+        /** {@code args: [service: 'web']}, as Jenkinsfiles have always passed it. */
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.pairs(Literals.checked(AnalysisGateStep.class, arguments), "args", "name", "value");
+        }
+
         @Override
         public String getFunctionName() {
             return "analysisGate";
@@ -281,6 +344,7 @@ public final class AnalysisGateStep extends Step {
             return Set.of(Run.class, TaskListener.class);
         }
 
+        @POST
         public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
                                                                @QueryParameter String prometheusCredentialsId) {
             return CredentialChoices.prometheus(item, prometheusCredentialsId);

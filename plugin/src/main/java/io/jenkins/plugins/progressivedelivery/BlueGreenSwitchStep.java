@@ -18,12 +18,15 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStage;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -31,6 +34,7 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code blueGreenSwitch}: deploys a new image as the idle colour ({@code <deployment>-blue} or {@code -green}) next to
@@ -51,8 +55,8 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     private String greenService;
     private String blueSubset;
     private String greenSubset;
-    private Map<String, Object> prePromotionAnalysis;
-    private Map<String, Object> postPromotionAnalysis;
+    private Analysis prePromotionAnalysis;
+    private Analysis postPromotionAnalysis;
     private Integer autoPromotionSeconds;
     private Integer scaleDownDelaySeconds;
     private Integer abortScaleDownDelaySeconds;
@@ -62,7 +66,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     }
 
     @Override
-    public StepExecution start(StepContext stepContext) {
+    public StepExecution start(StepContext stepContext) throws Exception {
         return new Execution(this, stepContext, StepRuntime.jenkins());
     }
 
@@ -85,13 +89,15 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             PlanParameters.put(istio, "blueSubset", blueSubset);
             PlanParameters.put(istio, "greenSubset", greenSubset);
         }
-        PlanParameters.put(plan, "prePromotionAnalysis", StepSupport.plain(prePromotionAnalysis));
+        PlanParameters.put(plan, "prePromotionAnalysis", prePromotionAnalysis == null ? null
+                : prePromotionAnalysis.toPlan());
         PlanParameters.put(plan, "autoPromotionSeconds", autoPromotionSeconds);
-        PlanParameters.put(plan, "postPromotionAnalysis", StepSupport.plain(postPromotionAnalysis));
+        PlanParameters.put(plan, "postPromotionAnalysis", postPromotionAnalysis == null ? null
+                : postPromotionAnalysis.toPlan());
         PlanParameters.put(plan, "scaleDownDelaySeconds", scaleDownDelaySeconds);
         PlanParameters.put(plan, "abortScaleDownDelaySeconds", abortScaleDownDelaySeconds);
         try {
-            return PlanLoader.blueGreenFromMap(plan, planSource("blueGreenSwitch"));
+            return PlanLoader.blueGreenFromMap(completed(plan), planSource("blueGreenSwitch"));
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
@@ -171,23 +177,23 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         this.greenSubset = greenSubset;
     }
 
-    public Map<String, Object> getPrePromotionAnalysis() {
+    public Analysis getPrePromotionAnalysis() {
         return prePromotionAnalysis;
     }
 
+    /** {@code [args: [...], metrics: [...]]} binds to it as it is (a concrete type needs no symbol). */
     @DataBoundSetter
-    public void setPrePromotionAnalysis(Map<String, Object> prePromotionAnalysis) {
-        this.prePromotionAnalysis = prePromotionAnalysis == null ? null : new LinkedHashMap<>(prePromotionAnalysis);
+    public void setPrePromotionAnalysis(Analysis prePromotionAnalysis) {
+        this.prePromotionAnalysis = prePromotionAnalysis;
     }
 
-    public Map<String, Object> getPostPromotionAnalysis() {
+    public Analysis getPostPromotionAnalysis() {
         return postPromotionAnalysis;
     }
 
     @DataBoundSetter
-    public void setPostPromotionAnalysis(Map<String, Object> postPromotionAnalysis) {
-        this.postPromotionAnalysis = postPromotionAnalysis == null ? null
-                : new LinkedHashMap<>(postPromotionAnalysis);
+    public void setPostPromotionAnalysis(Analysis postPromotionAnalysis) {
+        this.postPromotionAnalysis = postPromotionAnalysis;
     }
 
     public Integer getAutoPromotionSeconds() {
@@ -233,12 +239,20 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         private final transient BlueGreenSwitchStep step;
         private final Connection connection;
         private final boolean returnResult;
+        private final String approvers;
 
-        Execution(BlueGreenSwitchStep step, StepContext context, StepRuntime runtime) {
+        Execution(BlueGreenSwitchStep step, StepContext context, StepRuntime runtime)
+                throws AbortException {
             super(context, runtime);
             this.step = step;
             this.connection = step.connection();
             this.returnResult = step.isReturnResult();
+            this.approvers = step.getApprovers();
+        }
+
+        @Override
+        String approvers() {
+            return approvers;
         }
 
         @Override
@@ -382,7 +396,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         private static String describeTarget(BlueGreenPlan plan) {
             String production = plan.traffic().isServiceSelector()
                     ? "the selector of Service " + plan.activeService() + " (" + plan.effectiveColorLabel() + ")"
-                    : "Istio VirtualService " + plan.traffic().istio().virtualService();
+                    : plan.traffic().describe(plan.activeService());
             return "Deployments " + plan.target().namespace() + "/" + plan.target().deployment(Colour.BLUE) + " and "
                     + plan.target().deployment(Colour.GREEN) + ", container " + plan.target().container() + " -> "
                     + plan.target().image() + "; production by " + production + ", preview Service "
@@ -392,7 +406,14 @@ public final class BlueGreenSwitchStep extends RolloutStep {
 
     @Extension
     @Symbol("blueGreenSwitch")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+        /** {@code analysisArgs: [service: 'payments']}, as Jenkinsfiles have always passed it. */
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            return Literals.pairs(Literals.checked(BlueGreenSwitchStep.class, arguments), "analysisArgs", "name",
+                    "value");
+        }
+
         @Override
         public String getFunctionName() {
             return "blueGreenSwitch";
@@ -408,11 +429,13 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             return Set.of(Run.class, TaskListener.class);
         }
 
+        @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
                                                      @QueryParameter String credentialsId) {
             return CredentialChoices.kubernetes(item, credentialsId);
         }
 
+        @POST
         public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
                                                                @QueryParameter String prometheusCredentialsId) {
             return CredentialChoices.prometheus(item, prometheusCredentialsId);

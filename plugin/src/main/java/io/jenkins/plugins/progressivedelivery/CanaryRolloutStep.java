@@ -16,14 +16,17 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
+import io.jenkins.plugins.progressivedelivery.parameters.CanaryPlanStep;
+import io.jenkins.plugins.progressivedelivery.parameters.Literals;
+import io.jenkins.plugins.progressivedelivery.parameters.PodLabel;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -31,18 +34,21 @@ import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code canaryRollout}: rolls a new image out as a canary next to the stable Deployment, shifts traffic step by step
  * (Istio weights, or the replica ratio without a mesh), runs analyses, and promotes or rolls back. Returns a map
  * (verdict, finalWeight, analyses) for the pipeline to branch on.
  *
- * <p>The plan comes from {@code steps} (Groovy maps, as in an Argo Rollout's {@code canary.steps}) and the other
- * parameters, or from {@code planFile} in the workspace with the parameters given here overriding it.
+ * <p>The plan comes from {@code steps} ({@code setWeight(10)}, {@code pause('5m')}, {@code analysis(...)}, or the
+ * Argo-style maps {@code [setWeight: 10]}) and the other parameters, or from {@code planFile} in the workspace with the
+ * parameters given here overriding it.
  */
 public final class CanaryRolloutStep extends RolloutStep {
-    private List<Object> steps;
+    private List<CanaryPlanStep> steps;
     private Integer canaryReplicas;
+    private List<PodLabel> canaryLabels;
     private String stableService;
     private String canaryService;
     private String stableSubset;
@@ -54,14 +60,16 @@ public final class CanaryRolloutStep extends RolloutStep {
     }
 
     @Override
-    public StepExecution start(StepContext stepContext) {
+    public StepExecution start(StepContext stepContext) throws Exception {
         return new Execution(this, stepContext, StepRuntime.jenkins());
     }
 
     /** The plan: the file's (if any), then the parameters given here, validated as a whole. */
     CanaryPlan loadPlan(FilePath workspace) throws IOException, InterruptedException {
         Map<String, Object> plan = planParameters(workspace, "canaryRollout", "target:, traffic: and steps:");
-        PlanParameters.put(PlanParameters.section(plan, "target"), "canaryReplicas", canaryReplicas);
+        Map<String, Object> target = PlanParameters.section(plan, "target");
+        PlanParameters.put(target, "canaryReplicas", canaryReplicas);
+        PlanParameters.put(target, "canaryLabels", PodLabel.toPlan(canaryLabels));
         if (getVirtualService() != null || getRoute() != null || stableService != null || canaryService != null
                 || getDestinationRule() != null || stableSubset != null || canarySubset != null) {
             Map<String, Object> istio = PlanParameters.section(PlanParameters.section(plan, "traffic"), "istio");
@@ -73,10 +81,12 @@ public final class CanaryRolloutStep extends RolloutStep {
             PlanParameters.put(istio, "stableSubset", stableSubset);
             PlanParameters.put(istio, "canarySubset", canarySubset);
         }
-        PlanParameters.put(plan, "steps", StepSupport.plain(steps));
+        if (steps != null) {
+            plan.put("steps", steps.stream().map(CanaryPlanStep::toPlan).toList());
+        }
         PlanParameters.put(plan, "abortScaleDownDelay", abortScaleDownDelay);
         try {
-            return PlanLoader.fromMap(plan, planSource("canaryRollout"));
+            return PlanLoader.fromMap(completed(plan), planSource("canaryRollout"));
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
@@ -84,13 +94,23 @@ public final class CanaryRolloutStep extends RolloutStep {
 
     // ---- parameters (those shared with blueGreenSwitch are in RolloutStep) -----------------------------------------
 
-    public List<Object> getSteps() {
+    public List<CanaryPlanStep> getSteps() {
         return steps;
     }
 
     @DataBoundSetter
-    public void setSteps(List<Object> steps) {
-        this.steps = steps == null ? null : new ArrayList<>(steps);
+    public void setSteps(List<CanaryPlanStep> steps) {
+        this.steps = Literals.copy(steps);
+    }
+
+    public List<PodLabel> getCanaryLabels() {
+        return canaryLabels;
+    }
+
+    /** {@code [track: 'canary']} binds too (see the descriptor). */
+    @DataBoundSetter
+    public void setCanaryLabels(List<PodLabel> canaryLabels) {
+        this.canaryLabels = Literals.copy(canaryLabels);
     }
 
     public Integer getCanaryReplicas() {
@@ -164,12 +184,20 @@ public final class CanaryRolloutStep extends RolloutStep {
         private final transient CanaryRolloutStep step;
         private final Connection connection;
         private final boolean returnResult;
+        private final String approvers;
 
-        Execution(CanaryRolloutStep step, StepContext context, StepRuntime runtime) {
+        Execution(CanaryRolloutStep step, StepContext context, StepRuntime runtime)
+                throws AbortException {
             super(context, runtime);
             this.step = step;
             this.connection = step.connection();
             this.returnResult = step.isReturnResult();
+            this.approvers = step.getApprovers();
+        }
+
+        @Override
+        String approvers() {
+            return approvers;
         }
 
         @Override
@@ -282,7 +310,7 @@ public final class CanaryRolloutStep extends RolloutStep {
 
         private static String describeTarget(CanaryPlan plan) {
             String traffic = plan.traffic().isReplicaRatio() ? "replica ratio (no mesh)"
-                    : "Istio VirtualService " + plan.traffic().istio().virtualService();
+                    : plan.traffic().describe();
             return "Deployment " + plan.target().namespace() + "/" + plan.target().deployment() + ", container "
                     + plan.target().container() + " -> " + plan.target().image() + "; traffic by " + traffic;
         }
@@ -290,7 +318,19 @@ public final class CanaryRolloutStep extends RolloutStep {
 
     @Extension
     @Symbol("canaryRollout")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+        /**
+         * The literals Jenkinsfiles have always passed: {@code steps: [[setWeight: 10], [pause: [:]]]},
+         * {@code analysisArgs: [service: 'web']}, {@code canaryLabels: [track: 'canary']}.
+         */
+        @Override
+        public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
+            Map<String, Object> converted = Literals.symbolList(Literals.checked(CanaryRolloutStep.class, arguments),
+                    "steps");
+            converted = Literals.pairs(converted, "analysisArgs", "name", "value");
+            return Literals.pairs(converted, "canaryLabels", "name", "value");
+        }
+
         @Override
         public String getFunctionName() {
             return "canaryRollout";
@@ -306,11 +346,13 @@ public final class CanaryRolloutStep extends RolloutStep {
             return Set.of(Run.class, TaskListener.class);
         }
 
+        @POST
         public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
                                                      @QueryParameter String credentialsId) {
             return CredentialChoices.kubernetes(item, credentialsId);
         }
 
+        @POST
         public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
                                                                @QueryParameter String prometheusCredentialsId) {
             return CredentialChoices.prometheus(item, prometheusCredentialsId);

@@ -1,7 +1,10 @@
 package io.jenkins.plugins.progressivedelivery;
 
+import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.model.Run;
+import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
+import io.jenkins.plugins.progressivedelivery.config.PrometheusServer;
 import io.jenkins.plugins.progressivedelivery.credentials.ClusterCredentials;
 import io.jenkins.plugins.progressivedelivery.credentials.CredentialLookup;
 import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
@@ -25,6 +28,10 @@ final class Connection implements Serializable {
     private final String caCertificate;
     private final String context;
     private final String prometheusCredentialsId;
+    /** The configured default cluster, used when the step names none and the build has no KUBECONFIG. */
+    private String defaultCredentialsId;
+    private String defaultServerUrl;
+    private String defaultCaCertificate;
 
     Connection(String credentialsId, String serverUrl, String caCertificate, String context,
                String prometheusCredentialsId) {
@@ -35,16 +42,64 @@ final class Connection implements Serializable {
         this.prometheusCredentialsId = prometheusCredentialsId;
     }
 
+    /**
+     * The step's parameters over Manage Jenkins » System: the named (or first) Prometheus server's credential unless
+     * the step gives {@code prometheusCredentialsId}, and the default cluster credential as a fallback.
+     */
+    static Connection of(String credentialsId, String serverUrl, String caCertificate, String context,
+                         String prometheusCredentialsId, String prometheus) throws AbortException {
+        return of(ProgressiveDeliveryConfiguration.getOrNull(), credentialsId, serverUrl, caCertificate, context,
+                prometheusCredentialsId, prometheus);
+    }
+
+    static Connection of(ProgressiveDeliveryConfiguration config, String credentialsId, String serverUrl,
+                         String caCertificate, String context, String prometheusCredentialsId, String prometheus)
+            throws AbortException {
+        String prometheusCredential = prometheusCredentialsId;
+        if (config != null && isBlank(prometheusCredentialsId)) {
+            PrometheusServer server = config.prometheusServer(prometheus);
+            prometheusCredential = server == null ? null : server.getCredentialsId();
+        } else if (config == null && !isBlank(prometheus)) {
+            throw new AbortException("prometheus: '" + prometheus + "' names a configured server, but there is no"
+                    + " Jenkins configuration here");
+        }
+        Connection connection = new Connection(credentialsId, serverUrl, caCertificate, context,
+                prometheusCredential);
+        if (config != null && isBlank(credentialsId) && isBlank(serverUrl)) {
+            connection.defaultCredentialsId = config.getClusterCredentialsId();
+            connection.defaultServerUrl = config.getClusterServerUrl();
+            connection.defaultCaCertificate = config.getClusterCaCertificate();
+        }
+        return connection;
+    }
+
+    String prometheusCredentialsId() {
+        return prometheusCredentialsId;
+    }
+
     /** Where the step's calls run, and how they reach the cluster and Prometheus. Holds secrets: never persisted. */
     record Reach(Where where, ClusterAccess cluster, PrometheusAccess prometheus) {
     }
 
-    /** Looks the credentials up for the build (again after a restart) and finds where the calls run. */
+    /**
+     * Looks the credentials up for the build (again after a restart) and finds where the calls run. A
+     * {@code KUBECONFIG} the Jenkinsfile set ({@code withKubeConfig}) is an explicit choice and wins over the
+     * configured default cluster credential; the default wins over what kubectl would find on the machine.
+     */
     Reach reach(CredentialLookup credentials, StepContext context, Run<?, ?> run, Where where)
             throws IOException, InterruptedException {
-        return new Reach(where,
-                ClusterCredentials.resolve(credentials, run, context.get(EnvVars.class), credentialsId, serverUrl,
-                        caCertificate, this.context),
-                PrometheusCredentials.resolve(credentials, run, prometheusCredentialsId));
+        EnvVars env = context.get(EnvVars.class);
+        boolean useDefault = isBlank(credentialsId) && isBlank(serverUrl) && !isBlank(defaultCredentialsId)
+                && (env == null || isBlank(env.get("KUBECONFIG")));
+        ClusterAccess cluster = useDefault
+                ? ClusterCredentials.resolve(credentials, run, env, defaultCredentialsId, defaultServerUrl,
+                        defaultCaCertificate, this.context)
+                : ClusterCredentials.resolve(credentials, run, env, credentialsId, serverUrl, caCertificate,
+                        this.context);
+        return new Reach(where, cluster, PrometheusCredentials.resolve(credentials, run, prometheusCredentialsId));
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 }

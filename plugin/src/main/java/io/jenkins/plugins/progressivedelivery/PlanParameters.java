@@ -46,10 +46,12 @@ final class PlanParameters {
         try {
             parsed = new YAMLMapper().readValue(text, Object.class);
         } catch (IOException e) {
-            throw new AbortException("planFile: " + name + " is not valid YAML: " + e.getMessage());
+            throw new AbortException((name.contains(": ") ? name : "planFile: " + name) + " is not valid YAML: "
+                    + e.getMessage());
         }
         if (!(parsed instanceof Map)) {
-            throw new AbortException("planFile: " + name + " is not a YAML mapping; write " + topLevel
+            throw new AbortException((name.contains(": ") ? name : "planFile: " + name)
+                    + " is not a YAML mapping; write " + topLevel
                     + " at the top level");
         }
         return (Map<String, Object>) parsed;
@@ -72,12 +74,8 @@ final class PlanParameters {
         }
     }
 
-    /** The step's {@code analysisArgs} as the engine takes them. */
-    static Map<String, String> arguments(Map<String, Object> args) {
-        Map<String, String> resolved = new LinkedHashMap<>();
-        if (args != null) {
-            args.forEach((k, v) -> resolved.put(k, v == null ? null : v.toString()));
-        }
-        return resolved;
+    /** An analysis template file's mapping (an AnalysisTemplate, or its {@code {args, metrics}} spec). */
+    static Map<String, Object> analysisMap(String text, String name) throws AbortException {
+        return yamlMap(text, "templateFile: " + name, "an AnalysisTemplate or args: and metrics:");
     }
 }

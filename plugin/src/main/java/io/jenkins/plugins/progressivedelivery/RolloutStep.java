@@ -1,8 +1,12 @@
 package io.jenkins.plugins.progressivedelivery;
 
+import hudson.AbortException;
 import hudson.FilePath;
+import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
+import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
+import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -21,7 +25,7 @@ public abstract class RolloutStep extends Step {
     private String virtualService;
     private String route;
     private String destinationRule;
-    private Map<String, Object> analysisArgs;
+    private List<AnalysisArgument> analysisArgs;
     private String readinessTimeout;
     private String onInconclusive;
     private String credentialsId;
@@ -29,6 +33,8 @@ public abstract class RolloutStep extends Step {
     private String caCertificate;
     private String context;
     private String prometheusCredentialsId;
+    private String prometheus;
+    private String approvers;
     private boolean returnResult;
 
     /**
@@ -51,17 +57,29 @@ public abstract class RolloutStep extends Step {
         return plan;
     }
 
+    /**
+     * The plan with what Manage Jenkins » System adds (named templates, the Prometheus server), as plain mutable maps
+     * for the engine's loader.
+     */
+    @SuppressWarnings("unchecked")
+    final Map<String, Object> completed(Map<String, Object> plan) throws AbortException {
+        Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(plan);
+        PlanDefaults.apply(copy, ProgressiveDeliveryConfiguration.getOrNull(), prometheus);
+        return copy;
+    }
+
     /** What error messages about the plan name: the plan file, or the step. */
     final String planSource(String step) {
         return planFile == null || planFile.isBlank() ? step : planFile;
     }
 
-    final Connection connection() {
-        return new Connection(credentialsId, serverUrl, caCertificate, context, prometheusCredentialsId);
+    /** How to reach the cluster and Prometheus: the step's parameters, else what Manage Jenkins » System says. */
+    final Connection connection() throws AbortException {
+        return Connection.of(credentialsId, serverUrl, caCertificate, context, prometheusCredentialsId, prometheus);
     }
 
     final Map<String, String> analysisArguments() {
-        return PlanParameters.arguments(analysisArgs);
+        return AnalysisArgument.values(analysisArgs);
     }
 
     public String getPlanFile() {
@@ -136,13 +154,14 @@ public abstract class RolloutStep extends Step {
         this.destinationRule = destinationRule;
     }
 
-    public Map<String, Object> getAnalysisArgs() {
+    public List<AnalysisArgument> getAnalysisArgs() {
         return analysisArgs;
     }
 
+    /** {@code [service: 'web']} binds too: the descriptors turn the map into these (see {@code Literals#pairs}). */
     @DataBoundSetter
-    public void setAnalysisArgs(Map<String, Object> analysisArgs) {
-        this.analysisArgs = analysisArgs == null ? null : new LinkedHashMap<>(analysisArgs);
+    public void setAnalysisArgs(List<AnalysisArgument> analysisArgs) {
+        this.analysisArgs = io.jenkins.plugins.progressivedelivery.parameters.Literals.copy(analysisArgs);
     }
 
     public String getReadinessTimeout() {
@@ -206,6 +225,26 @@ public abstract class RolloutStep extends Step {
     @DataBoundSetter
     public void setPrometheusCredentialsId(String prometheusCredentialsId) {
         this.prometheusCredentialsId = prometheusCredentialsId;
+    }
+
+    public String getPrometheus() {
+        return prometheus;
+    }
+
+    /** The name of a Prometheus server configured in Manage Jenkins » System (its URL, credential and headers). */
+    @DataBoundSetter
+    public void setPrometheus(String prometheus) {
+        this.prometheus = prometheus;
+    }
+
+    public String getApprovers() {
+        return approvers;
+    }
+
+    /** Who may Promote or Abort, as {@code input}'s {@code submitter}: comma-separated user ids and group names. */
+    @DataBoundSetter
+    public void setApprovers(String approvers) {
+        this.approvers = approvers;
     }
 
     public boolean isReturnResult() {

@@ -118,6 +118,11 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     /** Ends the step with the engine's result (when the build was not stopped): its value, or a failure. */
     abstract void deliver(E engine, R result) throws Exception;
 
+    /** Who may Promote or Abort ({@code approvers:}), kept on the record; null: the Job/Build and Job/Cancel holders. */
+    String approvers() {
+        return null;
+    }
+
     /** Promote from the link or the build page; an engine without a gate says no. */
     boolean promote(E engine, String actor) {
         return false;
@@ -209,6 +214,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                 record = DeliveryAction.addTo(run, functionName(), launch.title());
                 recordId = record.getId();
                 record.setTarget(launch.target());
+                record.setApprovers(approvers());
                 record.attach(this);
                 log(launch.announcement());
                 engine = launch.starter().start(this::onEvent, this::onComplete);
@@ -247,6 +253,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                     if (record == null) {
                         record = new DeliveryAction(recordId, functionName(), launch.title());
                         record.setTarget(launch.target());
+                        record.setApprovers(approvers());
                         run.addAction(record);
                     }
                     record.attach(this);
@@ -337,6 +344,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                 }
                 StepSupport.save(run);
             }
+            StepSupport.markPaused(getContext(), progress.awaitingPromotion(), "Promote or Abort");
             gateAnnounced = progress.awaitingPromotion();
         }
     }

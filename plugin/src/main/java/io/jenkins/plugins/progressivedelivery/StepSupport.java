@@ -21,6 +21,7 @@ import java.util.Map;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.support.actions.PauseAction;
 import org.jenkinsci.plugins.workflow.support.steps.input.POSTHyperlinkNote;
 
 /** What the steps do the same way: where calls run, the build log, the record, and the value handed to Groovy. */
@@ -60,6 +61,29 @@ final class StepSupport {
         listener.getLogger().println(LOG_PREFIX + "Paused at " + where + ": "
                 + POSTHyperlinkNote.encodeTo(base + "promote", "Promote") + " or "
                 + POSTHyperlinkNote.encodeTo(base + "abort", "Abort"));
+    }
+
+    /**
+     * Marks the step's node paused while a person must decide, as {@code input} does, so that the stage view and Blue
+     * Ocean show the stage as paused; ends the pause when the decision is made (or the step ends).
+     */
+    static void markPaused(StepContext context, boolean paused, String cause) {
+        try {
+            FlowNode node = context.get(FlowNode.class);
+            if (node == null) {
+                return;
+            }
+            boolean marked = PauseAction.isPaused(node);
+            if (paused && !marked) {
+                node.addAction(new PauseAction(cause));
+            } else if (!paused && marked) {
+                PauseAction.endCurrentPause(node);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // only the stage view's display is affected; the gate itself works
+            java.util.logging.Logger.getLogger(StepSupport.class.getName())
+                    .log(java.util.logging.Level.FINE, "could not mark the pause", e);
+        }
     }
 
     static void save(Run<?, ?> run) {

@@ -97,7 +97,8 @@ class AgentRolloutTest {
         step.setCanaryService("web-canary");
         step.setCredentialsId("k8s-token");
         step.setServerUrl(cluster.url());
-        step.setSteps(List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
+        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
+                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())))).getSteps());
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         assertThat(execution.start()).isFalse();

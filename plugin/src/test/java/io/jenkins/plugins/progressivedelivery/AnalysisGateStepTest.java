@@ -11,6 +11,7 @@ import io.jenkins.plugins.progressivedelivery.fakes.FakeCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
+import io.jenkins.plugins.progressivedelivery.fakes.Structs;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,8 +47,10 @@ class AnalysisGateStepTest {
     private AnalysisGateStep step(Map<String, Object> metric, boolean returnResult) {
         AnalysisGateStep step = new AnalysisGateStep();
         step.setName("smoke");
-        step.setMetrics(List.of(metric));
-        step.setArgs(Map.of("service", "web"));
+        AnalysisGateStep bound = Structs.instantiate(AnalysisGateStep.class, Map.of("metrics", List.of(metric),
+                "args", Map.of("service", "web")));
+        step.setMetrics(bound.getMetrics());
+        step.setArgs(bound.getArgs());
         step.setReturnResult(returnResult);
         return step;
     }
@@ -130,7 +133,8 @@ class AnalysisGateStepTest {
         context.put(new hudson.FilePath(ws.toFile()));
         AnalysisGateStep step = new AnalysisGateStep();
         step.setTemplateFile("deploy/success-rate.yaml");
-        step.setArgs(Map.of("service-name", "checkout"));
+        step.setArgs(Structs.instantiate(AnalysisGateStep.class, Map.of("args", Map.of("service-name", "checkout")))
+                .getArgs());
         start(step);
         harness.advance(Duration.ofMinutes(2));
         assertThat(queries).hasSize(2).allSatisfy(q -> assertThat(q).isEqualTo("sum(rate(ok{service=\"checkout\"}[5m]))"));
@@ -141,7 +145,7 @@ class AnalysisGateStepTest {
     @Test
     void aMissingArgumentIsAnErrorBeforeAnythingIsMeasured() throws Exception {
         AnalysisGateStep step = step(successRate(null), false);
-        step.setArgs(Map.of());
+        step.setArgs(List.of());
         start(step);
         harness.settle();
         assertThat(context.failure()).isInstanceOf(AbortException.class).hasMessageContaining("service");

@@ -17,6 +17,8 @@ import io.jenkins.plugins.progressivedelivery.fakes.FakeBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
+import io.jenkins.plugins.progressivedelivery.fakes.Structs;
+import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,12 +57,14 @@ class BlueGreenSwitchStepTest {
     }
 
     /** Two measurements, a minute apart, of the success rate of {@code {{args.service}}}. */
-    private static Map<String, Object> successRate() {
-        return Map.of("args", List.of(Map.of("name", "service")),
+    private static Analysis successRate() {
+        return Structs.instantiate(BlueGreenSwitchStep.class, Map.of("prePromotionAnalysis", Map.of(
+                "args", List.of(Map.of("name", "service")),
                 "metrics", List.of(Map.of("name", "success-rate", "interval", "1m", "count", 2,
                         "successCondition", "result[0] >= 0.99",
                         "provider", Map.of("prometheus", Map.of("address", "http://prometheus:9090",
-                                "query", "sum(rate(ok{service=\"{{args.service}}\"}[1m]))")))));
+                                "query", "sum(rate(ok{service=\"{{args.service}}\"}[1m]))")))))))
+                .getPrePromotionAnalysis();
     }
 
     private BlueGreenSwitchStep.Execution start(BlueGreenSwitchStep step) throws Exception {
@@ -196,7 +200,8 @@ class BlueGreenSwitchStepTest {
         BlueGreenSwitchStep step = step();
         step.setAutoPromotionSeconds(0);
         step.setPostPromotionAnalysis(successRate());
-        step.setAnalysisArgs(Map.of("service", "payments"));
+        step.setAnalysisArgs(Structs.instantiate(BlueGreenSwitchStep.class, Map.of("analysisArgs",
+                Map.of("service", "payments"))).getAnalysisArgs());
         start(step);
         harness.settle();
         assertThat(cluster.production()).isEqualTo(Colour.GREEN);
@@ -217,7 +222,8 @@ class BlueGreenSwitchStepTest {
         successRate = 0.5;
         BlueGreenSwitchStep step = step();
         step.setPrePromotionAnalysis(successRate());
-        step.setAnalysisArgs(Map.of("service", "payments-preview"));
+        step.setAnalysisArgs(Structs.instantiate(BlueGreenSwitchStep.class, Map.of("analysisArgs",
+                Map.of("service", "payments-preview"))).getAnalysisArgs());
         step.setReturnResult(true);
         start(step);
         harness.advance(Duration.ofMinutes(3));

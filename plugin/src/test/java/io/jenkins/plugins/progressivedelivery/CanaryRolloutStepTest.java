@@ -14,6 +14,7 @@ import io.jenkins.plugins.progressivedelivery.fakes.FakeCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
+import io.jenkins.plugins.progressivedelivery.fakes.Structs;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
@@ -44,7 +45,7 @@ class CanaryRolloutStepTest {
         step.setRoute("primary");
         step.setStableService("web-stable");
         step.setCanaryService("web-canary");
-        step.setSteps(steps);
+        step.setSteps(Structs.instantiate(CanaryRolloutStep.class, Map.of("steps", steps)).getSteps());
         return step;
     }
 

@@ -149,7 +149,11 @@ class HpiLayoutTest {
             }
         }
         assertThat(extensions).contains(CanaryRolloutStep.DescriptorImpl.class.getName(),
-                BlueGreenSwitchStep.DescriptorImpl.class.getName(), AnalysisGateStep.DescriptorImpl.class.getName());
+                BlueGreenSwitchStep.DescriptorImpl.class.getName(), AnalysisGateStep.DescriptorImpl.class.getName(),
+                io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration.class.getName(),
+                io.jenkins.plugins.progressivedelivery.actions.DeploymentsActionFactory.class.getName(),
+                io.jenkins.plugins.progressivedelivery.actions.ProductionAction.class.getName(),
+                io.jenkins.plugins.progressivedelivery.parameters.SetWeightStep.DescriptorImpl.class.getName());
 
         try (URLClassLoader loader = new URLClassLoader(new URL[] {pluginJar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader()) {
@@ -183,7 +187,10 @@ class HpiLayoutTest {
         assertThat(entries).contains("index.jelly",
                 base + "CanaryRolloutStep/config.jelly", base + "BlueGreenSwitchStep/config.jelly",
                 base + "AnalysisGateStep/config.jelly",
-                base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly");
+                base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly",
+                base + "actions/DeploymentsAction/index.jelly", base + "actions/ProductionAction/index.jelly",
+                base + "config/ProgressiveDeliveryConfiguration/config.jelly",
+                base + "config/PrometheusServer/config.jelly", base + "config/AnalysisTemplate/config.jelly");
         for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
             assertThat(entries).as("help for " + step.getSimpleName())
                     .contains(base + step.getSimpleName() + "/help.html");
@@ -195,6 +202,42 @@ class HpiLayoutTest {
                 }
             }
         }
+    }
+
+    /**
+     * The model structs builds for the Steps Reference, the Snippet Generator and Declarative's validator: every
+     * parameter of every step, followed through the nested types, is one it can describe (no {@code Map}, no
+     * {@code Object}), readable back, with help; and every nested type has its form in the plugin jar.
+     */
+    @Test
+    void structsCanDescribeEveryParameterOfEveryStep() throws IOException {
+        List<String> entries = entries(libraries.get("progressive-delivery.jar"));
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+            assertThat(io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.problems(step))
+                    .as(step.getSimpleName()).isEmpty();
+            for (Class<?> type : io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.types(step)) {
+                String views = type.getName().replace('.', '/') + "/";
+                assertThat(entries).as(type.getSimpleName() + " in the plugin jar")
+                        .contains(views + "config.jelly");
+                for (String parameter : io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.parameters(type)
+                        .keySet()) {
+                    assertThat(entries).contains(views + "help-" + parameter + ".html");
+                }
+            }
+        }
+    }
+
+    /** Every view escapes what it prints (names from plans, comments, images): no markup from a Jenkinsfile. */
+    @Test
+    void everyViewEscapesByDefault() throws IOException {
+        int views = 0;
+        for (String entry : entries(libraries.get("progressive-delivery.jar"))) {
+            if (entry.endsWith(".jelly")) {
+                views++;
+                assertThat(resource(entry)).as(entry).startsWith("<?jelly escape-by-default='true'?>");
+            }
+        }
+        assertThat(views).isGreaterThan(15);
     }
 
     @Test
@@ -267,6 +310,17 @@ class HpiLayoutTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theGatewayApiModelTheRoutersUseComesFromTheKubernetesClientApiPlugin() throws IOException {
+        String engine = libraries.keySet().stream().filter(name -> name.startsWith("progressive-delivery-engine-"))
+                .findFirst().orElseThrow();
+        assertThat(entries(libraries.get(engine))).as("the engine has the Gateway API routers")
+                .contains("io/jenkins/plugins/progressivedelivery/engine/traffic/gatewayapi/GatewayApiRouter.class",
+                        "io/jenkins/plugins/progressivedelivery/engine/traffic/nginx/NginxCanaryIngressRouter.class");
+        assertThat(libraries.keySet()).as("kubernetes-model-gatewayapi is in kubernetes-client-api, not the .hpi")
+                .noneMatch(name -> name.startsWith("kubernetes-model-"));
     }
 
     @Test

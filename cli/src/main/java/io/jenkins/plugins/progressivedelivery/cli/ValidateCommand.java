@@ -45,9 +45,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     static String describe(BlueGreenPlan plan) {
         return "blue-green switch to " + plan.target().image() + " for " + plan.target().namespace() + "/"
-                + plan.target().deployment() + "-{blue,green} (" + (plan.traffic() == null || plan.traffic().istio() == null
-                ? "active Service " + plan.activeService() : "Istio VirtualService "
-                + plan.traffic().istio().virtualService()) + ", preview Service " + plan.previewService() + "); "
+                + plan.target().deployment() + "-{blue,green} (" + (plan.traffic() == null || plan.traffic().isServiceSelector()
+                ? "active Service " + plan.activeService() : plan.traffic().describe(plan.activeService())) + ", preview Service " + plan.previewService() + "); "
                 + (plan.prePromotionAnalysis() == null ? "no" : "a") + " pre-promotion analysis, "
                 + (plan.autoPromotionSeconds() == null ? "promotion by a person"
                 : "automatic promotion after " + plan.autoPromotionSeconds() + "s") + ", "
@@ -58,7 +57,7 @@ final class ValidateCommand implements Callable<Integer> {
         String steps = plan.steps().stream().map(ValidateCommand::describe).collect(Collectors.joining(", "));
         return "canary of " + plan.target().image() + " for deployment/" + plan.target().namespace() + "/"
                 + plan.target().deployment() + " (" + (plan.traffic().isReplicaRatio()
-                ? "replica ratio, no mesh" : "Istio VirtualService " + plan.traffic().istio().virtualService())
+                ? "replica ratio, no mesh" : plan.traffic().describe())
                 + "); steps: " + steps;
     }
 
@@ -69,6 +68,17 @@ final class ValidateCommand implements Callable<Integer> {
         if (step instanceof PlanStep.Pause p) {
             return p.indefinite() ? "pause until promoted"
                     : "pause " + io.jenkins.plugins.progressivedelivery.engine.plan.Durations.format(p.duration());
+        }
+        if (step instanceof PlanStep.SetHeaderRoute h) {
+            return h.removes() ? "remove header route " + h.name() : "header route " + h.name() + " to the canary";
+        }
+        if (step instanceof PlanStep.SetMirrorRoute m) {
+            return m.removes() ? "remove mirror route " + m.name()
+                    : "mirror route " + m.name() + " (" + m.effectivePercentage() + "% to the canary)";
+        }
+        if (step instanceof PlanStep.SetCanaryScale c) {
+            return "canary scale " + (c.replicas() != null ? c.replicas() + " replicas"
+                    : c.weight() != null ? c.weight() + "% of stable" : "matching the traffic weight");
         }
         PlanStep.Analysis a = (PlanStep.Analysis) step;
         return "analysis of " + a.analysis().metrics().stream().map(m -> m.name())

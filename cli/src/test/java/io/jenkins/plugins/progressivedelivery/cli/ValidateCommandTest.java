@@ -125,4 +125,25 @@ class ValidateCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("cannot read").contains("nope.yaml");
     }
+
+    @Test
+    void describesAGatewayApiPlanWithRouteAndScaleSteps(@TempDir Path dir) throws Exception {
+        Path plan = Files.writeString(dir.resolve("canary.yaml"), """
+                target: {namespace: demo, deployment: web, container: web, image: "web:2.0"}
+                traffic:
+                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
+                steps:
+                  - setCanaryScale: {replicas: 2}
+                  - setHeaderRoute: {name: testers, match: [{headerName: X-Canary, headerValue: {exact: always}}]}
+                  - setMirrorRoute: {name: shadow, percentage: 20}
+                  - setWeight: 10
+                """);
+
+        int exit = run("validate", plan.toString());
+
+        assertThat(err.toString()).isEmpty();
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("(Gateway API HTTPRoute web)").contains("canary scale 2 replicas,"
+                + " header route testers to the canary, mirror route shadow (20% to the canary), weight 10%");
+    }
 }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.progressivedelivery.actions;
 
 import hudson.model.Item;
 import hudson.model.Run;
-import hudson.model.User;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail;
@@ -18,6 +17,7 @@ import java.util.stream.Collectors;
 import jenkins.model.RunAction2;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
+import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.StaplerRequest2;
 import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.interceptor.RequirePOST;
@@ -49,6 +49,10 @@ public final class DeliveryAction implements RunAction2 {
     private Integer finalWeight;
     private String message;
     private String eventsJson = "[]";
+    /** Who may Promote or Abort ({@code approvers:}); null: anyone with Job/Build or Job/Cancel. */
+    private String approvers;
+    /** What people wrote when they promoted or aborted, one line each: time, action, who, text. */
+    private List<String> comments;
 
     private transient List<AuditEvent> events;
     private transient volatile Gate gate;
@@ -117,6 +121,28 @@ public final class DeliveryAction implements RunAction2 {
         this.finalWeight = finalWeight;
         this.message = message;
         this.status = verdict;
+    }
+
+    public synchronized void setApprovers(String approvers) {
+        this.approvers = approvers == null || approvers.isBlank() ? null : approvers.trim();
+    }
+
+    public synchronized String getApprovers() {
+        return approvers;
+    }
+
+    public synchronized List<String> getComments() {
+        return comments == null ? List.of() : List.copyOf(comments);
+    }
+
+    private synchronized void comment(String action, String actor, String comment) {
+        if (comment == null || comment.isBlank()) {
+            return;
+        }
+        List<String> all = comments == null ? new ArrayList<>() : new ArrayList<>(comments);
+        all.add(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " " + action + " by "
+                + actor + ": " + comment.strip());
+        comments = all;
     }
 
     public void attach(Gate liveGate) {
@@ -239,10 +265,13 @@ public final class DeliveryAction implements RunAction2 {
 
     // ---- web methods ------------------------------------------------------------------------------------------------
 
-    /** Ends the pause and continues the rollout. Needs Job/Build, as {@code input}'s Proceed does. */
+    /**
+     * Ends the pause and continues the rollout. Needs Job/Build, as {@code input}'s Proceed does, or, with
+     * {@code approvers:}, to be one of them (as {@code input}'s {@code submitter}). {@code comment} goes into the record.
+     */
     @RequirePOST
-    public HttpResponse doPromote() {
-        return promote(currentUser());
+    public HttpResponse doPromote(@QueryParameter String comment) {
+        return promote(Identity.current(), comment);
     }
 
     /**
@@ -250,8 +279,8 @@ public final class DeliveryAction implements RunAction2 {
      * down. Needs Job/Cancel, as the build's stop does.
      */
     @RequirePOST
-    public HttpResponse doAbort() {
-        return abort(currentUser());
+    public HttpResponse doAbort(@QueryParameter String comment) {
+        return abort(Identity.current(), comment);
     }
 
     /** The record as JSON: {@code .../progressive-delivery-1/json}. */
@@ -271,30 +300,58 @@ public final class DeliveryAction implements RunAction2 {
     }
 
     HttpResponse promote(String actor) {
-        run.checkPermission(Item.BUILD);
+        return promote(Identity.named(actor), null);
+    }
+
+    HttpResponse promote(Identity who, String comment) {
+        checkDecision(who, Item.BUILD, "promote");
+        String actor = who.display();
         Gate live = gate;
         if (live == null || !live.awaitingPromotion() || !live.promote(actor)) {
             return HttpResponses.errorWithoutStack(409, "This rollout is not waiting for promotion"
                     + (live == null ? " (it has ended, or is resuming after a restart: try again shortly)" : ""));
         }
+        comment("promote", actor, comment);
+        saveRun();
         return HttpResponses.redirectTo("..");
     }
 
     HttpResponse abort(String actor) {
-        run.checkPermission(Item.CANCEL);
+        return abort(Identity.named(actor), null);
+    }
+
+    HttpResponse abort(Identity who, String comment) {
+        checkDecision(who, Item.CANCEL, "abort");
+        String actor = who.display();
         Gate live = gate;
-        if (live == null || !live.abort(actor, "aborted from the build page")) {
+        String reason = "aborted from the build page" + (comment == null || comment.isBlank() ? ""
+                : ": " + comment.strip());
+        if (live == null || !live.abort(actor, reason)) {
             return HttpResponses.errorWithoutStack(409, "This rollout is not running, or is already rolling back");
         }
+        comment("abort", actor, comment);
+        saveRun();
         return HttpResponses.redirectTo("..");
     }
 
-    private static String currentUser() {
-        User user = User.current();
-        if (user == null) {
-            return "anonymous";
+    private void saveRun() {
+        try {
+            run.save();
+        } catch (IOException | RuntimeException e) {
+            java.util.logging.Logger.getLogger(DeliveryAction.class.getName())
+                    .log(java.util.logging.Level.WARNING, "could not save the comment on " + run, e);
         }
-        String fullName = user.getFullName();
-        return fullName == null || fullName.equals(user.getId()) ? user.getId() : fullName + " (" + user.getId() + ")";
     }
+
+    /** With {@code approvers:} only they (and administrators) decide, as with {@code input}'s submitter. */
+    private void checkDecision(Identity who, hudson.security.Permission permission, String what) {
+        String allowed = getApprovers();
+        if (allowed == null) {
+            run.checkPermission(permission);
+        } else if (!who.isAmong(allowed)) {
+            throw new org.springframework.security.access.AccessDeniedException(who.display() + " may not " + what
+                    + " this rollout: only " + allowed + " may");
+        }
+    }
+
 }

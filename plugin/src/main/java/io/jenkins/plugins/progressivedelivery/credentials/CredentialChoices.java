@@ -16,9 +16,11 @@ import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
- * The credential drop-downs of the Snippet Generator. Lists ids only to someone who may configure the job or use its
- * credentials (an administrator outside a job), as the credentials plugin asks; everyone else sees only the value
- * already there.
+ * The credential drop-downs of the Snippet Generator and of Manage Jenkins » System. Lists ids only to someone who may
+ * configure the job or use its credentials (an administrator outside a job), as the credentials plugin asks; everyone
+ * else sees only the value already there. In a job the list is what the person looking may use (their own
+ * authentication), never what the system could see; at the global level (administrators only) it is the global
+ * store. The web methods calling this are {@code @POST}.
  */
 public final class CredentialChoices {
     private CredentialChoices() {
@@ -42,7 +44,8 @@ public final class CredentialChoices {
         CredentialsMatcher[] matchers = Arrays.stream(kinds).map(CredentialsMatchers::instanceOf)
                 .toArray(CredentialsMatcher[]::new);
         return result.includeEmptyValue()
-                .includeMatchingAs(ACL.SYSTEM2, item, StandardCredentials.class, List.of(),
+                .includeMatchingAs(item == null ? ACL.SYSTEM2 : Jenkins.getAuthentication2(), item,
+                        StandardCredentials.class, List.of(),
                         CredentialsMatchers.anyOf(matchers))
                 .includeCurrentValue(current);
     }

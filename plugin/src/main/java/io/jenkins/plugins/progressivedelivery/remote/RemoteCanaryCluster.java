@@ -57,6 +57,21 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     @Override
+    public List<ClusterChange> prepareCanaryAt(int stepIndex) {
+        return changes(call(new Call(plan, Kind.PREPARE_CANARY_AT, stepIndex)));
+    }
+
+    @Override
+    public List<ClusterChange> applyRouteStep(int stepIndex) {
+        return changes(call(new Call(plan, Kind.APPLY_ROUTE_STEP, stepIndex)));
+    }
+
+    @Override
+    public List<ClusterChange> restoreStable() {
+        return changes(call(new Call(plan, Kind.RESTORE_STABLE, 0)));
+    }
+
+    @Override
     public ReadinessWatch canaryReadinessWatch() {
         return wake -> watch(lease -> cluster(lease, plan).canaryReadinessWatch().whenMaybeReady(wake));
     }
@@ -72,7 +87,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
-        STABLE_READINESS }
+        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE }
 
     /** One {@link CanaryCluster} method and its argument, shipped to where the call is made. */
     private record Call(CanaryPlan plan, Kind kind, int argument) implements ClusterOperation.Call {
@@ -89,6 +104,9 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
                 case SCALE_CANARY -> new ArrayList<>(cluster.scaleCanary(argument));
                 case PROMOTE_STABLE -> new ArrayList<>(cluster.promoteStable());
                 case STABLE_READINESS -> cluster.stableReadiness();
+                case PREPARE_CANARY_AT -> new ArrayList<>(cluster.prepareCanaryAt(argument));
+                case APPLY_ROUTE_STEP -> new ArrayList<>(cluster.applyRouteStep(argument));
+                case RESTORE_STABLE -> new ArrayList<>(cluster.restoreStable());
             };
         }
     }

@@ -13,8 +13,34 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
     private Result result;
     private int saves;
 
+    private final FakeJob job;
+    private final int number;
+    private final FakeRun previous;
+
     public FakeRun() {
-        super(new FakeJob(), 0L);
+        this(new FakeJob(), 1, 0L, null);
+    }
+
+    FakeRun(FakeJob job, int number, long startMillis, FakeRun previous) {
+        super(job, startMillis);
+        this.job = job;
+        this.number = number;
+        this.previous = previous;
+    }
+
+    @Override
+    public FakeJob getParent() {
+        return job;
+    }
+
+    @Override
+    public int getNumber() {
+        return number;
+    }
+
+    @Override
+    public FakeRun getPreviousBuild() {
+        return previous;
     }
 
     public FakeRun grant(Permission... permissions) {
@@ -46,12 +72,12 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
 
     @Override
     public String getFullDisplayName() {
-        return "demo #1";
+        return job.getFullName() + " #" + number;
     }
 
     @Override
     public String getUrl() {
-        return "job/demo/1/";
+        return "job/" + job.getFullName() + "/" + number + "/";
     }
 
     @Override

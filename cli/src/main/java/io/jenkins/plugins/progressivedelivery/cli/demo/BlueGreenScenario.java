@@ -60,7 +60,7 @@ final class BlueGreenScenario implements DemoScenario {
     /** A good version: passes the preview, promoted by {@value #RELEASE_MANAGER}, passes in production. */
     static BlueGreenScenario good() {
         return new BlueGreenScenario("pay:2.0", "a good version, promoted by " + RELEASE_MANAGER,
-                "03-bluegreen-good", RolloutPhase.PROMOTED.name(), false, 1);
+                "04-bluegreen-good", RolloutPhase.PROMOTED.name(), false, 1);
     }
 
     /**
@@ -69,7 +69,7 @@ final class BlueGreenScenario implements DemoScenario {
      */
     static BlueGreenScenario bad() {
         return new BlueGreenScenario("pay:3.0", "fine under the smoke test, fails under production load",
-                "04-bluegreen-bad", RolloutPhase.ROLLED_BACK.name(), true, 2);
+                "05-bluegreen-bad", RolloutPhase.ROLLED_BACK.name(), true, 2);
     }
 
     @Override

@@ -64,8 +64,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
     /** The demo's rollouts, in order; each starts from where the previous one left the cluster. */
     static List<DemoScenario> scenarios() {
-        return List.of(CanaryScenario.good(), CanaryScenario.bad(), BlueGreenScenario.good(),
-                BlueGreenScenario.bad());
+        return List.of(CanaryScenario.good(), CanaryScenario.bad(), GatewayCanaryScenario.good(),
+                BlueGreenScenario.good(), BlueGreenScenario.bad());
     }
 
     @Override
@@ -82,7 +82,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
         Thread shutdownHook = new Thread(stopper::closeAll, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
-            say(console, start, clock, "Progressive Delivery demo: two canary rollouts and two blue-green switches,"
+            say(console, start, clock, "Progressive Delivery demo: three canary rollouts (two over Istio, one over the"
+                    + " Gateway API) and two blue-green switches,"
                     + " no cluster needed.");
             // The API server and Prometheus start side by side: each takes a few seconds (Prometheus mostly to
             // discover its scrape target), and the simulator needs the API server only once it ticks.
@@ -99,6 +100,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             say(console, start, clock, "Kubernetes API (embedded, in this process): " + cluster.url());
             say(console, start, clock, "  namespace demo: Deployment web (web:1.0, 4 replicas), Services web-stable"
                     + " and web-canary, VirtualService web (route primary: web-stable 100, web-canary 0)");
+            say(console, start, clock, "  Deployment shop (shop:1.0, 4 replicas), Services shop-stable and"
+                    + " shop-canary, HTTPRoute shop (rule primary: shop-stable 100, shop-canary 0)");
             say(console, start, clock, "  and Deployment pay-blue (pay:1.0, 4 replicas, pods slot: blue), Services"
                     + " pay (production) and pay-preview, both selecting app: pay, slot: blue");
             stopper.add(DeploymentController.start(cluster.client(), EmbeddedCluster.NAMESPACE,
@@ -108,7 +111,9 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
                     + " requests/s split as the VirtualService says; pay "
                     + (int) DemoTraffic.PRODUCTION_REQUESTS_PER_SECOND + " requests/s to Service pay and a smoke test"
                     + " of " + (int) DemoTraffic.SMOKE_REQUESTS_PER_SECOND + "/s to pay-preview, to the pods their"
-                    + " selectors pick; metrics at " + simulator.metricsUri());
+                    + " selectors pick; shop " + (int) DemoTraffic.SHOP_REQUESTS_PER_SECOND + " requests/s split as"
+                    + " its HTTPRoute says, plus " + (int) DemoTraffic.SHOP_TESTER_REQUESTS_PER_SECOND + "/s of testers"
+                    + " with X-Canary: always; metrics at " + simulator.metricsUri());
             prometheus.waitForData("http_requests_total", null, Duration.ofSeconds(30));
             say(console, start, clock, "Prometheus has the first samples; starting the rollouts.");
 
@@ -154,8 +159,8 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             }
             Duration took = Duration.between(start, clock.instant());
             Path report = ReportFiles.writeHtml(outDir.resolve("report.html"), "Progressive Delivery demo",
-                    "Canary rollouts of the web app over an Istio VirtualService, gated on the canary's error"
-                            + " ratio; blue-green switches of the pay app by its Service's selector, gated on the"
+                    "Canary rollouts of the web app over an Istio VirtualService and of the shop app over a"
+                            + " Gateway API HTTPRoute, gated on the canary's error ratio; blue-green switches of the pay app by its Service's selector, gated on the"
                             + " preview's and then production's error ratio; all measured by Prometheus. Demo took "
                             + took.toSeconds() + " s.",
                     sections, clock.instant());

@@ -58,6 +58,18 @@ final class DemoPlans {
         return plan("demo/canary.yaml", values, Map.of("analysis", "demo/canary-analysis.yaml"), Set.of());
     }
 
+    /** The canary plan rolling out {@code image} of the shop app over its Gateway API HTTPRoute. */
+    static String gatewayCanary(String image, String prometheus, Timing timing) {
+        Map<String, String> values = Map.of(
+                "image", image,
+                "prometheus", prometheus,
+                "pause", Durations.format(timing.pause()),
+                "interval", Durations.format(timing.interval()),
+                "abortScaleDownDelay", Durations.format(timing.abortScaleDownDelay()));
+        return plan("demo/canary-gateway.yaml", values, Map.of("analysis", "demo/canary-gateway-analysis.yaml"),
+                Set.of());
+    }
+
     /**
      * The blue-green plan switching to {@code image}, measuring with the Prometheus at {@code prometheus}.
      *

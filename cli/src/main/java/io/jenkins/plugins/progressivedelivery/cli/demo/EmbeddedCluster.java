@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,6 +45,12 @@ public final class EmbeddedCluster implements AutoCloseable {
     public static final String STABLE_SERVICE = "web-stable";
     public static final String CANARY_SERVICE = "web-canary";
     public static final String ROUTE = "primary";
+
+    /** The canary app behind a Gateway API HTTPRoute (no mesh): Deployment, HTTPRoute and rule names. */
+    public static final String SHOP_APP = "shop";
+    public static final String SHOP_STABLE_SERVICE = "shop-stable";
+    public static final String SHOP_CANARY_SERVICE = "shop-canary";
+    public static final String SHOP_RULE = "primary";
 
     /** The blue-green app: Deployments {@code pay-blue} and {@code pay-green}, told apart by {@value #COLOUR_LABEL}. */
     public static final String BLUE_GREEN_APP = "pay";
@@ -153,6 +161,17 @@ public final class EmbeddedCluster implements AutoCloseable {
         }
         client.genericKubernetesResources(VIRTUAL_SERVICE).inNamespace(NAMESPACE).resource(virtualService())
                 .create();
+        Deployment shop = client.apps().deployments().inNamespace(NAMESPACE)
+                .resource(appDeployment(SHOP_APP, "shop:1.0", 4)).create();
+        DeploymentController.markReady(client, shop, clock.instant());
+        for (String[] service : new String[][] {{SHOP_STABLE_SERVICE, "stable"}, {SHOP_CANARY_SERVICE, "canary"}}) {
+            client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
+                    .withNewMetadata().withName(service[0]).endMetadata()
+                    .withNewSpec().addToSelector("app", SHOP_APP).addToSelector("track", service[1])
+                    .addNewPort().withName("http").withPort(80).withNewTargetPort(8080).endPort()
+                    .endSpec().build()).create();
+        }
+        client.resources(HTTPRoute.class).inNamespace(NAMESPACE).resource(httpRoute()).create();
         Deployment blue = client.apps().deployments().inNamespace(NAMESPACE)
                 .resource(colourDeployment("blue", "pay:1.0", 4)).create();
         DeploymentController.markReady(client, blue, clock.instant());
@@ -185,15 +204,20 @@ public final class EmbeddedCluster implements AutoCloseable {
     }
 
     static Deployment stableDeployment(String image, int replicas) {
+        return appDeployment(APP, image, replicas);
+    }
+
+    /** Deployment {@code app}: selector and pods {@code app: <app>, track: stable}, container {@code <app>}. */
+    static Deployment appDeployment(String app, String image, int replicas) {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("app", APP);
+        labels.put("app", app);
         labels.put("track", "stable");
         return new DeploymentBuilder()
-                .withNewMetadata().withName(APP).withNamespace(NAMESPACE).withLabels(labels).endMetadata()
+                .withNewMetadata().withName(app).withNamespace(NAMESPACE).withLabels(labels).endMetadata()
                 .withNewSpec().withReplicas(replicas)
                 .withNewSelector().withMatchLabels(labels).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName(APP).withImage(image)
+                .withNewSpec().addNewContainer().withName(app).withImage(image)
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withNewPort(8080).endHttpGet()
                 .endReadinessProbe()
@@ -218,6 +242,24 @@ public final class EmbeddedCluster implements AutoCloseable {
                 .withApiVersion("networking.istio.io/v1").withKind("VirtualService")
                 .withNewMetadata().withName(APP).withNamespace(NAMESPACE).endMetadata()
                 .addToAdditionalProperties("spec", spec).build();
+    }
+
+    /**
+     * HTTPRoute {@code shop} of Gateway {@code shop-gateway}: rule {@code primary} sends everything to shop-stable,
+     * next to a rule for {@code /admin} that no rollout may touch.
+     */
+    static HTTPRoute httpRoute() {
+        return new HTTPRouteBuilder()
+                .withNewMetadata().withName(SHOP_APP).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().addNewParentRef().withName("shop-gateway").endParentRef()
+                .addToHostnames("shop.example.com")
+                .addNewRule().withName("admin").addNewMatch().withNewPath().withType("PathPrefix").withValue("/admin")
+                .endPath().endMatch().addNewBackendRef().withName(SHOP_STABLE_SERVICE).withPort(80).endBackendRef()
+                .endRule()
+                .addNewRule().withName(SHOP_RULE)
+                .addNewBackendRef().withName(SHOP_STABLE_SERVICE).withPort(80).withWeight(100).endBackendRef()
+                .addNewBackendRef().withName(SHOP_CANARY_SERVICE).withPort(80).withWeight(0).endBackendRef()
+                .endRule().endSpec().build();
     }
 
     private static Map<String, Object> destination(String host, int weight) {
@@ -269,15 +311,29 @@ public final class EmbeddedCluster implements AutoCloseable {
                 + "{\"groupVersion\":\"networking.istio.io/v1beta1\",\"version\":\"v1beta1\"},"
                 + "{\"groupVersion\":\"networking.istio.io/v1alpha3\",\"version\":\"v1alpha3\"}],"
                 + "\"preferredVersion\":{\"groupVersion\":\"networking.istio.io/v1\",\"version\":\"v1\"}}";
+        String gateway = "{\"name\":\"gateway.networking.k8s.io\",\"versions\":["
+                + "{\"groupVersion\":\"gateway.networking.k8s.io/v1\",\"version\":\"v1\"}],"
+                + "\"preferredVersion\":{\"groupVersion\":\"gateway.networking.k8s.io/v1\",\"version\":\"v1\"}}";
         return switch (path) {
-            case "/apis" -> "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + apps + "," + istio + "]}";
+            case "/apis" -> "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[" + apps + "," + istio + ","
+                    + gateway + "]}";
+            case "/apis/gateway.networking.k8s.io" -> "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\","
+                    + gateway.substring(1);
+            case "/apis/gateway.networking.k8s.io/v1" -> "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\","
+                    + "\"groupVersion\":\"gateway.networking.k8s.io/v1\",\"resources\":["
+                    + "{\"name\":\"httproutes\",\"singularName\":\"httproute\",\"namespaced\":true,"
+                    + "\"kind\":\"HTTPRoute\",\"verbs\":[\"get\",\"list\",\"watch\",\"create\",\"update\","
+                    + "\"patch\",\"delete\"]}]}";
             case "/apis/apps" -> "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\"," + apps.substring(1);
             case "/apis/networking.istio.io" -> "{\"kind\":\"APIGroup\",\"apiVersion\":\"v1\"," + istio.substring(1);
             default -> null;
         };
     }
 
-    /** Istio's kinds in every version a real cluster serves, so clients that use API discovery find them. */
+    /**
+     * Istio's kinds in every version a real cluster serves, and the Gateway API's HTTPRoute, so clients that use API
+     * discovery find them.
+     */
     private static List<CustomResourceDefinitionContext> istioKinds() {
         List<CustomResourceDefinitionContext> kinds = new ArrayList<>();
         for (String version : List.of("v1", "v1beta1", "v1alpha3")) {
@@ -288,6 +344,9 @@ public final class EmbeddedCluster implements AutoCloseable {
                         .withName(kind[1] + ".networking.istio.io").build());
             }
         }
+        kinds.add(new CustomResourceDefinitionContext.Builder().withGroup("gateway.networking.k8s.io")
+                .withVersion("v1").withKind("HTTPRoute").withPlural("httproutes").withScope("Namespaced")
+                .withName("httproutes.gateway.networking.k8s.io").build());
         return kinds;
     }
 }

@@ -40,6 +40,26 @@ class DemoPlansTest {
     }
 
     @Test
+    void theGatewayApiDemoPlanScalesTheCanaryAndRoutesTestersBeforeAnyWeight() {
+        for (DemoPlans.Timing timing : List.of(DemoPlans.Timing.NORMAL, DemoPlans.Timing.FAST)) {
+            String yaml = DemoPlans.gatewayCanary("shop:2.0", "http://127.0.0.1:9999", timing);
+
+            CanaryPlan plan = PlanLoader.loadCanary(yaml, "demo.yaml");
+
+            assertThat(yaml).doesNotContain("${");
+            assertThat(plan.traffic().gatewayAPI().httpRoute()).isEqualTo(EmbeddedCluster.SHOP_APP);
+            assertThat(plan.steps().get(0)).isEqualTo(new PlanStep.SetCanaryScale(2, null, null));
+            assertThat(plan.steps().get(1)).isInstanceOf(PlanStep.SetHeaderRoute.class);
+            assertThat(plan.steps().stream().filter(PlanStep.SetWeight.class::isInstance)
+                    .map(s -> ((PlanStep.SetWeight) s).weight())).containsExactly(25, 100);
+            PlanStep.Analysis analysis = plan.steps().stream().filter(PlanStep.Analysis.class::isInstance)
+                    .map(PlanStep.Analysis.class::cast).findFirst().orElseThrow();
+            assertThat(analysis.analysis().metrics().get(0).provider().prometheus().query())
+                    .contains("app=\"shop\",version=\"canary\"");
+        }
+    }
+
+    @Test
     void rollbackFactsCountTheVirtualServiceWritesAfterTheDecision() {
         Instant t = Instant.parse("2026-03-01T10:00:00Z");
         List<AuditEvent> events = List.of(

@@ -18,7 +18,10 @@ public enum AuditAction {
     READY,
     /** Traffic weights changed. */
     WEIGHT,
-    /** DestinationRule subsets or Service selectors were changed to match the workloads. */
+    /**
+     * DestinationRule subsets or Service selectors were changed to match the workloads, or a managed route (header,
+     * mirror) was set or removed.
+     */
     ROUTE,
     /** A pause began (timed or indefinite). */
     PAUSE,

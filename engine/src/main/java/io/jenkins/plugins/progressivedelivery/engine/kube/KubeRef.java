@@ -28,6 +28,18 @@ public record KubeRef(String group, String plural, String kind, String namespace
         return new KubeRef("networking.istio.io", "destinationrules", "DestinationRule", namespace, name);
     }
 
+    public static KubeRef httpRoute(String namespace, String name) {
+        return new KubeRef("gateway.networking.k8s.io", "httproutes", "HTTPRoute", namespace, name);
+    }
+
+    public static KubeRef grpcRoute(String namespace, String name) {
+        return new KubeRef("gateway.networking.k8s.io", "grpcroutes", "GRPCRoute", namespace, name);
+    }
+
+    public static KubeRef ingress(String namespace, String name) {
+        return new KubeRef("networking.k8s.io", "ingresses", "Ingress", namespace, name);
+    }
+
     /** {@code deployments.apps}, {@code services}: how {@code kubectl auth can-i} names the resource. */
     public String qualifiedResource() {
         return group.isEmpty() ? plural : plural + "." + group;

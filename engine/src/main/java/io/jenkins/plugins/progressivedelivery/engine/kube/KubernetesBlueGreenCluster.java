@@ -14,6 +14,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi.GatewayApiColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.selector.ServiceSelectorRouter;
 import java.util.ArrayList;
@@ -47,7 +48,9 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
         String colorLabel = plan.effectiveColorLabel();
         this.workloads = new ColourWorkloads(client, namespace, plan.target(), colorLabel);
         this.services = new ServiceSelectors(client, namespace, colorLabel);
-        this.router = plan.traffic().isServiceSelector()
+        this.router = plan.traffic().gatewayAPI() != null
+                ? new GatewayApiColourRouter(client, namespace, plan.traffic().gatewayAPI())
+                : plan.traffic().isServiceSelector()
                 ? new ServiceSelectorRouter(services, plan.activeService(), colorLabel)
                 : new IstioColourRouter(client, namespace, plan.traffic().istio());
     }
@@ -101,6 +104,10 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     }
 
     private String activeSource() {
+        if (plan.traffic().gatewayAPI() != null) {
+            var split = plan.traffic().gatewayAPI().asSplit();
+            return split.kind().toLowerCase(java.util.Locale.ROOT) + " " + split.routeName();
+        }
         return plan.traffic().isServiceSelector() ? "service " + plan.activeService()
                 : "virtualservice " + plan.traffic().istio().virtualService();
     }

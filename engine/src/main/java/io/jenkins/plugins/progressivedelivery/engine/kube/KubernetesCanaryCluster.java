@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.engine.kube;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryScale;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
@@ -14,8 +15,6 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
-import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioVirtualServiceRouter;
-import io.jenkins.plugins.progressivedelivery.engine.traffic.replica.ReplicaRatioRouter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,8 +44,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         this.plan = plan;
         String namespace = namespace(plan, client);
         this.workloads = new Workloads(client, namespace, plan.target());
-        this.router = plan.traffic().isReplicaRatio() ? new ReplicaRatioRouter(workloads)
-                : new IstioVirtualServiceRouter(client, namespace, plan.traffic().istio(), workloads);
+        this.router = TrafficRouters.forPlan(client, namespace, plan, workloads);
     }
 
     /** Connects to the cluster; {@link #close()} closes the connection. */
@@ -71,6 +69,10 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         List<ValidationError> problems = new ArrayList<>();
         checkInto(problems, "target.deployment", workloads::verify);
         checkInto(problems, "traffic", router::verify);
+        if (plan.steps().stream().anyMatch(step -> step instanceof PlanStep.SetHeaderRoute
+                || step instanceof PlanStep.SetMirrorRoute)) {
+            checkInto(problems, "steps", () -> router.verifySteps(plan.steps()));
+        }
         if (!problems.isEmpty()) {
             throw new PreflightException(problems);
         }
@@ -96,6 +98,28 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
             return fixed != null ? fixed
                     : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(stable), canaryWeight);
         });
+        return prepare(stable, replicas);
+    }
+
+    @Override
+    public List<ClusterChange> prepareCanaryAt(int stepIndex) {
+        CanaryScale.Size size = CanaryScale.at(plan.steps(), stepIndex);
+        if (size.replicas() != null) {
+            return prepare(workloads.stable(), size.replicas());
+        }
+        if (size.percentOfStable() != null) {
+            Deployment stable = workloads.stable();
+            return prepare(stable, CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(stable),
+                    size.percentOfStable()));
+        }
+        return prepareCanary(size.trafficWeight());
+    }
+
+    /**
+     * The canary Deployment at {@code replicas} from {@code stable} as just read (each Deployment is read once per
+     * change), then the router's selectors pointed at the pods.
+     */
+    private List<ClusterChange> prepare(Deployment stable, int replicas) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CanaryDeployments.PLAN_ANNOTATION, summary(plan));
         annotations.putAll(router.canaryAnnotations());
@@ -103,6 +127,23 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         changes.add(workloads.applyCanary(stable, replicas, annotations));
         changes.addAll(router.pointAtWorkloads());
         return changes;
+    }
+
+    @Override
+    public List<ClusterChange> applyRouteStep(int stepIndex) {
+        PlanStep step = plan.steps().get(stepIndex);
+        if (step instanceof PlanStep.SetHeaderRoute header) {
+            return List.of(router.setHeaderRoute(header));
+        }
+        if (step instanceof PlanStep.SetMirrorRoute mirror) {
+            return List.of(router.setMirrorRoute(mirror));
+        }
+        throw new IllegalArgumentException("step " + (stepIndex + 1) + " is not a route step");
+    }
+
+    @Override
+    public List<ClusterChange> restoreStable() {
+        return List.of(router.restoreStable());
     }
 
     @Override
@@ -158,6 +199,16 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         }
         if (step instanceof PlanStep.Pause pause) {
             return pause.indefinite() ? "pause" : "pause " + Durations.format(pause.duration());
+        }
+        if (step instanceof PlanStep.SetHeaderRoute header) {
+            return "setHeaderRoute " + header.name();
+        }
+        if (step instanceof PlanStep.SetMirrorRoute mirror) {
+            return "setMirrorRoute " + mirror.name();
+        }
+        if (step instanceof PlanStep.SetCanaryScale scale) {
+            return "setCanaryScale " + (scale.replicas() != null ? "replicas " + scale.replicas()
+                    : scale.weight() != null ? "weight " + scale.weight() : "matchTrafficWeight");
         }
         if (step instanceof PlanStep.Analysis analysis && analysis.analysis() != null) {
             return analysis.analysis().metrics().stream().map(MetricSpec::name)

@@ -16,7 +16,8 @@ import java.util.List;
 
 /** The Argo-style one-key form of {@link PlanStep}, both ways. */
 final class PlanStepJson {
-    private static final List<String> KINDS = List.of("setWeight", "pause", "analysis");
+    private static final List<String> KINDS = List.of("setWeight", "pause", "analysis", "setHeaderRoute",
+            "setMirrorRoute", "setCanaryScale");
 
     private PlanStepJson() {
     }
@@ -49,7 +50,31 @@ final class PlanStepJson {
                         throw e;
                     }
                 }
+                case "setHeaderRoute" -> readObject(ctxt, value, kind, PlanStep.SetHeaderRoute.class);
+                case "setMirrorRoute" -> readObject(ctxt, value, kind, PlanStep.SetMirrorRoute.class);
+                case "setCanaryScale" -> readObject(ctxt, value, kind, PlanStep.SetCanaryScale.class);
                 default -> throw fieldError(parser, kind, "unknown step; use one of " + KINDS);
+            };
+        }
+
+        private static PlanStep readObject(DeserializationContext ctxt, JsonNode value, String kind,
+                                           Class<? extends PlanStep> type) throws IOException {
+            if (!value.isObject()) {
+                throw fieldError(ctxt.getParser(), kind, "write an object, e.g. " + example(kind));
+            }
+            try {
+                return ctxt.readTreeAsValue(value, type);
+            } catch (JsonMappingException e) {
+                e.prependPath(PlanStep.class, kind);
+                throw e;
+            }
+        }
+
+        private static String example(String kind) {
+            return switch (kind) {
+                case "setHeaderRoute" -> "{name: testers, match: [{headerName: X-Canary, headerValue: {exact: always}}]}";
+                case "setMirrorRoute" -> "{name: shadow, percentage: 20}";
+                default -> "{replicas: 2}";
             };
         }
 
@@ -105,6 +130,38 @@ final class PlanStepJson {
             } else if (step instanceof PlanStep.Analysis a) {
                 gen.writeFieldName("analysis");
                 provider.defaultSerializeValue(a.analysis(), gen);
+            } else if (step instanceof PlanStep.SetHeaderRoute h) {
+                gen.writeFieldName("setHeaderRoute");
+                gen.writeStartObject();
+                gen.writeStringField("name", h.name());
+                if (!h.match().isEmpty()) {
+                    provider.defaultSerializeField("match", h.match(), gen);
+                }
+                gen.writeEndObject();
+            } else if (step instanceof PlanStep.SetMirrorRoute m) {
+                gen.writeFieldName("setMirrorRoute");
+                gen.writeStartObject();
+                gen.writeStringField("name", m.name());
+                if (m.percentage() != null) {
+                    gen.writeNumberField("percentage", m.percentage());
+                }
+                if (!m.match().isEmpty()) {
+                    provider.defaultSerializeField("match", m.match(), gen);
+                }
+                gen.writeEndObject();
+            } else if (step instanceof PlanStep.SetCanaryScale c) {
+                gen.writeFieldName("setCanaryScale");
+                gen.writeStartObject();
+                if (c.replicas() != null) {
+                    gen.writeNumberField("replicas", c.replicas());
+                }
+                if (c.weight() != null) {
+                    gen.writeNumberField("weight", c.weight());
+                }
+                if (c.matchTrafficWeight() != null) {
+                    gen.writeBooleanField("matchTrafficWeight", c.matchTrafficWeight());
+                }
+                gen.writeEndObject();
             }
             gen.writeEndObject();
         }

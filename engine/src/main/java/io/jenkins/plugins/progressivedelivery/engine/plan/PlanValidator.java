@@ -30,6 +30,7 @@ public final class PlanValidator {
         validateTarget(plan.target(), plan.traffic(), errors);
         validateTraffic(plan.traffic(), errors);
         validateSteps(plan.steps(), errors);
+        validateStepsForTraffic(plan.steps(), plan.traffic(), errors);
         if (plan.abortScaleDownDelay() != null && plan.abortScaleDownDelay().isNegative()) {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));
@@ -55,7 +56,7 @@ public final class PlanValidator {
                     + " name the pod label whose value is blue or green, e.g. slot"));
         }
         BlueGreenIstioSpec istio = plan.traffic().istio();
-        if (istio == null) {
+        if (plan.traffic().isServiceSelector()) {
             if (plan.activeService() == null) {
                 errors.add(new ValidationError("activeService", "is required: the Service that takes production"
                         + " traffic, whose selector's " + plan.effectiveColorLabel() + " label the switch flips"
@@ -64,8 +65,8 @@ public final class PlanValidator {
                 name("activeService", plan.activeService(), DNS_LABEL, 63, errors);
             }
         } else if (plan.activeService() != null) {
-            errors.add(new ValidationError("activeService", "is not used with traffic.istio, where the"
-                    + " VirtualService route carries production traffic; remove it"));
+            errors.add(new ValidationError("activeService", "is not used with traffic.istio (or"
+                    + " traffic.gatewayAPI), where the route carries production traffic; remove it"));
         }
         name("previewService", plan.previewService(), DNS_LABEL, 63, errors);
         if (plan.previewService() != null && plan.previewService().equals(plan.activeService())) {
@@ -75,6 +76,9 @@ public final class PlanValidator {
         }
         if (istio != null) {
             validateTraffic(istio, plan.previewService(), errors);
+        }
+        if (plan.traffic().gatewayAPI() != null) {
+            validateBlueGreenGatewayApi(plan.traffic(), plan.previewService(), errors);
         }
         if (plan.previewReplicaCount() != null && plan.previewReplicaCount() < 1) {
             errors.add(new ValidationError("previewReplicaCount", "must be at least 1, or omitted to preview at"
@@ -182,6 +186,19 @@ public final class PlanValidator {
     }
 
     private static void validateTraffic(TrafficSpec traffic, List<ValidationError> errors) {
+        int routers = (traffic.istio() == null ? 0 : 1) + (traffic.gatewayAPI() == null ? 0 : 1)
+                + (traffic.nginx() == null ? 0 : 1);
+        if (routers > 1) {
+            errors.add(new ValidationError("traffic", "names " + routers + " traffic routers; keep exactly one of"
+                    + " istio, gatewayAPI and nginx (or none, to approximate weights with replica counts)"));
+            return;
+        }
+        if (traffic.gatewayAPI() != null) {
+            validateGatewayApi(traffic.gatewayAPI(), errors);
+        }
+        if (traffic.nginx() != null) {
+            validateNginx(traffic.nginx(), errors);
+        }
         IstioSpec istio = traffic.istio();
         if (istio == null) {
             return;
@@ -212,6 +229,72 @@ public final class PlanValidator {
         route(istio.route(), errors);
     }
 
+    private static void validateBlueGreenGatewayApi(BlueGreenTraffic traffic, String previewService,
+                                                    List<ValidationError> errors) {
+        if (traffic.istio() != null) {
+            errors.add(new ValidationError("traffic", "names both istio and gatewayAPI; keep the one that carries"
+                    + " production traffic"));
+            return;
+        }
+        BlueGreenGatewayApiSpec spec = traffic.gatewayAPI();
+        List<ValidationError> split = new ArrayList<>();
+        validateGatewayApi(spec.asSplit(), split);
+        for (ValidationError error : split) {
+            errors.add(new ValidationError(error.path().replace(".stableService", ".blueService")
+                    .replace(".canaryService", ".greenService"), error.message()));
+        }
+        for (Colour colour : Colour.values()) {
+            if (previewService != null && previewService.equals(spec.service(colour))) {
+                errors.add(new ValidationError("traffic.gatewayAPI." + colour.id() + "Service", "must differ from"
+                        + " previewService '" + previewService + "': the preview Service follows the new colour,"
+                        + " while the rule's backendRefs stay on their colours"));
+            }
+        }
+    }
+
+    private static void validateGatewayApi(GatewayApiSpec spec, List<ValidationError> errors) {
+        String at = "traffic.gatewayAPI";
+        if (spec.httpRoute() != null && spec.grpcRoute() != null) {
+            errors.add(new ValidationError(at, "names both httpRoute and grpcRoute; the engine manages one route,"
+                    + " keep one of the two"));
+        } else if (spec.httpRoute() == null && spec.grpcRoute() == null) {
+            errors.add(new ValidationError(at + ".httpRoute", "is required: the name of the HTTPRoute whose rule"
+                    + " splits traffic (or grpcRoute for a GRPCRoute)"));
+        } else {
+            name(spec.routeField(), spec.routeName(), DNS_SUBDOMAIN, 253, errors);
+        }
+        name(at + ".stableService", spec.stableService(), DNS_LABEL, 63, errors);
+        name(at + ".canaryService", spec.canaryService(), DNS_LABEL, 63, errors);
+        if (spec.stableService() != null && spec.stableService().equals(spec.canaryService())) {
+            errors.add(new ValidationError(at + ".canaryService", "must differ from stableService '"
+                    + spec.stableService() + "': the rule's two backendRefs are two Services"));
+        }
+        if (spec.rule() != null && (spec.rule().isBlank() || !DNS_LABEL.matcher(spec.rule()).matches())) {
+            errors.add(new ValidationError(at + ".rule", "'" + spec.rule() + "' is not a rule name (lower-case"
+                    + " letters, digits and '-'); name the rule, or omit it when the route has a single rule"));
+        }
+    }
+
+    private static void validateNginx(NginxSpec spec, List<ValidationError> errors) {
+        String at = "traffic.nginx";
+        name(at + ".stableIngress", spec.stableIngress(), DNS_SUBDOMAIN, 253 - "-canary".length(), errors);
+        name(at + ".stableService", spec.stableService(), DNS_LABEL, 63, errors);
+        name(at + ".canaryService", spec.canaryService(), DNS_LABEL, 63, errors);
+        if (spec.stableService() != null && spec.stableService().equals(spec.canaryService())) {
+            errors.add(new ValidationError(at + ".canaryService", "must differ from stableService '"
+                    + spec.stableService() + "': the canary Ingress sends its share to another Service"));
+        }
+        spec.additionalIngressAnnotations().forEach((key, value) -> {
+            String bare = key.startsWith(NGINX_PREFIX) ? key.substring(NGINX_PREFIX.length()) : key;
+            if (bare.equals("canary") || bare.startsWith("canary-weight")) {
+                errors.add(new ValidationError(at + ".additionalIngressAnnotations." + key, "is managed by the"
+                        + " engine (it marks the canary Ingress and sets its weight); remove it"));
+            }
+        });
+    }
+
+    private static final String NGINX_PREFIX = "nginx.ingress.kubernetes.io/";
+
     private static void route(String route, List<ValidationError> errors) {
         if (route != null && route.isBlank()) {
             errors.add(new ValidationError("traffic.istio.route", "is empty; name the HTTP route, or omit it when"
@@ -227,7 +310,8 @@ public final class PlanValidator {
             String path = "steps[" + i + "]";
             PlanStep step = steps.get(i);
             if (step == null) {
-                errors.add(new ValidationError(path, "is empty; write setWeight, pause or analysis"));
+                errors.add(new ValidationError(path, "is empty; write setWeight, pause, analysis,"
+                        + " setHeaderRoute, setMirrorRoute or setCanaryScale"));
             } else if (step instanceof PlanStep.SetWeight w) {
                 if (w.weight() < 0 || w.weight() > 100) {
                     errors.add(new ValidationError(path + ".setWeight", w.weight() + " is not in 0..100;"
@@ -238,6 +322,12 @@ public final class PlanValidator {
                     errors.add(new ValidationError(path + ".pause", "must be positive, e.g. 90s; use {} to wait"
                             + " for promote"));
                 }
+            } else if (step instanceof PlanStep.SetHeaderRoute h) {
+                validateHeaderRoute(h, path + ".setHeaderRoute", errors);
+            } else if (step instanceof PlanStep.SetMirrorRoute m) {
+                validateMirrorRoute(m, path + ".setMirrorRoute", errors);
+            } else if (step instanceof PlanStep.SetCanaryScale c) {
+                validateCanaryScale(c, path + ".setCanaryScale", errors);
             } else if (step instanceof PlanStep.Analysis a) {
                 if (a.analysis() == null) {
                     errors.add(new ValidationError(path + ".analysis", "is empty; give it metrics"));
@@ -247,6 +337,140 @@ public final class PlanValidator {
             }
         }
     }
+
+    /** Steps the chosen router cannot carry out, and managed route names used for two kinds of route. */
+    private static void validateStepsForTraffic(List<PlanStep> steps, TrafficSpec traffic,
+                                                List<ValidationError> errors) {
+        Map<String, String> kindByName = new java.util.HashMap<>();
+        boolean canaryExists = false;
+        for (int i = 0; i < steps.size(); i++) {
+            PlanStep step = steps.get(i);
+            String path = "steps[" + i + "]";
+            canaryExists |= step instanceof PlanStep.SetWeight || step instanceof PlanStep.SetCanaryScale;
+            if (!canaryExists && !traffic.isReplicaRatio() && (step instanceof PlanStep.SetHeaderRoute h
+                    && !h.removes() || step instanceof PlanStep.SetMirrorRoute m && !m.removes())) {
+                String kind = step instanceof PlanStep.SetHeaderRoute ? "setHeaderRoute" : "setMirrorRoute";
+                errors.add(new ValidationError(path + "." + kind, "comes before any setWeight or setCanaryScale,"
+                        + " when the canary has no pods yet, so the requests it sends there would fail; put"
+                        + " '- setCanaryScale: {replicas: 1}' before it"));
+            }
+            if (traffic.isReplicaRatio() && (step instanceof PlanStep.SetHeaderRoute
+                    || step instanceof PlanStep.SetMirrorRoute || step instanceof PlanStep.SetCanaryScale)) {
+                errors.add(new ValidationError(path, "needs a traffic router: without traffic.istio,"
+                        + " traffic.gatewayAPI or traffic.nginx the replica ratio splits traffic, so there is no"
+                        + " route to add and the canary's size is its weight"));
+            } else if (traffic.nginx() != null && step instanceof PlanStep.SetMirrorRoute) {
+                errors.add(new ValidationError(path + ".setMirrorRoute", "is not supported with traffic.nginx"
+                        + " (a canary Ingress cannot mirror); use Istio or the Gateway API to mirror"));
+            }
+            String name = step instanceof PlanStep.SetHeaderRoute h ? h.name()
+                    : step instanceof PlanStep.SetMirrorRoute m ? m.name() : null;
+            if (name != null) {
+                String kind = step instanceof PlanStep.SetHeaderRoute ? "setHeaderRoute" : "setMirrorRoute";
+                String other = kindByName.putIfAbsent(name, kind);
+                if (other != null && !other.equals(kind)) {
+                    errors.add(new ValidationError(path + "." + kind + ".name", "'" + name + "' already names a"
+                            + " route of an earlier " + other + " step; give each managed route its own name"));
+                }
+            }
+        }
+    }
+
+    private static void validateHeaderRoute(PlanStep.SetHeaderRoute step, String path,
+                                            List<ValidationError> errors) {
+        name(path + ".name", step.name(), DNS_LABEL, 63, errors);
+        for (int i = 0; i < step.match().size(); i++) {
+            PlanStep.HeaderMatch match = step.match().get(i);
+            String at = path + ".match[" + i + "]";
+            if (match == null) {
+                errors.add(new ValidationError(at, "is empty; write {headerName: X-Canary, headerValue:"
+                        + " {exact: always}}"));
+                continue;
+            }
+            if (blank(match.headerName()) || !HEADER_NAME.matcher(match.headerName()).matches()) {
+                errors.add(new ValidationError(at + ".headerName", (blank(match.headerName()) ? "is required"
+                        : "'" + match.headerName() + "' is not an HTTP header name") + "; e.g. X-Canary"));
+            }
+            stringMatch(match.headerValue(), at + ".headerValue", errors);
+        }
+    }
+
+    private static void validateMirrorRoute(PlanStep.SetMirrorRoute step, String path,
+                                            List<ValidationError> errors) {
+        name(path + ".name", step.name(), DNS_LABEL, 63, errors);
+        if (step.percentage() != null && (step.percentage() < 0 || step.percentage() > 100)) {
+            errors.add(new ValidationError(path + ".percentage", step.percentage() + " is not in 0..100; it is"
+                    + " the share of matching requests copied to the canary (0 removes the mirror)"));
+        }
+        for (int i = 0; i < step.match().size(); i++) {
+            PlanStep.RouteMatch match = step.match().get(i);
+            String at = path + ".match[" + i + "]";
+            if (match == null || (match.method() == null && match.path() == null && match.headers().isEmpty())) {
+                errors.add(new ValidationError(at, "is empty; give method, path or headers, e.g."
+                        + " {path: {prefix: /api}}, or omit match to mirror all of the route's requests"));
+                continue;
+            }
+            if (match.method() != null) {
+                stringMatch(match.method(), at + ".method", errors);
+                if (match.method().exact() == null) {
+                    errors.add(new ValidationError(at + ".method", "only exact is supported for a method,"
+                            + " e.g. {exact: GET}"));
+                }
+            }
+            if (match.path() != null) {
+                stringMatch(match.path(), at + ".path", errors);
+            }
+            match.headers().forEach((header, value) -> {
+                if (!HEADER_NAME.matcher(header).matches()) {
+                    errors.add(new ValidationError(at + ".headers", "'" + header + "' is not an HTTP header name"));
+                }
+                stringMatch(value, at + ".headers." + header, errors);
+            });
+        }
+    }
+
+    private static void validateCanaryScale(PlanStep.SetCanaryScale step, String path,
+                                            List<ValidationError> errors) {
+        int given = (step.replicas() == null ? 0 : 1) + (step.weight() == null ? 0 : 1)
+                + (step.matchTrafficWeight() == null ? 0 : 1);
+        if (given != 1) {
+            errors.add(new ValidationError(path, "give exactly one of replicas, weight and matchTrafficWeight"
+                    + " (e.g. {replicas: 2}); it has " + given));
+            return;
+        }
+        if (step.replicas() != null && step.replicas() < 0) {
+            errors.add(new ValidationError(path + ".replicas", "must not be negative"));
+        }
+        if (step.weight() != null && (step.weight() < 0 || step.weight() > 100)) {
+            errors.add(new ValidationError(path + ".weight", step.weight() + " is not in 0..100; it is the"
+                    + " canary's size in percent of the stable's replicas"));
+        }
+        if (Boolean.FALSE.equals(step.matchTrafficWeight())) {
+            errors.add(new ValidationError(path + ".matchTrafficWeight", "false says nothing; write true to size"
+                    + " the canary by its traffic weight again, or give replicas or weight"));
+        }
+    }
+
+    private static void stringMatch(PlanStep.StringMatch match, String path, List<ValidationError> errors) {
+        int given = match == null ? 0 : (match.exact() == null ? 0 : 1) + (match.prefix() == null ? 0 : 1)
+                + (match.regex() == null ? 0 : 1);
+        if (given != 1) {
+            errors.add(new ValidationError(path, "give exactly one of exact, prefix and regex, e.g."
+                    + " {exact: always}"));
+            return;
+        }
+        if (match.regex() != null) {
+            try {
+                Pattern.compile(match.regex());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                errors.add(new ValidationError(path + ".regex", "'" + match.regex() + "' is not a regular"
+                        + " expression: " + e.getDescription()));
+            }
+        }
+    }
+
+    /** RFC 7230 token: what an HTTP header name may be. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private static void name(String path, String value, Pattern pattern, int maxLength,
                              List<ValidationError> errors) {

@@ -594,6 +594,11 @@ public final class BlueGreenRunner implements Rollout {
         if (plan.traffic().isServiceSelector()) {
             return resource("service", plan.activeService());
         }
+        if (plan.traffic().gatewayAPI() != null) {
+            var split = plan.traffic().gatewayAPI().asSplit();
+            return resource(split.kind().toLowerCase(java.util.Locale.ROOT), split.routeName())
+                    + (split.rule() == null ? "" : " rule " + split.rule());
+        }
         String route = plan.traffic().istio().route();
         return resource("virtualservice", plan.traffic().istio().virtualService())
                 + (route == null ? "" : " route " + route);

@@ -52,4 +52,26 @@ public interface CanaryCluster {
     default ReadinessWatch stableReadinessWatch() {
         return ReadinessWatch.NONE;
     }
+
+    /**
+     * Creates or updates the canary Deployment for step {@code stepIndex} of the plan (a {@code setWeight} or
+     * {@code setCanaryScale} step), sized by the latest {@code setCanaryScale} up to it, or by the traffic weight
+     * when there is none or it said {@code matchTrafficWeight}.
+     */
+    default List<ClusterChange> prepareCanaryAt(int stepIndex) {
+        throw new UnsupportedOperationException("this cluster does not size the canary by plan step");
+    }
+
+    /** Carries out the route step {@code stepIndex} of the plan ({@code setHeaderRoute}, {@code setMirrorRoute}). */
+    default List<ClusterChange> applyRouteStep(int stepIndex) {
+        throw new UnsupportedOperationException("this cluster has no managed routes");
+    }
+
+    /**
+     * All traffic back on stable and every managed route removed, in one write of the route: the rollback, and the
+     * last traffic change of a promotion.
+     */
+    default List<ClusterChange> restoreStable() {
+        return setWeight(0);
+    }
 }

@@ -227,18 +227,27 @@ public final class CanaryRunner implements Rollout {
                                 + " the plan's steps set it again" : null));
                 beginStep(0);
             });
-            case PREPARE_CANARY -> core.call("create or scale the canary",
-                    () -> cluster.prepareCanary(targetWeight()), changes -> {
-                        core.record(changes, false, canaryWeight);
-                        deadline = core.now().plus(plan.effectiveReadinessTimeout());
-                        enter(Stage.AWAIT_CANARY);
-                    });
+            case PREPARE_CANARY -> core.call("create or scale the canary", this::prepareCanary, changes -> {
+                core.record(changes, false, canaryWeight);
+                deadline = core.now().plus(plan.effectiveReadinessTimeout());
+                enter(Stage.AWAIT_CANARY);
+            });
             case AWAIT_CANARY -> pollReadiness(cluster::canaryReadiness, cluster.canaryReadinessWatch(),
                     plan.target().canaryDeployment(),
                     Stage.SHIFT_WEIGHT);
-            case SHIFT_WEIGHT -> core.call("set the traffic weight", () -> cluster.setWeight(targetWeight()),
-                    changes -> {
-                        canaryWeight = targetWeight();
+            case SHIFT_WEIGHT -> {
+                if (!(plan.steps().get(stepIndex) instanceof PlanStep.SetWeight)) {
+                    nextStep(); // a setCanaryScale step: the canary is sized and ready, traffic stays as it is
+                    return;
+                }
+                core.call("set the traffic weight", () -> cluster.setWeight(targetWeight()), changes -> {
+                    canaryWeight = targetWeight();
+                    core.record(changes, false, canaryWeight);
+                    nextStep();
+                });
+            }
+            case SET_ROUTE -> core.call("set the " + describe(plan.steps().get(stepIndex)),
+                    () -> cluster.applyRouteStep(stepIndex), changes -> {
                         core.record(changes, false, canaryWeight);
                         nextStep();
                     });
@@ -253,7 +262,7 @@ public final class CanaryRunner implements Rollout {
             case AWAIT_STABLE -> pollReadiness(cluster::stableReadiness, cluster.stableReadinessWatch(),
                     plan.target().deployment(),
                     Stage.FINAL_SHIFT);
-            case FINAL_SHIFT -> core.call("move all traffic to the promoted stable", () -> cluster.setWeight(0),
+            case FINAL_SHIFT -> core.call("move all traffic to the promoted stable", cluster::restoreStable,
                     changes -> {
                         canaryWeight = 0;
                         core.record(changes, false, canaryWeight);
@@ -263,7 +272,7 @@ public final class CanaryRunner implements Rollout {
                 core.record(changes, false, canaryWeight);
                 finish(RolloutPhase.PROMOTED, plan.target().image() + " is stable and takes all traffic");
             });
-            case ROLLBACK_TRAFFIC -> core.call("move all traffic back to stable", () -> cluster.setWeight(0),
+            case ROLLBACK_TRAFFIC -> core.call("move all traffic back to stable", cluster::restoreStable,
                     changes -> {
                         canaryWeight = 0;
                         core.record(changes, true, canaryWeight);
@@ -319,8 +328,10 @@ public final class CanaryRunner implements Rollout {
         PlanStep step = plan.steps().get(index);
         core.emit(core.event(AuditAction.STEP).resource(deploymentResource()).after("step " + stepLabel() + ": "
                 + describe(step)));
-        if (step instanceof PlanStep.SetWeight) {
+        if (step instanceof PlanStep.SetWeight || step instanceof PlanStep.SetCanaryScale) {
             enter(Stage.PREPARE_CANARY);
+        } else if (step instanceof PlanStep.SetHeaderRoute || step instanceof PlanStep.SetMirrorRoute) {
+            enter(Stage.SET_ROUTE);
         } else if (step instanceof PlanStep.Pause pause) {
             dueAt = pause.indefinite() ? null : core.now().plus(pause.duration());
             enter(Stage.PAUSE);
@@ -439,6 +450,12 @@ public final class CanaryRunner implements Rollout {
 
     // ---- descriptions ------------------------------------------------------------------------------------------
 
+    /** Sized by the weight, unless the plan scales the canary itself (setCanaryScale). */
+    private List<ClusterChange> prepareCanary() {
+        boolean scaled = plan.steps().stream().anyMatch(step -> step instanceof PlanStep.SetCanaryScale);
+        return scaled ? cluster.prepareCanaryAt(stepIndex) : cluster.prepareCanary(targetWeight());
+    }
+
     private int targetWeight() {
         return ((PlanStep.SetWeight) plan.steps().get(stepIndex)).weight();
     }
@@ -466,6 +483,19 @@ public final class CanaryRunner implements Rollout {
         if (step instanceof PlanStep.Pause p) {
             return p.indefinite() ? "pause until promoted" : "pause " + Durations.format(p.duration());
         }
+        if (step instanceof PlanStep.SetHeaderRoute h) {
+            return h.removes() ? "remove header route " + h.name() : "header route " + h.name() + " ("
+                    + h.match().stream().map(m -> m.headerName() + " " + m.headerValue())
+                    .collect(java.util.stream.Collectors.joining(" and ")) + " -> canary)";
+        }
+        if (step instanceof PlanStep.SetMirrorRoute m) {
+            return m.removes() ? "remove mirror route " + m.name() : "mirror route " + m.name() + " ("
+                    + m.effectivePercentage() + "% to canary)";
+        }
+        if (step instanceof PlanStep.SetCanaryScale c) {
+            return "setCanaryScale " + (c.replicas() != null ? c.replicas() + " replicas"
+                    : c.weight() != null ? c.weight() + "% of stable" : "to match the traffic weight");
+        }
         PlanStep.Analysis a = (PlanStep.Analysis) step;
         return "analysis of " + a.analysis().metrics().size() + " metric(s)";
     }
@@ -481,6 +511,14 @@ public final class CanaryRunner implements Rollout {
     private String routeResource() {
         if (plan.traffic().isReplicaRatio()) {
             return resource("deployment", plan.target().deployment()) + " replica ratio";
+        }
+        if (plan.traffic().gatewayAPI() != null) {
+            var gateway = plan.traffic().gatewayAPI();
+            return resource(gateway.kind().toLowerCase(java.util.Locale.ROOT), gateway.routeName())
+                    + (gateway.rule() == null ? "" : " rule " + gateway.rule());
+        }
+        if (plan.traffic().nginx() != null) {
+            return resource("ingress", plan.traffic().nginx().canaryIngress());
         }
         String route = plan.traffic().istio().route();
         return resource("virtualservice", plan.traffic().istio().virtualService())

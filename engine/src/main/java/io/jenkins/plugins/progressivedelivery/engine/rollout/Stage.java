@@ -9,6 +9,8 @@ public enum Stage {
     PREPARE_CANARY,
     AWAIT_CANARY,
     SHIFT_WEIGHT,
+    /** A header or mirror route step: one write of the route. */
+    SET_ROUTE,
     PAUSE,
     ANALYSIS,
     PROMOTE_STABLE,

@@ -1,7 +1,10 @@
 package io.jenkins.plugins.progressivedelivery.engine.traffic;
 
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -63,5 +66,43 @@ public interface TrafficRouter {
      */
     default OptionalInt stableReplicasOnPromotion() {
         return OptionalInt.empty();
+    }
+
+    /**
+     * What keeps this router from carrying out the plan's route steps ({@code setHeaderRoute}, {@code setMirrorRoute}),
+     * each at its step's path, without writing anything. By default a router supports neither.
+     */
+    default List<ValidationError> verifySteps(List<PlanStep> steps) {
+        List<ValidationError> problems = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            String kind = steps.get(i) instanceof PlanStep.SetHeaderRoute ? "setHeaderRoute"
+                    : steps.get(i) instanceof PlanStep.SetMirrorRoute ? "setMirrorRoute" : null;
+            if (kind != null) {
+                problems.add(new ValidationError("steps[" + i + "]." + kind, "is not supported by the " + type()
+                        + " router; use traffic.istio or traffic.gatewayAPI"));
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Adds, replaces or (when its match is empty) removes a managed route that sends requests matching the headers
+     * to the canary at 100 %, placed before the weighted route; in one write.
+     */
+    default ClusterChange setHeaderRoute(PlanStep.SetHeaderRoute route) {
+        throw new ClusterException("setHeaderRoute is not supported by the " + type() + " router", false, null);
+    }
+
+    /** Adds, replaces or (percentage 0) removes a managed route mirroring matching requests to the canary. */
+    default ClusterChange setMirrorRoute(PlanStep.SetMirrorRoute route) {
+        throw new ClusterException("setMirrorRoute is not supported by the " + type() + " router", false, null);
+    }
+
+    /**
+     * All traffic back on stable and every managed route (header, mirror) removed, in one write: the rollback, and
+     * the last traffic change of a promotion. Routers without managed routes set the weight to 0.
+     */
+    default ClusterChange restoreStable() {
+        return setWeight(0);
     }
 }

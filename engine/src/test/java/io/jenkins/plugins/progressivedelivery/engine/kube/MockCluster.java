@@ -57,6 +57,7 @@ public final class MockCluster implements AutoCloseable {
     public MockCluster reset() {
         server.reset();
         taken = 0;
+        gatewayVersions.clear();
         return this;
     }
 
@@ -71,6 +72,29 @@ public final class MockCluster implements AutoCloseable {
         server.expect().get().withPath("/apis/" + IstioApi.GROUP).andReturn(200, group.build()).always();
         return this;
     }
+
+    /**
+     * Discovery answers that the cluster serves {@code gateway.networking.k8s.io} in {@code version} with these
+     * resources ({@code httproutes}, {@code grpcroutes}); call once per version.
+     */
+    public MockCluster servingGatewayApi(String version, String... resources) {
+        String group = "gateway.networking.k8s.io";
+        gatewayVersions.add(version);
+        APIGroupBuilder builder = new APIGroupBuilder().withName(group);
+        for (String served : gatewayVersions) {
+            builder.addNewVersion().withGroupVersion(group + "/" + served).withVersion(served).endVersion();
+        }
+        server.expect().get().withPath("/apis/" + group).andReturn(200, builder.build()).always();
+        io.fabric8.kubernetes.api.model.APIResourceListBuilder list =
+                new io.fabric8.kubernetes.api.model.APIResourceListBuilder().withGroupVersion(group + "/" + version);
+        for (String resource : resources) {
+            list.addNewResource().withName(resource).withNamespaced(true).withKind(resource).endResource();
+        }
+        server.expect().get().withPath("/apis/" + group + "/" + version).andReturn(200, list.build()).always();
+        return this;
+    }
+
+    private final List<String> gatewayVersions = new ArrayList<>();
 
     /** The requests since the last call, as {@code METHOD path}. */
     public List<String> takeRequests() {

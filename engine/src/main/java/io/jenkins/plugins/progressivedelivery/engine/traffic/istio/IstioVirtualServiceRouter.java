@@ -12,6 +12,7 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Workloads;
 import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Splits traffic with the weights of one HTTP route of an Istio VirtualService, by host (the stable and canary
@@ -288,6 +290,77 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                 DestinationRuleSubsets.describe(result.before(), spec.stableSubset(), spec.canarySubset()),
                 DestinationRuleSubsets.describe(result.after(), spec.stableSubset(), spec.canarySubset()),
                 result.conflicts(), result.written() ? null : NOTHING_WRITTEN));
+    }
+
+    @Override
+    public List<ValidationError> verifySteps(List<PlanStep> steps) {
+        List<ValidationError> problems = new ArrayList<>();
+        boolean routeSteps = steps.stream().anyMatch(s -> s instanceof PlanStep.SetHeaderRoute
+                || s instanceof PlanStep.SetMirrorRoute);
+        if (!routeSteps) {
+            return problems;
+        }
+        if (spec.route() == null || spec.route().isBlank()) {
+            problems.add(new ValidationError(ISTIO + ".route", "is required with setHeaderRoute or setMirrorRoute:"
+                    + " they add HTTP routes to virtualservice " + spec.virtualService() + ", so it will not keep a"
+                    + " single one; give the weighted route a name (spec.http[].name) and set it here"));
+        }
+        List<ValidationError> unreadable = new ArrayList<>();
+        GenericKubernetesResource virtualService = istio.discover(unreadable, "") == null ? null
+                : istio.virtualService(virtualServiceRef, unreadable, "");
+        List<String> foreign = virtualService == null ? List.of() : IstioManagedRoutes.foreignNames(virtualService);
+        for (int i = 0; i < steps.size(); i++) {
+            String name = steps.get(i) instanceof PlanStep.SetHeaderRoute h ? h.name()
+                    : steps.get(i) instanceof PlanStep.SetMirrorRoute m ? m.name() : null;
+            if (name != null && foreign.contains(name)) {
+                String kind = steps.get(i) instanceof PlanStep.SetHeaderRoute ? "setHeaderRoute" : "setMirrorRoute";
+                problems.add(new ValidationError("steps[" + i + "]." + kind + ".name", virtualServiceRef
+                        + " already has an HTTP route named '" + name + "' that the engine does not manage; give"
+                        + " the step another name"));
+            }
+        }
+        return problems;
+    }
+
+    @Override
+    public ClusterChange setHeaderRoute(PlanStep.SetHeaderRoute step) {
+        String after = step.removes() ? "absent" : step.match().stream()
+                .map(m -> m.headerName() + " " + m.headerValue()).collect(Collectors.joining(" and "))
+                + " -> canary 100%";
+        return managedRoute(step.name(), after, (current, weighted) ->
+                IstioManagedRoutes.withHeaderRoute(current, weighted, step));
+    }
+
+    @Override
+    public ClusterChange setMirrorRoute(PlanStep.SetMirrorRoute step) {
+        String after = step.removes() ? "absent" : "mirror " + step.effectivePercentage() + "% of "
+                + (step.match().isEmpty() ? "the route's requests" : step.match().size() + " match(es)")
+                + " to canary";
+        return managedRoute(step.name(), after, (current, weighted) ->
+                IstioManagedRoutes.withMirrorRoute(current, weighted, step));
+    }
+
+    /** Weights to stable and every managed route removed: one read-modify-write of the VirtualService. */
+    @Override
+    public ClusterChange restoreStable() {
+        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
+                virtualServiceRef, current -> IstioManagedRoutes.withoutAll(VirtualServiceRoutes.withWeights(current,
+                        locate(current), 0)));
+        ManagedRoute before = locate(result.before());
+        ManagedRoute after = locate(result.after());
+        List<String> removed = IstioManagedRoutes.names(result.before());
+        return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
+                before.weights(), after.weights(), result.conflicts(), !result.written() ? NOTHING_WRITTEN
+                : removed.isEmpty() ? null : "managed routes removed: " + String.join(", ", removed));
+    }
+
+    private ClusterChange managedRoute(String name, String after,
+            java.util.function.BiFunction<GenericKubernetesResource, ManagedRoute, GenericKubernetesResource> change) {
+        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
+                virtualServiceRef, current -> change.apply(current, locate(current)));
+        boolean existed = IstioManagedRoutes.names(result.before()).contains(name);
+        return new ClusterChange(AuditAction.ROUTE, virtualServiceRef + " route " + name,
+                existed ? "present" : "absent", after, result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
     }
 
     private ManagedRoute locate(GenericKubernetesResource virtualService) {

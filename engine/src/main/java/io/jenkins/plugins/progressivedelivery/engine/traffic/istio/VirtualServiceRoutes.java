@@ -173,6 +173,7 @@ public final class VirtualServiceRoutes {
         List<Object> destinations = destinations(asMap(httpRoutes(copy).get(route.index())));
         asMap(destinations.get(route.stableIndex())).put("weight", 100 - canaryWeight);
         asMap(destinations.get(route.canaryIndex())).put("weight", canaryWeight);
+        IstioManagedRoutes.syncMirrorWeights(copy, route, canaryWeight);
         return copy;
     }
 

@@ -1,0 +1,259 @@
+package io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.jenkins.plugins.progressivedelivery.engine.plan.GatewayApiSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finding the weighted rule of a Gateway API route and its stable and canary backendRefs, setting their weights, and
+ * adding and removing the engine's managed rules (header and mirror routes): pure functions over the object as the
+ * API server returned it, so that every field the engine does not manage (other rules, matches, filters, timeouts,
+ * parentRefs, hostnames, fields newer than this code) is carried through unchanged.
+ *
+ * <p>Managed rules are kept at the start of {@code spec.rules}, in the order their names are listed in the route's
+ * {@link #MANAGED_RULES} annotation: found by position, they are found even where the CRD does not keep rule names
+ * (Gateway API before 1.2). Gateway API gives a rule with more header matches precedence, and among equally specific
+ * rules the first one, so a managed rule placed first always wins over the weighted rule it was made from.
+ */
+final class RouteRulesEditor<RULE> {
+    /** On the route: the names of the managed rules at the start of {@code spec.rules}, comma-separated. */
+    static final String MANAGED_RULES = "progressive-delivery.jenkins.io/managed-rules";
+    static final String PATH = "traffic.gatewayAPI";
+
+    private final RouteKind<RULE> kind;
+    private final GatewayApiSpec spec;
+    private final String namespace;
+
+    RouteRulesEditor(RouteKind<RULE> kind, GatewayApiSpec spec, String namespace) {
+        this.kind = kind;
+        this.spec = spec;
+        this.namespace = namespace;
+    }
+
+    /**
+     * The weighted rule and its two backendRefs.
+     *
+     * @param label {@code web-traffic} or {@code #1 (unnamed)}
+     */
+    record WeightedRule(int index, String label, int stableIndex, int canaryIndex, int stableWeight,
+                        int canaryWeight) {
+
+        /** The canary's share in percent of the two weights (Gateway API weights need not add up to 100). */
+        int canaryPercent() {
+            int total = stableWeight + canaryWeight;
+            return total == 0 ? 0 : Math.round(100f * canaryWeight / total);
+        }
+
+        String weights() {
+            return weights("stable", "canary");
+        }
+
+        String weights(String stableName, String canaryName) {
+            return stableName + " " + stableWeight + ", " + canaryName + " " + canaryWeight;
+        }
+    }
+
+    static List<String> managedNames(HasMetadata route) {
+        Map<String, String> annotations = route.getMetadata().getAnnotations();
+        String names = annotations == null ? null : annotations.get(MANAGED_RULES);
+        if (names == null || names.isBlank()) {
+            return new ArrayList<>();
+        }
+        return new ArrayList<>(Arrays.asList(names.split(",")));
+    }
+
+    /**
+     * Finds the weighted rule named {@code spec.rule} (or the only rule besides the managed ones).
+     *
+     * @throws RuleProblem naming the plan field and the fix
+     */
+    WeightedRule locate(HasMetadata route) {
+        List<RULE> rules = kind.rules(route);
+        String what = kind.kind.toLowerCase() + " " + route.getMetadata().getName();
+        int managed = checkManaged(route, rules, what);
+        String rulePath = PATH + ".rule";
+        if (rules.size() == managed) {
+            throw new RuleProblem(rulePath, what + " has no rules (spec.rules); add one whose backendRefs are "
+                    + example());
+        }
+        int index = -1;
+        if (spec.rule() == null) {
+            if (rules.size() - managed != 1) {
+                throw new RuleProblem(rulePath, what + " has " + (rules.size() - managed) + " rules ("
+                        + String.join(", ", labels(rules, managed)) + "); set traffic.gatewayAPI.rule to the name of"
+                        + " the one to manage");
+            }
+            index = managed;
+        } else {
+            for (int i = managed; i < rules.size(); i++) {
+                if (spec.rule().equals(kind.model.name(rules.get(i)))) {
+                    index = i;
+                    break;
+                }
+            }
+            if (index < 0) {
+                throw new RuleProblem(rulePath, what + " has no rule named '" + spec.rule() + "'; its rules are "
+                        + String.join(", ", labels(rules, managed)) + " (a rule's name is spec.rules[].name)");
+            }
+        }
+        RULE rule = rules.get(index);
+        String label = label(rule, index);
+        List<RouteRules.Backend> backends = kind.model.backends(rule);
+        int stable = -1;
+        int canary = -1;
+        for (int i = 0; i < backends.size(); i++) {
+            if (backends.get(i).isService(spec.stableService(), namespace) && stable < 0) {
+                stable = i;
+            } else if (backends.get(i).isService(spec.canaryService(), namespace) && canary < 0) {
+                canary = i;
+            }
+        }
+        if (backends.size() != 2 || stable < 0 || canary < 0) {
+            String field = stable < 0 ? ".stableService" : canary < 0 ? ".canaryService" : ".rule";
+            throw new RuleProblem(PATH + field, "rule " + label + " of " + what + " has backendRefs "
+                    + describe(backends) + "; it needs exactly two, " + example());
+        }
+        return new WeightedRule(index, label, stable, canary, backends.get(stable).effectiveWeight(),
+                backends.get(canary).effectiveWeight());
+    }
+
+    /** How many managed rules lead {@code spec.rules}; they must be where the annotation says. */
+    private int checkManaged(HasMetadata route, List<RULE> rules, String what) {
+        List<String> names = managedNames(route);
+        boolean intact = names.size() <= rules.size();
+        for (int i = 0; intact && i < names.size(); i++) {
+            String name = kind.model.name(rules.get(i));
+            intact = name == null || name.equals(names.get(i));
+        }
+        if (!intact) {
+            throw new RuleProblem(PATH, what + " lists managed rules " + names + " in its annotation "
+                    + MANAGED_RULES + ", but its first rules are " + labels(rules, 0) + ": it was edited during a"
+                    + " rollout; remove the engine's rules and the annotation by hand (kubectl edit)");
+        }
+        return names.size();
+    }
+
+    /** A copy with the weighted rule (and managed mirror rules, which copy it) at {@code 100 - w} and {@code w}. */
+    HasMetadata withWeights(HasMetadata route, int canaryWeight) {
+        HasMetadata copy = Serialization.clone(route);
+        WeightedRule weighted = locate(copy);
+        List<RULE> rules = kind.rules(copy);
+        setWeights(rules.get(weighted.index()), weighted, canaryWeight);
+        for (int i = 0; i < managedNames(copy).size(); i++) {
+            RULE managed = rules.get(i);
+            if (kind.model.mirrors(managed) && kind.model.backends(managed).size() == 2) {
+                setWeights(managed, weighted, canaryWeight);
+            }
+        }
+        return copy;
+    }
+
+    private void setWeights(RULE rule, WeightedRule weighted, int canaryWeight) {
+        kind.model.setWeight(rule, weighted.stableIndex(), 100 - canaryWeight);
+        kind.model.setWeight(rule, weighted.canaryIndex(), canaryWeight);
+    }
+
+    /**
+     * A copy with the managed rule {@code name} replaced by what {@code make} builds from the weighted rule (and the
+     * weighted rule's position of the canary backendRef), added first when absent, or removed when {@code make} is
+     * null.
+     */
+    HasMetadata withManagedRule(HasMetadata route, String name, ManagedRuleFactory<RULE> make) {
+        HasMetadata copy = Serialization.clone(route);
+        WeightedRule weighted = locate(copy);
+        List<RULE> rules = kind.rules(copy);
+        List<String> names = managedNames(copy);
+        int existing = names.indexOf(name);
+        if (make == null) {
+            if (existing >= 0) {
+                rules.remove(existing);
+                names.remove(existing);
+            }
+        } else {
+            RULE rule = make.make(rules.get(weighted.index()), weighted.canaryIndex());
+            if (existing >= 0) {
+                rules.set(existing, rule);
+            } else {
+                rules.add(0, rule);
+                names.add(0, name);
+            }
+        }
+        return withAnnotation(copy, names);
+    }
+
+    /** A copy without any managed rule and with all traffic on stable: the rollback, as one object. */
+    HasMetadata restored(HasMetadata route) {
+        HasMetadata copy = withWeights(route, 0);
+        List<RULE> rules = kind.rules(copy);
+        List<String> names = managedNames(copy);
+        rules.subList(0, names.size()).clear();
+        return withAnnotation(copy, List.of());
+    }
+
+    /** Builds a managed rule from the weighted one. */
+    interface ManagedRuleFactory<RULE> {
+        RULE make(RULE weighted, int canaryIndex);
+    }
+
+    private static HasMetadata withAnnotation(HasMetadata route, List<String> names) {
+        Map<String, String> annotations = route.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(route.getMetadata().getAnnotations());
+        if (names.isEmpty()) {
+            annotations.remove(MANAGED_RULES);
+        } else {
+            annotations.put(MANAGED_RULES, String.join(",", names));
+        }
+        route.getMetadata().setAnnotations(annotations.isEmpty() && route.getMetadata().getAnnotations() == null
+                ? null : annotations);
+        return route;
+    }
+
+    /** Names of rules that are not managed, for a name collision check. */
+    List<String> foreignRuleNames(HasMetadata route) {
+        List<RULE> rules = kind.rules(route);
+        List<String> names = new ArrayList<>();
+        for (int i = managedNames(route).size(); i < rules.size(); i++) {
+            String name = kind.model.name(rules.get(i));
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    String example() {
+        return "{name: " + spec.stableService() + ", port: PORT, weight: 100} and {name: " + spec.canaryService()
+                + ", port: PORT, weight: 0} (Services in namespace " + namespace + ")";
+    }
+
+    private List<String> labels(List<RULE> rules, int from) {
+        List<String> labels = new ArrayList<>();
+        for (int i = from; i < rules.size(); i++) {
+            labels.add(label(rules.get(i), i));
+        }
+        return labels;
+    }
+
+    private String label(RULE rule, int index) {
+        String name = kind.model.name(rule);
+        return name == null || name.isBlank() ? "#" + index + " (unnamed)" : name;
+    }
+
+    private static String describe(List<RouteRules.Backend> backends) {
+        if (backends.isEmpty()) {
+            return "none";
+        }
+        List<String> parts = new ArrayList<>();
+        for (RouteRules.Backend backend : backends) {
+            parts.add((backend.kind() == null ? "" : backend.kind() + " ") + backend.name()
+                    + (backend.namespace() == null ? "" : "." + backend.namespace()) + " (weight "
+                    + backend.effectiveWeight() + ")");
+        }
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,6 @@
+package net.sf.json;
+
+abstract class AbstractJSON {
+    AbstractJSON() {
+    }
+}

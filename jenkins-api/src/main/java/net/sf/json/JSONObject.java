@@ -1,0 +1,6 @@
+package net.sf.json;
+
+public final class JSONObject extends AbstractJSON {
+    public JSONObject() {
+    }
+}

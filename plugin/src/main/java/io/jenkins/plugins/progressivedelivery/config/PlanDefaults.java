@@ -1,0 +1,158 @@
+package io.jenkins.plugins.progressivedelivery.config;
+
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import hudson.AbortException;
+import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.HttpHeader;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What Manage Jenkins » System adds to a step's plan before the engine reads it (the engine still validates it all):
+ * the named analysis templates expanded where an analysis says {@code template: 'name'}, and the Prometheus server's
+ * URL, timeout and headers on every Prometheus query that does not give its own. Works on the plan as nested maps,
+ * whichever way it came (parameters or a plan file).
+ */
+public final class PlanDefaults {
+    /** The plan fields that hold an analysis (a canary step's, a background analysis, blue-green's two). */
+    private static final Set<String> ANALYSIS_KEYS = Set.of("analysis", "prePromotionAnalysis",
+            "postPromotionAnalysis");
+
+    private PlanDefaults() {
+    }
+
+    /**
+     * @param plan       mutable nested maps and lists (changed in place)
+     * @param prometheus the server the step named, or null for the first one configured
+     */
+    public static void apply(Map<String, Object> plan, ProgressiveDeliveryConfiguration config, String prometheus)
+            throws AbortException {
+        if (config == null) {
+            return;
+        }
+        expandTemplates(plan, config);
+        PrometheusServer server = config.prometheusServer(prometheus);
+        if (server != null) {
+            applyServer(plan, server);
+        }
+    }
+
+    /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */
+    @SuppressWarnings("unchecked")
+    static void expandTemplates(Object node, ProgressiveDeliveryConfiguration config) throws AbortException {
+        if (node instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (ANALYSIS_KEYS.contains(String.valueOf(entry.getKey())) && entry.getValue() instanceof Map) {
+                    expand((Map<String, Object>) entry.getValue(), config);
+                }
+                expandTemplates(entry.getValue(), config);
+            }
+        } else if (node instanceof List<?> list) {
+            for (Object element : list) {
+                expandTemplates(element, config);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static void expand(Map<String, Object> analysis, ProgressiveDeliveryConfiguration config)
+            throws AbortException {
+        Object name = analysis.get(Analysis.TEMPLATE_KEY);
+        if (!(name instanceof String templateName)) {
+            return;
+        }
+        AnalysisTemplate template = config.analysisTemplate(templateName);
+        Map<String, Object> spec = spec(template);
+        analysis.remove(Analysis.TEMPLATE_KEY);
+        Map<String, Object> byName = new LinkedHashMap<>();
+        for (Object arg : list(spec.get("args"))) {
+            byName.put(nameOf(arg), arg);
+        }
+        for (Object arg : list(analysis.get("args"))) {
+            byName.put(nameOf(arg), arg); // the step's value for an argument overrides the template's default
+        }
+        List<Object> metrics = new ArrayList<>(list(spec.get("metrics")));
+        metrics.addAll(list(analysis.get("metrics")));
+        if (!byName.isEmpty()) {
+            analysis.put("args", new ArrayList<>(byName.values()));
+        }
+        analysis.put("metrics", metrics);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> spec(AnalysisTemplate template) throws AbortException {
+        Object parsed;
+        try {
+            parsed = new YAMLMapper().readValue(template.getYaml() == null ? "" : template.getYaml(), Object.class);
+        } catch (IOException e) {
+            throw new AbortException("template: the analysis template '" + template.getName() + "' is not valid"
+                    + " YAML: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map)) {
+            throw new AbortException("template: the analysis template '" + template.getName() + "' is not a YAML"
+                    + " mapping; give an AnalysisTemplate or its spec ({args, metrics})");
+        }
+        Map<String, Object> map = (Map<String, Object>) parsed;
+        return map.get("spec") instanceof Map && map.containsKey("kind") ? (Map<String, Object>) map.get("spec") : map;
+    }
+
+    @SuppressWarnings("unchecked")
+    static void applyServer(Object node, PrometheusServer server) {
+        if (node instanceof Map<?, ?> map) {
+            if (map.get("provider") instanceof Map<?, ?> provider
+                    && provider.get("prometheus") instanceof Map<?, ?> query) {
+                fill((Map<String, Object>) query, server);
+            }
+            for (Object value : map.values()) {
+                applyServer(value, server);
+            }
+        } else if (node instanceof List<?> list) {
+            for (Object element : list) {
+                applyServer(element, server);
+            }
+        }
+    }
+
+    /** A query with an address of its own talks to another Prometheus: the server's defaults are not for it. */
+    private static void fill(Map<String, Object> query, PrometheusServer server) {
+        Object address = query.get("address");
+        if (address == null || address.toString().isBlank()) {
+            query.put("address", server.getUrl());
+        } else if (!address.toString().trim().equals(server.getUrl())) {
+            return;
+        }
+        if (query.get("timeout") == null && server.getTimeout() != null) {
+            query.put("timeout", server.getTimeout());
+        }
+        List<HttpHeader> defaults = server.getHeaders();
+        if (defaults != null && !defaults.isEmpty()) {
+            List<Object> headers = new ArrayList<>();
+            List<Object> own = list(query.get("headers"));
+            Set<String> given = new java.util.HashSet<>();
+            for (Object header : own) {
+                if (header instanceof Map<?, ?> h) {
+                    given.add(String.valueOf(h.get("key")).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            for (HttpHeader header : defaults) {
+                if (!given.contains(String.valueOf(header.getKey()).toLowerCase(java.util.Locale.ROOT))) {
+                    headers.add(header.toPlan());
+                }
+            }
+            headers.addAll(own);
+            query.put("headers", headers);
+        }
+    }
+
+    private static List<Object> list(Object value) {
+        return value instanceof List<?> list ? new ArrayList<>(list) : List.of();
+    }
+
+    private static String nameOf(Object arg) {
+        return arg instanceof Map<?, ?> map ? String.valueOf(map.get("name")) : String.valueOf(arg);
+    }
+}
