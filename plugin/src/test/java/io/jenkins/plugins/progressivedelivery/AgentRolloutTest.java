@@ -140,7 +140,8 @@ class AgentRolloutTest {
         step.setCanaryService("web-canary");
         step.setCredentialsId("k8s-token");
         step.setServerUrl(cluster.url());
-        step.setSteps(List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)));
+        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
+                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)))).getSteps());
         KubeClientCache clients = KubeClientCache.shared();
         long builtBefore = clients.builds();
         int openBefore = clients.openClients();
