@@ -311,13 +311,17 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                             + status.newColour().other() + " kept warm)"
                     : "the promotion gate (production on " + status.activeColour() + ", preview on "
                             + status.newColour() + ")";
-            return new Progress(status.phase().name().toLowerCase(Locale.ROOT) + ", " + stage(status) + production,
+            return new Progress(status.retrying() != null ? status.line()
+                    : status.phase().name().toLowerCase(Locale.ROOT) + ", " + stage(status) + production,
                     status.awaitingPromotion(), gate);
         }
 
         @Override
         String statusOf(BlueGreenRunner runner) {
             BlueGreenStatus status = runner.status();
+            if (status.retrying() != null) {
+                return "blue-green " + status.line();
+            }
             return "blue-green " + status.phase().name().toLowerCase(Locale.ROOT) + " at " + stage(status)
                     + (status.activeColour() == null ? "" : ", production on " + status.activeColour())
                     + (status.waitingFor() == null ? "" : ", waiting for " + status.waitingFor());

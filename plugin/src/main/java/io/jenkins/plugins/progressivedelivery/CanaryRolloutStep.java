@@ -8,6 +8,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
@@ -207,9 +208,12 @@ public final class CanaryRolloutStep extends RolloutStep {
 
         @Override
         Launch<CanaryRunner, RolloutResult> prepare(StepContext context) throws Exception {
-            CanaryPlan plan = step.loadPlan(context.get(FilePath.class));
+            CanaryPlan loaded = step.loadPlan(context.get(FilePath.class));
             Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
+            CanaryPlan plan = AnalysisTemplateRefs.any(loaded) ? cluster(reach, loaded).withAnalysisTemplates(loaded)
+                    : loaded;
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "
                     + plan.target().namespace() + "/" + plan.target().deployment() + ", calls from "
                     + reach.where().describe() + " to " + reach.cluster().describe(),
@@ -248,7 +252,8 @@ public final class CanaryRolloutStep extends RolloutStep {
         Progress progress(CanaryRunner runner) {
             RolloutStatus status = runner.status();
             String step = "step " + Math.min(status.step(), status.stepCount()) + "/" + status.stepCount();
-            return new Progress(status.phase().name().toLowerCase(Locale.ROOT) + ", " + step + ", canary weight "
+            return new Progress(status.retrying() != null ? status.line()
+                    : status.phase().name().toLowerCase(Locale.ROOT) + ", " + step + ", canary weight "
                     + status.canaryWeight(), status.awaitingPromotion(),
                     step + ", canary weight " + status.canaryWeight());
         }

@@ -7,6 +7,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.remote.Serialized;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.io.IOException;
@@ -368,7 +369,11 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                 StepSupport.save(run);
             }
             log(outcome.logLine());
-            if (stopping) {
+            if (result instanceof RolloutResult unsafe && !unsafe.phase().trafficSafe()) {
+                // Never SUCCESS (returnResult), never an ordinary failure or abort: the log's last line says that
+                // traffic is not safe, which resource is left in which state and the command that finishes it.
+                fail(new AbortException(functionName() + ": TRAFFIC IS NOT SAFE - " + unsafe.message()));
+            } else if (stopping) {
                 // After a restart the original cause is gone; the build was stopped all the same.
                 Throwable cause = stopCause != null ? stopCause : new FlowInterruptedException(Result.ABORTED);
                 fail(cause);

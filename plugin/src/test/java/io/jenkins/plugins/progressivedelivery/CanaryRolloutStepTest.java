@@ -165,6 +165,59 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void aStopDuringARetryingRollbackKeepsRetryingAcrossARestartAndTheStepEndsOnlyWhenTrafficIsSafe()
+            throws Exception {
+        CanaryRolloutStep.Execution execution = start(step(List.of(Map.of("setWeight", 50), Map.of("pause", "1h"))));
+        harness.settle();
+        cluster.failWeights(6, true);
+        FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
+                new CauseOfInterruption.UserInterruption("carol"));
+        execution.stop(abort);
+        harness.settle();
+        harness.advance(Duration.ofSeconds(3));
+        execution.stop(abort); // a second stop
+        assertThat(cluster.weight()).isEqualTo(50);
+        assertThat(context.completions()).as("traffic is not safe yet").isZero();
+        assertThat(record().getStatus()).startsWith("ROLLING BACK \u2014 retrying (attempt 3, API unreachable since");
+
+        byte[] programState = serialise(execution);
+        Harness restarted = new Harness(harness.scheduler.now().plus(Duration.ofSeconds(10)), cluster,
+                (metric, at) -> MetricValue.vector(List.of(0.999)), (id, r) -> null);
+        CanaryRolloutStep.Execution restored = (CanaryRolloutStep.Execution) deserialise(programState);
+        restored.resume(restarted.runtime);
+        restarted.settle();
+        assertThat(context.completions()).isZero();
+        restarted.advance(Duration.ofMinutes(2));
+
+        assertThat(cluster.weight()).isZero();
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(context.completions()).isEqualTo(1);
+        assertThat(context.failure()).isInstanceOf(FlowInterruptedException.class);
+        assertThat(log.text()).contains("rollback attempt 6 failed");
+    }
+
+    @Test
+    void aRollbackThatCannotFinishFailsTheStepSayingTrafficIsNotSafeEvenWithReturnResult() throws Exception {
+        CanaryRolloutStep step = step(List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
+        step.setReturnResult(true);
+        CanaryRolloutStep.Execution execution = start(step);
+        harness.settle();
+        cluster.failWeights(1, false);
+
+        assertThat(execution.abort("carol", "bad")).isTrue();
+        harness.settle();
+
+        assertThat(cluster.weight()).isEqualTo(20);
+        assertThat(context.success()).as("never SUCCESS").isNull();
+        assertThat(context.failure()).isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("canaryRollout: TRAFFIC IS NOT SAFE - ROLLBACK FAILED, traffic is NOT safe:")
+                .hasMessageContaining("finish it by hand: kubectl -n demo edit virtualservice web");
+        assertThat(record().getStatus()).isEqualTo("Rollback failed");
+        String[] lines = log.text().trim().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("[progressive-delivery] Rollback failed: ROLLBACK FAILED");
+    }
+
+    @Test
     void aStopBeforeTheRolloutStartedEndsTheStepWithoutTouchingTheCluster() throws Exception {
         CanaryRolloutStep.Execution execution = start(step(List.of(Map.of("setWeight", 50))));
         InterruptedException cause = new InterruptedException("build aborted");

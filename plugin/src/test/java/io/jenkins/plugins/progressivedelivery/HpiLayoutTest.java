@@ -296,6 +296,8 @@ class HpiLayoutTest {
         assertThat(libraries.keySet()).contains("progressive-delivery.jar")
                 .anyMatch(name -> name.startsWith("progressive-delivery-engine-"))
                 .anyMatch(name -> name.startsWith("cel-"))
+                .anyMatch(name -> name.startsWith("json-path-"))
+                .anyMatch(name -> name.startsWith("json-smart-"))
                 .anyMatch(name -> name.startsWith("protobuf-java-"))
                 .noneMatch(name -> name.contains("jenkins-api"));
         for (Map.Entry<String, byte[]> library : libraries.entrySet()) {

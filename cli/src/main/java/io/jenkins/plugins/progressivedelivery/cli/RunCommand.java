@@ -13,10 +13,13 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Rollout;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import java.util.function.Consumer;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutPhase;
+import java.util.concurrent.atomic.AtomicReference;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
@@ -57,16 +60,29 @@ import picocli.CommandLine.Spec;
                 + " before the first write, then moves through its steps, printing one line per action.",
             "Type 'promote' or 'abort' (and Enter) to end a pause that waits for you; 'status' shows where it is."
                     + " Ctrl-C aborts: traffic goes back to stable, then the canary is scaled down.",
-            "Exit code 0 when promoted, 1 when rolled back, aborted or failed, 2 when the plan is invalid."})
+            "Exit codes: 0 promoted, 1 rolled back (traffic on stable), 2 invalid plan, 3 aborted (traffic on stable),"
+                    + " 4 rollback FAILED (traffic NOT safe: the last line says what is left and how to finish it),"
+                    + " 5 failed before any change."})
 final class RunCommand implements Callable<Integer> {
     private final InputStream commands;
 
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "PLAN.yaml", description = "The plan, in YAML or JSON: a canary plan, or a blue-green"
-            + " plan (one with a previewService).")
+    @Parameters(paramLabel = "PLAN.yaml", arity = "0..1", description = "The plan, in YAML or JSON: a canary plan, or"
+            + " a blue-green plan (one with a previewService). Not needed with --resume.")
     private Path plan;
+
+    @Option(names = "--state", paramLabel = "FILE", description = "Keep the rollout's state in FILE after every"
+            + " action, so that after a crash 'run --resume --state FILE' continues it (or, with --rollback, rolls"
+            + " it back).")
+    private Path stateFile;
+
+    @Option(names = "--resume", description = "Continue the rollout kept in --state FILE from where it was.")
+    private boolean resume;
+
+    @Option(names = "--rollback", description = "With --resume: roll the rollout back instead of continuing it.")
+    private boolean rollback;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or the pod's service account).")
@@ -106,11 +122,46 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<DeliveryPlan> loaded = PlanFiles.load(plan, err);
-        if (loaded.isEmpty()) {
-            return PlanFiles.INVALID;
+        RunState resumed = null;
+        DeliveryPlan delivery;
+        if (resume || rollback) {
+            if (stateFile == null || !resume) {
+                err.println("run: --resume needs --state FILE (the file a crashed run kept), and --rollback needs"
+                        + " --resume");
+                err.flush();
+                return ExitCodes.INVALID;
+            }
+            resumed = RunState.read(stateFile);
+            delivery = resumed.canary() != null ? resumed.canary().plan() : resumed.blueGreen().plan();
+            if (resumed.completed()) {
+                RolloutPhase ended = resumed.canary() != null ? resumed.canary().phase()
+                        : resumed.blueGreen().phase();
+                out.println("The rollout kept in " + stateFile + " has already ended: " + ended.name());
+                out.flush();
+                return ExitCodes.of(ended);
+            }
+        } else {
+            if (plan == null) {
+                err.println("run: name the plan file (or --resume --state FILE)");
+                err.flush();
+                return ExitCodes.INVALID;
+            }
+            Optional<DeliveryPlan> loaded = PlanFiles.load(plan, err);
+            if (loaded.isEmpty()) {
+                return PlanFiles.INVALID;
+            }
+            delivery = loaded.get();
+            if (stateFile != null && Files.exists(stateFile)) {
+                RunState previous = RunState.read(stateFile);
+                if (!previous.completed()) {
+                    err.println("run: " + stateFile + " holds a rollout that has not ended (" + previous.describe()
+                            + "): continue it with 'run --resume --state " + stateFile + "', or roll it back with"
+                            + " 'run --resume --rollback --state " + stateFile + "'");
+                    err.flush();
+                    return ExitCodes.INVALID;
+                }
+            }
         }
-        DeliveryPlan delivery = loaded.get();
         KubernetesConnection connection = kubeconfig == null ? KubernetesConnection.auto(context)
                 : KubernetesConnection.kubeconfig(read(kubeconfig), context);
         PrometheusAuth auth = prometheusTokenFile == null ? PrometheusAuth.none()
@@ -124,21 +175,60 @@ final class RunCommand implements Callable<Integer> {
         ExecutorService io = Executors.newCachedThreadPool(daemon("rollout-io"));
         AuditTrail trail = new AuditTrail();
         CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
+        ExecutorService checkpoints = Executors.newSingleThreadExecutor(daemon("rollout-state"));
+        AtomicReference<Rollout> running = new AtomicReference<>();
+        AuditListener persist = event -> {
+            if (stateFile != null) {
+                // After the transition that emitted it: snapshot() waits for the runner's lock.
+                try {
+                    checkpoints.execute(() -> saveState(running.get(), err));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the command is ending: its last state was saved
+                }
+            }
+        };
+        // Installed before the rollout starts, so that no signal can find the JVM's default (an exit mid-write).
+        AtomicReference<String> earlySignal = new AtomicReference<>();
+        Consumer<String> onSignal = signal -> {
+            Rollout current = running.get();
+            if (current == null) {
+                earlySignal.compareAndSet(null, signal);
+            } else {
+                interrupted(current, ended, signal, out);
+            }
+        };
+        Interrupts interrupts = Interrupts.install(onSignal);
+        this.onInterrupt = onSignal;
         try {
-            out.println("Rolling out " + ValidateCommand.describe(delivery));
+            out.println((resumed == null ? "Rolling out " : "Resuming " + resumed.describe() + ": ")
+                    + ValidateCommand.describe(delivery));
             out.println("Type 'promote', 'abort' or 'status' and Enter at any time; Ctrl-C aborts and rolls back.");
+            if (stateFile != null) {
+                out.println("State: " + stateFile + " (after a crash: run --resume --state " + stateFile + ")");
+            } else {
+                out.println("No --state: after a crash (kill -9) nothing can resume this rollout; recover by hand as"
+                        + " docs/plugin/operations.md#when-the-api-server-is-down says");
+            }
             out.flush();
             Launched launched;
             try {
-                launched = launch(delivery, connection, ProviderMeasurementSource.nonBlocking(auth),
+                launched = launch(delivery, resumed, connection, ProviderMeasurementSource.nonBlocking(auth),
                         new ExecutorScheduler(executor, clock), io,
-                        trail.andThen(new ConsoleAudit(out, clock.instant(), "")), ended::complete);
+                        trail.andThen(new ConsoleAudit(out, clock.instant(), "")).andThen(persist), ended::complete);
             } catch (InvalidPlanException e) {
                 PlanFiles.print(plan, e, err);
                 return PlanFiles.INVALID;
             }
             try (AutoCloseable cluster = launched.cluster()) {
                 Rollout runner = launched.rollout();
+                running.set(runner);
+                checkpoints.execute(() -> saveState(runner, err));
+                if (resumed != null && rollback) {
+                    runner.abort(user(), "rolled back on resume (run --resume --rollback)");
+                }
+                if (earlySignal.get() != null) {
+                    interrupted(runner, ended, earlySignal.get(), out);
+                }
                 Duration abortGrace = delivery.effectiveAbortScaleDownDelay();
                 Thread abortOnExit = new Thread(() -> abortAndWait(runner, ended, abortGrace), "rollout-ctrl-c");
                 Runtime.getRuntime().addShutdownHook(abortOnExit);
@@ -153,28 +243,82 @@ final class RunCommand implements Callable<Integer> {
                         // shutting down: the hook is running
                     }
                 }
+                checkpoints.submit(() -> saveState(runner, err)).get();
                 out.println("Rollout " + result.phase().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": "
                         + result.message());
                 writeOutputs(trail, result, delivery, out);
+                if (!result.phase().trafficSafe()) {
+                    out.println("TRAFFIC IS NOT SAFE: " + result.message());
+                }
                 out.flush();
-                return result.promoted() ? 0 : 1;
+                return ExitCodes.of(result.phase());
             }
         } finally {
+            this.onInterrupt = null;
+            interrupts.restore();
+            checkpoints.shutdown();
             executor.shutdownNow();
             io.shutdownNow();
+        }
+    }
+
+    /** What a signal does while the rollout runs; null before and after. A seam for tests, as a signal is. */
+    private volatile Consumer<String> onInterrupt;
+
+    /** Delivers {@code signal} ({@code SIGINT}, {@code SIGTERM}) as the signal handler does. */
+    boolean interrupt(String signal) {
+        Consumer<String> handler = onInterrupt;
+        if (handler == null) {
+            return false;
+        }
+        handler.accept(signal);
+        return true;
+    }
+
+    /**
+     * SIGINT or SIGTERM during a pause or an analysis: abort, so that the rollback runs before the command exits
+     * (with {@link ExitCodes#ABORTED}), and the audit trail and report are written as after any end. A rollback
+     * already under way is not stopped by another signal: it keeps trying until traffic is safe.
+     */
+    private static void interrupted(Rollout runner, CompletableFuture<RolloutResult> ended, String signal,
+                                    PrintWriter out) {
+        if (ended.isDone()) {
+            return;
+        }
+        if (runner.abort(user(), "interrupted (" + signal + ")")) {
+            report(out, signal + ": aborting; traffic goes back to stable before this command exits");
+        } else {
+            report(out, signal + ": the rollback is under way and keeps trying until traffic is safe ("
+                    + runner.statusLine() + "); kill -9 leaves it where it is, then run --resume --state FILE");
+        }
+    }
+
+    private void saveState(Rollout runner, PrintWriter err) {
+        if (stateFile == null || runner == null) {
+            return;
+        }
+        try {
+            RunState state = runner instanceof CanaryRunner canary ? new RunState(canary.snapshot(), null)
+                    : new RunState(null, ((BlueGreenRunner) runner).snapshot());
+            state.write(stateFile);
+        } catch (RuntimeException e) {
+            report(err, "could not save the state (a crash now could not be resumed): " + e.getMessage());
         }
     }
 
     /** A started rollout and the cluster connection it uses (closed when the rollout has ended). */
     private record Launched(Rollout rollout, AutoCloseable cluster) { }
 
-    private Launched launch(DeliveryPlan delivery, KubernetesConnection connection, MeasurementSource metrics,
-                            Scheduler scheduler, ExecutorService io, AuditListener audit,
+    private Launched launch(DeliveryPlan delivery, RunState resumed, KubernetesConnection connection,
+                            MeasurementSource metrics, Scheduler scheduler, ExecutorService io, AuditListener audit,
                             Consumer<RolloutResult> onComplete) throws Exception {
         if (delivery instanceof BlueGreenPlan blueGreen) {
             KubernetesBlueGreenCluster cluster = KubernetesBlueGreenCluster.connect(connection, blueGreen);
             try {
-                return new Launched(BlueGreenRunner.start(blueGreen, args, cluster, metrics, scheduler, io, audit,
+                return new Launched(resumed != null
+                        ? BlueGreenRunner.resume(resumed.blueGreen(), cluster, metrics, scheduler, io, audit,
+                                onComplete)
+                        : BlueGreenRunner.start(blueGreen, args, cluster, metrics, scheduler, io, audit,
                         onComplete), cluster);
             } catch (RuntimeException e) {
                 cluster.close();
@@ -184,8 +328,14 @@ final class RunCommand implements Callable<Integer> {
         CanaryPlan canary = (CanaryPlan) delivery;
         KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary);
         try {
-            return new Launched(CanaryRunner.start(canary, args, cluster, metrics, scheduler, io, audit, onComplete),
-                    cluster);
+            CanaryPlan resolved = resumed == null && AnalysisTemplateRefs.any(canary)
+                    ? cluster.withAnalysisTemplates(canary) : canary;
+            if (metrics instanceof ProviderMeasurementSource providers) {
+                providers.withJobs(cluster.jobs());
+            }
+            return new Launched(resumed != null
+                    ? CanaryRunner.resume(resumed.canary(), cluster, metrics, scheduler, io, audit, onComplete)
+                    : CanaryRunner.start(resolved, args, cluster, metrics, scheduler, io, audit, onComplete), cluster);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;

@@ -157,6 +157,113 @@ class RunCommandTest {
         assertThat(cluster.writeCount()).isEqualTo(writesBefore);
     }
 
+    private static final String PAUSED_AT_25 = """
+            target:
+              namespace: demo
+              deployment: web
+              container: web
+              image: web:2.0
+            traffic:
+              istio:
+                virtualService: web
+                route: primary
+                stableService: web-stable
+                canaryService: web-canary
+            readinessTimeout: 30s
+            abortScaleDownDelay: 0s
+            steps:
+              - setWeight: 25
+              - pause: {}
+            """;
+
+    /** A command line whose {@code run} is {@code command[0]}, typing from {@code stdin}. */
+    private CommandLine cli(PipedInputStream stdin, RunCommand[] command) {
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                if (type == RunCommand.class) {
+                    command[0] = new RunCommand(stdin);
+                    return type.cast(command[0]);
+                }
+                return CommandLine.defaultFactory().create(type);
+            }
+        });
+        return cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    }
+
+    @Test
+    void sigintDuringAPauseRollsBackBeforeExitWritesTheAuditAndReportAndExitsAborted(@TempDir Path dir)
+            throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeconfig());
+        Path plan = Files.writeString(dir.resolve("canary.yaml"), PAUSED_AT_25);
+        RunCommand[] command = new RunCommand[1];
+        CommandLine cli = cli(new PipedInputStream(new PipedOutputStream()), command);
+        Path audit = dir.resolve("audit.json");
+        Path report = dir.resolve("report.html");
+        Path state = dir.resolve("state.json");
+
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("run", plan.toString(),
+                "--kubeconfig", kubeconfig.toString(), "--audit-out", audit.toString(), "--report-out",
+                report.toString(), "--state", state.toString()));
+        awaitOutput(exit, "[pause]");
+        assertThat(cluster.weights()).containsExactly(75, 25);
+        assertThat(command[0].interrupt("SIGINT")).isTrue();
+
+        assertThat(exit.get(60, TimeUnit.SECONDS)).as(out + "\n" + err).isEqualTo(ExitCodes.ABORTED);
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(out.toString()).contains("SIGINT: aborting").contains("Rollout aborted: aborted: interrupted"
+                + " (SIGINT)");
+        assertThat(AuditTrail.fromJson(Files.readString(audit)))
+                .anyMatch(e -> e.action() == AuditAction.ROLLBACK && e.after().contains("stable 100, canary 0"));
+        assertThat(Files.readString(report)).contains("<svg ");
+        assertThat(RunState.read(state).canary().phase().name()).isEqualTo("ABORTED");
+    }
+
+    @Test
+    void afterACrashInThePauseRunResumeContinuesAndResumeRollbackRollsBack(@TempDir Path dir) throws Exception {
+        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), cluster.kubeconfig());
+        Path plan = Files.writeString(dir.resolve("canary.yaml"), PAUSED_AT_25);
+        Path state = dir.resolve("state.json");
+        RunCommand[] command = new RunCommand[1];
+        CommandLine crashing = cli(new PipedInputStream(new PipedOutputStream()), command);
+        CompletableFuture<Integer> first = new CompletableFuture<>();
+        Thread process = new Thread(() -> first.complete(crashing.execute("run", plan.toString(), "--kubeconfig",
+                kubeconfig.toString(), "--state", state.toString())));
+        process.start();
+        awaitOutput(first, "[pause]");
+        awaitState(state, "\"awaitingPromotion\":true");
+        // A SIGKILL: the process stops where it is, nothing rolls back.
+        process.interrupt();
+        first.get(30, TimeUnit.SECONDS);
+        assertThat(cluster.weights()).as("left as the crash left it").containsExactly(75, 25);
+
+        // stdin is a pipe, never the test JVM's own (which carries surefire's commands)
+        int again = cli(new PipedInputStream(new PipedOutputStream()), command)
+                .execute("run", plan.toString(), "--kubeconfig", kubeconfig.toString(), "--state",
+                        state.toString());
+        assertThat(again).as("a re-run does not start over what the state says is under way")
+                .isEqualTo(ExitCodes.INVALID);
+        assertThat(err.toString()).contains("holds a rollout that has not ended (canary of web:2.0 at step 2/2,"
+                + " canary weight 25 (pause)): continue it with 'run --resume --state");
+
+        int rolledBack = cli(new PipedInputStream(new PipedOutputStream()), command)
+                .execute("run", "--resume", "--rollback", "--state", state.toString(), "--kubeconfig",
+                        kubeconfig.toString());
+        assertThat(rolledBack).as(out + "\n" + err).isEqualTo(ExitCodes.ABORTED);
+        assertThat(out.toString()).contains("Resuming canary of web:2.0 at step 2/2")
+                .contains("resumed at step 2/2 (pause)");
+        assertThat(cluster.weights()).containsExactly(100, 0);
+        assertThat(RunState.read(state).completed()).isTrue();
+    }
+
+    private static void awaitState(Path state, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(state) || !Files.readString(state).contains(text)) {
+            assertThat(System.nanoTime()).as("waiting for " + text + " in " + state).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
     /** Waits, with a deadline, until the command has printed {@code text}; fails early if it ended. */
     private void awaitOutput(CompletableFuture<Integer> exit, String text) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -6,6 +6,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.DriftBaseline;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import java.io.Serializable;
@@ -57,6 +58,11 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     @Override
+    public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
+        return (CanaryPlan) call(new Call(withTemplates, Kind.ANALYSIS_TEMPLATES, 0));
+    }
+
+    @Override
     public List<ClusterChange> prepareCanaryAt(int stepIndex) {
         return changes(call(new Call(plan, Kind.PREPARE_CANARY_AT, stepIndex)));
     }
@@ -69,6 +75,35 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     @Override
     public List<ClusterChange> restoreStable() {
         return changes(call(new Call(plan, Kind.RESTORE_STABLE, 0)));
+    }
+
+    @Override
+    public List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
+        return changes(call(new RollbackCall(plan, podTemplate, null)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<String> drift(DriftBaseline expected) {
+        return (List<String>) call(new RollbackCall(plan, null, expected));
+    }
+
+    /**
+     * The rollback's restore of the stable template ({@code podTemplate}) and the drift check (what changed since
+     * {@code drift}).
+     */
+    private record RollbackCall(CanaryPlan plan, String podTemplate, DriftBaseline drift)
+            implements ClusterOperation.Call {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Serializable on(KubeClientCache.Lease lease) {
+            CanaryCluster cluster = cluster(lease, plan);
+            if (drift != null) {
+                return new ArrayList<>(cluster.drift(drift));
+            }
+            return new ArrayList<>(cluster.restoreStablePodTemplate(podTemplate));
+        }
     }
 
     @Override
@@ -87,7 +122,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
-        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE }
+        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE, ANALYSIS_TEMPLATES }
 
     /** One {@link CanaryCluster} method and its argument, shipped to where the call is made. */
     private record Call(CanaryPlan plan, Kind kind, int argument) implements ClusterOperation.Call {
@@ -104,6 +139,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
                 case SCALE_CANARY -> new ArrayList<>(cluster.scaleCanary(argument));
                 case PROMOTE_STABLE -> new ArrayList<>(cluster.promoteStable());
                 case STABLE_READINESS -> cluster.stableReadiness();
+                case ANALYSIS_TEMPLATES -> cluster.withAnalysisTemplates(plan);
                 case PREPARE_CANARY_AT -> new ArrayList<>(cluster.prepareCanaryAt(argument));
                 case APPLY_ROUTE_STEP -> new ArrayList<>(cluster.applyRouteStep(argument));
                 case RESTORE_STABLE -> new ArrayList<>(cluster.restoreStable());

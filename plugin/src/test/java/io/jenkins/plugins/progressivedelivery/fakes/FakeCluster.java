@@ -20,6 +20,8 @@ public final class FakeCluster implements CanaryCluster {
     private String stableImage = "web:1.0";
     private final String newImage;
     private final List<String> calls = new ArrayList<>();
+    private int failingWeights;
+    private boolean failingTransiently;
 
     public FakeCluster(String newImage) {
         this.newImage = newImage;
@@ -48,6 +50,13 @@ public final class FakeCluster implements CanaryCluster {
     @Override
     public synchronized List<ClusterChange> setWeight(int canaryWeight) {
         calls.add("setWeight " + canaryWeight);
+        if (failingWeights > 0) {
+            failingWeights--;
+            throw new io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException(failingTransiently
+                    ? "cannot update " + ROUTE + ": the API server did not answer (ConnectException)"
+                    : "cannot update " + ROUTE + ": the credential may not update it (403 Forbidden)",
+                    failingTransiently, null);
+        }
         int before = weight;
         weight = canaryWeight;
         return List.of(new ClusterChange(AuditAction.WEIGHT, ROUTE, "stable " + (100 - before) + ", canary " + before,
@@ -75,6 +84,12 @@ public final class FakeCluster implements CanaryCluster {
     @Override
     public synchronized Readiness stableReadiness() {
         return new Readiness(true, "4/4 ready");
+    }
+
+    /** The next {@code times} weight writes fail: transiently (the API unreachable) or for good (403). */
+    public synchronized void failWeights(int times, boolean transientFailure) {
+        failingWeights = times;
+        failingTransiently = transientFailure;
     }
 
     public synchronized int weight() {

@@ -26,8 +26,14 @@ import java.util.stream.Collectors;
 /**
  * Runs one analysis with Argo Rollouts semantics: every metric on its own schedule ({@code initialDelay},
  * {@code interval}, {@code count}), measurements taken on the {@code io} executor, verdicts by {@link Verdicts}.
- * No thread waits: each next measurement is a task on the {@link Scheduler}. As soon as one metric completes
- * Failed, Error or Inconclusive the run completes and the other metrics are terminated, as in Argo.
+ * No thread waits: the next measurements are a task on the {@link Scheduler}.
+ *
+ * <p>As Argo's reconciliation, the metrics due at the same instant are measured as one batch: concurrently, and
+ * assessed together once every measurement of the batch is in, in the spec's order. So the verdict never depends on
+ * which answer arrived first: when a metric of the batch completes Failed, Error or Inconclusive the run is
+ * terminated and its verdict is the worst of the metrics (Failed &gt; Error &gt; Inconclusive &gt; Successful).
+ * Metrics that come due while a batch is in flight are measured right after it. {@code dryRun} metrics are measured
+ * and recorded but never decide.
  *
  * <p>Every change of state happens under this object's lock; queries run outside it. {@code onComplete} is called
  * exactly once, outside the lock, with the verdict.
@@ -45,6 +51,9 @@ public final class AnalysisRun {
     private final Instant startedAt;
     private final List<MetricRun> metrics = new ArrayList<>();
 
+    private Scheduler.Cancellable tick = Scheduler.Cancellable.NONE;
+    private Instant tickAt;
+    private Batch inFlight;
     private AnalysisPhase phase = AnalysisPhase.RUNNING;
     private String terminationReason;
     private MetricRun decidingMetric;
@@ -62,6 +71,10 @@ public final class AnalysisRun {
         this.onComplete = Objects.requireNonNull(onComplete, "onComplete");
         List<ValidationError> errors = new ArrayList<>(AnalysisValidation.validate(spec, "", false));
         errors.addAll(Arguments.unresolved(spec));
+        if (!spec.templates().isEmpty()) {
+            errors.add(new ValidationError("templates", "the templates it names were not read from the cluster;"
+                    + " resolve them (ClusterAnalysisTemplates) before running the analysis"));
+        }
         if (!errors.isEmpty()) {
             throw new InvalidPlanException("Analysis '" + name + "'", errors);
         }
@@ -80,11 +93,13 @@ public final class AnalysisRun {
                 onComplete);
         synchronized (run) {
             for (MetricSpec metric : resolvedSpec.metrics()) {
-                MetricRun metricRun = run.new MetricRun(metric, MetricResult.pending(metric.name()));
+                MetricRun metricRun = run.new MetricRun(metric, MetricResult.pending(metric.name())
+                        .asDryRun(resolvedSpec.isDryRun(metric.name())));
                 run.metrics.add(metricRun);
                 Duration delay = metric.initialDelay() == null ? Duration.ZERO : metric.initialDelay();
-                run.arm(metricRun, run.startedAt.plus(delay));
+                metricRun.nextMeasurementAt = run.startedAt.plus(delay);
             }
+            run.arm();
         }
         return run;
     }
@@ -110,7 +125,8 @@ public final class AnalysisRun {
             for (MetricSpec metric : state.spec().metrics()) {
                 AnalysisState.MetricState metricState = saved.get(metric.name());
                 run.metrics.add(run.new MetricRun(metric,
-                        metricState == null ? MetricResult.pending(metric.name()) : metricState.result()));
+                        (metricState == null ? MetricResult.pending(metric.name()) : metricState.result())
+                                .asDryRun(state.spec().isDryRun(metric.name()))));
             }
             if (state.phase() != null && state.phase().completed()) {
                 run.phase = state.phase();
@@ -122,9 +138,10 @@ public final class AnalysisRun {
                 if (!metric.result.phase().completed()) {
                     AnalysisState.MetricState metricState = saved.get(metric.spec.name());
                     Instant due = metricState == null ? null : metricState.nextMeasurementAt();
-                    run.arm(metric, due == null ? scheduler.now() : due);
+                    metric.nextMeasurementAt = due == null ? scheduler.now() : due;
                 }
             }
+            run.arm();
         }
         return run;
     }
@@ -170,51 +187,76 @@ public final class AnalysisRun {
                 metrics.stream().map(m -> m.result).collect(Collectors.toList()), message);
     }
 
-    private void arm(MetricRun metric, Instant due) {
-        metric.nextMeasurementAt = due;
-        Duration delay = Duration.between(scheduler.now(), due);
-        metric.timer = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> onDue(metric, due));
-    }
-
-    private void onDue(MetricRun metric, Instant due) {
-        Instant at;
-        synchronized (this) {
-            if (metric.inFlightSince != null && !phase.completed()) {
-                // Back-pressure: never a second query of one metric while the first is still out.
-                LOGGER.log(Level.INFO, "analysis {0}: metric {1} is still being measured (since {2}); the"
-                        + " measurement due at {3} is skipped", new Object[] {name, metric.spec.name(),
-                        metric.inFlightSince, due});
-                return;
-            }
-            if (phase.completed() || metric.result.phase().completed() || !due.equals(metric.nextMeasurementAt)) {
-                return;
-            }
-            at = scheduler.now();
-            metric.nextMeasurementAt = null;
-            metric.timer = Scheduler.Cancellable.NONE;
-            metric.inFlightSince = at;
-            if (metric.result.phase() == AnalysisPhase.PENDING) {
-                metric.result = metric.result.withPhase(AnalysisPhase.RUNNING, null);
-            }
-        }
-        CompletableFuture<MetricValue> pending;
-        try {
-            pending = source.measureAsync(metric.spec, at, io);
-        } catch (RuntimeException e) {
-            record(metric, at, new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null,
-                    "the measurement could not be started: " + describe(e)));
+    /** Schedules the next batch at the earliest due time; nothing while a batch is in flight. */
+    private void arm() {
+        tick.cancel();
+        tick = Scheduler.Cancellable.NONE;
+        tickAt = null;
+        if (phase.completed() || inFlight != null) {
             return;
         }
-        synchronized (this) {
-            if (at.equals(metric.inFlightSince)) {
-                metric.pending = pending;
+        Instant earliest = null;
+        for (MetricRun metric : metrics) {
+            if (metric.nextMeasurementAt != null && (earliest == null || metric.nextMeasurementAt.isBefore(earliest))) {
+                earliest = metric.nextMeasurementAt;
             }
         }
-        pending.whenComplete((value, failure) -> measured(metric, at, value, failure));
+        if (earliest == null) {
+            return;
+        }
+        Instant due = earliest;
+        tickAt = due;
+        Duration delay = Duration.between(scheduler.now(), due);
+        tick = scheduler.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> onTick(due));
     }
 
-    /** Called when the query has answered or failed, outside the lock, on whichever thread completed it. */
-    private void measured(MetricRun metric, Instant at, MetricValue value, Throwable failure) {
+    private void onTick(Instant due) {
+        Batch batch;
+        synchronized (this) {
+            if (phase.completed() || inFlight != null || !due.equals(tickAt)) {
+                return;
+            }
+            tick = Scheduler.Cancellable.NONE;
+            tickAt = null;
+            Instant at = scheduler.now();
+            List<MetricRun> dueMetrics = new ArrayList<>();
+            for (MetricRun metric : metrics) {
+                if (metric.nextMeasurementAt != null && !metric.nextMeasurementAt.isAfter(at)
+                        && !metric.result.phase().completed()) {
+                    dueMetrics.add(metric);
+                }
+            }
+            if (dueMetrics.isEmpty()) {
+                arm();
+                return;
+            }
+            batch = new Batch(at, dueMetrics);
+            inFlight = batch;
+            for (MetricRun metric : dueMetrics) {
+                metric.nextMeasurementAt = null;
+                metric.inFlightSince = at;
+                if (metric.result.phase() == AnalysisPhase.PENDING) {
+                    metric.result = metric.result.withPhase(AnalysisPhase.RUNNING, null);
+                }
+            }
+        }
+        for (MetricRun metric : batch.metrics) {
+            CompletableFuture<MetricValue> pending;
+            try {
+                // a source with an asynchronous client holds no thread while the query is out
+                pending = source.measureAsync(metric.spec, batch.at, io);
+            } catch (RuntimeException e) {
+                measured(batch, metric, new Measurement(batch.at, scheduler.now(), AnalysisPhase.ERROR, null,
+                        "the measurement could not be started: " + describe(e), metric.query));
+                continue;
+            }
+            pending.whenComplete((value, failure) -> measure(batch, metric, value, failure));
+        }
+    }
+
+    /** The query answered or failed: outside the lock, on whichever thread completed it. */
+    private void measure(Batch batch, MetricRun metric, MetricValue value, Throwable failure) {
+        Instant at = batch.at;
         Measurement measurement;
         try {
             if (failure != null) {
@@ -223,58 +265,85 @@ public final class AnalysisRun {
             }
             Instant finishedAt = scheduler.now();
             if (value == null) {
-                measurement = new Measurement(at, finishedAt, AnalysisPhase.ERROR, null, "the provider returned no value");
+                measurement = new Measurement(at, finishedAt, AnalysisPhase.ERROR, null, "the provider returned no value",
+                        metric.query);
             } else {
                 Verdicts.Assessment assessment = Verdicts.assessMeasurement(metric.success, metric.failure, value);
-                measurement = new Measurement(at, finishedAt, assessment.phase(), value, assessment.message());
+                measurement = new Measurement(at, finishedAt, assessment.phase(), value, assessment.message(),
+                        metric.query);
             }
         } catch (MeasurementException e) {
-            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, e.getMessage());
+            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, e.getMessage(), metric.query);
         } catch (RuntimeException e) {
-            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, describe(e));
+            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, describe(e), metric.query);
         } catch (Throwable e) {
-            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, String.valueOf(e));
+            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, String.valueOf(e),
+                    metric.query);
         }
-        record(metric, at, measurement);
+        measured(batch, metric, measurement);
     }
 
-    private void record(MetricRun metric, Instant at, Measurement measurement) {
+    /** Collects one measurement of a batch; the last one in assesses the whole batch. */
+    private void measured(Batch batch, MetricRun metric, Measurement measurement) {
         AnalysisResult completed;
         synchronized (this) {
-            if (phase.completed() || !at.equals(metric.inFlightSince)) {
+            if (phase.completed() || inFlight != batch || batch.measurements.containsKey(metric)) {
                 // The run ended while this measurement was in flight; Argo discards it the same way.
                 return;
             }
-            metric.inFlightSince = null;
-            metric.pending = CompletableFuture.completedFuture(null);
-            metric.result = Verdicts.recordMeasurement(metric.result, measurement);
-            emitMeasurement(metric, measurement);
-            Verdicts.Assessment assessment = Verdicts.assessMetric(metric.spec, metric.result, false);
-            metric.result = metric.result.withPhase(assessment.phase(), assessment.message());
-            if (assessment.phase().completed()) {
-                emitMetricVerdict(metric);
-                if (assessment.phase() != AnalysisPhase.SUCCESSFUL) {
-                    decidingMetric = metric;
-                    terminateRunningMetrics("metric '" + metric.spec.name() + "' completed "
-                            + assessment.phase().displayName());
-                }
-            } else {
-                arm(metric, measurement.finishedAt().plus(Verdicts.delayBeforeNextMeasurement(metric.spec)));
+            batch.measurements.put(metric, measurement);
+            if (batch.measurements.size() < batch.metrics.size()) {
+                return;
             }
-            completed = completeIfAllDone();
+            inFlight = null;
+            completed = assessBatch(batch);
         }
         deliver(completed);
     }
 
+    private AnalysisResult assessBatch(Batch batch) {
+        for (MetricRun metric : batch.metrics) {
+            Measurement measurement = batch.measurements.get(metric);
+            metric.inFlightSince = null;
+            metric.result = Verdicts.recordMeasurement(metric.result, measurement,
+                    spec.retention(metric.spec.name(), Verdicts.MEASUREMENT_HISTORY_LIMIT));
+            emitMeasurement(metric, measurement);
+        }
+        MetricRun worst = null;
+        for (MetricRun metric : batch.metrics) {
+            Verdicts.Assessment assessment = Verdicts.assessMetric(metric.spec, metric.result, false);
+            metric.result = metric.result.withPhase(assessment.phase(), assessment.message());
+            if (assessment.phase().completed()) {
+                emitMetricVerdict(metric);
+                boolean decides = assessment.phase() != AnalysisPhase.SUCCESSFUL && !metric.result.dryRun();
+                if (decides && (worst == null || assessment.phase().isWorseThan(worst.result.phase()))) {
+                    worst = metric;
+                }
+            } else {
+                Measurement last = batch.measurements.get(metric);
+                metric.nextMeasurementAt = last.finishedAt().plus(Verdicts.delayBeforeNextMeasurement(metric.spec, last));
+            }
+        }
+        if (worst != null) {
+            decidingMetric = worst;
+            terminateRunningMetrics("metric '" + worst.spec.name() + "' completed " + worst.result.phase().displayName());
+        }
+        AnalysisResult completed = completeIfAllDone();
+        if (completed == null) {
+            arm();
+        }
+        return completed;
+    }
+
     private void terminateRunningMetrics(String reason) {
         terminationReason = reason;
+        inFlight = null;
+        tick.cancel();
+        tick = Scheduler.Cancellable.NONE;
+        tickAt = null;
         for (MetricRun metric : metrics) {
-            metric.timer.cancel();
-            metric.timer = Scheduler.Cancellable.NONE;
             metric.nextMeasurementAt = null;
             metric.inFlightSince = null;
-            metric.pending.cancel(true); // its answer would be discarded: free its place on the wire now
-            metric.pending = CompletableFuture.completedFuture(null);
             if (metric.result.phase().completed()) {
                 continue;
             }
@@ -288,16 +357,15 @@ public final class AnalysisRun {
         if (phase.completed()) {
             return null;
         }
-        AnalysisPhase verdict = Verdicts.assessRun(metrics.stream().map(m -> m.result.phase()).collect(Collectors.toList()));
-        if (!verdict.completed()) {
+        if (metrics.stream().anyMatch(m -> !m.result.phase().completed())) {
             return null;
         }
-        phase = verdict;
+        AnalysisPhase verdict = Verdicts.assessRun(metrics.stream().filter(m -> !m.result.dryRun())
+                .map(m -> m.result.phase()).collect(Collectors.toList()));
+        phase = verdict.completed() ? verdict : AnalysisPhase.SUCCESSFUL;
         message = explainVerdict();
-        for (MetricRun metric : metrics) {
-            metric.timer.cancel();
-            metric.timer = Scheduler.Cancellable.NONE;
-        }
+        tick.cancel();
+        tick = Scheduler.Cancellable.NONE;
         AnalysisResult result = result();
         emit(AuditEvent.at(scheduler.now(), AuditAction.VERDICT)
                 .resource("analysis " + name)
@@ -319,9 +387,11 @@ public final class AnalysisRun {
         if (terminationReason != null) {
             return "terminated: " + terminationReason;
         }
+        long deciding = metrics.stream().filter(m -> !m.result.dryRun()).count();
+        String dryRuns = deciding == metrics.size() ? "" : " (" + (metrics.size() - deciding) + " dry-run)";
         return metrics.size() == 1
                 ? "metric '" + metrics.get(0).spec.name() + "' Successful: " + metrics.get(0).result.message()
-                : "all " + metrics.size() + " metrics Successful";
+                : "all " + deciding + " metrics Successful" + dryRuns;
     }
 
     private void deliver(AnalysisResult completed) {
@@ -332,14 +402,26 @@ public final class AnalysisRun {
 
     private void emitMeasurement(MetricRun metric, Measurement measurement) {
         String value = measurement.value() == null ? null : measurement.value().toString();
+        String warnings = measurement.value() == null || measurement.value().warnings().isEmpty() ? null
+                : String.join("; ", measurement.value().warnings());
+        String why = measurement.message();
+        if (measurement.query() != null && measurement.phase() != AnalysisPhase.SUCCESSFUL) {
+            // why a rollout stopped, readable without opening Prometheus
+            String query = measurement.query().strip().replaceAll("\\s+", " ");
+            query = query.length() > 200 ? query.substring(0, 197) + "..." : query;
+            why = (why == null ? "" : why + "; ") + "query: " + query;
+        }
         AuditEvent.Builder event = AuditEvent.at(measurement.finishedAt(), AuditAction.MEASUREMENT)
-                .resource("metric " + metric.spec.name())
+                .resource("metric " + metric.spec.name() + (metric.result.dryRun() ? " (dry-run)" : ""))
                 .after(value == null ? measurement.phase().displayName() : value + " " + measurement.phase().displayName())
-                .reason(measurement.message())
+                .reason(why)
                 .detail("analysis", name)
                 .detail("metric", metric.spec.name())
                 .detail("value", value)
                 .detail("phase", measurement.phase().displayName())
+                .detail("query", measurement.query())
+                .detail("warnings", warnings)
+                .detail("dryRun", metric.result.dryRun() ? "true" : null)
                 .detail("successCondition", metric.spec.successCondition())
                 .detail("failureCondition", metric.spec.failureCondition());
         if (metric.success != null && metric.success.threshold().isPresent()) {
@@ -355,7 +437,7 @@ public final class AnalysisRun {
     private void emitMetricVerdict(MetricRun metric) {
         MetricResult result = metric.result;
         emit(AuditEvent.at(scheduler.now(), AuditAction.VERDICT)
-                .resource("metric " + metric.spec.name())
+                .resource("metric " + metric.spec.name() + (result.dryRun() ? " (dry-run)" : ""))
                 .after(result.phase().displayName())
                 .reason(result.message())
                 .detail("analysis", name)
@@ -365,6 +447,7 @@ public final class AnalysisRun {
                 .detail("failed", result.failed())
                 .detail("inconclusive", result.inconclusive())
                 .detail("error", result.error())
+                .detail("dryRun", result.dryRun() ? "true" : null)
                 .build());
     }
 
@@ -386,17 +469,45 @@ public final class AnalysisRun {
         final MetricSpec spec;
         final Condition success;
         final Condition failure;
+        final String query;
         MetricResult result;
         Instant nextMeasurementAt;
         Instant inFlightSince;
-        Scheduler.Cancellable timer = Scheduler.Cancellable.NONE;
-        CompletableFuture<?> pending = CompletableFuture.completedFuture(null);
 
         MetricRun(MetricSpec spec, MetricResult result) {
             this.spec = spec;
-            this.success = spec.successCondition() == null ? null : Condition.compile(spec.successCondition());
-            this.failure = spec.failureCondition() == null ? null : Condition.compile(spec.failureCondition());
+            String language = AnalysisRun.this.spec.conditionLanguage();
+            this.success = spec.successCondition() == null ? null : Condition.compile(spec.successCondition(), language);
+            this.failure = spec.failureCondition() == null ? null : Condition.compile(spec.failureCondition(), language);
+            this.query = describeQuery(spec);
             this.result = result;
         }
+    }
+
+    /** The metrics measured at one instant, and their measurements as they come in. */
+    private static final class Batch {
+        final Instant at;
+        final List<MetricRun> metrics;
+        final Map<MetricRun, Measurement> measurements = new HashMap<>();
+
+        Batch(Instant at, List<MetricRun> metrics) {
+            this.at = at;
+            this.metrics = List.copyOf(metrics);
+        }
+    }
+
+    /** What a measurement asks, for the record: the resolved PromQL, the web URL, or the Job's spec. */
+    static String describeQuery(MetricSpec metric) {
+        if (metric.provider() == null) {
+            return null;
+        }
+        if (metric.provider().prometheus() != null) {
+            return metric.provider().prometheus().query();
+        }
+        if (metric.provider().web() != null) {
+            return metric.provider().web().effectiveMethod() + " " + metric.provider().web().url()
+                    + (metric.provider().web().jsonPath() == null ? "" : " " + metric.provider().web().jsonPath());
+        }
+        return metric.provider().job() != null ? "job for metric " + metric.name() : null;
     }
 }

@@ -1,6 +1,9 @@
 package io.jenkins.plugins.progressivedelivery.engine.analysis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JobSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.WebSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ArgumentSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
@@ -42,7 +45,17 @@ public final class AnalysisValidation {
         }
         Map<String, String> defaults = validateArgs(spec.args(), pathPrefix, errors);
         Map<String, String> standIns = standIns(defaults);
-        if (spec.metrics().isEmpty()) {
+        String language = spec.conditionLanguage();
+        if (language != null && !language.equalsIgnoreCase(Condition.EXPR) && !language.equalsIgnoreCase(Condition.CEL)) {
+            errors.add(new ValidationError(Arguments.join(pathPrefix, "conditionLanguage"), "'" + language
+                    + "' is not a condition language; use expr (Argo's, the default) or cel"));
+            language = null;
+        }
+        validateTemplateRefs(spec, pathPrefix, errors);
+        validateSelectors(spec.dryRun(), spec, Arguments.join(pathPrefix, "dryRun"), false, errors);
+        validateSelectors(spec.measurementRetention(), spec, Arguments.join(pathPrefix, "measurementRetention"), true,
+                errors);
+        if (spec.metrics().isEmpty() && spec.templates().isEmpty()) {
             errors.add(new ValidationError(Arguments.join(pathPrefix, "metrics"),
                     "no metrics; add at least one metric with a provider and a successCondition or failureCondition"));
         }
@@ -61,8 +74,8 @@ public final class AnalysisValidation {
                         + "' is used by another metric; metric names must be unique"));
             }
             validateSchedule(metric, path, stepAnalysis, errors);
-            validateCondition(metric.successCondition(), path + ".successCondition", standIns, errors);
-            validateCondition(metric.failureCondition(), path + ".failureCondition", standIns, errors);
+            validateCondition(metric.successCondition(), path + ".successCondition", standIns, language, errors);
+            validateCondition(metric.failureCondition(), path + ".failureCondition", standIns, language, errors);
             validateProvider(metric, path, defaults, standIns, errors);
         }
         return errors;
@@ -124,10 +137,10 @@ public final class AnalysisValidation {
 
     private static void validateSchedule(MetricSpec metric, String path, boolean stepAnalysis,
                                          List<ValidationError> errors) {
-        if (metric.count() != null && metric.count() < 1) {
+        if (metric.count() != null && metric.count() < 0) {
             errors.add(new ValidationError(path + ".count", metric.count()
-                    + " is not a number of measurements; use 1 or more (omit it with an interval to measure until"
-                    + " the analysis is stopped)"));
+                    + " is not a number of measurements; use 1 or more (omit it, or 0, with an interval to measure"
+                    + " until the analysis is stopped)"));
         }
         if (metric.count() != null && metric.count() > 1 && metric.interval() == null) {
             errors.add(new ValidationError(path + ".interval", "is required when count > 1; say how long to wait"
@@ -139,13 +152,22 @@ public final class AnalysisValidation {
         if (metric.initialDelay() != null && metric.initialDelay().isNegative()) {
             errors.add(new ValidationError(path + ".initialDelay", "must not be negative; e.g. initialDelay: 30s"));
         }
-        if (stepAnalysis && metric.interval() != null && metric.count() == null) {
+        if (stepAnalysis && metric.interval() != null && metric.effectiveCount() == null) {
             errors.add(new ValidationError(path + ".count", "is required: an analysis step must end, and with an"
-                    + " interval but no count this metric would measure forever; add e.g. count: 5"));
+                    + " interval but no count this metric would measure forever (Argo refuses it in a step too);"
+                    + " add e.g. count: 5, or run it as background analysis"));
         }
-        checkLimit(metric.failureLimit(), "failureLimit", path, errors);
+        if (metric.failureLimit() != null && metric.failureLimit() < MetricSpec.NO_FAILURE_LIMIT) {
+            errors.add(new ValidationError(path + ".failureLimit", metric.failureLimit()
+                    + " is negative; use 0 or more, or -1 to let only consecutiveSuccessLimit decide"));
+        }
         checkLimit(metric.inconclusiveLimit(), "inconclusiveLimit", path, errors);
         checkLimit(metric.consecutiveErrorLimit(), "consecutiveErrorLimit", path, errors);
+        checkLimit(metric.consecutiveSuccessLimit(), "consecutiveSuccessLimit", path, errors);
+        if (!metric.failureLimitApplies() && metric.effectiveConsecutiveSuccessLimit() == 0) {
+            errors.add(new ValidationError(path + ".failureLimit", "-1 turns the failure limit off, so"
+                    + " consecutiveSuccessLimit must decide; set consecutiveSuccessLimit to 1 or more"));
+        }
         if (metric.count() != null && metric.count() >= 1) {
             if (metric.failureLimit() != null && metric.count() < metric.failureLimit()) {
                 errors.add(new ValidationError(path + ".failureLimit", metric.failureLimit() + " is more than count "
@@ -154,6 +176,44 @@ public final class AnalysisValidation {
             if (metric.inconclusiveLimit() != null && metric.count() < metric.inconclusiveLimit()) {
                 errors.add(new ValidationError(path + ".inconclusiveLimit", metric.inconclusiveLimit()
                         + " is more than count " + metric.count() + "; lower it or raise count"));
+            }
+            if (metric.count() < metric.effectiveConsecutiveSuccessLimit()) {
+                errors.add(new ValidationError(path + ".consecutiveSuccessLimit", metric.consecutiveSuccessLimit()
+                        + " is more than count " + metric.count() + ", so the metric could never succeed; lower it"
+                        + " or raise count"));
+            }
+        }
+    }
+
+    private static void validateTemplateRefs(AnalysisSpec spec, String pathPrefix, List<ValidationError> errors) {
+        for (int i = 0; i < spec.templates().size(); i++) {
+            AnalysisSpec.TemplateRef ref = spec.templates().get(i);
+            String path = Arguments.join(pathPrefix, "templates[" + i + "].templateName");
+            if (ref == null || ref.templateName() == null || ref.templateName().isBlank()) {
+                errors.add(new ValidationError(path, "is empty; name the AnalysisTemplate in the cluster"));
+            } else if (!ref.templateName().matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+                errors.add(new ValidationError(path, "'" + ref.templateName() + "' is not a Kubernetes object name"));
+            }
+        }
+    }
+
+    private static void validateSelectors(List<AnalysisSpec.MetricSelector> selectors, AnalysisSpec spec, String path,
+                                          boolean needsLimit, List<ValidationError> errors) {
+        for (int i = 0; i < selectors.size(); i++) {
+            AnalysisSpec.MetricSelector selector = selectors.get(i);
+            String at = path + "[" + i + "]";
+            if (selector == null || selector.metricName() == null || selector.metricName().isBlank()) {
+                errors.add(new ValidationError(at + ".metricName", "is empty; name a metric (or a regular"
+                        + " expression such as .*)"));
+                continue;
+            }
+            if (needsLimit && (selector.limit() == null || selector.limit() < 1)) {
+                errors.add(new ValidationError(at + ".limit", "must be 1 or more: how many measurements to keep"));
+            }
+            if (spec.templates().isEmpty()
+                    && spec.metrics().stream().noneMatch(m -> m != null && selector.matches(m.name()))) {
+                errors.add(new ValidationError(at + ".metricName", "'" + selector.metricName()
+                        + "' matches no metric of the analysis (as in Argo, a rule must match); fix the name"));
             }
         }
     }
@@ -165,7 +225,7 @@ public final class AnalysisValidation {
     }
 
     private static void validateCondition(String condition, String path, Map<String, String> standIns,
-                                          List<ValidationError> errors) {
+                                          String language, List<ValidationError> errors) {
         if (condition == null) {
             return;
         }
@@ -177,7 +237,7 @@ public final class AnalysisValidation {
             return;
         }
         try {
-            Condition.compile(compilable);
+            Condition.compile(compilable, language);
         } catch (IllegalArgumentException e) {
             errors.add(new ValidationError(path, e.getMessage()));
         }
@@ -185,16 +245,29 @@ public final class AnalysisValidation {
 
     private static void validateProvider(MetricSpec metric, String path, Map<String, String> defaults,
                                          Map<String, String> standIns, List<ValidationError> errors) {
-        if (metric.provider() == null || metric.provider().prometheus() == null) {
+        if (metric.provider() == null || metric.provider().count() == 0) {
             errors.add(new ValidationError(path + ".provider", "has no provider; add provider.prometheus with an"
-                    + " address and a query"));
+                    + " address and a query, provider.web with a url, or provider.job with a Job spec"));
+            return;
+        }
+        if (metric.provider().count() > 1) {
+            errors.add(new ValidationError(path + ".provider", "has more than one provider; keep exactly one of"
+                    + " prometheus, web and job"));
+            return;
+        }
+        if (metric.provider().web() != null) {
+            validateWeb(metric.provider().web(), path + ".provider.web", defaults, standIns, errors);
+            return;
+        }
+        if (metric.provider().job() != null) {
+            validateJob(metric.provider().job(), path + ".provider.job", errors);
             return;
         }
         PrometheusSpec prometheus = metric.provider().prometheus();
         String prometheusPath = path + ".provider.prometheus";
         validateAddress(prometheus.address(), prometheusPath + ".address", defaults, standIns, errors);
         if (prometheus.query() == null || prometheus.query().isBlank()) {
-            errors.add(new ValidationError(prometheusPath + ".query", "is empty; write an instant PromQL query whose"
+            errors.add(new ValidationError(prometheusPath + ".query", "is empty; write a PromQL query whose"
                     + " result the conditions judge"));
         } else {
             Arguments.substitute(prometheus.query(), Arguments.Syntax.PROMQL, standIns,
@@ -203,9 +276,100 @@ public final class AnalysisValidation {
         if (prometheus.timeout() != null && !isPositive(prometheus.timeout())) {
             errors.add(new ValidationError(prometheusPath + ".timeout", "must be longer than 0s; e.g. timeout: 30s"));
         }
-        for (int i = 0; i < prometheus.headers().size(); i++) {
-            PrometheusSpec.Header header = prometheus.headers().get(i);
-            String headerPath = prometheusPath + ".headers[" + i + "]";
+        if (prometheus.rangeQuery() != null) {
+            validateRange(prometheus.rangeQuery(), prometheusPath + ".rangeQuery", standIns, errors);
+        }
+        validateHeaders(prometheus.headers(), prometheusPath, standIns, errors);
+    }
+
+    private static void validateRange(PrometheusSpec.RangeQuery range, String path, Map<String, String> standIns,
+                                      List<ValidationError> errors) {
+        String start = Arguments.substitute(range.start(), Arguments.Syntax.CEL, standIns, path + ".start", errors);
+        String end = Arguments.substitute(range.end(), Arguments.Syntax.CEL, standIns, path + ".end", errors);
+        String problem = RangeTimes.problem(start);
+        if (problem != null) {
+            errors.add(new ValidationError(path + ".start", problem));
+        }
+        problem = RangeTimes.problem(end);
+        if (problem != null) {
+            errors.add(new ValidationError(path + ".end", problem));
+        }
+        if (range.step() == null || range.step().isBlank()) {
+            errors.add(new ValidationError(path + ".step", "is empty; write the resolution, e.g. step: 1m"));
+        } else {
+            try {
+                if (!isPositive(io.jenkins.plugins.progressivedelivery.engine.plan.Durations.parse(range.step()))) {
+                    errors.add(new ValidationError(path + ".step", "must be longer than 0s; e.g. step: 1m"));
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new ValidationError(path + ".step", e.getMessage()));
+            }
+        }
+    }
+
+    private static void validateWeb(WebSpec web, String path, Map<String, String> defaults,
+                                    Map<String, String> standIns, List<ValidationError> errors) {
+        List<ValidationError> substitution = new ArrayList<>();
+        String url = Arguments.substitute(web.url(), Arguments.Syntax.URL, standIns, path + ".url", substitution);
+        errors.addAll(substitution);
+        if (web.url() == null || web.url().isBlank()) {
+            errors.add(new ValidationError(path + ".url", "is empty; write the URL to ask, e.g. https://status.shop/api"));
+        } else if (substitution.isEmpty() && Arguments.placeholders(url).isEmpty()) {
+            String problem = urlProblem(url);
+            if (problem != null) {
+                errors.add(new ValidationError(path + ".url", problem));
+            }
+        }
+        if (!Set.of("GET", "POST", "PUT").contains(web.effectiveMethod())) {
+            errors.add(new ValidationError(path + ".method", "'" + web.method() + "' is not GET, POST or PUT"));
+        }
+        if (web.body() != null && web.jsonBody() != null) {
+            errors.add(new ValidationError(path + ".jsonBody", "give either body or jsonBody, not both"));
+        }
+        if ((web.body() != null || web.jsonBody() != null) && web.effectiveMethod().equals("GET")) {
+            errors.add(new ValidationError(path + ".method", "a GET has no body; use method: POST"));
+        }
+        if (web.timeoutSeconds() != null && web.timeoutSeconds() < 1) {
+            errors.add(new ValidationError(path + ".timeoutSeconds", "must be 1 or more"));
+        }
+        if (Boolean.TRUE.equals(web.insecure())) {
+            errors.add(new ValidationError(path + ".insecure", "TLS is always verified here; remove insecure and"
+                    + " configure the server's CA certificate"));
+        }
+        if (web.jsonPath() != null) {
+            String problem = io.jenkins.plugins.progressivedelivery.engine.metrics.web.WebProvider
+                    .jsonPathProblem(web.jsonPath());
+            if (problem != null) {
+                errors.add(new ValidationError(path + ".jsonPath", problem));
+            }
+        }
+        validateHeaders(web.headers(), path, standIns, errors);
+    }
+
+    private static void validateJob(JobSpec job, String path, List<ValidationError> errors) {
+        JsonNode spec = job.spec() == null ? null : io.jenkins.plugins.progressivedelivery.engine.plan.JsonText.tree(
+                job.spec());
+        if (spec == null || !spec.isObject()) {
+            errors.add(new ValidationError(path + ".spec", "is empty; give a Job spec with template.spec.containers"));
+            return;
+        }
+        JsonNode containers = spec.path("template").path("spec").path("containers");
+        if (!containers.isArray() || containers.isEmpty()) {
+            errors.add(new ValidationError(path + ".spec.template.spec.containers", "is empty; a Job needs at least"
+                    + " one container with an image"));
+        }
+        String restart = spec.path("template").path("spec").path("restartPolicy").asText("");
+        if (!restart.equals("Never") && !restart.equals("OnFailure")) {
+            errors.add(new ValidationError(path + ".spec.template.spec.restartPolicy", "must be Never or OnFailure"
+                    + " for a Job (Kubernetes refuses anything else)"));
+        }
+    }
+
+    private static void validateHeaders(List<PrometheusSpec.Header> headers, String parent,
+                                        Map<String, String> standIns, List<ValidationError> errors) {
+        for (int i = 0; i < headers.size(); i++) {
+            PrometheusSpec.Header header = headers.get(i);
+            String headerPath = parent + ".headers[" + i + "]";
             if (header == null || header.key() == null || header.key().isBlank()) {
                 errors.add(new ValidationError(headerPath + ".key", "is empty; name the HTTP header"));
                 continue;
@@ -218,7 +382,7 @@ public final class AnalysisValidation {
                         + " is set by the HTTP client itself; remove it"));
             } else if (header.key().equalsIgnoreCase("authorization")) {
                 errors.add(new ValidationError(headerPath + ".key", "credentials do not belong in the analysis,"
-                        + " where they would be logged; configure the Prometheus bearer token or basic credentials"
+                        + " where they would be logged; configure the bearer token or basic credentials"
                         + " instead"));
             }
             Arguments.substitute(header.key(), Arguments.Syntax.HEADER, standIns,
@@ -230,6 +394,27 @@ public final class AnalysisValidation {
                         headerPath + ".value", errors);
             }
         }
+    }
+
+    /** Why {@code url} is not a usable web provider URL, or null: an absolute http(s) URL with a host, no credentials. */
+    public static String urlProblem(String url) {
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            return "'" + url + "' is not a URL (" + e.getReason() + ")";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "'" + url + "' is not an http or https URL";
+        }
+        if (uri.getRawUserInfo() != null) {
+            return "contains credentials; remove them from the URL and configure credentials instead";
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            return "'" + url + "' has no host";
+        }
+        return null;
     }
 
     private static void validateAddress(String address, String path, Map<String, String> defaults,

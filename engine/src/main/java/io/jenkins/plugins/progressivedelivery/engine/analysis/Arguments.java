@@ -1,6 +1,14 @@
 package io.jenkins.plugins.progressivedelivery.engine.analysis;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JobSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JsonText;
+import io.jenkins.plugins.progressivedelivery.engine.plan.WebSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ArgumentSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricProviderSpec;
@@ -54,14 +62,23 @@ public final class Arguments {
         Map<String, String> values = values(spec, runArguments == null ? Map.of() : runArguments, pathPrefix, errors);
         List<MetricSpec> metrics = new ArrayList<>();
         for (int i = 0; i < spec.metrics().size(); i++) {
-            metrics.add(substitute(spec.metrics().get(i), values, join(pathPrefix, "metrics[" + i + "]"), errors));
+            metrics.add(substitute(spec.metrics().get(i), values, declared(spec),
+                    join(pathPrefix, "metrics[" + i + "]"), errors));
         }
         if (!errors.isEmpty()) {
             throw new InvalidPlanException("The analysis arguments", errors);
         }
         List<ArgumentSpec> resolvedArgs = new ArrayList<>();
         values.forEach((name, value) -> resolvedArgs.add(new ArgumentSpec(name, value)));
-        return new AnalysisSpec(resolvedArgs, metrics);
+        return spec.withArgsAndMetrics(resolvedArgs, metrics);
+    }
+
+    private static Map<String, String> declared(AnalysisSpec spec) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (ArgumentSpec arg : spec.args()) {
+            defaults.put(arg.name(), arg.value());
+        }
+        return defaults;
     }
 
     /** The declared defaults overridden by the run's values; reports unknown run arguments and missing values. */
@@ -93,49 +110,128 @@ public final class Arguments {
 
     static MetricSpec substitute(MetricSpec metric, Map<String, String> values, String path,
                                  List<ValidationError> errors) {
+        return substitute(metric, values, values, path, errors);
+    }
+
+    /**
+     * @param declared the template's own defaults: a run argument may not move an address or URL to another host
+     *                 than these give, so credentials configured for the plan's host never go elsewhere
+     */
+    static MetricSpec substitute(MetricSpec metric, Map<String, String> values, Map<String, String> declared,
+                                 String path, List<ValidationError> errors) {
         String success = substitute(metric.successCondition(), Syntax.CEL, values, path + ".successCondition", errors);
         String failure = substitute(metric.failureCondition(), Syntax.CEL, values, path + ".failureCondition", errors);
         MetricProviderSpec provider = metric.provider();
         if (provider != null && provider.prometheus() != null) {
             PrometheusSpec prometheus = provider.prometheus();
             String prometheusPath = path + ".provider.prometheus";
-            List<PrometheusSpec.Header> headers = new ArrayList<>();
-            for (int i = 0; i < prometheus.headers().size(); i++) {
-                PrometheusSpec.Header header = prometheus.headers().get(i);
-                String headerPath = prometheusPath + ".headers[" + i + "]";
-                headers.add(new PrometheusSpec.Header(
-                        substitute(header.key(), Syntax.HEADER, values, headerPath + ".key", errors),
-                        substitute(header.value(), Syntax.HEADER, values, headerPath + ".value", errors)));
+            PrometheusSpec.RangeQuery range = prometheus.rangeQuery();
+            if (range != null) {
+                String rangePath = prometheusPath + ".rangeQuery";
+                range = new PrometheusSpec.RangeQuery(
+                        substitute(range.start(), Syntax.CEL, values, rangePath + ".start", errors),
+                        substitute(range.end(), Syntax.CEL, values, rangePath + ".end", errors),
+                        substitute(range.step(), Syntax.CEL, values, rangePath + ".step", errors));
             }
             provider = new MetricProviderSpec(new PrometheusSpec(
-                    substitute(prometheus.address(), Syntax.URL, values, prometheusPath + ".address", errors),
+                    address(prometheus.address(), values, declared, prometheusPath + ".address", errors),
                     substitute(prometheus.query(), Syntax.PROMQL, values, prometheusPath + ".query", errors),
-                    prometheus.timeout(), headers));
+                    prometheus.timeout(), headers(prometheus.headers(), values, prometheusPath, errors), range),
+                    null, null);
+        } else if (provider != null && provider.web() != null) {
+            WebSpec web = provider.web();
+            String webPath = path + ".provider.web";
+            provider = new MetricProviderSpec(null, web.withRequest(
+                    address(web.url(), values, declared, webPath + ".url", errors),
+                    headers(web.headers(), values, webPath, errors),
+                    substitute(web.body(), Syntax.HEADER, values, webPath + ".body", errors)), null);
+        } else if (provider != null && provider.job() != null) {
+            JobSpec job = provider.job();
+            String jobPath = path + ".provider.job";
+            provider = new MetricProviderSpec(null, null, new JobSpec(
+                    JsonText.text(substituteTree(JsonText.tree(job.metadata()), values, jobPath + ".metadata", errors)),
+                    JsonText.text(substituteTree(JsonText.tree(job.spec()), values, jobPath + ".spec", errors))));
         }
-        return new MetricSpec(metric.name(), metric.interval(), metric.count(), metric.initialDelay(), success, failure,
-                metric.failureLimit(), metric.inconclusiveLimit(), metric.consecutiveErrorLimit(), provider);
+        return metric.withConditionsAndProvider(success, failure, provider);
+    }
+
+    private static List<PrometheusSpec.Header> headers(List<PrometheusSpec.Header> headers, Map<String, String> values,
+                                                       String path, List<ValidationError> errors) {
+        List<PrometheusSpec.Header> resolved = new ArrayList<>();
+        for (int i = 0; i < headers.size(); i++) {
+            PrometheusSpec.Header header = headers.get(i);
+            String headerPath = path + ".headers[" + i + "]";
+            resolved.add(new PrometheusSpec.Header(
+                    substitute(header.key(), Syntax.HEADER, values, headerPath + ".key", errors),
+                    substitute(header.value(), Syntax.HEADER, values, headerPath + ".value", errors)));
+        }
+        return resolved;
+    }
+
+    private static String address(String text, Map<String, String> values, Map<String, String> declared, String path,
+                                  List<ValidationError> errors) {
+        String resolved = substitute(text, Syntax.URL, values, path, errors);
+        if (resolved == null || placeholders(text).isEmpty() || values == declared) {
+            return resolved;
+        }
+        List<ValidationError> ignored = new ArrayList<>();
+        String planned = substitute(text, Syntax.URL, declared, path, ignored);
+        if (!placeholders(planned).isEmpty()) {
+            String literal = planned.substring(0, placeholders(planned).get(0).start());
+            if (!literal.matches("(?i)^https?://[^/:?#\\s]+[:/?#].*")) {
+                errors.add(new ValidationError(path, "the host of this address comes from a run argument without"
+                        + " a default; write the host in the analysis (or give the argument a default), so that"
+                        + " credentials only go to a host the analysis names"));
+            }
+            return resolved;
+        }
+        String plannedHost = host(planned);
+        String resolvedHost = host(resolved);
+        if (plannedHost != null && !plannedHost.equalsIgnoreCase(resolvedHost == null ? "" : resolvedHost)) {
+            errors.add(new ValidationError(path, "a run argument moves this address from host " + plannedHost
+                    + " to " + resolvedHost + "; run arguments cannot choose another host than the analysis names"
+                    + " (credentials configured for it would go there); change the analysis instead"));
+        }
+        return resolved;
+    }
+
+    private static String host(String url) {
+        try {
+            return java.net.URI.create(url.trim()).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static JsonNode substituteTree(JsonNode node, Map<String, String> values, String path,
+                                           List<ValidationError> errors) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return TextNode.valueOf(substitute(node.asText(), Syntax.HEADER, values, path, errors));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            node.fields().forEachRemaining(e -> copy.set(e.getKey(),
+                    substituteTree(e.getValue(), values, path + "." + e.getKey(), errors)));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < node.size(); i++) {
+                copy.add(substituteTree(node.get(i), values, path + "[" + i + "]", errors));
+            }
+            return copy;
+        }
+        return node;
     }
 
     /** Placeholders left in a spec that should have been resolved, one error per field. */
     static List<ValidationError> unresolved(AnalysisSpec spec) {
         List<ValidationError> errors = new ArrayList<>();
         for (int i = 0; i < spec.metrics().size(); i++) {
-            MetricSpec metric = spec.metrics().get(i);
-            String path = "metrics[" + i + "]";
-            Map<String, String> fields = new LinkedHashMap<>();
-            fields.put(path + ".successCondition", metric.successCondition());
-            fields.put(path + ".failureCondition", metric.failureCondition());
-            if (metric.provider() != null && metric.provider().prometheus() != null) {
-                PrometheusSpec prometheus = metric.provider().prometheus();
-                fields.put(path + ".provider.prometheus.address", prometheus.address());
-                fields.put(path + ".provider.prometheus.query", prometheus.query());
-                for (int h = 0; h < prometheus.headers().size(); h++) {
-                    fields.put(path + ".provider.prometheus.headers[" + h + "].key", prometheus.headers().get(h).key());
-                    fields.put(path + ".provider.prometheus.headers[" + h + "].value",
-                            prometheus.headers().get(h).value());
-                }
-            }
-            fields.forEach((field, text) -> {
+            textFields(spec.metrics().get(i), "metrics[" + i + "]").forEach((field, text) -> {
                 List<Placeholder> left = placeholders(text);
                 if (!left.isEmpty()) {
                     errors.add(new ValidationError(field, left.get(0).raw() + " is not resolved; resolve the"
@@ -144,6 +240,59 @@ public final class Arguments {
             });
         }
         return errors;
+    }
+
+    /** Every text of a metric in which a placeholder may appear, by its path. */
+    static Map<String, String> textFields(MetricSpec metric, String path) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(path + ".successCondition", metric.successCondition());
+        fields.put(path + ".failureCondition", metric.failureCondition());
+        MetricProviderSpec provider = metric.provider();
+        if (provider != null && provider.prometheus() != null) {
+            PrometheusSpec prometheus = provider.prometheus();
+            String p = path + ".provider.prometheus";
+            fields.put(p + ".address", prometheus.address());
+            fields.put(p + ".query", prometheus.query());
+            headerFields(prometheus.headers(), p, fields);
+            if (prometheus.rangeQuery() != null) {
+                fields.put(p + ".rangeQuery.start", prometheus.rangeQuery().start());
+                fields.put(p + ".rangeQuery.end", prometheus.rangeQuery().end());
+                fields.put(p + ".rangeQuery.step", prometheus.rangeQuery().step());
+            }
+        }
+        if (provider != null && provider.web() != null) {
+            String p = path + ".provider.web";
+            fields.put(p + ".url", provider.web().url());
+            fields.put(p + ".body", provider.web().body());
+            headerFields(provider.web().headers(), p, fields);
+        }
+        if (provider != null && provider.job() != null) {
+            treeFields(JsonText.tree(provider.job().metadata()), path + ".provider.job.metadata", fields);
+            treeFields(JsonText.tree(provider.job().spec()), path + ".provider.job.spec", fields);
+        }
+        return fields;
+    }
+
+    private static void headerFields(List<PrometheusSpec.Header> headers, String path, Map<String, String> fields) {
+        for (int h = 0; h < headers.size(); h++) {
+            fields.put(path + ".headers[" + h + "].key", headers.get(h).key());
+            fields.put(path + ".headers[" + h + "].value", headers.get(h).value());
+        }
+    }
+
+    private static void treeFields(JsonNode node, String path, Map<String, String> fields) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            fields.put(path, node.asText());
+        } else if (node.isObject()) {
+            node.fields().forEachRemaining(e -> treeFields(e.getValue(), path + "." + e.getKey(), fields));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                treeFields(node.get(i), path + "[" + i + "]", fields);
+            }
+        }
     }
 
     /** Every {@code {{...}}} in {@code text}, in order. */

@@ -31,16 +31,23 @@ import java.util.function.BiPredicate;
 import java.util.function.IntPredicate;
 
 /**
- * A {@code successCondition} or {@code failureCondition}: a CEL expression over {@code result}, which is a
- * {@code list(double)} for a Prometheus vector and a {@code double} for a scalar, as in Argo Rollouts. Compiled
+ * A {@code successCondition} or {@code failureCondition} over {@code result}, which is a {@code list(double)} for a
+ * Prometheus vector, a {@code double} for a scalar and the JSON document of a web metric, as in Argo Rollouts.
+ * Written in Argo's expression language (expr-lang; {@link ExprTranslator} turns it into CEL) or, with
+ * {@code conditionLanguage: cel}, in CEL; either way cel-java evaluates it, never Groovy or reflection. Compiled
  * once; {@link #evaluate} is thread-safe. Besides CEL's standard library, Argo's helpers {@code len(list)},
- * {@code isNaN(double)} and {@code isInf(double)} are available, and an int literal compares with a double
- * ({@code result[0] >= 1}).
+ * {@code isNaN(double)} and {@code isInf(double)} are available in CEL too, and an int literal compares with a
+ * double ({@code result[0] >= 1}).
  */
 public final class Condition {
     static final String VARIABLE = "result";
 
     private static final Set<String> EMPTINESS_FUNCTIONS = Set.of("size", "len");
+
+    /** Argo's expression language (the default). */
+    public static final String EXPR = "expr";
+    /** CEL, as written. */
+    public static final String CEL = "cel";
     private static final Set<String> ORDERINGS = Set.of("_<_", "_<=_", "_>_", "_>=_");
 
     private final String expression;
@@ -55,27 +62,36 @@ public final class Condition {
         this.threshold = threshold;
     }
 
+    /** Compiles a condition in Argo's language, or in CEL when it is not valid expr but valid CEL. */
+    public static Condition compile(String expression) {
+        return compile(expression, null);
+    }
+
     /**
      * Parses and type-checks {@code expression}.
      *
-     * @throws IllegalArgumentException with CEL's error, the position, and a hint when the expression is written
-     *                                  in Argo's older expr syntax ({@code all(result, # < 1000)})
+     * @param language {@value #EXPR}, {@value #CEL}, or null: expr, and CEL for a condition that only CEL reads
+     *                 ({@code size(result) == 0}, {@code result.all(x, x < 1)})
+     * @throws IllegalArgumentException with the error, the position, and a hint
      */
-    public static Condition compile(String expression) {
-        if (expression != null) {
-            Condition known = COMPILED.get(expression);
-            if (known != null) {
-                return known;
-            }
+    public static Condition compile(String expression, String language) {
+        if (expression == null) {
+            return compileNew(null, language);
         }
-        Condition compiled = compileNew(expression);
-        COMPILED.put(expression, compiled);
+        String key = (language == null ? "" : language.trim().toLowerCase(java.util.Locale.ROOT)) + '\u0000'
+                + expression;
+        Condition known = COMPILED.get(key);
+        if (known != null) {
+            return known;
+        }
+        Condition compiled = compileNew(expression, language);
+        COMPILED.put(key, compiled);
         return compiled;
     }
 
     /**
-     * Conditions already compiled in this JVM, by their text: an analysis' start validates its conditions and then
-     * uses them, and a thousand analyses of one template share one program (CEL programs are immutable and
+     * Conditions already compiled in this JVM, by language and text: an analysis' start validates its conditions and
+     * then uses them, and a thousand analyses of one template share one program (compiled programs are immutable and
      * thread-safe). Bounded, least recently used first out.
      */
     private static final Map<String, Condition> COMPILED = java.util.Collections.synchronizedMap(
@@ -88,21 +104,52 @@ public final class Condition {
                 }
             });
 
-    private static Condition compileNew(String expression) {
+    private static Condition compileNew(String expression, String language) {
         if (expression == null || expression.isBlank()) {
-            throw new IllegalArgumentException("is empty; write a CEL expression over 'result', e.g. result[0] >= 0.95");
+            throw new IllegalArgumentException("is empty; write a condition over 'result', e.g. result[0] >= 0.95");
         }
-        CelValidationResult compiled = Environment.CEL.compile(expression);
+        String lang = language == null ? null : language.trim().toLowerCase(java.util.Locale.ROOT);
+        if (lang != null && !lang.equals(EXPR) && !lang.equals(CEL)) {
+            throw new IllegalArgumentException("conditionLanguage '" + language + "' is not expr or cel");
+        }
+        if (CEL.equals(lang)) {
+            return compileCel(expression, expression, null);
+        }
+        ExprTranslator.Translation translation;
+        try {
+            translation = ExprTranslator.translate(expression);
+        } catch (IllegalArgumentException exprError) {
+            if (lang == null && compiles(expression)) {
+                return compileCel(expression, expression, null);
+            }
+            String trimmed = expression.strip();
+            String yamlHint = trimmed.endsWith(",") || trimmed.endsWith("(")
+                    ? "; in YAML a space and '#' start a comment, which cut the condition here: quote it, e.g."
+                    + " successCondition: \"all(result, # < 1000)\"" : "";
+            throw new IllegalArgumentException(exprError.getMessage()
+                    + (lang == null ? "; it is not valid CEL either (conditionLanguage: cel)" : "") + yamlHint,
+                    exprError);
+        }
+        return compileCel(expression, translation.cel(), translation.inspectsEmptiness());
+    }
+
+    private static Condition compileCel(String expression, String cel, Boolean inspectsEmptiness) {
+        CelValidationResult compiled = Environment.CEL.compile(cel);
         if (compiled.hasError()) {
+            if (inspectsEmptiness != null) {
+                throw new IllegalArgumentException("'" + expression + "' is not a valid condition: "
+                        + compiled.getErrorString());
+            }
             throw new IllegalArgumentException("'" + expression + "' is not a valid CEL condition:\n"
                     + compiled.getErrorString() + ExprSyntaxHints.hintFor(expression, compiled.getErrorString(), Condition::compiles));
         }
         try {
             CelAbstractSyntaxTree ast = compiled.getAst();
             CelRuntime.Program program = Environment.CEL.createProgram(ast);
-            return new Condition(expression, program, examinesEmptiness(ast), simpleThreshold(ast.getExpr()));
+            boolean emptiness = inspectsEmptiness != null ? inspectsEmptiness : examinesEmptiness(ast);
+            return new Condition(expression, program, emptiness, simpleThreshold(ast.getExpr()));
         } catch (CelValidationException | CelEvaluationException e) {
-            throw new IllegalArgumentException("'" + expression + "' is not a valid CEL condition: " + e.getMessage(), e);
+            throw new IllegalArgumentException("'" + expression + "' is not a valid condition: " + e.getMessage(), e);
         }
     }
 
@@ -117,7 +164,8 @@ public final class Condition {
      *                            result is not a boolean
      */
     public boolean evaluate(MetricValue result) throws ConditionException {
-        Object input = result.scalar() ? (Object) result.values().get(0) : result.values();
+        Object input = result.isDocument() ? JsonValues.toCel(result.json(), Environment.NULL)
+                : result.scalar() ? (Object) result.values().get(0) : result.values();
         Object output;
         try {
             output = program.eval(Map.of(VARIABLE, input));
@@ -224,6 +272,7 @@ public final class Condition {
 
     /** The one CEL environment: immutable and thread-safe, so shared by every condition. */
     private static final class Environment {
+        static final Object NULL = com.google.protobuf.NullValue.NULL_VALUE;
         static final Cel CEL = build();
 
         private static Cel build() {
@@ -232,6 +281,13 @@ public final class Condition {
                     .build();
             List<CelFunctionBinding> bindings = new ArrayList<>();
             bindings.add(CelFunctionBinding.from("len_list", List.class, list -> (long) list.size()));
+            bindings.add(CelFunctionBinding.from("expr_call", String.class, List.class, (name, args) -> {
+                try {
+                    return ExprFunctions.call(name, args, NULL);
+                } catch (IllegalArgumentException | ClassCastException e) {
+                    throw new CelEvaluationException(e.getMessage(), e);
+                }
+            }));
             bindings.add(CelFunctionBinding.from("isNaN_double", Double.class, value -> Double.isNaN(value)));
             bindings.add(CelFunctionBinding.from("isInf_double", Double.class, value -> Double.isInfinite(value)));
             bindings.addAll(nanAwareMixedComparisons());
@@ -246,6 +302,10 @@ public final class Condition {
                             .build())
                     .addVar(VARIABLE, SimpleType.DYN)
                     .addFunctionDeclarations(
+                            CelFunctionDecl.newFunctionDeclaration(ExprTranslator.CALL,
+                                    CelOverloadDecl.newGlobalOverload("expr_call",
+                                            "an operation of Argo's expression language", SimpleType.DYN,
+                                            SimpleType.STRING, ListType.create(SimpleType.DYN))),
                             CelFunctionDecl.newFunctionDeclaration("len", CelOverloadDecl.newGlobalOverload(
                                     "len_list", "number of values in the result", SimpleType.INT,
                                     ListType.create(SimpleType.DYN))),

@@ -11,16 +11,18 @@ import java.util.List;
  * The verdict rules of Argo Rollouts as pure functions, so they can be read and tested apart from any scheduling.
  * They follow argo-rollouts {@code utils/evaluate/evaluate.go} ({@code EvaluateResult}),
  * {@code analysis/analysis.go} ({@code runMeasurements}, {@code assessMetricStatus}, {@code asssessRunStatus},
- * {@code generateMetricTasks}, read at commit 045c1cf0) and {@code utils/analysis/helpers.go} ({@code IsTerminating},
- * {@code IsWorse}), with one deliberate difference: a query that returned no series is never a pass
- * (Argo evaluates the conditions on the empty list and, with no conditions, calls it Successful).
+ * {@code generateMetricTasks}, {@code assessMetricFailureInconclusiveOrError}, {@code calculateNextReconcileTime},
+ * read at commit c9dd7ea0) and {@code utils/analysis/helpers.go} ({@code IsTerminating}, {@code IsWorse}), with two
+ * deliberate differences, both so that missing data never passes: a query that returned no series is Inconclusive
+ * (Argo evaluates the conditions on the empty list and, with no conditions, calls it Successful), and a measurement
+ * containing NaN is never Successful (Argo passes {@code result[0] > 0.05} as a failure condition on NaN).
  */
 public final class Verdicts {
 
     /**
-     * How long to wait before measuring again after an Error when the metric has no {@code interval}: Argo's
-     * {@code DefaultErrorRetryInterval} ({@code analysis/analysis.go}: {@code 10 * time.Second}). When the metric has
-     * an interval, Argo measures again after the interval whatever the outcome ({@code generateMetricTasks}).
+     * How long to wait before measuring again after an Error, whatever the metric's {@code interval}: Argo's
+     * {@code DefaultErrorRetryInterval} ({@code analysis/analysis.go}: {@code 10 * time.Second}, used by
+     * {@code generateMetricTasks} and {@code calculateNextReconcileTime} when the last measurement is an Error).
      */
     public static final Duration ERROR_RETRY_INTERVAL = Duration.ofSeconds(10);
 
@@ -29,6 +31,9 @@ public final class Verdicts {
 
     /** Why a measurement of an empty vector is Inconclusive. */
     public static final String NO_SERIES = "the query returned no series";
+
+    /** Why a measurement with NaN that the conditions would pass is Inconclusive. */
+    public static final String NAN_NEVER_PASSES = "the result contains NaN (no data), which never passes";
 
     private Verdicts() {
     }
@@ -56,11 +61,22 @@ public final class Verdicts {
      */
     public static Assessment assessMeasurement(Condition successCondition, Condition failureCondition,
                                                MetricValue value) {
+        if (value.outcome() != null) {
+            return new Assessment(value.outcome(), value.outcome() == AnalysisPhase.SUCCESSFUL ? null : value.json());
+        }
         boolean judgesEmptiness = (successCondition != null && successCondition.inspectsEmptiness())
                 || (failureCondition != null && failureCondition.inspectsEmptiness());
-        if (!value.scalar() && value.isEmpty() && !judgesEmptiness) {
+        if (!value.isDocument() && !value.scalar() && value.isEmpty() && !judgesEmptiness) {
             return new Assessment(AnalysisPhase.INCONCLUSIVE, NO_SERIES);
         }
+        Assessment assessment = evaluate(successCondition, failureCondition, value);
+        if (assessment.phase() == AnalysisPhase.SUCCESSFUL && value.values().stream().anyMatch(v -> v.isNaN())) {
+            return new Assessment(AnalysisPhase.INCONCLUSIVE, NAN_NEVER_PASSES);
+        }
+        return assessment;
+    }
+
+    private static Assessment evaluate(Condition successCondition, Condition failureCondition, MetricValue value) {
         if (successCondition == null && failureCondition == null) {
             return new Assessment(AnalysisPhase.SUCCESSFUL, null);
         }
@@ -95,6 +111,16 @@ public final class Verdicts {
      * Inconclusive count toward {@code count} and reset the consecutive errors; an Error only adds to the errors.
      */
     public static MetricResult recordMeasurement(MetricResult result, Measurement measurement) {
+        return recordMeasurement(result, measurement, MEASUREMENT_HISTORY_LIMIT);
+    }
+
+    /**
+     * As {@link #recordMeasurement(MetricResult, Measurement)}, keeping the last {@code retention} measurements
+     * ({@code measurementRetention}). {@code consecutiveSuccess} counts Successful measurements in a row; any other
+     * phase, an Error included, resets it.
+     */
+    public static MetricResult recordMeasurement(MetricResult result, Measurement measurement, int retention) {
+        int consecutiveSuccess = measurement.phase() == AnalysisPhase.SUCCESSFUL ? result.consecutiveSuccess() + 1 : 0;
         int count = result.count();
         int successful = result.successful();
         int failed = result.failed();
@@ -126,19 +152,25 @@ public final class Verdicts {
         }
         List<Measurement> measurements = new ArrayList<>(result.measurements());
         measurements.add(measurement);
-        if (measurements.size() > MEASUREMENT_HISTORY_LIMIT) {
-            measurements = measurements.subList(measurements.size() - MEASUREMENT_HISTORY_LIMIT, measurements.size());
+        int limit = Math.max(1, retention);
+        if (measurements.size() > limit) {
+            measurements = measurements.subList(measurements.size() - limit, measurements.size());
         }
         return new MetricResult(result.name(), result.phase(), count, successful, failed, inconclusive, error,
-                consecutiveError, measurements, result.message());
+                consecutiveError, measurements, result.message(), consecutiveSuccess, result.dryRun());
     }
 
     /**
-     * The phase of a metric, as Argo's {@code assessMetricStatus}, checked in this order: Failed when failed
-     * measurements exceed {@code failureLimit}; Inconclusive when inconclusive ones exceed {@code inconclusiveLimit};
-     * Error when consecutive errors exceed {@code consecutiveErrorLimit}; Successful when {@code count} is reached
-     * (failures within the limit do not fail it) or the run is terminating; otherwise Running (Pending before the
-     * first measurement).
+     * The phase of a metric, as Argo's {@code assessMetricStatus} and {@code assessMetricFailureInconclusiveOrError}:
+     * <ol>
+     *   <li>limits, where a later rule overrides an earlier one as in Argo: Failed when failed measurements exceed
+     *       {@code failureLimit} (never with {@code failureLimit: -1}), Inconclusive when inconclusive ones exceed
+     *       {@code inconclusiveLimit}, Error when consecutive errors exceed {@code consecutiveErrorLimit};</li>
+     *   <li>Successful as soon as {@code consecutiveSuccessLimit} Successful measurements came in a row;</li>
+     *   <li>when {@code count} is reached: Successful, unless a {@code consecutiveSuccessLimit} was not reached
+     *       (then Failed with {@code failureLimit: -1}, Inconclusive when both limits apply);</li>
+     *   <li>Successful when the run is terminating; otherwise Running (Pending before the first measurement).</li>
+     * </ol>
      *
      * @param terminating the run is being stopped (another metric completed unsuccessfully, or on request)
      */
@@ -151,20 +183,35 @@ public final class Verdicts {
                     : new Assessment(AnalysisPhase.PENDING, null);
         }
         String last = result.lastMeasurement().map(Verdicts::describe).orElse("");
-        if (result.failed() > metric.effectiveFailureLimit()) {
-            return new Assessment(AnalysisPhase.FAILED, plural(result.failed(), "failed measurement")
+        Assessment limit = null;
+        if (metric.failureLimitApplies() && result.failed() > metric.effectiveFailureLimit()) {
+            limit = new Assessment(AnalysisPhase.FAILED, plural(result.failed(), "failed measurement")
                     + ", more than failureLimit " + metric.effectiveFailureLimit() + last);
         }
         if (result.inconclusive() > metric.effectiveInconclusiveLimit()) {
-            return new Assessment(AnalysisPhase.INCONCLUSIVE, plural(result.inconclusive(), "inconclusive measurement")
+            limit = new Assessment(AnalysisPhase.INCONCLUSIVE, plural(result.inconclusive(), "inconclusive measurement")
                     + ", more than inconclusiveLimit " + metric.effectiveInconclusiveLimit() + last);
         }
         if (result.consecutiveError() > metric.effectiveConsecutiveErrorLimit()) {
-            return new Assessment(AnalysisPhase.ERROR, plural(result.consecutiveError(), "consecutive error")
+            limit = new Assessment(AnalysisPhase.ERROR, plural(result.consecutiveError(), "consecutive error")
                     + ", more than consecutiveErrorLimit " + metric.effectiveConsecutiveErrorLimit() + last);
+        }
+        if (limit != null) {
+            return limit;
+        }
+        int successLimit = metric.effectiveConsecutiveSuccessLimit();
+        if (successLimit > 0 && result.consecutiveSuccess() >= successLimit) {
+            return new Assessment(AnalysisPhase.SUCCESSFUL, plural(result.consecutiveSuccess(),
+                    "consecutive successful measurement") + ", consecutiveSuccessLimit " + successLimit + " reached ("
+                    + tally(result) + ")");
         }
         Integer effectiveCount = metric.effectiveCount();
         if (effectiveCount != null && result.count() >= effectiveCount) {
+            if (successLimit > 0) {
+                AnalysisPhase phase = metric.failureLimitApplies() ? AnalysisPhase.INCONCLUSIVE : AnalysisPhase.FAILED;
+                return new Assessment(phase, "count " + effectiveCount + " reached without "
+                        + successLimit + " consecutive successful measurements (" + tally(result) + ")" + last);
+            }
             return new Assessment(AnalysisPhase.SUCCESSFUL, "count " + effectiveCount + " reached (" + tally(result) + ")");
         }
         if (terminating) {
@@ -191,12 +238,15 @@ public final class Verdicts {
     }
 
     /**
-     * How long after a measurement finished the next one is due, for a metric that is still running: its
-     * {@code interval}, or {@link #ERROR_RETRY_INTERVAL} when it has none (only an Error leaves such a metric
-     * running, since its count is 1), as Argo's {@code generateMetricTasks}.
+     * How long after a measurement finished the next one is due, for a metric that is still running: 10 s after an
+     * Error ({@link #ERROR_RETRY_INTERVAL}) whatever the interval, else its {@code interval}, as Argo's
+     * {@code generateMetricTasks}.
      */
-    public static Duration delayBeforeNextMeasurement(MetricSpec metric) {
-        return metric.interval() != null ? metric.interval() : ERROR_RETRY_INTERVAL;
+    public static Duration delayBeforeNextMeasurement(MetricSpec metric, Measurement last) {
+        if ((last != null && last.phase() == AnalysisPhase.ERROR) || metric.interval() == null) {
+            return ERROR_RETRY_INTERVAL;
+        }
+        return metric.interval();
     }
 
     private static String describe(Measurement measurement) {

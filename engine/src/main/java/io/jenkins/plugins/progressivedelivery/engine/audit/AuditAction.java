@@ -40,7 +40,9 @@ public enum AuditAction {
     /** An API call was retried (conflict or server error). */
     RETRY,
     /** The rollout ended; {@code after} is its final phase. */
-    COMPLETE;
+    COMPLETE,
+    /** Someone else changed what the engine manages (the route, the Deployments' images or sizes). */
+    DRIFT;
 
     @JsonValue
     public String id() {

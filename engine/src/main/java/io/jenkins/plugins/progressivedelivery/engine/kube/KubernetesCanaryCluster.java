@@ -11,6 +11,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.DriftBaseline;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
@@ -77,8 +78,33 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
             throw new PreflightException(problems);
         }
         Deployment stable = workloads.stable();
-        return new ClusterSnapshot(CanaryDeployments.desiredReplicas(stable), router.currentWeight(),
-                router.description());
+        int weight = router.currentWeight();
+        return new ClusterSnapshot(CanaryDeployments.desiredReplicas(stable), weight, router.description(),
+                CanaryDeployments.image(stable, plan.target().container()), Workloads.podTemplate(stable),
+                router.rollbackCommand());
+    }
+
+    @Override
+    public List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
+        return List.of(workloads.restoreStable(podTemplate));
+    }
+
+    @Override
+    public List<String> drift(DriftBaseline expected) {
+        List<String> changes = new ArrayList<>(router.drift(expected.canaryWeight()));
+        boolean byReplicas = plan.traffic().isReplicaRatio();
+        // setCanaryScale sizes the canary apart from the weight: only its image is compared then
+        boolean scaled = plan.steps().stream().anyMatch(step -> step instanceof PlanStep.SetCanaryScale);
+        Integer canaryReplicas = !expected.canaryRunning() || byReplicas || scaled ? null
+                : expectedCanaryReplicas(expected.stableReplicas(), expected.canaryWeight());
+        changes.addAll(workloads.drift(expected.stableImage(), byReplicas ? -1 : expected.stableReplicas(),
+                canaryReplicas));
+        return changes;
+    }
+
+    private int expectedCanaryReplicas(int stableReplicas, int canaryWeight) {
+        Integer fixed = plan.target().canaryReplicas();
+        return fixed != null ? fixed : CanaryDeployments.replicasForWeight(stableReplicas, canaryWeight);
     }
 
     /** A check that could not even read what it checks reports that (403, say) as its problem. */
@@ -215,5 +241,16 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
                     .collect(Collectors.joining(", ", "analysis (", ")"));
         }
         return "analysis";
+    }
+
+    @Override
+    public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
+        return new ClusterAnalysisTemplates(client, withTemplates.target().namespace()).resolve(withTemplates);
+    }
+
+    /** Job metrics of the plan's analyses, run in the rollout's namespace with this cluster's client. */
+    public io.jenkins.plugins.progressivedelivery.engine.metrics.job.JobProvider jobs() {
+        return new io.jenkins.plugins.progressivedelivery.engine.metrics.job.JobProvider(client,
+                plan.target().namespace());
     }
 }

@@ -68,23 +68,36 @@ public final class ReadModifyWrite {
      */
     public <T extends HasMetadata> Result<T> update(NonNamespaceOperation<T, ?, ? extends Resource<T>> ops,
                                                     KubeRef ref, UnaryOperator<T> change) {
-        return update(ops, ref, null, change);
+        return update(ops, ref, change, null);
     }
 
     /**
-     * {@link #update(NonNamespaceOperation, KubeRef, UnaryOperator)} starting from {@code justRead}, the object as
-     * the caller has just read it (so a change costs one read, not two); a conflict reads it again.
+     * As {@link #update(NonNamespaceOperation, KubeRef, UnaryOperator)}, but the first attempt computes from
+     * {@code lastRead} (the object as this process last read or wrote it) instead of reading it again: one round trip
+     * when nothing changed since, and a 409 (then a fresh read) when something did, so nothing is overwritten.
      */
     public <T extends HasMetadata> Result<T> update(NonNamespaceOperation<T, ?, ? extends Resource<T>> ops,
-                                                    KubeRef ref, T justRead, UnaryOperator<T> change) {
+                                                    KubeRef ref, UnaryOperator<T> change, T lastRead) {
         int conflicts = 0;
-        T first = justRead;
+        T known = lastRead;
         while (true) {
-            T current = first != null ? first : require(ops, ref);
-            first = null;
+            boolean remembered = known != null;
+            T current = remembered ? known : require(ops, ref);
+            known = null;
             String readVersion = current.getMetadata().getResourceVersion();
-            T desired = change.apply(serialization.clone(current));
+            T desired;
+            try {
+                desired = change.apply(serialization.clone(current));
+            } catch (RuntimeException e) {
+                if (remembered) {
+                    continue; // judged on what the server has now, not on what this process last saw
+                }
+                throw e;
+            }
             if (Objects.equals(desired, current)) {
+                if (remembered) {
+                    continue; // "already so" is only ever said of what the server has now
+                }
                 return new Result<>(current, current, conflicts, false);
             }
             // The write must be conditional on exactly what was read, whatever the change did to the metadata.
@@ -98,11 +111,11 @@ public final class ReadModifyWrite {
                 }
                 conflicts++;
                 if (conflicts >= MAX_ATTEMPTS) {
-                    throw new ClusterException("cannot update " + ref + ": it changed under every one of "
+                    throw ClusterException.conflict("cannot update " + ref + ": it changed under every one of "
                             + MAX_ATTEMPTS + " attempts (409 Conflict each time); something else keeps writing it"
                             + " (another rollout, a GitOps sync, a controller such as Argo Rollouts or Flagger):"
                             + " find it with kubectl get " + ref.qualifiedResource() + " " + ref.name() + " -n "
-                            + ref.namespace() + " -o yaml --show-managed-fields", false, e);
+                            + ref.namespace() + " -o yaml --show-managed-fields", e);
                 }
             }
         }

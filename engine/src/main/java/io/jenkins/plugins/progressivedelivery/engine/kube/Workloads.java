@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.kube;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -165,14 +166,14 @@ public final class Workloads {
                 // created by someone else since the read: update it like an existing one
             }
         }
-        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, canaryRef, existing, current -> {
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, canaryRef, current -> {
             requireOurs(current);
             if (CanaryDeployments.selectorMismatch(current, stable, target) != null) {
                 throw new ClusterException(canaryRef + " has a selector this plan cannot use; delete it and run"
                         + " again", false, null);
             }
             return fromPlan(() -> CanaryDeployments.updatedCanary(current, stable, target, replicas, annotations));
-        });
+        }, existing);
         return change(result, canaryRef);
     }
 
@@ -198,13 +199,13 @@ public final class Workloads {
     }
 
     private ClusterChange scale(KubeRef ref, Deployment justRead, int replicas) {
-        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, ref, justRead, current -> {
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, ref, current -> {
             if (ref.equals(canaryRef)) {
                 requireOurs(current);
             }
             current.getSpec().setReplicas(replicas);
             return current;
-        });
+        }, justRead);
         return change(result, ref);
     }
 
@@ -222,6 +223,63 @@ public final class Workloads {
             return promoted;
         });
         return change(result, stableRef);
+    }
+
+    /** The stable Deployment's pod template as JSON, to put back if a rollback follows the promotion write. */
+    public static String podTemplate(Deployment deployment) {
+        return io.fabric8.kubernetes.client.utils.Serialization.asJson(deployment.getSpec().getTemplate());
+    }
+
+    /**
+     * Puts the stable Deployment's pod template back as {@link #podTemplate} recorded it (before the promotion
+     * write): the Deployment controller then rolls the old version out again. Nothing is written when it already is.
+     */
+    public ClusterChange restoreStable(String podTemplate) {
+        PodTemplateSpec template = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(podTemplate,
+                PodTemplateSpec.class);
+        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, stableRef, current -> {
+            current.getSpec().setTemplate(template);
+            return current;
+        });
+        return new ClusterChange(AuditAction.SCALE, stableRef.toString(), describe(result.before()),
+                describe(result.after()), result.conflicts(), result.written()
+                ? "pod template from before the promotion put back" : NOTHING_WRITTEN);
+    }
+
+    /**
+     * What changed in the two Deployments since the engine wrote them: stable's image (and replicas, unless
+     * {@code stableReplicas} is negative), and, when {@code canaryReplicas} is not null, the canary's image and size.
+     */
+    public List<String> drift(String stableImage, int stableReplicas, Integer canaryReplicas) {
+        List<String> changes = new ArrayList<>();
+        Deployment stable = stable();
+        String image = CanaryDeployments.image(stable, target.container());
+        if (stableImage != null && !stableImage.equals(image)) {
+            changes.add(stableRef + " runs " + image + " in container " + target.container() + ", the engine left "
+                    + stableImage + "; changed " + FieldManagers.lastWriter(stable));
+        }
+        if (stableReplicas >= 0 && CanaryDeployments.desiredReplicas(stable) != stableReplicas) {
+            changes.add(stableRef + " has " + CanaryDeployments.desiredReplicas(stable) + " replicas, the engine"
+                    + " found " + stableReplicas + "; changed " + FieldManagers.lastWriter(stable));
+        }
+        if (canaryReplicas != null) {
+            Deployment canary = rmw.read(deployments, canaryRef);
+            if (canary == null) {
+                changes.add(canaryRef + " was deleted, the engine left " + canaryReplicas + " replicas of "
+                        + target.image());
+            } else {
+                String canaryImage = CanaryDeployments.image(canary, target.container());
+                if (!target.image().equals(canaryImage)) {
+                    changes.add(canaryRef + " runs " + canaryImage + ", the engine left " + target.image()
+                            + "; changed " + FieldManagers.lastWriter(canary));
+                }
+                if (CanaryDeployments.desiredReplicas(canary) != canaryReplicas) {
+                    changes.add(canaryRef + " has " + CanaryDeployments.desiredReplicas(canary) + " replicas, the"
+                            + " engine left " + canaryReplicas + "; changed " + FieldManagers.lastWriter(canary));
+                }
+            }
+        }
+        return changes;
     }
 
     public Readiness stableReadiness() {

@@ -4,6 +4,11 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementExcepti
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.prometheus.PrometheusProvider;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.RangeTimes;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.job.JobProvider;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.web.WebProvider;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MetricProviderSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
 import java.io.Serializable;
@@ -27,6 +32,8 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
 
     private final PrometheusAuth auth;
     private final boolean nonBlocking;
+    private transient volatile JobProvider jobs;
+    private transient volatile WebProvider web;
     private transient volatile HttpClient client;
     private transient volatile ConcurrentMap<ProviderKey, MetricProvider> providers;
 
@@ -54,30 +61,74 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
         return new ProviderMeasurementSource(auth, true);
     }
 
+    /**
+     * Lets {@code job} metrics run: they need the cluster connection of the rollout, which does not travel with
+     * this object (set it where the measurements run).
+     */
+    public ProviderMeasurementSource withJobs(JobProvider jobProvider) {
+        this.jobs = jobProvider;
+        return this;
+    }
+
     @Override
     public MetricValue measure(MetricSpec metric, Instant at) throws MeasurementException {
-        PrometheusSpec prometheus = metric.provider() == null ? null : metric.provider().prometheus();
+        MetricProviderSpec spec = metric.provider();
+        if (spec != null && spec.web() != null) {
+            return web().fetch(spec.web());
+        }
+        if (spec != null && spec.job() != null) {
+            JobProvider jobProvider = jobs;
+            if (jobProvider == null) {
+                throw new MeasurementException("metric '" + metric.name() + "' runs a Job, but no Kubernetes"
+                        + " connection was given for Jobs here");
+            }
+            return jobProvider.run(metric.name(), spec.job().metadata(), spec.job().spec(), at);
+        }
+        PrometheusSpec prometheus = spec == null ? null : spec.prometheus();
         if (prometheus == null) {
             throw new MeasurementException("metric '" + metric.name() + "' has no provider; add provider.prometheus");
+        }
+        if (prometheus.rangeQuery() != null) {
+            PrometheusSpec.RangeQuery range = prometheus.rangeQuery();
+            MetricProvider provider = provider(prometheus);
+            if (!(provider instanceof PrometheusProvider prometheusProvider)) {
+                throw new MeasurementException("range queries need the Prometheus provider");
+            }
+            try {
+                return prometheusProvider.queryRange(prometheus.query(), RangeTimes.resolve(range.start(), at),
+                        RangeTimes.resolve(range.end(), at), Durations.parse(range.step()));
+            } catch (IllegalArgumentException e) {
+                throw new MeasurementException("rangeQuery: " + e.getMessage(), e);
+            }
         }
         return provider(prometheus).query(prometheus.query(), at);
     }
 
     @Override
     public CompletableFuture<MetricValue> measureAsync(MetricSpec metric, Instant at, Executor io) {
-        if (!nonBlocking) {
-            return MeasurementSource.super.measureAsync(metric, at, io);
-        }
         PrometheusSpec prometheus = metric.provider() == null ? null : metric.provider().prometheus();
-        if (prometheus == null) {
-            return CompletableFuture.failedFuture(new MeasurementException("metric '" + metric.name()
-                    + "' has no provider; add provider.prometheus"));
+        if (!nonBlocking || prometheus == null || prometheus.rangeQuery() != null) {
+            // web, job and range queries (and no provider, an error) measure on the caller's I/O executor
+            return MeasurementSource.super.measureAsync(metric, at, io);
         }
         try {
             return provider(prometheus).queryAsync(prometheus.query(), at, io);
         } catch (MeasurementException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    private WebProvider web() {
+        WebProvider result = web;
+        if (result == null) {
+            synchronized (this) {
+                if (web == null) {
+                    web = new WebProvider(client());
+                }
+                result = web;
+            }
+        }
+        return result;
     }
 
     /** The provider for a spec's address, timeout and headers, built on first use. */

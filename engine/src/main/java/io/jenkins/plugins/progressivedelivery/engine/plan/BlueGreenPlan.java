@@ -31,6 +31,8 @@ import java.time.Duration;
  *                                   before it is scaled to zero (default 30)
  * @param readinessTimeout           how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive             what an Inconclusive analysis does: {@code pause} (default) or {@code abort}
+ * @param rollbackTimeout            how long a switch back keeps retrying a failing API before it gives up and says
+ *                                   how to finish it by hand (default: no limit)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BlueGreenPlan(
@@ -46,7 +48,8 @@ public record BlueGreenPlan(
         Integer scaleDownDelaySeconds,
         Integer abortScaleDownDelaySeconds,
         Duration readinessTimeout,
-        CanaryPlan.OnInconclusive onInconclusive) implements DeliveryPlan {
+        CanaryPlan.OnInconclusive onInconclusive,
+        Duration rollbackTimeout) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,6 +61,16 @@ public record BlueGreenPlan(
     public static final String DEFAULT_COLOR_LABEL = "slot";
     public static final int DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
     public static final int DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30;
+
+    public BlueGreenPlan(BlueGreenTarget target, String colorLabel, String activeService, String previewService,
+                         Integer previewReplicaCount, BlueGreenTraffic traffic, AnalysisSpec prePromotionAnalysis,
+                         Integer autoPromotionSeconds, AnalysisSpec postPromotionAnalysis,
+                         Integer scaleDownDelaySeconds, Integer abortScaleDownDelaySeconds, Duration readinessTimeout,
+                         CanaryPlan.OnInconclusive onInconclusive) {
+        this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
+                autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
+                readinessTimeout, onInconclusive, null);
+    }
 
     public BlueGreenPlan {
         traffic = traffic == null ? BlueGreenTraffic.SERVICE_SELECTOR : traffic;

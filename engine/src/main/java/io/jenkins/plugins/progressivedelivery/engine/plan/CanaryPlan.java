@@ -12,6 +12,11 @@ import java.util.List;
  * @param readinessTimeout    how long a Deployment may take to become ready (default 10m)
  * @param onInconclusive      what an Inconclusive analysis does: {@code pause} (wait for promote or abort, as
  *                            Argo Rollouts does; the default) or {@code abort}
+ * @param rollbackTimeout     how long a rollback keeps retrying a failing API before it gives up and says how to
+ *                            finish it by hand (default: no limit, it retries until traffic is safe)
+ * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
+ *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
+ * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -20,12 +25,28 @@ public record CanaryPlan(
         List<PlanStep> steps,
         Duration abortScaleDownDelay,
         Duration readinessTimeout,
-        OnInconclusive onInconclusive) implements DeliveryPlan {
+        OnInconclusive onInconclusive,
+        Duration rollbackTimeout,
+        OnDrift onDrift,
+        BackgroundAnalysis analysis) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_ABORT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofMinutes(10);
+
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null);
+    }
+
+    /** A plan without background analysis. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                null);
+    }
 
     public CanaryPlan {
         traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
@@ -37,12 +58,53 @@ public record CanaryPlan(
         return target == null ? null : target.image();
     }
 
+    /** The same plan with other steps (analysis templates read from the cluster, say). */
+    public CanaryPlan withSteps(List<PlanStep> newSteps) {
+        return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, analysis);
+    }
+
+    /** The same plan with another background analysis (its templates read from the cluster, say). */
+    public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
+        return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
+                rollbackTimeout, onDrift, newAnalysis);
+    }
+
     public Duration effectiveAbortScaleDownDelay() {
         return abortScaleDownDelay == null ? DEFAULT_ABORT_SCALE_DOWN_DELAY : abortScaleDownDelay;
     }
 
     public Duration effectiveReadinessTimeout() {
         return readinessTimeout == null ? DEFAULT_READINESS_TIMEOUT : readinessTimeout;
+    }
+
+    public OnDrift effectiveOnDrift() {
+        return onDrift == null ? OnDrift.PAUSE : onDrift;
+    }
+
+    /** What a change the engine did not make does to the rollout: a person spoke. */
+    public enum OnDrift {
+        /** Stop moving and wait for promote (carry on from what is there) or abort (roll back). */
+        PAUSE,
+        /** Roll back at once. */
+        ABORT,
+        /** Log the change and carry on: the next step writes over it. */
+        OVERWRITE;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static OnDrift fromId(String id) {
+            for (OnDrift value : values()) {
+                if (value.id().equalsIgnoreCase(id)) {
+                    return value;
+                }
+            }
+            throw new IllegalArgumentException("'" + id + "' is not one of pause, abort, overwrite");
+        }
     }
 
     public OnInconclusive effectiveOnInconclusive() {

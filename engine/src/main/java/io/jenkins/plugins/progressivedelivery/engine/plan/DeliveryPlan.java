@@ -10,4 +10,7 @@ public sealed interface DeliveryPlan extends Serializable permits CanaryPlan, Bl
 
     /** How long the new version keeps running after an abort moved production away from it. */
     java.time.Duration effectiveAbortScaleDownDelay();
+
+    /** How long a rollback may keep retrying before it gives up; null: until traffic is safe. */
+    java.time.Duration rollbackTimeout();
 }

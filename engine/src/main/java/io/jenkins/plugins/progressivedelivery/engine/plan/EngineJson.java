@@ -2,6 +2,7 @@ package io.jenkins.plugins.progressivedelivery.engine.plan;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -20,7 +21,7 @@ import java.time.Duration;
 
 /**
  * The engine's one Jackson configuration: plans and analysis templates are read strictly (an unknown field is an
- * error, not silently ignored), durations read and write as {@code 90s}/{@code 2m}, instants as ISO-8601 text.
+ * error, not silently ignored, and so is a key given twice), durations read and write as {@code 90s}/{@code 2m}, instants as ISO-8601 text.
  */
 public final class EngineJson {
     /** YAML is a superset of JSON: plans and templates are read with this. */
@@ -58,6 +59,8 @@ public final class EngineJson {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // A key given twice is a mistake or an attack (the second image: wins silently otherwise).
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 

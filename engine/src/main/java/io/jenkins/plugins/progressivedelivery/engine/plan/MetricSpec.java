@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param failureLimit          the metric fails when failed measurements exceed this (default 0)
  * @param inconclusiveLimit     the metric is inconclusive when inconclusive measurements exceed this (default 0)
  * @param consecutiveErrorLimit the metric errs when consecutive errors exceed this (default 4)
+ * @param consecutiveSuccessLimit the metric is Successful as soon as this many measurements in a row were Successful
+ *                              (default 0: not used); with {@code failureLimit: -1} it is the only success rule
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MetricSpec(
@@ -28,11 +30,23 @@ public record MetricSpec(
         Integer failureLimit,
         Integer inconclusiveLimit,
         Integer consecutiveErrorLimit,
-        MetricProviderSpec provider) implements Serializable {
+        MetricProviderSpec provider,
+        Integer consecutiveSuccessLimit) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     public static final int DEFAULT_CONSECUTIVE_ERROR_LIMIT = 4;
+
+    /** {@code failureLimit: -1}: failures never fail the metric (Argo Rollouts 1.8). */
+    public static final int NO_FAILURE_LIMIT = -1;
+
+    /** A metric without {@code consecutiveSuccessLimit}. */
+    public MetricSpec(String name, Duration interval, Integer count, Duration initialDelay, String successCondition,
+                      String failureCondition, Integer failureLimit, Integer inconclusiveLimit,
+                      Integer consecutiveErrorLimit, MetricProviderSpec provider) {
+        this(name, interval, count, initialDelay, successCondition, failureCondition, failureLimit, inconclusiveLimit,
+                consecutiveErrorLimit, provider, null);
+    }
 
     public int effectiveFailureLimit() {
         return failureLimit == null ? 0 : failureLimit;
@@ -46,11 +60,29 @@ public record MetricSpec(
         return consecutiveErrorLimit == null ? DEFAULT_CONSECUTIVE_ERROR_LIMIT : consecutiveErrorLimit;
     }
 
-    /** How many measurements end the metric: {@code count}, or 1 when neither count nor interval is given. */
+    public int effectiveConsecutiveSuccessLimit() {
+        return consecutiveSuccessLimit == null ? 0 : consecutiveSuccessLimit;
+    }
+
+    /** Whether failures can fail the metric: {@code failureLimit} is not -1. */
+    public boolean failureLimitApplies() {
+        return effectiveFailureLimit() >= 0;
+    }
+
+    /**
+     * How many measurements end the metric, as Argo's {@code EffectiveCount}: {@code count}; 1 when neither count
+     * nor interval is given; null (until stopped) when there is an interval and no count or {@code count: 0}.
+     */
     public Integer effectiveCount() {
-        if (count != null) {
+        if (count != null && count > 0) {
             return count;
         }
         return interval == null ? 1 : null;
+    }
+
+    /** The same metric under another name or provider, for merged templates and resolved arguments. */
+    public MetricSpec withConditionsAndProvider(String success, String failure, MetricProviderSpec newProvider) {
+        return new MetricSpec(name, interval, count, initialDelay, success, failure, failureLimit, inconclusiveLimit,
+                consecutiveErrorLimit, newProvider, consecutiveSuccessLimit);
     }
 }

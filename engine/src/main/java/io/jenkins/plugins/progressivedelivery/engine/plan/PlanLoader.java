@@ -57,11 +57,73 @@ public final class PlanLoader {
     }
 
     /**
-     * An analysis from YAML or JSON: an Argo Rollouts {@code AnalysisTemplate} (its {@code spec} is used) or a
-     * bare {@code {args, metrics}} object.
+     * An analysis from YAML or JSON: an Argo Rollouts {@code AnalysisTemplate}, {@code ClusterAnalysisTemplate} or
+     * {@code AnalysisRun} as {@code kubectl get -o yaml} writes it (its {@code spec} is used; a {@code kind: List}
+     * of them too), or a bare {@code {args, metrics}} object. A file of several YAML documents ({@code ---}) is
+     * merged into one analysis as Argo merges the templates of one run ({@link AnalysisTemplates#merge}).
      */
     public static AnalysisSpec loadAnalysis(String text, String sourceName) {
-        return analysis(readTree(text, sourceName), sourceName);
+        List<AnalysisTemplates.Named> templates = loadTemplates(text, sourceName);
+        if (templates.size() == 1) {
+            return templates.get(0).spec();
+        }
+        AnalysisSpec merged = AnalysisTemplates.merge(templates, List.of(), null, sourceName);
+        List<ValidationError> errors = io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation
+                .validate(merged, "", false);
+        if (!errors.isEmpty()) {
+            throw new InvalidPlanException(sourceName, errors);
+        }
+        return merged;
+    }
+
+    /** Every analysis template in a (multi-document) YAML or JSON text, each validated on its own. */
+    public static List<AnalysisTemplates.Named> loadTemplates(String text, String sourceName) {
+        if (text == null || text.isBlank()) {
+            throw new InvalidPlanException(sourceName, List.of(new ValidationError("", "is empty")));
+        }
+        List<JsonNode> documents = new java.util.ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<JsonNode> iterator =
+                     MAPPER.readerFor(JsonNode.class).readValues(text)) {
+            while (iterator.hasNextValue()) {
+                JsonNode document = iterator.nextValue();
+                if (document == null || document.isNull() || document.isMissingNode()
+                        || (document.isObject() && document.isEmpty())) {
+                    continue;
+                }
+                if (document.path("kind").asText().equals("List") && document.path("items").isArray()) {
+                    document.path("items").forEach(documents::add);
+                } else {
+                    documents.add(document);
+                }
+            }
+        } catch (java.io.IOException e) {
+            if (e instanceof JsonProcessingException processing) {
+                throw new InvalidPlanException(sourceName, List.of(syntaxError(processing)));
+            }
+            throw new InvalidPlanException(sourceName, List.of(new ValidationError("", e.getMessage())));
+        }
+        if (documents.isEmpty()) {
+            throw new InvalidPlanException(sourceName, List.of(new ValidationError("", "holds no analysis template")));
+        }
+        List<AnalysisTemplates.Named> templates = new java.util.ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            JsonNode document = documents.get(i);
+            if (!document.isObject()) {
+                throw new InvalidPlanException(sourceName, List.of(new ValidationError(documents.size() == 1 ? ""
+                        : "document " + (i + 1), "must be a YAML or JSON object (a mapping of fields)")));
+            }
+            String name = document.path("metadata").path("name").asText(null);
+            String label = (document.has("kind") ? document.get("kind").asText() + " " : "")
+                    + (name == null ? (documents.size() == 1 ? sourceName : "document " + (i + 1)) : "'" + name + "'");
+            String source = documents.size() == 1 ? sourceName : sourceName + " (" + label + ")";
+            templates.add(new AnalysisTemplates.Named(label, analysis(document, source, documents.size() > 1)));
+        }
+        return templates;
+    }
+
+    /** A template's {@code spec} as read from the cluster (a GenericKubernetesResource's {@code spec}). */
+    public static AnalysisSpec analysisFromTree(JsonNode spec, String sourceName) {
+        return analysis(spec, sourceName);
     }
 
     /** An analysis from the maps of a Jenkinsfile ({@code [args: [...], metrics: [...]]}). */
@@ -79,20 +141,32 @@ public final class PlanLoader {
     }
 
     private static AnalysisSpec analysis(JsonNode tree, String sourceName) {
+        return analysis(tree, sourceName, false);
+    }
+
+    /**
+     * @param partOfSeveral the template is merged with others, which may declare the arguments it uses: those are
+     *                      checked on the merged analysis
+     */
+    private static AnalysisSpec analysis(JsonNode tree, String sourceName, boolean partOfSeveral) {
         JsonNode spec = tree;
         String prefix = "";
         if (tree.has("kind")) {
             String kind = tree.get("kind").asText();
-            if (!kind.equals("AnalysisTemplate") && !kind.equals("ClusterAnalysisTemplate")) {
+            if (!kind.equals("AnalysisTemplate") && !kind.equals("ClusterAnalysisTemplate")
+                    && !kind.equals("AnalysisRun")) {
                 throw new InvalidPlanException(sourceName, List.of(new ValidationError("kind",
-                        "'" + kind + "' is not an analysis; use an Argo Rollouts AnalysisTemplate or {args, metrics}")));
+                        "'" + kind + "' is not an analysis; use an Argo Rollouts AnalysisTemplate,"
+                                + " ClusterAnalysisTemplate or {args, metrics}")));
             }
             spec = tree.path("spec");
             prefix = "spec";
         }
         String at = prefix;
         return validated(spec, sourceName, AnalysisSpec.class,
-                s -> io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation.validate(s, at, false));
+                s -> io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation.validate(s, at, false)
+                        .stream().filter(e -> !partOfSeveral || !e.message().contains(", which is not declared"))
+                        .toList());
     }
 
     private static JsonNode readTree(String text, String sourceName) {
@@ -129,7 +203,40 @@ public final class PlanLoader {
     private static ValidationError syntaxError(JsonProcessingException e) {
         JsonLocation where = e.getLocation();
         String position = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+        String duplicate = duplicateKey(e);
+        if (duplicate != null) {
+            return new ValidationError(duplicate, "is given twice" + position + "; a key may appear once in each"
+                    + " mapping: delete one of them (the engine never picks one silently)");
+        }
         return new ValidationError("", "is not valid YAML or JSON" + position + ": " + e.getOriginalMessage());
+    }
+
+    /** The path of a key given twice ({@code target.image}), or null when {@code e} is about something else. */
+    private static String duplicateKey(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message == null || !message.startsWith("Duplicate field '")
+                || !(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser parser)) {
+            return null;
+        }
+        java.util.Deque<String> names = new java.util.ArrayDeque<>();
+        String key = message.substring("Duplicate field '".length(), message.lastIndexOf('\''));
+        names.push(key);
+        for (com.fasterxml.jackson.core.JsonStreamContext context = parser.getParsingContext().getParent();
+             context != null && !context.inRoot(); context = context.getParent()) {
+            if (context.inArray()) {
+                names.push("[" + Math.max(0, context.getCurrentIndex()) + "]");
+            } else if (context.getCurrentName() != null) {
+                names.push(context.getCurrentName());
+            }
+        }
+        StringBuilder path = new StringBuilder();
+        for (String name : names) {
+            if (path.length() > 0 && !name.startsWith("[")) {
+                path.append('.');
+            }
+            path.append(name);
+        }
+        return path.toString();
     }
 
     static ValidationError mappingError(JsonProcessingException e) {

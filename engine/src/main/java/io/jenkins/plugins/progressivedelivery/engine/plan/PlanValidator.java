@@ -31,12 +31,25 @@ public final class PlanValidator {
         validateTraffic(plan.traffic(), errors);
         validateSteps(plan.steps(), errors);
         validateStepsForTraffic(plan.steps(), plan.traffic(), errors);
+        if (plan.analysis() != null) {
+            errors.addAll(AnalysisValidation.validate(plan.analysis().spec(), "analysis", false));
+            int starting = plan.analysis().effectiveStartingStep();
+            if (starting < 0 || (starting > 0 && starting >= plan.steps().size())) {
+                errors.add(new ValidationError("analysis.startingStep", starting + " is not a step of the plan;"
+                        + " use 0 to " + Math.max(0, plan.steps().size() - 1) + " (steps are counted from 0, as in"
+                        + " Argo Rollouts)"));
+            }
+        }
         if (plan.abortScaleDownDelay() != null && plan.abortScaleDownDelay().isNegative()) {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));
         }
         if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative() || plan.readinessTimeout().isZero())) {
             errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
+        }
+        if (plan.rollbackTimeout() != null && (plan.rollbackTimeout().isNegative() || plan.rollbackTimeout().isZero())) {
+            errors.add(new ValidationError("rollbackTimeout", "must be positive, e.g. 15m; leave it out to retry"
+                    + " until traffic is safe"));
         }
         return errors;
     }
@@ -93,6 +106,10 @@ public final class PlanValidator {
         if (plan.readinessTimeout() != null && (plan.readinessTimeout().isNegative()
                 || plan.readinessTimeout().isZero())) {
             errors.add(new ValidationError("readinessTimeout", "must be positive, e.g. 10m"));
+        }
+        if (plan.rollbackTimeout() != null && (plan.rollbackTimeout().isNegative() || plan.rollbackTimeout().isZero())) {
+            errors.add(new ValidationError("rollbackTimeout", "must be positive, e.g. 15m; leave it out to retry"
+                    + " until traffic is safe"));
         }
         if (plan.prePromotionAnalysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.prePromotionAnalysis(), "prePromotionAnalysis", true));

@@ -60,6 +60,8 @@ public final class BlueGreenRunner implements Rollout {
     private boolean abortedByUser;
     private boolean awaitingPromotion;
     private String message;
+    private Instant rollbackStartedAt;
+    private boolean adopted;
 
     private BlueGreenRunner(BlueGreenState state, BlueGreenCluster cluster, MeasurementSource metrics,
                             Scheduler scheduler, Executor io, AuditListener audit,
@@ -82,6 +84,8 @@ public final class BlueGreenRunner implements Rollout {
         this.abortedByUser = state.abortedByUser();
         this.awaitingPromotion = state.awaitingPromotion();
         this.message = state.message();
+        this.rollbackStartedAt = state.rollbackStartedAt();
+        this.adopted = state.adopted();
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -107,7 +111,25 @@ public final class BlueGreenRunner implements Rollout {
             public String retryResource() {
                 return stageResource();
             }
+
+            @Override
+            public boolean trafficUnsafe() {
+                return stage == BlueGreenStage.ROLLBACK_SWITCH || stage == BlueGreenStage.ROLLBACK_WARM_OLD
+                        || stage == BlueGreenStage.ROLLBACK_AWAIT_OLD;
+            }
+
+            @Override
+            public Instant rollbackDeadline() {
+                return rollbackStartedAt == null || plan.rollbackTimeout() == null ? null
+                        : rollbackStartedAt.plus(plan.rollbackTimeout());
+            }
+
+            @Override
+            public java.time.Duration rollbackTimeout() {
+                return plan.rollbackTimeout();
+            }
         }, metrics, scheduler, io, audit, state.attempt(), state.analysis());
+        this.core.restoreRetry(state.failingSince(), state.trouble());
     }
 
     /**
@@ -210,7 +232,8 @@ public final class BlueGreenRunner implements Rollout {
         boolean analysing = stage == BlueGreenStage.PRE_ANALYSIS || stage == BlueGreenStage.POST_ANALYSIS;
         return new BlueGreenState(plan, analysisArgs, phase, stage, newColour, activeColour, fullReplicas,
                 switchedAt, dueAt, deadline, core.attempt(), analysing ? core.analysisSnapshot() : null, analyses,
-                rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message);
+                rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, rollbackStartedAt,
+                core.failingSince(), core.trouble(), adopted);
     }
 
     @Override
@@ -220,7 +243,7 @@ public final class BlueGreenRunner implements Rollout {
 
     public synchronized BlueGreenStatus status() {
         return new BlueGreenStatus(phase, stage, activeColour, newColour, newColourWeight(), awaitingPromotion,
-                waitingFor());
+                waitingFor(), core.retryingStatus());
     }
 
     // ---- transitions -------------------------------------------------------------------------------------------
@@ -302,6 +325,19 @@ public final class BlueGreenRunner implements Rollout {
                         core.record(changes, false, newColourWeight());
                         finish(RolloutPhase.PROMOTED, promotedMessage());
                     });
+            case ROLLBACK_WARM_OLD -> core.call("scale " + plan.target().deployment(newColour.other())
+                    + " to full size before production goes back to it",
+                    () -> cluster.scaleColour(newColour.other(), fullReplicas), changes -> {
+                        core.record(changes, true, newColourWeight());
+                        enter(BlueGreenStage.ROLLBACK_AWAIT_OLD);
+                    });
+            case ROLLBACK_AWAIT_OLD -> core.pollReadiness(plan.target().deployment(newColour.other()),
+                    deploymentResource(newColour.other()), () -> cluster.readiness(newColour.other()),
+                    rollbackStartedAt == null || plan.rollbackTimeout() == null ? Instant.MAX
+                            : rollbackStartedAt.plus(plan.rollbackTimeout()), plan.rollbackTimeout(),
+                    () -> enter(BlueGreenStage.ROLLBACK_SWITCH),
+                    late -> failed("wait for " + plan.target().deployment(newColour.other()),
+                            new ClusterException("rollbackTimeout passed: " + late, false, null)));
             case ROLLBACK_SWITCH -> core.call("switch production back to " + newColour.other(),
                     () -> cluster.switchActiveTo(newColour.other()), changes -> {
                         activeColour = newColour.other();
@@ -353,11 +389,38 @@ public final class BlueGreenRunner implements Rollout {
         activeColour = snapshot.activeColour();
         newColour = snapshot.activeColour().other();
         fullReplicas = snapshot.activeReplicas();
+        if (plan.target().image().equals(snapshot.activeImage())) {
+            adoptSwitch(snapshot);
+            return;
+        }
         core.emit(core.event(AuditAction.PREFLIGHT).resource(routeResource())
                 .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
                         + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas of "
                         + snapshot.activeImage() + "); " + plan.target().image() + " goes to " + newColour));
         enter(BlueGreenStage.DEPLOY_NEW);
+    }
+
+    /**
+     * Production already runs the new image: a run that switched and then went away (a crash, a killed agent) left
+     * it so, and the other colour may still be warm with the old version. Deploying "the new version" to that colour
+     * would overwrite the only copy of the old one, so the switch is finished instead, as the plan would have: the
+     * post-promotion analysis (a failure switches back to the old colour), then the scale-down delay.
+     */
+    private void adoptSwitch(BlueGreenSnapshot snapshot) {
+        adopted = true;
+        newColour = snapshot.activeColour();
+        switchedAt = core.now();
+        core.emit(core.event(AuditAction.PREFLIGHT).resource(routeResource())
+                .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
+                        + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas) already runs "
+                        + plan.target().image() + ": not deployed again; finishing the switch, "
+                        + newColour.other() + " is kept as it is until then")
+                .reason("an earlier run switched production and did not finish"));
+        if (plan.postPromotionAnalysis() == null) {
+            waitForScaleDown();
+        } else {
+            enter(BlueGreenStage.POST_ANALYSIS);
+        }
     }
 
     private void awaitReady(BlueGreenStage await) {
@@ -458,11 +521,12 @@ public final class BlueGreenRunner implements Rollout {
         rollbackActor = actor;
         abortedByUser = byUser;
         core.resetAttempts();
+        rollbackStartedAt = core.now();
         if (from.switchIssued()) {
             core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(routeResource())
                     .after("switching production back to " + newColour.other() + " (" + newColour + " -> "
                             + newColour.other() + ")").reason(reason));
-            enter(BlueGreenStage.ROLLBACK_SWITCH);
+            enter(adopted ? BlueGreenStage.ROLLBACK_WARM_OLD : BlueGreenStage.ROLLBACK_SWITCH);
         } else if (from == BlueGreenStage.PREFLIGHT) {
             core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(routeResource())
                     .after("nothing to undo: nothing was changed").reason(reason));
@@ -508,11 +572,12 @@ public final class BlueGreenRunner implements Rollout {
             finish(RolloutPhase.FAILED, failure.getMessage());
         } else if (stage == BlueGreenStage.PREFLIGHT) {
             finish(RolloutPhase.FAILED, reason + "; nothing was changed");
-        } else if (stage == BlueGreenStage.ROLLBACK_SWITCH) {
+        } else if (stage == BlueGreenStage.ROLLBACK_SWITCH || stage == BlueGreenStage.ROLLBACK_WARM_OLD
+                || stage == BlueGreenStage.ROLLBACK_AWAIT_OLD) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(routeResource()).after("FAILED").reason(reason));
-            finish(RolloutPhase.FAILED, "switch back FAILED: production could not be moved back to "
-                    + newColour.other() + " (" + reason + "); it is still on " + newColour + " - point "
-                    + routeResource() + " at " + newColour.other() + " by hand");
+            finish(RolloutPhase.ROLLBACK_FAILED, "SWITCH BACK FAILED, traffic is NOT safe: "
+                    + ManualRecovery.blueGreenLeft(plan, routeResource(), newColour) + " (" + reason
+                    + "); finish it by hand: " + ManualRecovery.blueGreenCommand(plan, newColour.other()));
         } else if (stage == BlueGreenStage.ROLLBACK_SCALE_DOWN) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(deploymentResource(newColour)).after("FAILED")
                     .reason(reason));
@@ -575,7 +640,7 @@ public final class BlueGreenRunner implements Rollout {
     private String stageResource() {
         return switch (stage) {
             case DEPLOY_NEW, AWAIT_NEW, SCALE_UP_NEW, AWAIT_FULL, ROLLBACK_SCALE_DOWN -> deploymentResource(newColour);
-            case SCALE_DOWN_OLD -> deploymentResource(newColour.other());
+            case SCALE_DOWN_OLD, ROLLBACK_WARM_OLD, ROLLBACK_AWAIT_OLD -> deploymentResource(newColour.other());
             case POINT_PREVIEW -> previewResource();
             default -> routeResource();
         };

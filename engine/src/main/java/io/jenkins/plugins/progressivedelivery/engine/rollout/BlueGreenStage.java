@@ -25,6 +25,12 @@ public enum BlueGreenStage {
     /** The old colour kept at full size for {@code scaleDownDelaySeconds}: the window for an instant switch back. */
     SCALE_DOWN_WAIT,
     SCALE_DOWN_OLD,
+    /**
+     * Before switching back to an old colour this run did not see warm (a re-run that adopted a switch): it is scaled
+     * to full size and must be ready, so that production is never sent to a colour without pods.
+     */
+    ROLLBACK_WARM_OLD,
+    ROLLBACK_AWAIT_OLD,
     /** Production traffic moved back to the old colour: one write. */
     ROLLBACK_SWITCH,
     ROLLBACK_WAIT,
@@ -32,7 +38,8 @@ public enum BlueGreenStage {
     DONE;
 
     boolean rollingBack() {
-        return this == ROLLBACK_SWITCH || this == ROLLBACK_WAIT || this == ROLLBACK_SCALE_DOWN;
+        return this == ROLLBACK_WARM_OLD || this == ROLLBACK_AWAIT_OLD || this == ROLLBACK_SWITCH
+                || this == ROLLBACK_WAIT || this == ROLLBACK_SCALE_DOWN;
     }
 
     /** Production traffic may be on the new colour: a rollback from here switches back. */

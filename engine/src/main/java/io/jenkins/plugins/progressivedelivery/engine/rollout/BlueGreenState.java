@@ -25,6 +25,11 @@ import java.util.Map;
  * @param analysis       the running analysis, in stage {@link BlueGreenStage#PRE_ANALYSIS} or
  *                       {@link BlueGreenStage#POST_ANALYSIS}
  * @param rollbackReason why the switch is being (or was) undone, else null
+ * @param rollbackStartedAt when the switch back began ({@code rollbackTimeout} counts from it), else null
+ * @param failingSince   since when the switch back keeps failing, else null
+ * @param trouble        what kind of failure that is ({@code API unreachable}), else null
+ * @param adopted        this run found production already on the new image (an earlier run switched and went away):
+ *                       the old colour is not known to be warm, so a switch back warms it first
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BlueGreenState(
@@ -45,9 +50,24 @@ public record BlueGreenState(
         String rollbackActor,
         boolean abortedByUser,
         boolean awaitingPromotion,
-        String message) implements Serializable {
+        String message,
+        Instant rollbackStartedAt,
+        Instant failingSince,
+        String trouble,
+        boolean adopted) implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** A state from before the rollback's own fields: no switch back in progress. */
+    public BlueGreenState(BlueGreenPlan plan, Map<String, String> analysisArgs, RolloutPhase phase,
+                          BlueGreenStage stage, Colour newColour, Colour activeColour, int fullReplicas,
+                          Instant switchedAt, Instant dueAt, Instant deadline, int attempt, AnalysisState analysis,
+                          List<AnalysisResult> analyses, String rollbackReason, String rollbackActor,
+                          boolean abortedByUser, boolean awaitingPromotion, String message) {
+        this(plan, analysisArgs, phase, stage, newColour, activeColour, fullReplicas, switchedAt, dueAt, deadline,
+                attempt, analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
+                null, null, null, false);
+    }
 
     public BlueGreenState {
         analysisArgs = analysisArgs == null ? Map.of() : Map.copyOf(analysisArgs);

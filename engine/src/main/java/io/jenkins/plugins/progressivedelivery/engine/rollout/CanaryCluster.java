@@ -54,6 +54,18 @@ public interface CanaryCluster {
     }
 
     /**
+     * The plan with the AnalysisTemplates its analyses name ({@code templates:}) read from the cluster and merged
+     * in; called before the rollout starts, and only when the plan names templates.
+     *
+     * @throws io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException naming a missing or invalid
+     *                                                                                 template
+     */
+    default io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan withAnalysisTemplates(
+            io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan plan) {
+        return plan;
+    }
+
+    /**
      * Creates or updates the canary Deployment for step {@code stepIndex} of the plan (a {@code setWeight} or
      * {@code setCanaryScale} step), sized by the latest {@code setCanaryScale} up to it, or by the traffic weight
      * when there is none or it said {@code matchTrafficWeight}.
@@ -69,9 +81,26 @@ public interface CanaryCluster {
 
     /**
      * All traffic back on stable and every managed route removed, in one write of the route: the rollback, and the
-     * last traffic change of a promotion.
+     * last traffic change of a promotion. It works on whatever shape the route now has as long as it still names the
+     * stable destination (what else it has is kept, at weight 0, and said in the change's note).
      */
     default List<ClusterChange> restoreStable() {
         return setWeight(0);
+    }
+
+    /**
+     * Puts the stable Deployment's pod template back as it was before the promotion write (from
+     * {@link ClusterSnapshot#stablePodTemplate()}); nothing is written when it already is.
+     */
+    default List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
+        throw new ClusterException("this cluster cannot restore the stable Deployment's pod template", false, null);
+    }
+
+    /**
+     * What changed in the route and the two Deployments since the engine wrote {@code expected}: one line per change,
+     * with who made it when the API says; empty when nothing did.
+     */
+    default List<String> drift(DriftBaseline expected) {
+        return List.of();
     }
 }

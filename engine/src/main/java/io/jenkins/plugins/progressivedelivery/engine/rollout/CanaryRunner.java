@@ -54,6 +54,17 @@ public final class CanaryRunner implements Rollout {
     private boolean abortedByUser;
     private boolean awaitingPromotion;
     private String message;
+    private String stableImage;
+    private String stablePodTemplate;
+    private String rollbackCommand;
+    private boolean stablePromoted;
+    private Instant rollbackStartedAt;
+    private boolean driftPause;
+    /** Set by a promote after a drift pause: the step it re-begins does not check again what the person accepted. */
+    private boolean skipDriftCheck;
+    /** The canary has been sized by this process for {@link #canaryWeight}, so its size can be checked. */
+    private boolean canaryPrepared;
+    private final BackgroundAnalysisHook background;
 
     private CanaryRunner(RolloutState state, CanaryCluster cluster, MeasurementSource metrics, Scheduler scheduler,
                          Executor io, AuditListener audit, Consumer<RolloutResult> onComplete) {
@@ -74,6 +85,12 @@ public final class CanaryRunner implements Rollout {
         this.abortedByUser = state.abortedByUser();
         this.awaitingPromotion = state.awaitingPromotion();
         this.message = state.message();
+        this.stableImage = state.stableImage();
+        this.stablePodTemplate = state.stablePodTemplate();
+        this.rollbackCommand = state.rollbackCommand();
+        this.stablePromoted = state.stablePromoted();
+        this.rollbackStartedAt = state.rollbackStartedAt();
+        this.driftPause = state.driftPause();
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -92,14 +109,34 @@ public final class CanaryRunner implements Rollout {
 
             @Override
             public void abortNow(String actor, String reason) {
-                startRollback(reason, actor, true);
+                startRollback(reason, actor, !background.failedVerdictPending());
             }
 
             @Override
             public String retryResource() {
-                return stage == Stage.PREFLIGHT ? deploymentResource() : routeResource();
+                return stage == Stage.PREFLIGHT || stage == Stage.ROLLBACK_RESTORE_STABLE
+                        || stage == Stage.ROLLBACK_AWAIT_STABLE ? deploymentResource() : routeResource();
+            }
+
+            @Override
+            public boolean trafficUnsafe() {
+                return stage.trafficUnsafe();
+            }
+
+            @Override
+            public Instant rollbackDeadline() {
+                return rollbackStartedAt == null || plan.rollbackTimeout() == null ? null
+                        : rollbackStartedAt.plus(plan.rollbackTimeout());
+            }
+
+            @Override
+            public Duration rollbackTimeout() {
+                return plan.rollbackTimeout();
             }
         }, metrics, scheduler, io, audit, state.attempt(), state.analysis());
+        this.core.restoreRetry(state.failingSince(), state.trouble());
+        this.background = new BackgroundAnalysisHook(this, plan, analysisArgs, metrics, scheduler, io, audit,
+                this::backgroundVerdict);
     }
 
     /**
@@ -161,10 +198,26 @@ public final class CanaryRunner implements Rollout {
         if (stage != Stage.PAUSE || phase.completed()) {
             return false;
         }
-        core.emit(core.event(AuditAction.PROMOTE).actor(actor).resource(deploymentResource())
-                .after("continue after step " + stepLabel()));
         awaitingPromotion = false;
         phase = RolloutPhase.PROGRESSING;
+        if (driftPause) {
+            driftPause = false;
+            boolean weightStep = stepIndex >= plan.steps().size()
+                    || plan.steps().get(stepIndex) instanceof PlanStep.SetWeight;
+            core.emit(core.event(AuditAction.PROMOTE).actor(actor).resource(deploymentResource())
+                    .after("continue from the cluster as it is now" + (weightStep ? ": step " + stepLabel()
+                            + " writes over the change" : ", after step " + stepLabel())));
+            if (weightStep) {
+                skipDriftCheck = true;
+                int again = stepIndex;
+                core.next(() -> beginStep(again));
+            } else {
+                nextStep();
+            }
+            return true;
+        }
+        core.emit(core.event(AuditAction.PROMOTE).actor(actor).resource(deploymentResource())
+                .after("continue after step " + stepLabel()));
         nextStep();
         return true;
     }
@@ -190,7 +243,9 @@ public final class CanaryRunner implements Rollout {
     public synchronized RolloutState snapshot() {
         return new RolloutState(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt,
                 deadline, core.attempt(), stage == Stage.ANALYSIS ? core.analysisSnapshot() : null, analyses,
-                rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message);
+                rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, stableImage,
+                stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, core.failingSince(),
+                core.trouble(), driftPause);
     }
 
     @Override
@@ -200,7 +255,7 @@ public final class CanaryRunner implements Rollout {
 
     public synchronized RolloutStatus status() {
         return new RolloutStatus(phase, Math.min(stepIndex, plan.steps().size()) + 1, plan.steps().size(),
-                canaryWeight, awaitingPromotion, waitingFor());
+                canaryWeight, awaitingPromotion, waitingFor(), core.retryingStatus());
     }
 
     // ---- transitions -------------------------------------------------------------------------------------------
@@ -220,6 +275,9 @@ public final class CanaryRunner implements Rollout {
             case PREFLIGHT -> core.call("preflight", cluster::preflight, snapshot -> {
                 stableReplicas = snapshot.stableReplicas();
                 canaryWeight = snapshot.canaryWeight();
+                stableImage = snapshot.stableImage();
+                stablePodTemplate = snapshot.stablePodTemplate();
+                rollbackCommand = snapshot.rollbackCommand();
                 core.emit(core.event(AuditAction.PREFLIGHT).resource(deploymentResource())
                         .after("ok: " + snapshot.router() + ", stable replicas " + snapshot.stableReplicas()
                                 + ", canary weight " + snapshot.canaryWeight())
@@ -228,6 +286,7 @@ public final class CanaryRunner implements Rollout {
                 beginStep(0);
             });
             case PREPARE_CANARY -> core.call("create or scale the canary", this::prepareCanary, changes -> {
+                canaryPrepared = false; // sized for the step, the route not yet at its weight
                 core.record(changes, false, canaryWeight);
                 deadline = core.now().plus(plan.effectiveReadinessTimeout());
                 enter(Stage.AWAIT_CANARY);
@@ -242,6 +301,7 @@ public final class CanaryRunner implements Rollout {
                 }
                 core.call("set the traffic weight", () -> cluster.setWeight(targetWeight()), changes -> {
                     canaryWeight = targetWeight();
+                    canaryPrepared = true;
                     core.record(changes, false, canaryWeight);
                     nextStep();
                 });
@@ -251,14 +311,24 @@ public final class CanaryRunner implements Rollout {
                         core.record(changes, false, canaryWeight);
                         nextStep();
                     });
-            case PAUSE -> armPause();
+            case PAUSE -> {
+                if (driftPause) {
+                    phase = RolloutPhase.PAUSED;
+                    awaitingPromotion = true;
+                } else {
+                    armPause();
+                }
+            }
             case ANALYSIS -> startAnalysis();
-            case PROMOTE_STABLE -> core.call("promote the new version to stable", cluster::promoteStable,
-                    changes -> {
-                        core.record(changes, false, canaryWeight);
-                        deadline = core.now().plus(plan.effectiveReadinessTimeout());
-                        enter(Stage.AWAIT_STABLE);
-                    });
+            case PROMOTE_STABLE -> {
+                // From here a rollback must put the old pod template back: the write may land even if it fails.
+                stablePromoted = true;
+                core.call("promote the new version to stable", cluster::promoteStable, changes -> {
+                    core.record(changes, false, canaryWeight);
+                    deadline = core.now().plus(plan.effectiveReadinessTimeout());
+                    enter(Stage.AWAIT_STABLE);
+                });
+            }
             case AWAIT_STABLE -> pollReadiness(cluster::stableReadiness, cluster.stableReadinessWatch(),
                     plan.target().deployment(),
                     Stage.FINAL_SHIFT);
@@ -272,6 +342,13 @@ public final class CanaryRunner implements Rollout {
                 core.record(changes, false, canaryWeight);
                 finish(RolloutPhase.PROMOTED, plan.target().image() + " is stable and takes all traffic");
             });
+            case ROLLBACK_RESTORE_STABLE -> core.call("put the pod template of " + plan.target().deployment()
+                    + " back as it was before the promotion", () -> cluster.restoreStablePodTemplate(stablePodTemplate),
+                    changes -> {
+                        core.record(changes, true, canaryWeight);
+                        enter(Stage.ROLLBACK_AWAIT_STABLE);
+                    });
+            case ROLLBACK_AWAIT_STABLE -> awaitRestoredStable();
             case ROLLBACK_TRAFFIC -> core.call("move all traffic back to stable", cluster::restoreStable,
                     changes -> {
                         canaryWeight = 0;
@@ -303,7 +380,7 @@ public final class CanaryRunner implements Rollout {
         core.transition();
         switch (stage) {
             case PAUSE -> {
-                if (dueAt == null) {
+                if (dueAt == null || driftPause) {
                     phase = RolloutPhase.PAUSED;
                     awaitingPromotion = true;
                 } else {
@@ -318,7 +395,20 @@ public final class CanaryRunner implements Rollout {
     private void beginStep(int index) {
         stepIndex = index;
         core.resetAttempts();
+        background.startIfDue(index);
+        if (index < plan.steps().size() && background.takeInconclusive()) {
+            // paused before this step: a promote continues with it
+            stepIndex = index - 1;
+            pauseForBackgroundAnalysis();
+            return;
+        }
+        boolean checked = skipDriftCheck;
+        skipDriftCheck = false;
         if (index >= plan.steps().size()) {
+            if (!checked && checkDrift(() -> beginStep(index))) {
+                return;
+            }
+            background.terminate("the rollout completed");
             core.emit(core.event(AuditAction.PROMOTE).resource(deploymentResource())
                     .after("all " + plan.steps().size() + " steps passed: " + plan.target().image()
                             + " becomes stable"));
@@ -326,6 +416,9 @@ public final class CanaryRunner implements Rollout {
             return;
         }
         PlanStep step = plan.steps().get(index);
+        if (step instanceof PlanStep.SetWeight && !checked && checkDrift(() -> beginStep(index))) {
+            return;
+        }
         core.emit(core.event(AuditAction.STEP).resource(deploymentResource()).after("step " + stepLabel() + ": "
                 + describe(step)));
         if (step instanceof PlanStep.SetWeight || step instanceof PlanStep.SetCanaryScale) {
@@ -361,6 +454,71 @@ public final class CanaryRunner implements Rollout {
         }
     }
 
+    // ---- drift: a change the engine did not make is a person speaking ------------------------------------------
+
+    /**
+     * Before a weight change or the promotion: reads the route and the Deployments and compares them with what the
+     * engine last wrote; {@code then} runs (with the check marked done) when nothing changed, or when the plan says
+     * {@code onDrift: overwrite}.
+     *
+     * @return false when there is nothing to check yet (the caller goes on at once)
+     */
+    private boolean checkDrift(Runnable then) {
+        if (stage == Stage.PREFLIGHT) {
+            return false; // what preflight found is the baseline
+        }
+        DriftBaseline expected = baseline();
+        core.call("check the route and the Deployments for changes by others", () -> cluster.drift(expected),
+                changes -> {
+                    if (changes.isEmpty() || !driftFound(changes)) {
+                        skipDriftCheck = true;
+                        then.run();
+                    }
+                });
+        return true;
+    }
+
+    private DriftBaseline baseline() {
+        return new DriftBaseline(canaryWeight, canaryPrepared, stablePromoted && stage != Stage.PROMOTE_STABLE
+                ? plan.target().image() : stableImage, stableReplicas);
+    }
+
+    /**
+     * Says what changed and who changed it, then does what {@code onDrift} says.
+     *
+     * @return true when the rollout stopped moving (paused or rolling back); false to carry on ({@code overwrite})
+     */
+    private boolean driftFound(List<String> changes) {
+        CanaryPlan.OnDrift onDrift = plan.effectiveOnDrift();
+        String what = String.join("; ", changes);
+        String response = switch (onDrift) {
+            case PAUSE -> "paused: promote to carry on from the cluster as it is now, abort to roll back"
+                    + " (onDrift: pause)";
+            case ABORT -> "rolling back (onDrift: abort)";
+            case OVERWRITE -> "the next step writes over it (onDrift: overwrite)";
+        };
+        core.emit(core.event(AuditAction.DRIFT).resource(routeResource()).after(response)
+                .reason("changed by someone else since the engine wrote it: " + what));
+        switch (onDrift) {
+            case PAUSE -> {
+                core.transition();
+                stage = Stage.PAUSE;
+                dueAt = null;
+                driftPause = true;
+                phase = RolloutPhase.PAUSED;
+                awaitingPromotion = true;
+                return true;
+            }
+            case ABORT -> {
+                startRollback("someone else changed what the rollout manages: " + what, AuditEvent.ENGINE, false);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
     private void endPause() {
         core.emit(core.event(AuditAction.RESUME).resource(deploymentResource()).after("pause of step "
                 + stepLabel() + " ended"));
@@ -387,6 +545,47 @@ public final class CanaryRunner implements Rollout {
         }
     }
 
+    /** A verdict of the background analysis, under the lock: Failed or Error rolls back now, Inconclusive pauses. */
+    private void backgroundVerdict(AnalysisResult result) {
+        if (phase.completed() || stage.rollingBack() || stage == Stage.DONE) {
+            return;
+        }
+        analyses.add(result);
+        AnalysisPhase verdict = result.phase();
+        if (verdict == AnalysisPhase.SUCCESSFUL) {
+            return;
+        }
+        if (verdict == AnalysisPhase.INCONCLUSIVE
+                && plan.effectiveOnInconclusive() == CanaryPlan.OnInconclusive.PAUSE) {
+            if (stage == Stage.PAUSE) {
+                // a timed pause becomes a wait for promote or abort
+                if (dueAt != null) {
+                    pauseForBackgroundAnalysis();
+                }
+            } else {
+                background.markInconclusive();
+            }
+            return;
+        }
+        String reason = "the background analysis was " + verdict.displayName()
+                + (result.message() == null ? "" : ": " + result.message());
+        background.markFailedVerdictPending();
+        if (!core.deferAbort(AuditEvent.ENGINE, reason)) {
+            startRollback(reason, AuditEvent.ENGINE, false);
+        }
+    }
+
+    private void pauseForBackgroundAnalysis() {
+        core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
+                .after("waiting for promote or abort").detail("indefinite", true)
+                .reason("the background analysis was Inconclusive"));
+        dueAt = null;
+        phase = RolloutPhase.PAUSED;
+        awaitingPromotion = true;
+        core.transition();
+        stage = Stage.PAUSE;
+    }
+
     private void pollReadiness(Callable<Readiness> check, ReadinessWatch watch, String deployment, Stage whenReady) {
         core.pollReadiness(deployment, resource("deployment", deployment), check, watch, deadline,
                 plan.effectiveReadinessTimeout(), () -> enter(whenReady),
@@ -395,22 +594,77 @@ public final class CanaryRunner implements Rollout {
 
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the rollout is rolling back: " + reason);
+        background.terminate("the rollout is rolling back: " + reason);
         phase = RolloutPhase.ROLLING_BACK;
         awaitingPromotion = false;
         rollbackReason = reason;
         rollbackActor = actor;
         abortedByUser = byUser;
         core.resetAttempts();
+        rollbackStartedAt = core.now();
+        driftPause = false;
+        if (stablePromoted && stablePodTemplate != null) {
+            core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(deploymentResource())
+                    .after("putting back the pod template of " + plan.target().deployment() + " (" + stableImage
+                            + ") and waiting for it to be ready, then moving all traffic to it (canary weight "
+                            + canaryWeight + " -> 0)")
+                    .reason(reason));
+            enter(Stage.ROLLBACK_RESTORE_STABLE);
+            return;
+        }
         core.emit(core.event(AuditAction.ROLLBACK).actor(actor).resource(routeResource())
                 .after("moving all traffic to stable (canary weight " + canaryWeight + " -> 0)")
                 .reason(reason));
         enter(Stage.ROLLBACK_TRAFFIC);
     }
 
+    /**
+     * Waits for the restored stable in windows of {@code readinessTimeout}, each one that passes logged, until it is
+     * ready (then traffic moves to it) or {@code rollbackTimeout} passes: a rollback does not give up on its own.
+     */
+    private void awaitRestoredStable() {
+        Instant giveUp = rollbackDeadlineOrNever();
+        Instant window = core.now().plus(plan.effectiveReadinessTimeout());
+        boolean last = !window.isBefore(giveUp);
+        core.pollReadiness(plan.target().deployment(), deploymentResource(), cluster::stableReadiness,
+                last ? giveUp : window, last ? plan.rollbackTimeout() : plan.effectiveReadinessTimeout(),
+                () -> enter(Stage.ROLLBACK_TRAFFIC), late -> {
+                    if (last) {
+                        rollbackFailed("rollbackTimeout passed: " + late);
+                    } else {
+                        core.emit(core.event(AuditAction.ROLLBACK).resource(deploymentResource())
+                                .after("still waiting for " + plan.target().deployment() + " (" + stableImage
+                                        + ") to be ready before traffic moves to it").reason(late));
+                        core.next(this::awaitRestoredStable);
+                    }
+                });
+    }
+
+    private Instant rollbackDeadlineOrNever() {
+        return rollbackStartedAt == null || plan.rollbackTimeout() == null ? Instant.MAX
+                : rollbackStartedAt.plus(plan.rollbackTimeout());
+    }
+
+    /**
+     * The rollback cannot finish: one line says which resource is left in which state and the {@code kubectl}
+     * command that finishes it, and the rollout ends as {@link RolloutPhase#ROLLBACK_FAILED}: traffic is NOT safe.
+     */
+    private void rollbackFailed(String reason) {
+        String left = ManualRecovery.canaryLeft(plan, routeResource(), stage, canaryWeight, stableImage);
+        String command = ManualRecovery.canaryCommand(plan, stage, stableReplicas, stableImage, rollbackCommand);
+        core.emit(core.event(AuditAction.ROLLBACK).resource(stage == Stage.ROLLBACK_TRAFFIC ? routeResource()
+                : deploymentResource()).after("FAILED").reason(reason));
+        finish(RolloutPhase.ROLLBACK_FAILED, "ROLLBACK FAILED, traffic is NOT safe: " + left + " (" + reason
+                + "); finish it by hand: " + command);
+    }
+
     private void finishRollback(String problem) {
         RolloutPhase end = abortedByUser ? RolloutPhase.ABORTED : RolloutPhase.ROLLED_BACK;
         String how = end == RolloutPhase.ABORTED ? "aborted" : "rolled back";
-        finish(end, how + ": " + rollbackReason + "; traffic is on stable " + plan.target().deployment()
+        String runs = stablePromoted && stablePodTemplate == null ? " (which runs " + plan.target().image()
+                + ": its pod template from before the promotion was not known)" : stableImage == null ? ""
+                : " (" + stableImage + ")";
+        finish(end, how + ": " + rollbackReason + "; traffic is on stable " + plan.target().deployment() + runs
                 + (problem == null ? "" : "; but " + problem));
     }
 
@@ -435,11 +689,8 @@ public final class CanaryRunner implements Rollout {
             finish(RolloutPhase.FAILED, failure.getMessage());
         } else if (stage == Stage.PREFLIGHT) {
             finish(RolloutPhase.FAILED, reason + "; nothing was changed");
-        } else if (stage == Stage.ROLLBACK_TRAFFIC) {
-            core.emit(core.event(AuditAction.ROLLBACK).resource(routeResource()).after("FAILED").reason(reason));
-            finish(RolloutPhase.FAILED, "rollback FAILED: traffic could not be moved back to stable ("
-                    + reason + "); the canary still receives " + canaryWeight + "% - fix "
-                    + routeResource() + " by hand");
+        } else if (stage.trafficUnsafe()) {
+            rollbackFailed(reason);
         } else if (stage == Stage.ROLLBACK_SCALE_DOWN) {
             core.emit(core.event(AuditAction.ROLLBACK).resource(canaryResource()).after("FAILED").reason(reason));
             finishRollback("the canary could not be scaled down (" + reason + ")");
@@ -466,11 +717,14 @@ public final class CanaryRunner implements Rollout {
 
     private String waitingFor() {
         return switch (stage) {
-            case PAUSE -> dueAt == null ? "promote or abort" : "pause until " + dueAt;
             case ANALYSIS -> "analysis of step " + stepLabel();
             case AWAIT_CANARY -> "canary deployment " + plan.target().canaryDeployment() + " to be ready";
             case AWAIT_STABLE -> "deployment " + plan.target().deployment() + " to be ready";
             case ROLLBACK_WAIT -> "abortScaleDownDelay until " + dueAt;
+            case PAUSE -> driftPause ? "promote or abort (someone else changed what the rollout manages)"
+                    : dueAt == null ? "promote or abort" : "pause until " + dueAt;
+            case ROLLBACK_AWAIT_STABLE -> "deployment " + plan.target().deployment() + " (" + stableImage
+                    + ") to be ready again before traffic moves back to it";
             case DONE -> "nothing (" + phase.name().toLowerCase() + ")";
             default -> stage.name().toLowerCase().replace('_', ' ');
         };
@@ -531,6 +785,9 @@ public final class CanaryRunner implements Rollout {
 
     private static Map<String, AnalysisSpec> analysesByPath(CanaryPlan plan) {
         Map<String, AnalysisSpec> analyses = new LinkedHashMap<>();
+        if (plan.analysis() != null) {
+            analyses.put("analysis", plan.analysis().spec());
+        }
         for (int i = 0; i < plan.steps().size(); i++) {
             if (plan.steps().get(i) instanceof PlanStep.Analysis a) {
                 analyses.put("steps[" + i + "].analysis", a.analysis());

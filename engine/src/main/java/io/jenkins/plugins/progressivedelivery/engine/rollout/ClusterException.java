@@ -9,13 +9,36 @@ public class ClusterException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final boolean transientFailure;
+    private final boolean conflict;
 
     public ClusterException(String message, boolean transientFailure, Throwable cause) {
+        this(message, transientFailure, false, cause);
+    }
+
+    private ClusterException(String message, boolean transientFailure, boolean conflict, Throwable cause) {
         super(message, cause);
         this.transientFailure = transientFailure;
+        this.conflict = conflict;
+    }
+
+    /**
+     * Writes that kept conflicting (409) through every re-read: someone else keeps writing the object. Not transient
+     * for a rollout moving forward (it rolls back), but a rollback keeps trying, as a controller would.
+     */
+    public static ClusterException conflict(String message, Throwable cause) {
+        return new ClusterException(message, false, true, cause);
     }
 
     public boolean isTransient() {
         return transientFailure;
+    }
+
+    public boolean isConflict() {
+        return conflict;
+    }
+
+    /** Whether a rollback tries again after this failure: transient ones and conflicts. */
+    public boolean retriedByRollback() {
+        return transientFailure || conflict;
     }
 }

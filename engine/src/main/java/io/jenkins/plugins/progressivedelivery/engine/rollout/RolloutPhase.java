@@ -14,10 +14,21 @@ public enum RolloutPhase {
     ROLLED_BACK,
     /** A person or the pipeline aborted; traffic is on stable. */
     ABORTED,
-    /** Nothing could be done (the plan did not fit the cluster) or the rollback itself failed; see the message. */
-    FAILED;
+    /** Nothing could be done: the plan did not fit the cluster, and nothing was changed; see the message. */
+    FAILED,
+    /**
+     * The rollback could not finish (a non-transient error, or {@code rollbackTimeout} passed): traffic is NOT safe.
+     * The message says which resource is left in which state and the {@code kubectl} command that finishes it.
+     */
+    ROLLBACK_FAILED;
 
     public boolean completed() {
-        return this == PROMOTED || this == ROLLED_BACK || this == ABORTED || this == FAILED;
+        return this == PROMOTED || this == ROLLED_BACK || this == ABORTED || this == FAILED
+                || this == ROLLBACK_FAILED;
+    }
+
+    /** Whether production traffic is where it should be once the rollout has ended this way. */
+    public boolean trafficSafe() {
+        return this != ROLLBACK_FAILED;
     }
 }

@@ -21,6 +21,14 @@ import java.util.Map;
  * @param attempt        transient failures retried so far at this stage
  * @param analysis       the running analysis, if the stage is {@link Stage#ANALYSIS}
  * @param rollbackReason why the rollout is rolling back (or was), else null
+ * @param stableImage    what stable ran before the rollout (from preflight)
+ * @param stablePodTemplate stable's pod template before the rollout (JSON), put back by a rollback after promotion
+ * @param rollbackCommand the kubectl command that moves traffic back by hand, from preflight, or null
+ * @param stablePromoted the promotion write was issued: a rollback restores {@code stablePodTemplate} first
+ * @param rollbackStartedAt when the rollback began ({@code rollbackTimeout} counts from it), else null
+ * @param failingSince   since when the current rollback call keeps failing, else null
+ * @param trouble        what kind of failure that is ({@code API unreachable}), else null
+ * @param driftPause     paused because someone else changed what the engine manages
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutState(
@@ -40,9 +48,27 @@ public record RolloutState(
         String rollbackActor,
         boolean abortedByUser,
         boolean awaitingPromotion,
-        String message) implements Serializable {
+        String message,
+        String stableImage,
+        String stablePodTemplate,
+        String rollbackCommand,
+        boolean stablePromoted,
+        Instant rollbackStartedAt,
+        Instant failingSince,
+        String trouble,
+        boolean driftPause) implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** A state from before the rollback's own fields: no pod template to restore, no retry in progress. */
+    public RolloutState(CanaryPlan plan, Map<String, String> analysisArgs, RolloutPhase phase, Stage stage,
+                        int stepIndex, int canaryWeight, int stableReplicas, Instant dueAt, Instant deadline,
+                        int attempt, AnalysisState analysis, List<AnalysisResult> analyses, String rollbackReason,
+                        String rollbackActor, boolean abortedByUser, boolean awaitingPromotion, String message) {
+        this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
+                analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, null,
+                null, null, false, null, null, null, false);
+    }
 
     public RolloutState {
         analysisArgs = analysisArgs == null ? Map.of() : Map.copyOf(analysisArgs);

@@ -59,6 +59,21 @@ final class RunnerCore {
 
         /** The resource a retry event names, for the stage the runner is in. */
         String retryResource();
+
+        /** Rolling back with traffic not yet safe: failures are retried until it is (or rollbackTimeout). */
+        default boolean trafficUnsafe() {
+            return rollingBack();
+        }
+
+        /** When a retrying rollback gives up ({@code rollbackTimeout} after it started); null: never. */
+        default Instant rollbackDeadline() {
+            return null;
+        }
+
+        /** The plan's {@code rollbackTimeout}, for the message when it passes; null when there is none. */
+        default Duration rollbackTimeout() {
+            return null;
+        }
     }
 
     private record Abort(String actor, String reason) { }
@@ -76,6 +91,9 @@ final class RunnerCore {
     private boolean callInFlight;
     private Abort pendingAbort;
     private int attempt;
+    /** While a rollback call keeps failing: since when, and what kind of trouble (for the status line). */
+    private Instant failingSince;
+    private String trouble;
     private AnalysisRun analysisRun;
     private AnalysisState restoredAnalysis;
 
@@ -106,6 +124,29 @@ final class RunnerCore {
 
     void resetAttempts() {
         attempt = 0;
+        failingSince = null;
+        trouble = null;
+    }
+
+    /** Since when the current rollback call has been failing, or null; persisted with the runner's state. */
+    Instant failingSince() {
+        return failingSince;
+    }
+
+    String trouble() {
+        return trouble;
+    }
+
+    /** From a persisted state: a rollback that was retrying goes on counting from where it was. */
+    void restoreRetry(Instant since, String kind) {
+        this.failingSince = since;
+        this.trouble = kind;
+    }
+
+    /** {@code retrying (attempt 3, API unreachable since 12:00:01Z)} while a rollback call keeps failing, else null. */
+    String retryingStatus() {
+        return failingSince == null || !machine.trafficUnsafe() ? null
+                : RollbackRetry.status(attempt, trouble, failingSince);
     }
 
     // ---- transitions and timers --------------------------------------------------------------------------------
@@ -165,8 +206,11 @@ final class RunnerCore {
                     return;
                 }
                 if (failure == null) {
-                    attempt = 0;
+                    resetAttempts();
                     onSuccess.accept(value);
+                } else if (failure instanceof ClusterException cluster && cluster.retriedByRollback()
+                        && machine.trafficUnsafe()) {
+                    retryRollback(what, failure, () -> call(what, operation, onSuccess));
                 } else if (failure instanceof ClusterException cluster && cluster.isTransient()
                         && attempt < RETRY_BACKOFF.size()) {
                     Duration wait = RETRY_BACKOFF.get(attempt);
@@ -184,6 +228,38 @@ final class RunnerCore {
                 }
             }
         });
+    }
+
+    /**
+     * A rollback call failed transiently: try again after {@link RollbackRetry#delay}, without an attempt limit,
+     * until {@link Machine#rollbackDeadline()} (if any) passes; each attempt is logged with its cause and the time of
+     * the next one.
+     */
+    private void retryRollback(String what, Exception failure, Runnable again) {
+        attempt++;
+        Instant now = scheduler.now();
+        if (failingSince == null) {
+            failingSince = now;
+        }
+        trouble = RollbackRetry.trouble(failure);
+        Instant giveUpAt = machine.rollbackDeadline();
+        if (giveUpAt != null && !now.isBefore(giveUpAt)) {
+            machine.callFailed(what, RollbackRetry.gaveUp(machine.rollbackTimeout(), attempt, failure));
+            return;
+        }
+        Instant next = now.plus(RollbackRetry.delay(attempt));
+        if (giveUpAt != null && next.isAfter(giveUpAt)) {
+            next = giveUpAt;
+        }
+        emit(event(AuditAction.RETRY).resource(machine.retryResource())
+                .after("rollback attempt " + attempt + " failed; next attempt at "
+                        + next.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " (in "
+                        + Durations.format(Duration.between(now, next)) + "), retrying until traffic is safe"
+                        + (giveUpAt == null ? "" : " or rollbackTimeout passes at "
+                        + giveUpAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                .reason(what + " failed: " + describe(failure))
+                .detail("attempt", attempt));
+        armTimer(next, again);
     }
 
     /**

@@ -17,12 +17,21 @@ public enum Stage {
     AWAIT_STABLE,
     FINAL_SHIFT,
     FINAL_SCALE_DOWN,
+    /** The stable Deployment's pod template from before the promotion write put back. */
+    ROLLBACK_RESTORE_STABLE,
+    ROLLBACK_AWAIT_STABLE,
     ROLLBACK_TRAFFIC,
     ROLLBACK_WAIT,
     ROLLBACK_SCALE_DOWN,
     DONE;
 
     boolean rollingBack() {
-        return this == ROLLBACK_TRAFFIC || this == ROLLBACK_WAIT || this == ROLLBACK_SCALE_DOWN;
+        return this == ROLLBACK_RESTORE_STABLE || this == ROLLBACK_AWAIT_STABLE || this == ROLLBACK_TRAFFIC
+                || this == ROLLBACK_WAIT || this == ROLLBACK_SCALE_DOWN;
+    }
+
+    /** Traffic is not yet safe: a rollback here retries until it is. */
+    boolean trafficUnsafe() {
+        return this == ROLLBACK_RESTORE_STABLE || this == ROLLBACK_AWAIT_STABLE || this == ROLLBACK_TRAFFIC;
     }
 }

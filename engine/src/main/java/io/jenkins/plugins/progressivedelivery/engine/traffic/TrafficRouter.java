@@ -100,9 +100,27 @@ public interface TrafficRouter {
 
     /**
      * All traffic back on stable and every managed route (header, mirror) removed, in one write: the rollback, and
-     * the last traffic change of a promotion. Routers without managed routes set the weight to 0.
+     * the last traffic change of a promotion. Routers without managed routes set the weight to 0. A router that can
+     * should roll back any shape the route now has as long as it still names the stable destination (every other
+     * destination at 0, what else it has kept and said in the change's note), from the object it last read.
      */
     default ClusterChange restoreStable() {
         return setWeight(0);
+    }
+
+    /**
+     * The {@code kubectl} command a person runs to finish a rollback the engine could not, from what the router last
+     * read; null when it cannot say one (the log then names the resource and the weights instead).
+     */
+    default String rollbackCommand() {
+        return null;
+    }
+
+    /**
+     * What a person (or another controller) changed in the split since the engine set {@code canaryWeight}: one line
+     * per change, naming who when the API says (managedFields); empty when it is as the engine left it.
+     */
+    default List<String> drift(int canaryWeight) {
+        return List.of();
     }
 }

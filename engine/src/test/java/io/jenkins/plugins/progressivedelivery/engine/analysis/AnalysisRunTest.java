@@ -113,7 +113,8 @@ class AnalysisRunTest {
         assertThat(completed.get(0).message()).isEqualTo("metric 'error-rate' Failed: 1 failed measurement, more than"
                 + " failureLimit 0; last measurement [0.12] Failed: failureCondition result[0] > 0.05 is true");
         assertThat(measurementLines()).containsExactly(
-                "[measurement] metric error-rate: [0.12] Failed (failureCondition result[0] > 0.05 is true)");
+                "[measurement] metric error-rate: [0.12] Failed (failureCondition result[0] > 0.05 is true; query: "
+                        + oneLine(errorRatioQuery("broken")) + ")");
         assertThat(events(AuditAction.MEASUREMENT).get(0).details()).containsEntry("threshold", "0.05")
                 .containsEntry("thresholdOf", "failureCondition");
         assertThat(scheduler.pendingCount()).isZero();
@@ -129,7 +130,8 @@ class AnalysisRunTest {
 
         assertThat(completed).extracting(AnalysisResult::phase).containsExactly(AnalysisPhase.INCONCLUSIVE);
         assertThat(measurementLines()).containsExactly(
-                "[measurement] metric success-rate: [] Inconclusive (the query returned no series)");
+                "[measurement] metric success-rate: [] Inconclusive (the query returned no series; query: "
+                        + oneLine(successRateQuery("not-deployed")) + ")");
         assertThat(completed.get(0).message()).isEqualTo("metric 'success-rate' Inconclusive: 1 inconclusive"
                 + " measurement, more than inconclusiveLimit 0; last measurement [] Inconclusive: the query returned"
                 + " no series");
@@ -158,7 +160,8 @@ class AnalysisRunTest {
         assertThat(metric.measurements()).extracting(Measurement::startedAt).containsExactly(T0, T0.plusSeconds(10),
                 T0.plusSeconds(20), T0.plusSeconds(30), T0.plusSeconds(40));
         assertThat(measurementLines()).hasSize(5).allMatch(line -> line.equals("[measurement] metric success-rate:"
-                + " Error (cannot connect to Prometheus at http://127.0.0.1:" + closedPort + ": connection refused)"));
+                + " Error (cannot connect to Prometheus at http://127.0.0.1:" + closedPort + ": connection refused;"
+                + " query: " + oneLine(successRateQuery("checkout")) + ")"));
         assertThat(completed.get(0).message()).startsWith("metric 'success-rate' Error: 5 consecutive errors, more"
                 + " than consecutiveErrorLimit 4");
     }
@@ -381,7 +384,9 @@ class AnalysisRunTest {
 
         assertThat(measurementLines()).containsExactly(
                 "[measurement] metric requests: [1] Successful",
-                "[measurement] metric requests: [] Inconclusive (the query returned no series)");
+                // the value stayed inside the label's quotes: the log shows the query that ran
+                "[measurement] metric requests: [] Inconclusive (the query returned no series; query:"
+                        + " sum(rate(http_requests_total{app=\"nope\\\"}[1m])) or vector(1) #\"}[1m])))");
         assertThat(completed).extracting(AnalysisResult::phase)
                 .containsExactly(AnalysisPhase.SUCCESSFUL, AnalysisPhase.INCONCLUSIVE);
     }
@@ -389,7 +394,7 @@ class AnalysisRunTest {
     @Test
     void anUnresolvedOrInvalidSpecIsRefusedBeforeAnythingRuns() {
         MetricSpec unresolved = metric("m", null, null, null, "result[0] >= 0.95", null, "up{app=\"{{args.app}}\"}");
-        MetricSpec invalid = metric("m", null, 3, null, "all(result, # < 1)", null, "up");
+        MetricSpec invalid = metric("m", null, 3, null, "all(result, # < )", null, "up");
 
         assertThatThrownBy(() -> start("a", unresolved))
                 .isInstanceOf(InvalidPlanException.class)
@@ -397,8 +402,13 @@ class AnalysisRunTest {
         assertThatThrownBy(() -> start("a", invalid))
                 .isInstanceOf(InvalidPlanException.class)
                 .hasMessageContaining("metrics[0].interval: is required when count > 1")
-                .hasMessageContaining("result.all(x, x < 1)");
+                .hasMessageContaining("all(result, # < )");
         assertThat(scheduler.pendingCount()).isZero();
+    }
+
+    private static String oneLine(String query) {
+        String line = query.strip().replaceAll("\\s+", " ");
+        return line.length() > 200 ? line.substring(0, 197) + "..." : line;
     }
 
     private AnalysisRun start(String name, MetricSpec... metrics) {

@@ -30,7 +30,7 @@ class AnalysisValidationTest {
     @Test
     void reportsEveryProblemWithItsPathAndFix() {
         AnalysisSpec spec = new AnalysisSpec(List.of(new ArgumentSpec("window", "5 m")), List.of(
-                new MetricSpec("error-rate", null, 3, null, "all(result, # < 1000)", "result[0] > {{args.limit}}",
+                new MetricSpec("error-rate", null, 3, null, "all(result, # < )", "result[0] > {{args.limit}}",
                         -1, 4, -2, prometheus("ftp://prometheus", "rate(x[{{args.window}}])")),
                 new MetricSpec("error-rate", Duration.ofMinutes(1), null, Duration.ofSeconds(-1), null, null,
                         null, null, null, new MetricProviderSpec(null)),
@@ -58,7 +58,8 @@ class AnalysisValidationTest {
                 "steps[2].analysis.metrics[2].provider.prometheus.address",
                 "steps[2].analysis.metrics[2].provider.prometheus.query");
         assertThat(message(errors, "metrics[0].interval")).contains("is required when count > 1");
-        assertThat(message(errors, "metrics[0].successCondition")).contains("result.all(x, x < 1000)");
+        assertThat(message(errors, "metrics[0].successCondition")).contains("column");
+        assertThat(message(errors, "metrics[0].failureLimit")).contains("consecutiveSuccessLimit");
         assertThat(message(errors, "metrics[0].failureCondition")).contains("{{args.limit}} refers to args.limit, which is not declared");
         assertThat(message(errors, "metrics[0].provider.prometheus.query")).contains("args.window: '5 m' is used outside a quoted string");
         assertThat(message(errors, "metrics[0].provider.prometheus.address")).contains("not an http or https URL");

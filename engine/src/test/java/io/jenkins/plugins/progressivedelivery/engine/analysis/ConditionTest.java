@@ -95,17 +95,19 @@ class ConditionTest {
 
     @Test
     void argoExprSyntaxGetsTheCelForm() {
-        assertThatThrownBy(() -> Condition.compile("all(result, # < 1000)"))
+        assertThatThrownBy(() -> Condition.compile("all(result, # < 1000)", Condition.CEL))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is not a valid CEL condition")
                 .hasMessageContaining("token recognition error")
                 .hasMessageContaining("in CEL write: result.all(x, x < 1000)");
-        assertThatThrownBy(() -> Condition.compile("result[0] >= 0.9 and result[0] <= 1"))
+        assertThatThrownBy(() -> Condition.compile("result[0] >= 0.9 and result[0] <= 1", Condition.CEL))
                 .hasMessageContaining("in CEL write: result[0] >= 0.9 && result[0] <= 1");
-        assertThatThrownBy(() -> Condition.compile("any(result, # > 0.05) or len(result) == 0"))
+        assertThatThrownBy(() -> Condition.compile("any(result, # > 0.05) or len(result) == 0", Condition.CEL))
                 .hasMessageContaining("in CEL write: result.exists(x, x > 0.05) || len(result) == 0");
-        assertThatThrownBy(() -> Condition.compile("results[0] > 1"))
+        assertThatThrownBy(() -> Condition.compile("results[0] > 1", Condition.CEL))
                 .hasMessageContaining("undeclared reference to 'results'")
+                .hasMessageContaining("the measurement is called 'result'");
+        assertThatThrownBy(() -> Condition.compile("results[0] > 1"))
                 .hasMessageContaining("the measurement is called 'result'");
         assertThatThrownBy(() -> Condition.compile("result[0] + 1"))
                 .hasMessageContaining("expected type 'bool'");

@@ -33,7 +33,8 @@ class VerdictsTest {
         ",                  ,                 0.7,  SUCCESSFUL",
         "result[1] >= 0.95, ,                 0.99, ERROR",
         "result[0] >= 0.95, ,                 NaN,  FAILED",
-        ",                  result[0] > 0.05, NaN,  SUCCESSFUL",
+        // deliberately not Argo (which passes it): NaN is no data, and no data never passes
+        ",                  result[0] > 0.05, NaN,  INCONCLUSIVE",
     })
     void measurementPhaseAsArgo(String success, String failure, double value, AnalysisPhase expected) {
         Verdicts.Assessment assessment = Verdicts.assessMeasurement(compile(success), compile(failure),
@@ -158,10 +159,16 @@ class VerdictsTest {
     }
 
     @Test
-    void nextMeasurementAfterTheIntervalOrArgosErrorRetryInterval() {
-        assertThat(Verdicts.delayBeforeNextMeasurement(metric(5, null, null, null))).isEqualTo(Duration.ofMinutes(1));
+    void nextMeasurementAfterTheIntervalOrTenSecondsAfterAnErrorWhateverTheInterval() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Measurement ok = new Measurement(t, t, SUCCESSFUL, MetricValue.vector(List.of(1.0)), null);
+        Measurement error = new Measurement(t, t, ERROR, null, "down");
+        assertThat(Verdicts.delayBeforeNextMeasurement(metric(5, null, null, null), ok)).isEqualTo(Duration.ofMinutes(1));
+        // analysis.go generateMetricTasks: lastMeasurement.Phase == Error -> DefaultErrorRetryInterval
+        assertThat(Verdicts.delayBeforeNextMeasurement(metric(5, null, null, null), error))
+                .isEqualTo(Duration.ofSeconds(10));
         MetricSpec single = new MetricSpec("m", null, null, null, "result[0] > 1", null, null, null, null, null);
-        assertThat(Verdicts.delayBeforeNextMeasurement(single)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Verdicts.delayBeforeNextMeasurement(single, error)).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

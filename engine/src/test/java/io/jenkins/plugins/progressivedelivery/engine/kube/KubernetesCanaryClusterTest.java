@@ -117,8 +117,15 @@ class KubernetesCanaryClusterTest {
         createIstioSetup();
         try (KubernetesCanaryCluster canary = new KubernetesCanaryCluster(cluster.client, ISTIO)) {
             ClusterSnapshot snapshot = canary.preflight();
-            assertThat(snapshot).isEqualTo(new ClusterSnapshot(4, 0, "istio host split virtualservice/demo/web"
+            assertThat(new ClusterSnapshot(snapshot.stableReplicas(), snapshot.canaryWeight(), snapshot.router()))
+                    .isEqualTo(new ClusterSnapshot(4, 0, "istio host split virtualservice/demo/web"
                     + " route primary (web-stable/web-canary), networking.istio.io/v1"));
+            assertThat(snapshot.stableImage()).isEqualTo("web:1.0");
+            assertThat(snapshot.stablePodTemplate()).contains("\"image\":\"web:1.0\"");
+            assertThat(snapshot.rollbackCommand()).isEqualTo("kubectl -n demo patch virtualservices.networking.istio.io"
+                    + " web --type=json -p='[{\"op\":\"test\",\"path\":\"/spec/http/0/route/0/destination/host\","
+                    + "\"value\":\"web-stable\"},{\"op\":\"add\",\"path\":\"/spec/http/0/route/0/weight\",\"value\":100},"
+                    + "{\"op\":\"add\",\"path\":\"/spec/http/0/route/1/weight\",\"value\":0}]'");
 
             List<ClusterChange> prepared = canary.prepareCanary(5);
 
@@ -191,7 +198,9 @@ class KubernetesCanaryClusterTest {
     void aCanaryRolloutWithoutAMeshSplitsByReplicas() {
         cluster.create(MockCluster.stableDeployment("web", 4));
         try (KubernetesCanaryCluster canary = new KubernetesCanaryCluster(cluster.client, RATIO)) {
-            assertThat(canary.preflight()).isEqualTo(new ClusterSnapshot(4, 0, "replica ratio deployment/demo/web"
+            ClusterSnapshot snapshot = canary.preflight();
+            assertThat(new ClusterSnapshot(snapshot.stableReplicas(), snapshot.canaryWeight(), snapshot.router()))
+                    .isEqualTo(new ClusterSnapshot(4, 0, "replica ratio deployment/demo/web"
                     + " + deployment/demo/web-canary (weights approximated by pod counts)"));
 
             canary.prepareCanary(5);

@@ -156,6 +156,29 @@ class PlanLoaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsAnErrorNamingItsPathNeverTheSecondValueSilently() {
+        String twice = VALID.replace("  image: registry.example/web:2.0\n",
+                "  image: registry.example/web:2.0\n  image: evil.example/miner\n");
+        String twiceInAStep = VALID.replace("interval: 30s\n", "interval: 30s\n          interval: 1s\n");
+        String twiceInJson = "{\"target\": {\"image\": \"a\", \"image\": \"b\"}}";
+
+        assertThatThrownBy(() -> PlanLoader.loadCanary(twice, "canary.yaml"))
+                .isInstanceOfSatisfying(InvalidPlanException.class, e -> assertThat(e.errors()).singleElement()
+                        .satisfies(error -> {
+                            assertThat(error.path()).isEqualTo("target.image");
+                            assertThat(error.message()).startsWith("is given twice at line 6").contains("delete one");
+                        }));
+        assertThatThrownBy(() -> PlanLoader.loadCanary(twiceInAStep, "canary.yaml"))
+                .isInstanceOfSatisfying(InvalidPlanException.class, e -> assertThat(e.errors().get(0).path())
+                        .isEqualTo("steps[3].analysis.metrics[0].interval"));
+        assertThatThrownBy(() -> PlanLoader.loadCanary(twiceInJson, "canary.json"))
+                .isInstanceOfSatisfying(InvalidPlanException.class, e -> assertThat(e.errors().get(0).path())
+                        .isEqualTo("target.image"));
+        assertThatThrownBy(() -> PlanLoader.loadAnalysis("metrics: []\nmetrics: []\n", "template.yaml"))
+                .hasMessageContaining("metrics: is given twice");
+    }
+
+    @Test
     void durationsReadGoAndArgoForms() {
         assertThat(Durations.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
         assertThat(Durations.parse("250ms")).isEqualTo(Duration.ofMillis(250));

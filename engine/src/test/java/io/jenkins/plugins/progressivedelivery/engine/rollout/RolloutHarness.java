@@ -60,6 +60,10 @@ final class RolloutHarness implements AuditListener {
     /** Called with each event as it happens, to look at the cluster at that very moment. */
     final List<java.util.function.Consumer<AuditEvent>> taps = new ArrayList<>();
     CanaryRunner runner;
+    /** Wraps the cluster the runner gets, to inject faults. */
+    java.util.function.UnaryOperator<CanaryCluster> wrap = c -> c;
+    /** Deployments the harness does not roll out (a controller that never makes them ready). */
+    final java.util.Set<String> neverReady = new java.util.HashSet<>();
     private boolean autoReady = true;
 
     RolloutHarness(MockCluster cluster) {
@@ -82,14 +86,14 @@ final class RolloutHarness implements AuditListener {
     }
 
     RolloutHarness start(CanaryPlan plan, Map<String, String> args) {
-        runner = CanaryRunner.start(plan, args, new KubernetesCanaryCluster(cluster.client, plan), metrics,
-                scheduler, io, this, result::set);
+        runner = CanaryRunner.start(plan, args, wrap.apply(new KubernetesCanaryCluster(cluster.client, plan)),
+                metrics, scheduler, io, this, result::set);
         return this;
     }
 
     RolloutHarness resume(RolloutState state) {
-        runner = CanaryRunner.resume(state, new KubernetesCanaryCluster(cluster.client, state.plan()), metrics,
-                scheduler, io, this, result::set);
+        runner = CanaryRunner.resume(state, wrap.apply(new KubernetesCanaryCluster(cluster.client, state.plan())),
+                metrics, scheduler, io, this, result::set);
         return this;
     }
 
@@ -133,6 +137,12 @@ final class RolloutHarness implements AuditListener {
         return result.get();
     }
 
+    AuditEvent first(AuditAction action, String text) {
+        return trail.events().stream().filter(e -> e.action() == action && e.toLogLine().contains(text))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + action + " event with '" + text
+                        + "'; log:\n" + String.join("\n", log)));
+    }
+
     boolean logged(AuditAction action, String text) {
         return trail.events().stream().anyMatch(e -> e.action() == action && e.toLogLine().contains(text));
     }
@@ -145,7 +155,7 @@ final class RolloutHarness implements AuditListener {
             boolean current = status != null
                     && deployment.getMetadata().getGeneration().equals(status.getObservedGeneration())
                     && replicas.equals(status.getReadyReplicas()) && replicas.equals(status.getUpdatedReplicas());
-            if (!current) {
+            if (!current && !neverReady.contains(deployment.getMetadata().getName())) {
                 cluster.markRolledOut(deployment.getMetadata().getName());
             }
         }

@@ -16,6 +16,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,7 @@ public final class PrometheusProvider implements MetricProvider {
 
     private final HttpClient client;
     private final URI endpoint;
+    private final URI rangeEndpoint;
     private final String where;
     private final Duration timeout;
     private final List<PrometheusSpec.Header> headers;
@@ -79,6 +81,7 @@ public final class PrometheusProvider implements MetricProvider {
         }
         this.client = Objects.requireNonNull(client, "client");
         this.endpoint = URI.create(base + "/api/v1/query");
+        this.rangeEndpoint = URI.create(base + "/api/v1/query_range");
         this.where = "Prometheus at " + base;
         this.timeout = timeout == null ? PrometheusSpec.DEFAULT_TIMEOUT : timeout;
         this.headers = headers == null ? List.of() : List.copyOf(headers);
@@ -105,29 +108,56 @@ public final class PrometheusProvider implements MetricProvider {
         if (query == null || query.isBlank()) {
             return CompletableFuture.failedFuture(new MeasurementException("the Prometheus query is empty"));
         }
-        return sendAsync(query, Objects.requireNonNull(at, "at"));
+        return sendAsync(endpoint, form(query, Objects.requireNonNull(at, "at")), false);
+    }
+
+    /**
+     * A range query ({@code POST /api/v1/query_range}): every value of every series, series after series, as Argo
+     * flattens a matrix.
+     */
+    public MetricValue queryRange(String query, Instant start, Instant end, Duration step) throws MeasurementException {
+        if (query == null || query.isBlank()) {
+            throw new MeasurementException("the Prometheus query is empty");
+        }
+        if (end.isBefore(start)) {
+            throw new MeasurementException("the range query ends (" + end + ") before it starts (" + start + ")");
+        }
+        String form = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + "&start=" + seconds(start)
+                + "&end=" + seconds(end) + "&step=" + step.toMillis() / 1000.0 + "&timeout=" + timeout.toMillis() + "ms";
+        return send(rangeEndpoint, form, true);
     }
 
     /** Asks for {@code vector(1)}, as Flagger's {@code IsOnline}, at Prometheus' own time. */
     @Override
     public boolean isOnline() throws MeasurementException {
-        MetricValue value = await(sendAsync("vector(1)", null));
+        MetricValue value = send(endpoint, form("vector(1)", null), false);
         if (value.values().size() != 1 || value.values().get(0) != 1.0) {
             throw new MeasurementException(where + " answered " + value + " to vector(1), not [1]");
         }
         return true;
     }
 
-    private CompletableFuture<MetricValue> sendAsync(String query, Instant at) {
+    private String form(String query, Instant at) {
         StringBuilder form = new StringBuilder("query=").append(URLEncoder.encode(query, StandardCharsets.UTF_8));
         if (at != null) {
-            form.append("&time=").append(at.getEpochSecond()).append('.')
-                    .append(String.format("%03d", at.getNano() / 1_000_000));
+            form.append("&time=").append(seconds(at));
         }
         form.append("&timeout=").append(timeout.toMillis()).append("ms");
+        return form.toString();
+    }
+
+    private static String seconds(Instant at) {
+        return at.getEpochSecond() + "." + String.format("%03d", at.getNano() / 1_000_000);
+    }
+
+    private MetricValue send(URI target, String form, boolean range) throws MeasurementException {
+        return await(sendAsync(target, form, range));
+    }
+
+    private CompletableFuture<MetricValue> sendAsync(URI target, String form, boolean range) {
         HttpRequest request;
         try {
-            request = buildRequest(form.toString());
+            request = buildRequest(target, form);
         } catch (MeasurementException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -140,7 +170,7 @@ public final class PrometheusProvider implements MetricProvider {
             }
             try {
                 return PrometheusResponse.parse(response.statusCode(),
-                        new String(response.body(), StandardCharsets.UTF_8), where);
+                        new String(response.body(), StandardCharsets.UTF_8), where, range);
             } catch (MeasurementException e) {
                 throw new CompletionException(new MeasurementException(auth.redact(e.getMessage())));
             }
@@ -197,8 +227,9 @@ public final class PrometheusProvider implements MetricProvider {
         }
     }
 
-    private HttpRequest buildRequest(String form) throws MeasurementException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+
+    private HttpRequest buildRequest(URI target, String form) throws MeasurementException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                 .timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");

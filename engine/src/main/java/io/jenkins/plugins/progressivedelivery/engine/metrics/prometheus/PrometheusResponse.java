@@ -10,8 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the answer of Prometheus' {@code /api/v1/query}: a vector becomes a list of values in Prometheus' order, a
- * scalar one value; {@code NaN}, {@code +Inf} and {@code -Inf} are kept. Everything else is a
+ * Reads the answer of Prometheus' {@code /api/v1/query} and {@code /api/v1/query_range}: a vector becomes a list of
+ * values in Prometheus' order, a scalar one value, a range query's matrix every value of every series; {@code NaN}, {@code +Inf} and {@code -Inf} are kept. Everything else is a
  * {@link MeasurementException} that says what went wrong.
  */
 final class PrometheusResponse {
@@ -25,6 +25,26 @@ final class PrometheusResponse {
      * @param where how to name the server in messages ({@code Prometheus at http://...}), never with credentials
      */
     static MetricValue parse(int status, String body, String where) throws MeasurementException {
+        return parse(status, body, where, false);
+    }
+
+    /**
+     * @param range the answer of a range query: a matrix is flattened, every value of every series in order, as
+     *              Argo does; Prometheus' {@code warnings} are kept on the value
+     */
+    static MetricValue parse(int status, String body, String where, boolean range) throws MeasurementException {
+        MetricValue value = parseResult(status, body, where, range);
+        JsonNode root = readJson(body);
+        List<String> warnings = new ArrayList<>();
+        if (root != null) {
+            root.path("warnings").forEach(w -> warnings.add(w.asText()));
+            root.path("infos").forEach(w -> warnings.add(w.asText()));
+        }
+        return warnings.isEmpty() ? value : value.withWarnings(warnings);
+    }
+
+    private static MetricValue parseResult(int status, String body, String where, boolean range)
+            throws MeasurementException {
         JsonNode root = readJson(body);
         if (root != null && "error".equals(root.path("status").asText())) {
             throw new MeasurementException(where + " rejected the query (" + root.path("errorType").asText("error")
@@ -51,6 +71,15 @@ final class PrometheusResponse {
             case "scalar":
                 return MetricValue.scalar(sampleValue(result, where));
             case "matrix":
+                if (range) {
+                    List<Double> flattened = new ArrayList<>();
+                    for (JsonNode series : result) {
+                        for (JsonNode sample : series.path("values")) {
+                            flattened.add(sampleValue(sample, where));
+                        }
+                    }
+                    return MetricValue.vector(flattened);
+                }
                 throw new MeasurementException("the query returned a range vector (matrix), which a condition cannot"
                         + " judge; make it an instant query, e.g. aggregate a range selector with rate(x[5m]) or"
                         + " avg_over_time(x[5m])");

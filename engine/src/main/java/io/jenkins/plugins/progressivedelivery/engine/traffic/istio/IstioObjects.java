@@ -143,6 +143,47 @@ final class IstioObjects {
                 locate(current, routeName, split, virtualServiceRef), canaryWeight));
     }
 
+    /**
+     * As {@link #setWeights(KubeRef, String, VirtualServiceRoutes.Split, int)}, computed first from {@code lastRead}
+     * (one PUT, no GET, when nothing changed since).
+     */
+    ReadModifyWrite.Result<GenericKubernetesResource> setWeights(KubeRef virtualServiceRef, String routeName,
+                                                                 VirtualServiceRoutes.Split split, int canaryWeight,
+                                                                 GenericKubernetesResource lastRead) {
+        if (canaryWeight < 0 || canaryWeight > 100) {
+            throw new IllegalArgumentException("weight " + canaryWeight + " is not in 0..100");
+        }
+        return rmw.update(virtualServices(), virtualServiceRef, current -> VirtualServiceRoutes.withWeights(current,
+                locate(current, routeName, split, virtualServiceRef), canaryWeight), lastRead);
+    }
+
+    /**
+     * The rollback's one write: the stable destination of the route at 100, every other at 0 and every managed route
+     * (header, mirror) removed, whatever else the route now has; computed first from {@code lastRead}, so that it is one PUT unless the object changed since.
+     */
+    ReadModifyWrite.Result<GenericKubernetesResource> rollBack(KubeRef virtualServiceRef, String routeName,
+                                                               VirtualServiceRoutes.Split split,
+                                                               GenericKubernetesResource lastRead) {
+        return rmw.update(virtualServices(), virtualServiceRef, current -> IstioManagedRoutes.withoutAll(
+                VirtualServiceRoutes.withRollbackWeights(current, locateForRollback(current, routeName, split,
+                        virtualServiceRef))), lastRead);
+    }
+
+    static VirtualServiceRoutes.RollbackRoute locateForRollback(GenericKubernetesResource virtualService,
+                                                                String routeName, VirtualServiceRoutes.Split split,
+                                                                KubeRef virtualServiceRef) {
+        try {
+            return VirtualServiceRoutes.locateForRollback(virtualService, routeName, split);
+        } catch (RouteProblem e) {
+            throw e.toClusterException("move traffic back to stable with " + virtualServiceRef);
+        }
+    }
+
+    /** The VirtualService as it is now. */
+    GenericKubernetesResource readVirtualService(KubeRef virtualServiceRef) {
+        return rmw.require(virtualServices(), virtualServiceRef);
+    }
+
     /** Finds the managed route of an object read after preflight; a route that no longer fits is not retried. */
     static ManagedRoute locate(GenericKubernetesResource virtualService, String routeName,
                                VirtualServiceRoutes.Split split, KubeRef virtualServiceRef) {

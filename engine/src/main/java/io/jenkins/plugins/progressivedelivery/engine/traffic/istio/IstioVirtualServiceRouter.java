@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.CanaryDeployments;
 import io.jenkins.plugins.progressivedelivery.engine.kube.CanaryPods;
+import io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeRef;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
@@ -42,6 +43,8 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     private final VirtualServiceRoutes.Split split;
     private final KubeRef virtualServiceRef;
     private final KubeRef destinationRuleRef;
+    /** The VirtualService as this router last read or wrote it: the rollback PUTs from it without reading again. */
+    private volatile GenericKubernetesResource lastRead;
 
     public IstioVirtualServiceRouter(KubernetesClient client, String namespace, IstioSpec spec, Workloads workloads) {
         this.istio = new IstioObjects(client, namespace);
@@ -75,6 +78,9 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         }
         GenericKubernetesResource virtualService = istio.virtualService(virtualServiceRef, problems,
                 "an HTTP route to the stable and canary destinations");
+        if (virtualService != null) {
+            lastRead = virtualService;
+        }
         ManagedRoute route = null;
         if (virtualService != null) {
             try {
@@ -253,17 +259,97 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
 
     @Override
     public int currentWeight() {
-        return istio.route(virtualServiceRef, spec.route(), split).canaryWeight();
+        GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
+        lastRead = current;
+        return locate(current).canaryWeight();
     }
 
     @Override
     public ClusterChange setWeight(int canaryWeight) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.setWeights(virtualServiceRef, spec.route(),
-                split, canaryWeight);
+                split, canaryWeight, lastRead);
+        lastRead = result.after();
         ManagedRoute before = locate(result.before());
         ManagedRoute after = locate(result.after());
         return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
                 before.weights(), after.weights(), result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
+    }
+
+    /**
+     * The rollback (and the promotion's last traffic change): the stable destination at 100, every other at 0 and
+     * every managed route removed, in one PUT of the VirtualService as this router last read it, on whatever shape
+     * the route now has as long as it still names stable.
+     */
+    @Override
+    public ClusterChange restoreStable() {
+        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rollBack(virtualServiceRef, spec.route(),
+                split, lastRead);
+        lastRead = result.after();
+        VirtualServiceRoutes.RollbackRoute before = IstioObjects.locateForRollback(result.before(), spec.route(),
+                split, virtualServiceRef);
+        VirtualServiceRoutes.RollbackRoute after = IstioObjects.locateForRollback(result.after(), spec.route(),
+                split, virtualServiceRef);
+        String note = result.written() ? null : NOTHING_WRITTEN;
+        List<String> removed = IstioManagedRoutes.names(result.before());
+        if (result.written() && !removed.isEmpty()) {
+            note = "managed routes removed: " + String.join(", ", removed);
+        }
+        if (!after.foreign().isEmpty()) {
+            note = (note == null ? "" : note + "; ") + "the route also has " + String.join(", ", after.foreign())
+                    + ", which the engine did not add: kept, at weight 0";
+        }
+        return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
+                before.weights(), after.weights(), result.conflicts(), note);
+    }
+
+    @Override
+    public String rollbackCommand() {
+        GenericKubernetesResource known = lastRead;
+        if (known == null) {
+            return null;
+        }
+        VirtualServiceRoutes.RollbackRoute route;
+        try {
+            route = VirtualServiceRoutes.locateForRollback(known, spec.route(), split);
+        } catch (RouteProblem e) {
+            return null;
+        }
+        String base = "/spec/http/" + route.index() + "/route/";
+        StringBuilder ops = new StringBuilder("[");
+        String test = spec.isSubsetSplit() ? "destination/subset\",\"value\":\"" + spec.stableSubset()
+                : "destination/host\",\"value\":\"" + route.stableHost();
+        ops.append("{\"op\":\"test\",\"path\":\"").append(base).append(route.stableIndex()).append('/')
+                .append(test).append("\"}");
+        for (int i = 0; i < route.destinations(); i++) {
+            ops.append(",{\"op\":\"add\",\"path\":\"").append(base).append(i).append("/weight\",\"value\":")
+                    .append(i == route.stableIndex() ? 100 : 0).append('}');
+        }
+        ops.append(']');
+        return "kubectl -n " + namespace + " patch virtualservices." + IstioApi.GROUP + " " + spec.virtualService()
+                + " --type=json -p='" + ops + "'";
+    }
+
+    @Override
+    public List<String> drift(int canaryWeight) {
+        GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
+        lastRead = current;
+        String expected = "stable " + (100 - canaryWeight) + ", canary " + canaryWeight;
+        String found;
+        try {
+            ManagedRoute route = VirtualServiceRoutes.locate(current, spec.route(), split);
+            if (route.stableWeight() == 100 - canaryWeight && route.canaryWeight() == canaryWeight) {
+                return List.of();
+            }
+            found = route.weights();
+        } catch (RouteProblem e) {
+            try {
+                found = VirtualServiceRoutes.locateForRollback(current, spec.route(), split).weights();
+            } catch (RouteProblem gone) {
+                found = gone.error().message();
+            }
+        }
+        return List.of(virtualServiceRef + " route " + (spec.route() == null ? "" : spec.route()) + " is now "
+                + found + ", the engine set " + expected + "; changed " + FieldManagers.lastWriter(current));
     }
 
     @Override
@@ -340,24 +426,11 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                 IstioManagedRoutes.withMirrorRoute(current, weighted, step));
     }
 
-    /** Weights to stable and every managed route removed: one read-modify-write of the VirtualService. */
-    @Override
-    public ClusterChange restoreStable() {
-        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
-                virtualServiceRef, current -> IstioManagedRoutes.withoutAll(VirtualServiceRoutes.withWeights(current,
-                        locate(current), 0)));
-        ManagedRoute before = locate(result.before());
-        ManagedRoute after = locate(result.after());
-        List<String> removed = IstioManagedRoutes.names(result.before());
-        return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
-                before.weights(), after.weights(), result.conflicts(), !result.written() ? NOTHING_WRITTEN
-                : removed.isEmpty() ? null : "managed routes removed: " + String.join(", ", removed));
-    }
-
     private ClusterChange managedRoute(String name, String after,
             java.util.function.BiFunction<GenericKubernetesResource, ManagedRoute, GenericKubernetesResource> change) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
-                virtualServiceRef, current -> change.apply(current, locate(current)));
+                virtualServiceRef, current -> change.apply(current, locate(current)), lastRead);
+        lastRead = result.after();
         boolean existed = IstioManagedRoutes.names(result.before()).contains(name);
         return new ClusterChange(AuditAction.ROUTE, virtualServiceRef + " route " + name,
                 existed ? "present" : "absent", after, result.conflicts(), result.written() ? null : NOTHING_WRITTEN);

@@ -166,6 +166,93 @@ public final class VirtualServiceRoutes {
                 weight(asMap(destinations.get(canary))), stableHost);
     }
 
+    /**
+     * The managed route as a rollback sees it: whatever else a person added to it, all that matters is that it still
+     * names the stable destination.
+     *
+     * @param index       position in {@code spec.http}
+     * @param stableIndex position of the (first) stable destination in the route's {@code route} list
+     * @param weights     every destination and its weight, {@code stable 60, canary 20, web-mirror 20}
+     * @param foreign     the destinations that are neither stable nor canary, for the log; empty when the route has
+     *                    exactly the plan's two
+     */
+    public record RollbackRoute(int index, String label, int stableIndex, String stableHost, int destinations,
+                                String weights, List<String> foreign) {
+    }
+
+    /**
+     * Finds the route to roll back: the named (or only) HTTP route, which must still name the stable destination;
+     * any other shape is fine.
+     *
+     * @throws RouteProblem when there is no such route or it no longer names the stable destination
+     */
+    static RollbackRoute locateForRollback(GenericKubernetesResource virtualService, String routeName, Split split) {
+        List<Object> http = httpRoutes(virtualService);
+        String vsName = virtualService.getMetadata().getName();
+        int index = -1;
+        if (routeName == null || routeName.isBlank()) {
+            index = http.size() == 1 ? 0 : -1;
+        } else {
+            for (int i = 0; i < http.size(); i++) {
+                if (routeName.equals(string(asMap(http.get(i)).get("name")))) {
+                    index = i;
+                    break;
+                }
+            }
+        }
+        if (index < 0) {
+            throw new RouteProblem(ROUTE_PATH, "virtualservice " + vsName + " no longer has the managed HTTP route"
+                    + (routeName == null ? "" : " '" + routeName + "'") + " (its routes: "
+                    + String.join(", ", routeLabels(http)) + "), so traffic cannot be moved back to stable by the"
+                    + " engine");
+        }
+        Map<String, Object> route = asMap(http.get(index));
+        String label = label(route, index);
+        List<Object> destinations = destinations(route);
+        int stable = -1;
+        List<String> weights = new ArrayList<>();
+        List<String> foreign = new ArrayList<>();
+        for (int i = 0; i < destinations.size(); i++) {
+            Map<String, Object> weighted = asMap(destinations.get(i));
+            Side side = split.sideOf(asMap(weighted.get("destination")));
+            if (side == Side.STABLE && stable < 0) {
+                stable = i;
+            }
+            String name = side == Side.STABLE ? "stable" : side == Side.CANARY ? "canary"
+                    : destinationName(asMap(weighted.get("destination")));
+            if (side == Side.OTHER) {
+                foreign.add(name);
+            }
+            weights.add(name + " " + weight(weighted));
+        }
+        if (stable < 0) {
+            throw new RouteProblem(ROUTE_PATH, "route " + label + " of virtualservice " + vsName + " no longer"
+                    + " names the stable destination (it has " + describe(destinations) + "), so the engine cannot"
+                    + " move traffic back to stable: " + split.expected().replaceFirst(" and one with.*", "")
+                    + " must be in it");
+        }
+        String stableHost = string(asMap(asMap(destinations.get(stable)).get("destination")).get("host"));
+        return new RollbackRoute(index, label, stable, stableHost, destinations.size(), String.join(", ", weights),
+                List.copyOf(foreign));
+    }
+
+    /** A copy with the route's stable destination at 100 and every other destination at 0; nothing else changed. */
+    static GenericKubernetesResource withRollbackWeights(GenericKubernetesResource virtualService,
+                                                         RollbackRoute route) {
+        GenericKubernetesResource copy = Serialization.clone(virtualService);
+        List<Object> destinations = destinations(asMap(httpRoutes(copy).get(route.index())));
+        for (int i = 0; i < destinations.size(); i++) {
+            Map<String, Object> weighted = asMap(destinations.get(i));
+            weighted.put("weight", i == route.stableIndex() ? 100 : 0);
+        }
+        return copy;
+    }
+
+    private static String destinationName(Map<String, Object> destination) {
+        String subset = string(destination.get("subset"));
+        return string(destination.get("host")) + (subset == null ? "" : "/" + subset);
+    }
+
     /** A copy of the VirtualService with the route's weights at {@code 100 - canaryWeight} and {@code canaryWeight}. */
     static GenericKubernetesResource withWeights(GenericKubernetesResource virtualService, ManagedRoute route,
                                                  int canaryWeight) {

@@ -16,11 +16,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   <li>{@code app="degrading"}: error ratio 0.01 until T0 + 2m, then 0.10</li>
  *   <li>{@code app="idle"}: no traffic, so a ratio is 0/0 = NaN</li>
  *   <li>{@code app="we\"ird"}: a label value with a double quote</li>
+ *   <li>for Argo's example templates: {@code istio_requests_total} of {@link #ISTIO_SERVICE} (99 ok + 1 error per
+ *       second: success rate 0.99), {@code envoy_cluster_upstream_rq_xx} of envoy cluster {@code checkout} (0.995),
+ *       and {@code http_latency_ms{service="checkout"}} at 120 ms</li>
  * </ul>
  * Started by the first test class that registers it and stopped when the test plan ends.
  */
 public final class BackfilledPrometheus implements BeforeAllCallback {
     public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    /** The {@code destination_service} of the Istio series. */
+    public static final String ISTIO_SERVICE = "checkout.shop.svc.cluster.local";
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(BackfilledPrometheus.class);
 
@@ -69,6 +74,14 @@ public final class BackfilledPrometheus implements BeforeAllCallback {
         double weird = 0;
         StringBuilder gauges = new StringBuilder("# HELP latency_p99_seconds p99 latency.\n"
                 + "# TYPE latency_p99_seconds gauge\n");
+        StringBuilder istio = new StringBuilder("# HELP istio_requests Istio requests.\n# TYPE istio_requests counter\n");
+        StringBuilder envoy = new StringBuilder("# HELP envoy_cluster_upstream_rq_xx Envoy responses.\n"
+                + "# TYPE envoy_cluster_upstream_rq_xx gauge\n");
+        StringBuilder latency = new StringBuilder("# HELP http_latency_ms Latency.\n# TYPE http_latency_ms gauge\n");
+        double istioOk = 0;
+        double istioErrors = 0;
+        double envoyOk = 0;
+        double envoyErrors = 0;
         for (long t = t0 - 3600; t <= t0 + 3600; t += 15) {
             sample(om, "http_requests_total{app=\"checkout\",code=\"200\"}", checkoutOk, t);
             sample(om, "http_requests_total{app=\"checkout\",code=\"500\"}", checkoutErrors, t);
@@ -80,6 +93,19 @@ public final class BackfilledPrometheus implements BeforeAllCallback {
             sample(om, "http_requests_total{app=\"we\\\"ird\",code=\"200\"}", weird, t);
             sample(gauges, "latency_p99_seconds{app=\"checkout\",pod=\"a\"}", 0.21, t);
             sample(gauges, "latency_p99_seconds{app=\"checkout\",pod=\"b\"}", 0.34, t);
+            sample(istio, "istio_requests_total{reporter=\"source\",destination_service=\"" + ISTIO_SERVICE
+                    + "\",response_code=\"200\"}", istioOk, t);
+            sample(istio, "istio_requests_total{reporter=\"source\",destination_service=\"" + ISTIO_SERVICE
+                    + "\",response_code=\"500\"}", istioErrors, t);
+            sample(envoy, "envoy_cluster_upstream_rq_xx{app=\"wrk-tester\",envoy_cluster_name=\"checkout\","
+                    + "envoy_response_code_class=\"2\"}", envoyOk, t);
+            sample(envoy, "envoy_cluster_upstream_rq_xx{app=\"wrk-tester\",envoy_cluster_name=\"checkout\","
+                    + "envoy_response_code_class=\"5\"}", envoyErrors, t);
+            sample(latency, "http_latency_ms{service=\"checkout\"}", 120, t);
+            istioOk += 15 * 99;
+            istioErrors += 15 * 1;
+            envoyOk += 15 * 199;
+            envoyErrors += 15 * 1;
             checkoutOk += 15 * 99.8;
             checkoutErrors += 15 * 0.2;
             brokenOk += 15 * 88;
@@ -89,7 +115,7 @@ public final class BackfilledPrometheus implements BeforeAllCallback {
             degradingErrors += 15 * (degraded ? 10 : 1);
             weird += 15;
         }
-        return om.append(gauges).append("# EOF\n").toString();
+        return om.append(gauges).append(istio).append(envoy).append(latency).append("# EOF\n").toString();
     }
 
     private static void sample(StringBuilder out, String series, double value, long timestamp) {

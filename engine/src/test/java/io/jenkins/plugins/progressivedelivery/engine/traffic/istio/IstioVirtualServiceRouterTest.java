@@ -167,20 +167,42 @@ class IstioVirtualServiceRouterTest {
     }
 
     @Test
-    void rollbackToWeightZeroIsExactlyOneWrite() {
+    void rollbackIsExactlyOneRequestAPutOfTheObjectLastRead() {
         cluster.createIstio("v1", HOST_SPLIT_VS);
         IstioVirtualServiceRouter router = router(HOST_SPLIT);
         router.setWeight(40);
         cluster.takeRequests();
 
-        ClusterChange rollback = router.setWeight(0);
+        ClusterChange rollback = router.restoreStable();
 
         List<String> requests = cluster.takeRequests();
-        assertThat(MockCluster.writes(requests)).containsExactly("PUT " + VS_PATH);
-        assertThat(requests).containsExactly("GET " + VS_PATH, "PUT " + VS_PATH);
+        assertThat(requests).containsExactly("PUT " + VS_PATH);
         assertThat(rollback.before()).isEqualTo("stable 60, canary 40");
         assertThat(rollback.after()).isEqualTo("stable 100, canary 0");
         assertThat(weights(cluster.getIstio("v1", "VirtualService", "web"), 1)).containsExactly(100, 0);
+    }
+
+    @Test
+    void aRollbackFromAStaleCopyFailsWith409IsReReadAndKeepsTheOtherWritersChange() {
+        cluster.createIstio("v1", HOST_SPLIT_VS);
+        IstioVirtualServiceRouter router = router(HOST_SPLIT);
+        router.setWeight(40);
+        GenericKubernetesResource edited = cluster.getIstio("v1", "VirtualService", "web");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) edited.getAdditionalProperties().get("spec");
+        spec.put("gateways", List.of("mesh", "edge"));
+        cluster.client.genericKubernetesResources(IstioApi.virtualServices("v1")).inNamespace("demo")
+                .resource(edited).update();
+        cluster.takeRequests();
+
+        ClusterChange rollback = router.restoreStable();
+
+        assertThat(cluster.takeRequests()).containsExactly("PUT " + VS_PATH, "GET " + VS_PATH, "PUT " + VS_PATH);
+        assertThat(rollback.conflicts()).isEqualTo(1);
+        GenericKubernetesResource after = cluster.getIstio("v1", "VirtualService", "web");
+        assertThat(weights(after, 1)).containsExactly(100, 0);
+        assertThat(((Map<?, ?>) after.getAdditionalProperties().get("spec")).get("gateways"))
+                .isEqualTo(List.of("mesh", "edge"));
     }
 
     @Test

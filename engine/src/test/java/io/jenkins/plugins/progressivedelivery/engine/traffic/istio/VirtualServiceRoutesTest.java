@@ -181,4 +181,47 @@ class VirtualServiceRoutesTest {
         assertThatThrownBy(() -> VirtualServiceRoutes.locate(tcpOnly, null, HOSTS))
                 .hasMessageContaining("has no HTTP routes (spec.http)");
     }
+
+    @Test
+    void aRollbackWorksOnAnyShapeThatStillNamesStableAndKeepsEverythingElse() {
+        GenericKubernetesResource reshaped = vs("""
+                - route:
+                  - destination: {host: web-canary}
+                    weight: 50
+                  - destination: {host: web-mirror}
+                    weight: 10
+                    headers: {request: {set: {x-mirror: "1"}}}
+                  - destination: {host: web-stable.demo.svc.cluster.local}
+                    weight: 40
+                  timeout: 3s
+                """);
+
+        VirtualServiceRoutes.RollbackRoute route = VirtualServiceRoutes.locateForRollback(reshaped, null, HOSTS);
+        GenericKubernetesResource rolledBack = VirtualServiceRoutes.withRollbackWeights(reshaped, route);
+
+        assertThat(route.weights()).isEqualTo("canary 50, web-mirror 10, stable 40");
+        assertThat(route.foreign()).containsExactly("web-mirror");
+        assertThat(VirtualServiceRoutes.locateForRollback(rolledBack, null, HOSTS).weights())
+                .isEqualTo("canary 0, web-mirror 0, stable 100");
+        String yaml = Serialization.asYaml(rolledBack);
+        assertThat(yaml).contains("x-mirror").contains("timeout: \"3s\"");
+        assertThat(VirtualServiceRoutes.locateForRollback(vs("""
+                - route:
+                  - destination: {host: web-stable}
+                """), null, HOSTS).weights()).isEqualTo("stable 0");
+    }
+
+    @Test
+    void onlyAMissingStableDestinationOrRouteMakesARollbackImpossibleAndThatIsSaidPlainly() {
+        assertThatThrownBy(() -> VirtualServiceRoutes.locateForRollback(vs("""
+                - route:
+                  - destination: {host: web-canary}
+                    weight: 100
+                """), null, HOSTS)).isInstanceOf(RouteProblem.class)
+                .hasMessageContaining("no longer names the stable destination")
+                .hasMessageContaining("one destination with host web-stable");
+        assertThatThrownBy(() -> VirtualServiceRoutes.locateForRollback(vs(ONLY_ROUTE), "primary", HOSTS))
+                .isInstanceOf(RouteProblem.class).hasMessageContaining("no longer has the managed HTTP route"
+                        + " 'primary'");
+    }
 }

@@ -1,0 +1,15 @@
+package io.jenkins.plugins.progressivedelivery.engine.plan;
+
+/** Whether a plan names AnalysisTemplates to read from the cluster before it runs. */
+public final class AnalysisTemplateRefs {
+    private AnalysisTemplateRefs() {
+    }
+
+    public static boolean any(CanaryPlan plan) {
+        if (plan.analysis() != null && !plan.analysis().templates().isEmpty()) {
+            return true;
+        }
+        return plan.steps().stream().anyMatch(step -> step instanceof PlanStep.Analysis a
+                && !a.analysis().templates().isEmpty());
+    }
+}

@@ -1,0 +1,17 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import java.io.Serializable;
+
+/**
+ * What the engine last wrote, to tell a change it did not make: the route's weight, the stable Deployment's image
+ * and size, and whether the canary runs (at the size the weight gives it).
+ *
+ * @param canaryWeight   the weight the engine last set
+ * @param canaryRunning  the engine has sized the canary for {@code canaryWeight}; false before its first step
+ * @param stableImage    what stable runs in the target container (the new image once promoted)
+ * @param stableReplicas stable's desired replicas as the engine found them
+ */
+public record DriftBaseline(int canaryWeight, boolean canaryRunning, String stableImage, int stableReplicas)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+}
