@@ -26,7 +26,8 @@ import java.util.Map;
  * one TLS + token API, interleaved round by round so that a slower moment of the machine hits every contender:
  * the plugin's call pattern on the controller and through an agent's channel, the engine on a warm client, and the
  * baselines, a bare fabric8 GET+PUT on a warm client and a {@code kubectl patch} process. Before each measured write
- * the route is put back to 70/30 (not timed).
+ * the route is put back to 70/30 (not timed): by the engine contenders themselves ({@code setWeight(30)}, as the
+ * rollout did before its rollback), by another client for the baselines.
  */
 final class RollbackBench {
     static final String PLAN = """
@@ -43,6 +44,11 @@ final class RollbackBench {
 
     private interface Contender {
         void rollback() throws Exception;
+    }
+
+    /** Puts the route at 70/30 the way the contender would have: the engine's own write, or another client's. */
+    private interface Reset {
+        void reset() throws Exception;
     }
 
     static Result run(int rounds) throws Exception {
@@ -62,10 +68,16 @@ final class RollbackBench {
                 Path kubeconfig = api.writeKubeconfig(dir);
                 String kubectl = kubectlVersion();
 
+                // The engine's rollback is restoreStable(): one PUT of the route as the router last read or wrote
+                // it, so each engine contender sets 70/30 itself first, as a rollout would have.
                 Map<String, Contender> contenders = new LinkedHashMap<>();
-                contenders.put("plugin, controller", () -> onController.setWeight(0));
-                contenders.put("plugin, via agent channel", () -> onAgent.setWeight(0));
-                contenders.put("engine, warm client", () -> engine.setWeight(0));
+                Map<String, Reset> resets = new LinkedHashMap<>();
+                contenders.put("plugin, controller", onController::restoreStable);
+                resets.put("plugin, controller", () -> onController.setWeight(30));
+                contenders.put("plugin, via agent channel", onAgent::restoreStable);
+                resets.put("plugin, via agent channel", () -> onAgent.setWeight(30));
+                contenders.put("engine, warm client", engine::restoreStable);
+                resets.put("engine, warm client", () -> engine.setWeight(30));
                 contenders.put("bare fabric8 GET+PUT", () -> {
                     GenericKubernetesResource vs = route.get();
                     setPrimary(vs, 100, 0);
@@ -82,7 +94,8 @@ final class RollbackBench {
                 for (int round = -3; round < rounds; round++) { // three warm-up rounds
                     for (int i = 0; i < order.size(); i++) {
                         String name = order.get((i + Math.max(round, 0)) % order.size());
-                        reset(admin);
+                        Reset reset = resets.getOrDefault(name, () -> reset(admin));
+                        reset.reset();
                         channel.reset();
                         long start = System.nanoTime();
                         contenders.get(name).rollback();

@@ -59,7 +59,7 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
 
     /** The session's cluster object: built on its first call, so the router discovers the Istio API once. */
     static BlueGreenCluster cluster(KubeClientCache.Lease lease, BlueGreenPlan plan) {
-        return lease.keep(Kind.class, () -> new KubernetesBlueGreenCluster(lease.client(), plan));
+        return lease.keep(Kind.class, () -> new KubernetesBlueGreenCluster(lease.client(), plan).watchingReadiness());
     }
 
     private enum Kind { PREFLIGHT, DEPLOY_COLOUR, READINESS, POINT_PREVIEW_AT, SWITCH_ACTIVE_TO, SCALE_COLOUR }

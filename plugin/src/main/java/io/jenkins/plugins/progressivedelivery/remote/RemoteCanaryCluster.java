@@ -118,7 +118,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
 
     /** The session's cluster object: built on its first call, so the routers discover the Istio API once. */
     static CanaryCluster cluster(KubeClientCache.Lease lease, CanaryPlan plan) {
-        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan));
+        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness());
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,

@@ -29,6 +29,7 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     private static final String PREVIEW = "previewService";
 
     private final KubernetesClient client;
+    private volatile boolean watchReadiness;
     private final boolean ownsClient;
     private final BlueGreenPlan plan;
     private final ColourWorkloads workloads;
@@ -122,8 +123,17 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
         return workloads.readiness(colour);
     }
 
+    /** Readiness from a watch as well as polls; see {@link KubernetesCanaryCluster#watchingReadiness()}. */
+    public KubernetesBlueGreenCluster watchingReadiness() {
+        this.watchReadiness = true;
+        return this;
+    }
+
     @Override
     public ReadinessWatch readinessWatch(Colour colour) {
+        if (!watchReadiness) {
+            return ReadinessWatch.NONE;
+        }
         KubeRef ref = workloads.ref(colour);
         return new DeploymentReadinessWatch(client, ref.namespace(), ref.name());
     }

@@ -33,6 +33,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     private final CanaryPlan plan;
     private final Workloads workloads;
     private final TrafficRouter router;
+    private volatile boolean watchReadiness;
 
     /** Uses {@code client}, which the caller keeps and closes; the namespace defaults to the client's. */
     public KubernetesCanaryCluster(KubernetesClient client, CanaryPlan plan) {
@@ -197,14 +198,26 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         return workloads.stableReadiness();
     }
 
+    /**
+     * Lets the runner learn readiness from a watch on the Deployment (an informer: its own connection and events on
+     * fabric8's threads) instead of polls alone. What the plugin and the CLI use; off by default, so that a test on a
+     * manual clock sees readiness only when it polls.
+     */
+    public KubernetesCanaryCluster watchingReadiness() {
+        this.watchReadiness = true;
+        return this;
+    }
+
     @Override
     public ReadinessWatch canaryReadinessWatch() {
-        return new DeploymentReadinessWatch(client, workloads.canaryRef().namespace(), workloads.canaryRef().name());
+        return !watchReadiness ? ReadinessWatch.NONE
+                : new DeploymentReadinessWatch(client, workloads.canaryRef().namespace(), workloads.canaryRef().name());
     }
 
     @Override
     public ReadinessWatch stableReadinessWatch() {
-        return new DeploymentReadinessWatch(client, workloads.stableRef().namespace(), workloads.stableRef().name());
+        return !watchReadiness ? ReadinessWatch.NONE
+                : new DeploymentReadinessWatch(client, workloads.stableRef().namespace(), workloads.stableRef().name());
     }
 
     @Override

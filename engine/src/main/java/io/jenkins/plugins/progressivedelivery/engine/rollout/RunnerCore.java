@@ -37,8 +37,11 @@ import java.util.function.Consumer;
 final class RunnerCore {
     /** The longest wait between two readiness polls while a Deployment rolls out (the watch is usually first). */
     static final Duration READINESS_POLL = Duration.ofSeconds(2);
-    /** The first poll after a write: a small Deployment is often ready within a second. */
-    static final Duration FIRST_READINESS_POLL = Duration.ofMillis(250);
+    /**
+     * The first poll after a write. As long as {@link #READINESS_POLL}: with a watch the poll is only the fallback, and
+     * the runners' tests (and their users' logs) keep the 2 s rhythm they know.
+     */
+    static final Duration FIRST_READINESS_POLL = READINESS_POLL;
     /** Waits before retrying a transient cluster failure (5xx, 429, timeouts); then the rollout rolls back. */
     static final List<Duration> RETRY_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(4));
@@ -273,9 +276,8 @@ final class RunnerCore {
 
     /**
      * Checks a Deployment's readiness, and while it is not ready waits for {@code watch} to say it may be (checked
-     * again at once) or for the next poll, whichever comes first: polls start {@link #FIRST_READINESS_POLL} after
-     * the write and back off to {@link #READINESS_POLL}, so a watch that never fires (no watch permission, a dropped
-     * connection) costs latency, not correctness. Ends with {@code whenReady}, or {@code whenLate} once
+     * again at once) or for the next poll, whichever comes first: polls every {@link #READINESS_POLL}, so a watch
+     * that never fires (no watch permission, a dropped connection) costs latency, not correctness. Ends with {@code whenReady}, or {@code whenLate} once
      * {@code deadline} has passed. The watch calls back on its own thread; the check it triggers is scheduled on the
      * scheduler like a poll, so no thread waits.
      */
@@ -289,7 +291,7 @@ final class RunnerCore {
                                 Instant wokenAt) {
         call("check that deployment " + deployment + " is ready", check, readiness -> {
             if (readiness.ready()) {
-                Instant started = deadline.minus(timeout);
+                Instant started = timeout == null ? scheduler.now() : deadline.minus(timeout);
                 emit(event(AuditAction.READY).resource(resource).after(readiness.status())
                         .reason(readyNote(started, wokenAt))
                         .detail("readyAfterMillis", Duration.between(started, scheduler.now()).toMillis()));
@@ -315,7 +317,8 @@ final class RunnerCore {
                 checkReadiness(deployment, resource, check, watch, deadline, timeout, whenReady, whenLate, woken);
             }
         };
-        Duration sinceWrite = Duration.between(deadline.minus(timeout), scheduler.now());
+        Duration sinceWrite = timeout == null ? Duration.ZERO
+                : Duration.between(deadline.minus(timeout), scheduler.now());
         Duration delay = sinceWrite.dividedBy(2);
         delay = delay.compareTo(FIRST_READINESS_POLL) < 0 ? FIRST_READINESS_POLL
                 : delay.compareTo(READINESS_POLL) > 0 ? READINESS_POLL : delay;
