@@ -47,8 +47,8 @@ public final class Bench {
         double configured = WallTimeBench.CONFIGURED.toMillis();
         if (wall != null) {
             System.out.println();
-            System.out.println("-- whole canary (2 rollouts, pause 2s, analysis 3x1s, promotion) vs the waits"
-                    + " configured");
+            System.out.println("-- whole canary (pause 2s, analysis 3x1s, 3 Deployment rollouts of 300 ms) vs the"
+                    + " waits configured");
             System.out.printf("  %-28s %s%n", wall.rollout().name(), wall.rollout().summary());
             System.out.printf("  %-28s %s%n", wall.sleep().name(), wall.sleep().summary());
             System.out.printf("  API writes in the rollout: %d%n", wall.apiWrites());
@@ -81,7 +81,7 @@ public final class Bench {
         if (wall != null) {
             double overhead = (wall.rollout().median() - configured) / configured * 100;
             double sleepOverhead = (wall.sleep().median() - configured) / configured * 100;
-            System.out.printf("| wall time over configured waits (%.0f s) | %+.1f %% | sleeping thread: %+.2f %% |"
+            System.out.printf("| wall time over configured waits (%.1f s) | %+.1f %% | sleeping thread: %+.2f %% |"
                     + " – |%n", configured / 1000, overhead, sleepOverhead);
         }
         if (scale != null) {
