@@ -55,6 +55,7 @@ public final class CanaryRolloutStep extends RolloutStep {
     private String stableSubset;
     private String canarySubset;
     private String abortScaleDownDelay;
+    private Boolean baseline;
 
     @DataBoundConstructor
     public CanaryRolloutStep() {
@@ -86,6 +87,7 @@ public final class CanaryRolloutStep extends RolloutStep {
             plan.put("steps", steps.stream().map(CanaryPlanStep::toPlan).toList());
         }
         PlanParameters.put(plan, "abortScaleDownDelay", abortScaleDownDelay);
+        PlanParameters.put(plan, "baseline", baseline);
         try {
             return PlanLoader.fromMap(completed(plan), planSource("canaryRollout"));
         } catch (InvalidPlanException e) {
@@ -121,6 +123,16 @@ public final class CanaryRolloutStep extends RolloutStep {
     @DataBoundSetter
     public void setCanaryReplicas(Integer canaryReplicas) {
         this.canaryReplicas = canaryReplicas;
+    }
+
+    public Boolean getBaseline() {
+        return baseline;
+    }
+
+    /** Runs {@code <deployment>-baseline} (the stable image at the canary's size and weight) for judge steps. */
+    @DataBoundSetter
+    public void setBaseline(Boolean baseline) {
+        this.baseline = baseline;
     }
 
     public String getStableService() {

@@ -333,6 +333,22 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void theBaselineAndAJudgeStepArriveInThePlanFromTheJenkinsfile() throws Exception {
+        CanaryRolloutStep step = step(List.of(Map.of("setWeight", 10), Map.of("judge", Map.of(
+                "metrics", List.of("success-rate", Map.of("name", "latency-p99", "critical", true)),
+                "prometheus", Map.of("address", "http://prometheus:9090")))));
+        step.setBaseline(true);
+
+        io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan plan = step.loadPlan(null);
+
+        assertThat(plan.effectiveBaseline()).isTrue();
+        var judge = (io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep.Judge) plan.steps().get(1);
+        assertThat(judge.judge().metrics()).extracting(m -> m.name()).containsExactly("success-rate", "latency-p99");
+        assertThat(judge.judge().metrics().get(1).effectiveCritical()).isTrue();
+        assertThat(judge.judge().prometheus().address()).isEqualTo("http://prometheus:9090");
+    }
+
+    @Test
     void aPlanFileNeedsAWorkspace() throws Exception {
         CanaryRolloutStep step = new CanaryRolloutStep();
         step.setPlanFile("deploy/canary.yaml");

@@ -225,6 +225,12 @@ public final class DeliveryAction implements RunAction2 {
         return TimelineChart.render(getEvents());
     }
 
+    /** The judge steps' scores and per-metric tables, server-rendered HTML; empty without a judge step. */
+    public String getJudgeHtml() {
+        return io.jenkins.plugins.progressivedelivery.engine.judge.JudgeReport.html(getEvents(),
+                "jenkins-table jenkins-table--small");
+    }
+
     public String getJson() {
         return AuditTrail.toJson(getEvents());
     }

@@ -38,7 +38,38 @@ public final class PlanDefaults {
         PrometheusServer server = config.prometheusServer(prometheus);
         if (server != null) {
             applyServer(plan, server);
+            applyJudgeServer(plan, server);
         }
+    }
+
+    /**
+     * A plan with judge steps and no Prometheus of its own for them ({@code metrics.prometheus}, or the step's
+     * {@code prometheus}) gets the server as its {@code metrics.prometheus}, so that {@code judge(metrics: [...])}
+     * needs no address.
+     */
+    @SuppressWarnings("unchecked")
+    static void applyJudgeServer(Map<String, Object> plan, PrometheusServer server) {
+        boolean needed = false;
+        for (Object step : list(plan.get("steps"))) {
+            if (step instanceof Map<?, ?> map && map.get("judge") instanceof Map<?, ?> judge) {
+                if (judge.get("prometheus") instanceof Map<?, ?> own) {
+                    fill((Map<String, Object>) own, server);
+                } else {
+                    needed = true;
+                }
+            }
+        }
+        if (!needed) {
+            return;
+        }
+        Object existing = plan.get("metrics");
+        Map<String, Object> metrics = existing instanceof Map<?, ?> map ? (Map<String, Object>) map
+                : new LinkedHashMap<>();
+        Map<String, Object> prometheus = metrics.get("prometheus") instanceof Map<?, ?> own
+                ? (Map<String, Object>) own : new LinkedHashMap<>();
+        fill(prometheus, server);
+        metrics.put("prometheus", prometheus);
+        plan.put("metrics", metrics);
     }
 
     /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */

@@ -8,7 +8,6 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluste
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
-import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
@@ -21,7 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** A canary of {@code image} over the demo's Istio VirtualService, gated on the canary's error ratio. */
+/**
+ * A canary of {@code image} over the demo's Istio VirtualService, with a baseline next to it, judged against the
+ * baseline on the built-in success rate and p99 latency: no query and no threshold in the plan.
+ */
 final class CanaryScenario implements DemoScenario {
     private final String image;
     private final String description;
@@ -35,12 +37,12 @@ final class CanaryScenario implements DemoScenario {
         this.expectedOutcome = expectedOutcome;
     }
 
-    /** A good version: promoted through 10, 30, 60 and 100 % after passing every analysis. */
+    /** A good version: passes the judge at 10 % and is promoted through 30, 60 and 100 %. */
     static CanaryScenario good() {
         return new CanaryScenario("web:2.0", "a good version", "01-canary-good", "PROMOTED");
     }
 
-    /** A bad version with about 15 % 5xx: the first analysis fails and the canary is rolled back. */
+    /** A bad version with about 15 % 5xx and slow: the judge fails it at 10 % and the canary is rolled back. */
     static CanaryScenario bad() {
         return new CanaryScenario("web:3.0", "a bad version, ~15% 5xx", "02-canary-bad", "ROLLED_BACK");
     }
@@ -75,9 +77,7 @@ final class CanaryScenario implements DemoScenario {
         KubernetesClient client = env.cluster().newClient();
         KubernetesCanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
         CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
-        CanaryRunner runner = CanaryRunner.start(plan,
-                Map.of("window", Durations.format(env.timing().window())),
-                cluster, ProviderMeasurementSource.nonBlocking(PrometheusAuth.none()), env.scheduler(), env.io(), audit,
+        CanaryRunner runner = CanaryRunner.start(plan, Map.of(), cluster, ProviderMeasurementSource.nonBlocking(PrometheusAuth.none()), env.scheduler(), env.io(), audit,
                 ended::complete);
         CompletableFuture<Outcome> outcome = ended.thenApply(result -> new Outcome(result.phase().name(),
                 result.message(), problems(env.cluster().client(), result)))
@@ -123,6 +123,10 @@ final class CanaryScenario implements DemoScenario {
                 .withName(EmbeddedCluster.APP + "-canary").get();
         if (canary != null && canary.getSpec().getReplicas() != null && canary.getSpec().getReplicas() != 0) {
             problems.add("the canary Deployment still has " + canary.getSpec().getReplicas() + " replicas");
+        }
+        if (client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
+                .withName(EmbeddedCluster.APP + "-baseline").get() != null) {
+            problems.add("the baseline Deployment is still there");
         }
         return problems;
     }

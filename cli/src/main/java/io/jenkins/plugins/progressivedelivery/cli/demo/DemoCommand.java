@@ -159,8 +159,11 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
             }
             Duration took = Duration.between(start, clock.instant());
             Path report = ReportFiles.writeHtml(outDir.resolve("report.html"), "Progressive Delivery demo",
-                    "Canary rollouts of the web app over an Istio VirtualService and of the shop app over a"
-                            + " Gateway API HTTPRoute, gated on the canary's error ratio; blue-green switches of the pay app by its Service's selector, gated on the"
+                    "Canary rollouts of the web app over an Istio VirtualService, each with a baseline (the stable"
+                            + " image at the canary's size and weight) and judged against it by a Mann-Whitney U test"
+                            + " on the built-in success rate and p99 latency, with no query or threshold in the plan;"
+                            + " a canary of the shop app over a Gateway API HTTPRoute, gated on the canary's error"
+                            + " ratio; blue-green switches of the pay app by its Service's selector, gated on the"
                             + " preview's and then production's error ratio; all measured by Prometheus. Demo took "
                             + took.toSeconds() + " s.",
                     sections, clock.instant());

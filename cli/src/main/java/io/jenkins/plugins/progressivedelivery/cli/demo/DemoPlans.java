@@ -14,7 +14,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
 
 /**
  * The demo's plans, as YAML a user could take to a real cluster, placeholders filled in: {@code demo/canary.yaml}
- * with the analysis of {@code demo/canary-analysis.yaml} at each analysis step, and {@code demo/bluegreen.yaml}
+ * (a baseline and a judge step, no PromQL), and {@code demo/bluegreen.yaml}
  * with {@code demo/bluegreen-preview-analysis.yaml} before and {@code demo/bluegreen-production-analysis.yaml}
  * after promotion.
  */
@@ -32,30 +32,35 @@ final class DemoPlans {
      * @param scaleDownDelay a blue-green switch's {@code scaleDownDelaySeconds}: longer than the post-promotion
      *                       analysis ({@code window} + 2 {@code interval}), so the old colour is still warm when it
      *                       ends
+     * @param judgeWindow    how long the canary and its baseline take traffic before the judge compares them, and
+     *                       the judge's window: {@code judgeStep} apart, that is at least the judge's 10 samples a side
+     * @param judgeStep      the judge's sampling step and rate window: two of the demo Prometheus' 1s scrapes
      */
     record Timing(Duration pause, Duration interval, Duration window, Duration abortScaleDownDelay,
-                  Duration rolloutTime, Duration promotion, Duration scaleDownDelay) {
+                  Duration rolloutTime, Duration promotion, Duration scaleDownDelay, Duration judgeWindow,
+                  Duration judgeStep) {
         // The rate window is no longer than the pause before the first measurement, so a measurement never
         // counts requests the previous rollout's canary served under the same "canary" label.
         /** About three and a half minutes for the four rollouts. */
         static final Timing NORMAL = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(5),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(40), Duration.ofSeconds(2));
         /** About a minute and a half, for CI. */
         static final Timing FAST = new Timing(Duration.ofSeconds(5), Duration.ofSeconds(2),
                 Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2),
-                Duration.ofSeconds(12));
+                Duration.ofSeconds(12), Duration.ofSeconds(24), Duration.ofSeconds(2));
     }
 
-    /** The canary plan rolling out {@code image}, measuring with the Prometheus at {@code prometheus}. */
+    /** The canary plan rolling out {@code image}, judged with the Prometheus at {@code prometheus}. */
     static String canary(String image, String prometheus, Timing timing) {
         Map<String, String> values = Map.of(
                 "image", image,
                 "prometheus", prometheus,
                 "pause", Durations.format(timing.pause()),
-                "interval", Durations.format(timing.interval()),
+                "judgeWindow", Durations.format(timing.judgeWindow()),
+                "judgeStep", Durations.format(timing.judgeStep()),
                 "abortScaleDownDelay", Durations.format(timing.abortScaleDownDelay()));
-        return plan("demo/canary.yaml", values, Map.of("analysis", "demo/canary-analysis.yaml"), Set.of());
+        return plan("demo/canary.yaml", values, Map.of(), Set.of());
     }
 
     /** The canary plan rolling out {@code image} of the shop app over its Gateway API HTTPRoute. */

@@ -12,7 +12,7 @@ import java.util.Optional;
  * What a rollback cost, from a rollout's events and the API server's record of writes: how many writes of the
  * VirtualService it took to put all traffic back on stable, and how long after the decision traffic was back.
  *
- * @param virtualServiceWrites writes of any VirtualService from the decision to the end of the rollout
+ * @param virtualServiceWrites writes of any VirtualService from the decision until traffic was back on stable
  * @param trafficRestoredAfter from the abort or verdict that decided the rollback to the event saying traffic is
  *                             back on stable
  */
@@ -46,7 +46,8 @@ record RollbackFacts(long virtualServiceWrites, Duration trafficRestoredAfter) {
             return Optional.empty();
         }
         Instant from = decided;
-        Instant end = events.get(events.size() - 1).time();
+        // Up to the write that put traffic back: cleanup afterwards (a baseline's destination) moves no traffic.
+        Instant end = restored.get();
         long vsWrites = writes.stream()
                 .filter(w -> w.path().contains("/virtualservices/") && !w.method().equals("DELETE"))
                 .filter(w -> !w.time().isBefore(from) && !w.time().isAfter(end))

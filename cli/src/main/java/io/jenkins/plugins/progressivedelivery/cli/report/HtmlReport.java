@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.cli.report;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.TimelineChart;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -91,6 +92,7 @@ public final class HtmlReport {
                     .append(escape(s.auditFile())).append("</a>");
         }
         html.append("</p>\n<figure class=\"chart\">").append(TimelineChart.render(s.events())).append("</figure>\n");
+        html.append(JudgeReport.html(s.events(), "judge"));
         eventTable(html, s.events());
         html.append("</section>\n");
     }
@@ -198,5 +200,7 @@ public final class HtmlReport {
             tr.good td { background: #f3fcf5; }
             tr.warn td { background: #fffbea; }
             tr.weight td { background: #f1f6fe; }
+            h3 { font-size: 15px; margin: 14px 0 4px; }
+            table.judge { margin-bottom: 12px; }
             """;
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
-import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import java.time.Duration;
@@ -26,14 +25,21 @@ class DemoPlansTest {
             assertThat(plan.target().image()).isEqualTo("web:3.0");
             assertThat(plan.steps().stream().filter(PlanStep.SetWeight.class::isInstance)
                     .map(s -> ((PlanStep.SetWeight) s).weight())).containsExactly(10, 30, 60, 100);
-            List<PlanStep.Analysis> analyses = plan.steps().stream().filter(PlanStep.Analysis.class::isInstance)
-                    .map(PlanStep.Analysis.class::cast).toList();
-            assertThat(analyses).hasSize(3);
-            MetricSpec metric = analyses.get(0).analysis().metrics().get(0);
-            assertThat(metric.interval()).isEqualTo(timing.interval());
-            assertThat(metric.provider().prometheus().address()).isEqualTo("http://127.0.0.1:9999");
-            assertThat(metric.provider().prometheus().query()).contains("version=\"canary\"")
-                    .contains("[{{args.window}}]");
+            assertThat(plan.effectiveBaseline()).isTrue();
+            assertThat(plan.metrics().prometheus().address()).isEqualTo("http://127.0.0.1:9999");
+            assertThat(plan.metrics().requests().workloadLabel()).isEqualTo("version");
+            List<PlanStep.Judge> judges = plan.steps().stream().filter(PlanStep.Judge.class::isInstance)
+                    .map(PlanStep.Judge.class::cast).toList();
+            assertThat(judges).singleElement().satisfies(judge -> {
+                assertThat(judge.judge().metrics()).extracting(m -> m.name())
+                        .containsExactly("success-rate", "latency-p99");
+                // No threshold anywhere: only the comparison's window and step.
+                assertThat(judge.judge().metrics()).allSatisfy(m -> assertThat(m.high()).isNull());
+                assertThat(judge.judge().window()).isEqualTo(timing.judgeWindow());
+                // At least the judge's 10 samples a side, with two to spare.
+                assertThat(timing.judgeWindow().dividedBy(timing.judgeStep())).isGreaterThanOrEqualTo(12);
+            });
+            assertThat(plan.steps().get(1)).isEqualTo(new PlanStep.Pause(timing.judgeWindow()));
             // The rate window never reaches back past the pause into the previous rollout's canary traffic.
             assertThat(timing.window()).isLessThanOrEqualTo(timing.pause());
         }

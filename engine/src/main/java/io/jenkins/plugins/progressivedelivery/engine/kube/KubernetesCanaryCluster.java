@@ -16,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioVirtualServiceRouter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     private final Workloads workloads;
     private final TrafficRouter router;
     private volatile boolean watchReadiness;
+    /** The plan's baseline, or null without one. */
+    private final BaselineWorkload baseline;
 
     /** Uses {@code client}, which the caller keeps and closes; the namespace defaults to the client's. */
     public KubernetesCanaryCluster(KubernetesClient client, CanaryPlan plan) {
@@ -46,6 +49,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         this.plan = plan;
         String namespace = namespace(plan, client);
         this.workloads = new Workloads(client, namespace, plan.target());
+        this.baseline = plan.effectiveBaseline() ? new BaselineWorkload(client, namespace, workloads) : null;
         this.router = TrafficRouters.forPlan(client, namespace, plan, workloads);
     }
 
@@ -71,6 +75,9 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         List<ValidationError> problems = new ArrayList<>();
         checkInto(problems, "target.deployment", workloads::verify);
         checkInto(problems, "traffic", router::verify);
+        if (baseline != null) {
+            checkInto(problems, "baseline", baseline::verify);
+        }
         if (plan.steps().stream().anyMatch(step -> step instanceof PlanStep.SetHeaderRoute
                 || step instanceof PlanStep.SetMirrorRoute)) {
             checkInto(problems, "steps", () -> router.verifySteps(plan.steps()));
@@ -153,9 +160,15 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         List<ClusterChange> changes = new ArrayList<>();
         changes.add(workloads.applyCanary(stable, replicas, annotations));
         changes.addAll(router.pointAtWorkloads());
+        if (baseline != null) {
+            changes.add(baseline.apply(replicas));
+            changes.add(baseline.applyService(plan.traffic().istio().canaryService()));
+            changes.add(((IstioVirtualServiceRouter) router).addBaseline(baseline.serviceName()));
+        }
         return changes;
     }
 
+    /** The canary's readiness, and with a baseline the baseline's too: the judge needs both serving. */
     @Override
     public List<ClusterChange> applyRouteStep(int stepIndex) {
         PlanStep step = plan.steps().get(stepIndex);
@@ -175,7 +188,12 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
 
     @Override
     public Readiness canaryReadiness() {
-        return workloads.canaryReadiness();
+        Readiness canary = workloads.canaryReadiness();
+        if (baseline == null) {
+            return canary;
+        }
+        Readiness other = baseline.readiness();
+        return new Readiness(canary.ready() && other.ready(), canary.status() + "; baseline " + other.status());
     }
 
     @Override
@@ -183,9 +201,16 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         return List.of(router.setWeight(canaryWeight));
     }
 
+    /** At 0 (promotion, rollback, abort) the baseline goes too: its route destination, Service and Deployment. */
     @Override
     public List<ClusterChange> scaleCanary(int replicas) {
-        return List.of(workloads.scaleCanary(replicas));
+        List<ClusterChange> changes = new ArrayList<>();
+        if (baseline != null && replicas == 0) {
+            changes.add(((IstioVirtualServiceRouter) router).removeBaseline());
+            changes.addAll(baseline.remove());
+        }
+        changes.add(workloads.scaleCanary(replicas));
+        return changes;
     }
 
     @Override
@@ -252,6 +277,10 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         if (step instanceof PlanStep.Analysis analysis && analysis.analysis() != null) {
             return analysis.analysis().metrics().stream().map(MetricSpec::name)
                     .collect(Collectors.joining(", ", "analysis (", ")"));
+        }
+        if (step instanceof PlanStep.Judge judge && judge.judge() != null) {
+            return judge.judge().metrics().stream().map(m -> m.name())
+                    .collect(Collectors.joining(", ", "judge (", ")"));
         }
         return "analysis";
     }

@@ -24,7 +24,8 @@ public final class TrafficRouters {
             return new NginxCanaryIngressRouter(client, namespace, traffic.nginx(), workloads);
         }
         if (traffic.istio() != null) {
-            return new IstioVirtualServiceRouter(client, namespace, traffic.istio(), workloads);
+            return new IstioVirtualServiceRouter(client, namespace, traffic.istio(), workloads,
+                    plan.effectiveBaseline() ? plan.target().baselineDeployment() : null);
         }
         return new ReplicaRatioRouter(workloads);
     }

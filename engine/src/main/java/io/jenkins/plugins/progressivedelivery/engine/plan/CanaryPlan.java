@@ -17,6 +17,9 @@ import java.util.List;
  * @param onDrift             what a change the engine did not make (to the route, or the Deployments' images and
  *                            replicas) does: {@code pause} (the default), {@code abort} or {@code overwrite}
  * @param analysis            a background analysis across the steps, as Argo's {@code strategy.canary.analysis}
+ * @param baseline            also run {@code <deployment>-baseline}, the stable image at the canary's size, for the
+ *                            judge to compare the canary with (default false: the judge compares with the stable)
+ * @param metrics             where the built-in metrics of judge steps come from
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -28,29 +31,37 @@ public record CanaryPlan(
         OnInconclusive onInconclusive,
         Duration rollbackTimeout,
         OnDrift onDrift,
-        BackgroundAnalysis analysis) implements DeliveryPlan {
+        BackgroundAnalysis analysis,
+        Boolean baseline,
+        MeshMetricsSpec metrics) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_ABORT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofMinutes(10);
 
+    /** A plan with the defaults of every later field (rollback timeout, drift, baseline, built-in metrics). */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive) {
-        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null);
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, null, null, null, null,
+                null);
     }
 
-    /** A plan without background analysis. */
+    /** A plan without background analysis, baseline or built-in metric settings. */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
                       Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
                       OnDrift onDrift) {
         this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
-                null);
+                null, null, null);
     }
 
     public CanaryPlan {
         traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    public boolean effectiveBaseline() {
+        return baseline != null && baseline;
     }
 
     @Override
@@ -61,13 +72,13 @@ public record CanaryPlan(
     /** The same plan with other steps (analysis templates read from the cluster, say). */
     public CanaryPlan withSteps(List<PlanStep> newSteps) {
         return new CanaryPlan(target, traffic, newSteps, abortScaleDownDelay, readinessTimeout, onInconclusive,
-                rollbackTimeout, onDrift, analysis);
+                rollbackTimeout, onDrift, analysis, baseline, metrics);
     }
 
     /** The same plan with another background analysis (its templates read from the cluster, say). */
     public CanaryPlan withAnalysis(BackgroundAnalysis newAnalysis) {
         return new CanaryPlan(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive,
-                rollbackTimeout, onDrift, newAnalysis);
+                rollbackTimeout, onDrift, newAnalysis, baseline, metrics);
     }
 
     public Duration effectiveAbortScaleDownDelay() {

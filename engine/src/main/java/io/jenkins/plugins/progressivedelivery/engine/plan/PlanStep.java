@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * One step of a canary plan, written as in Argo Rollouts: {@code - setWeight: 20}, {@code - pause: 2m}
  * (or {@code pause: {duration: 2m}}), {@code - pause: {}} (wait for promote or abort), {@code - analysis: {...}},
- * {@code - setHeaderRoute: {...}}, {@code - setMirrorRoute: {...}}, {@code - setCanaryScale: {...}}.
+ * {@code - setHeaderRoute: {...}}, {@code - setMirrorRoute: {...}}, {@code - setCanaryScale: {...}},
+ * {@code - judge: {metrics: [success-rate, latency-p99]}}.
  */
 @JsonDeserialize(using = PlanStepJson.Reader.class)
 @JsonSerialize(using = PlanStepJson.Writer.class)
@@ -149,5 +150,10 @@ public sealed interface PlanStep extends Serializable {
             headers = headers == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(
                     new java.util.LinkedHashMap<>(headers));
         }
+    }
+
+    /** Compares the canary with its baseline (or the stable) statistically and continues only if the score passes. */
+    record Judge(JudgeSpec judge) implements PlanStep {
+        private static final long serialVersionUID = 1L;
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
 /** The Argo-style one-key form of {@link PlanStep}, both ways. */
 final class PlanStepJson {
     private static final List<String> KINDS = List.of("setWeight", "pause", "analysis", "setHeaderRoute",
-            "setMirrorRoute", "setCanaryScale");
+            "setMirrorRoute", "setCanaryScale", "judge");
 
     private PlanStepJson() {
     }
@@ -42,6 +42,14 @@ final class PlanStepJson {
                     yield new PlanStep.SetWeight(value.intValue());
                 }
                 case "pause" -> readPause(parser, value);
+                case "judge" -> {
+                    try {
+                        yield new PlanStep.Judge(ctxt.readTreeAsValue(value, JudgeSpec.class));
+                    } catch (JsonMappingException e) {
+                        e.prependPath(PlanStep.class, "judge");
+                        throw e;
+                    }
+                }
                 case "analysis" -> {
                     try {
                         yield new PlanStep.Analysis(ctxt.readTreeAsValue(value, AnalysisSpec.class));
@@ -162,6 +170,9 @@ final class PlanStepJson {
                     gen.writeBooleanField("matchTrafficWeight", c.matchTrafficWeight());
                 }
                 gen.writeEndObject();
+            } else if (step instanceof PlanStep.Judge j) {
+                gen.writeFieldName("judge");
+                provider.defaultSerializeValue(j.judge(), gen);
             }
             gen.writeEndObject();
         }

@@ -29,7 +29,7 @@ public final class PlanValidator {
         List<ValidationError> errors = new ArrayList<>();
         validateTarget(plan.target(), plan.traffic(), errors);
         validateTraffic(plan.traffic(), errors);
-        validateSteps(plan.steps(), errors);
+        validateSteps(plan.steps(), plan, errors);
         validateStepsForTraffic(plan.steps(), plan.traffic(), errors);
         if (plan.analysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.analysis().spec(), "analysis", false));
@@ -40,6 +40,7 @@ public final class PlanValidator {
                         + " Argo Rollouts)"));
             }
         }
+        errors.addAll(io.jenkins.plugins.progressivedelivery.engine.judge.JudgeValidation.validateBaseline(plan));
         if (plan.abortScaleDownDelay() != null && plan.abortScaleDownDelay().isNegative()) {
             errors.add(new ValidationError("abortScaleDownDelay", "must not be negative; use 0s to scale the canary"
                     + " down right after traffic is back on stable"));
@@ -319,7 +320,7 @@ public final class PlanValidator {
         }
     }
 
-    private static void validateSteps(List<PlanStep> steps, List<ValidationError> errors) {
+    private static void validateSteps(List<PlanStep> steps, CanaryPlan plan, List<ValidationError> errors) {
         if (steps.isEmpty()) {
             errors.add(new ValidationError("steps", "is empty; add at least one step, e.g. '- setWeight: 20'"));
         }
@@ -328,7 +329,7 @@ public final class PlanValidator {
             PlanStep step = steps.get(i);
             if (step == null) {
                 errors.add(new ValidationError(path, "is empty; write setWeight, pause, analysis,"
-                        + " setHeaderRoute, setMirrorRoute or setCanaryScale"));
+                        + " setHeaderRoute, setMirrorRoute, setCanaryScale or judge"));
             } else if (step instanceof PlanStep.SetWeight w) {
                 if (w.weight() < 0 || w.weight() > 100) {
                     errors.add(new ValidationError(path + ".setWeight", w.weight() + " is not in 0..100;"
@@ -345,6 +346,9 @@ public final class PlanValidator {
                 validateMirrorRoute(m, path + ".setMirrorRoute", errors);
             } else if (step instanceof PlanStep.SetCanaryScale c) {
                 validateCanaryScale(c, path + ".setCanaryScale", errors);
+            } else if (step instanceof PlanStep.Judge j) {
+                errors.addAll(io.jenkins.plugins.progressivedelivery.engine.judge.JudgeValidation.validate(j.judge(),
+                        path + ".judge", plan));
             } else if (step instanceof PlanStep.Analysis a) {
                 if (a.analysis() == null) {
                     errors.add(new ValidationError(path + ".analysis", "is empty; give it metrics"));

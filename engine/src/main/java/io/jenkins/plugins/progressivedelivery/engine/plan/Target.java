@@ -35,4 +35,9 @@ public record Target(
     public String canaryDeployment() {
         return deployment + "-canary";
     }
+
+    /** The name of the baseline Deployment (the stable image at the canary's size) of a plan with a baseline. */
+    public String baselineDeployment() {
+        return deployment + "-baseline";
+    }
 }

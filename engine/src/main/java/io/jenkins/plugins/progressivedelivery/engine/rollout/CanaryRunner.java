@@ -6,6 +6,8 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeAudit;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeRun;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
@@ -38,6 +40,7 @@ public final class CanaryRunner implements Rollout {
     private final CanaryPlan plan;
     private final Map<String, String> analysisArgs;
     private final CanaryCluster cluster;
+    private final MeasurementSource metrics;
     private final RunnerCore core;
     private final Consumer<RolloutResult> onComplete;
 
@@ -71,6 +74,7 @@ public final class CanaryRunner implements Rollout {
         this.plan = Objects.requireNonNull(state.plan(), "plan");
         this.analysisArgs = state.analysisArgs();
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.metrics = metrics;
         this.onComplete = Objects.requireNonNull(onComplete, "onComplete");
         this.phase = state.phase();
         this.stage = state.stage();
@@ -320,6 +324,7 @@ public final class CanaryRunner implements Rollout {
                 }
             }
             case ANALYSIS -> startAnalysis();
+            case JUDGE -> startJudge();
             case PROMOTE_STABLE -> {
                 // From here a rollback must put the old pod template back: the write may land even if it fails.
                 stablePromoted = true;
@@ -428,6 +433,8 @@ public final class CanaryRunner implements Rollout {
         } else if (step instanceof PlanStep.Pause pause) {
             dueAt = pause.indefinite() ? null : core.now().plus(pause.duration());
             enter(Stage.PAUSE);
+        } else if (step instanceof PlanStep.Judge) {
+            enter(Stage.JUDGE);
         } else {
             enter(Stage.ANALYSIS);
         }
@@ -442,7 +449,8 @@ public final class CanaryRunner implements Rollout {
         if (dueAt == null) {
             phase = RolloutPhase.PAUSED;
             awaitingPromotion = true;
-            boolean inconclusive = plan.steps().get(stepIndex) instanceof PlanStep.Analysis;
+            boolean inconclusive = plan.steps().get(stepIndex) instanceof PlanStep.Analysis
+                    || plan.steps().get(stepIndex) instanceof PlanStep.Judge;
             core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
                     .after("waiting for promote or abort").detail("indefinite", true)
                     .reason(inconclusive ? "the analysis of step " + stepLabel() + " was Inconclusive" : null));
@@ -543,6 +551,18 @@ public final class CanaryRunner implements Rollout {
             startRollback("analysis " + result.name() + " was " + verdict.displayName()
                     + (result.message() == null ? "" : ": " + result.message()), AuditEvent.ENGINE, false);
         }
+    }
+
+    /** Queries and judges on the I/O executor (idempotent reads: a resumed runner judges again). */
+    private void startJudge() {
+        PlanStep.Judge step = (PlanStep.Judge) plan.steps().get(stepIndex);
+        JudgeRun judge = new JudgeRun(plan, metrics);
+        Instant start = core.now();
+        String name = "step-" + (stepIndex + 1) + "-judge";
+        core.call("judge the canary", () -> judge.run(step.judge(), start), outcome -> {
+            JudgeAudit.events(name, outcome, deploymentResource(), core::event).forEach(core::emit);
+            analysisDone(JudgeAudit.toAnalysisResult(name, outcome, start, core.now()));
+        });
     }
 
     /** A verdict of the background analysis, under the lock: Failed or Error rolls back now, Inconclusive pauses. */
@@ -718,6 +738,7 @@ public final class CanaryRunner implements Rollout {
     private String waitingFor() {
         return switch (stage) {
             case ANALYSIS -> "analysis of step " + stepLabel();
+            case JUDGE -> "judge of step " + stepLabel();
             case AWAIT_CANARY -> "canary deployment " + plan.target().canaryDeployment() + " to be ready";
             case AWAIT_STABLE -> "deployment " + plan.target().deployment() + " to be ready";
             case ROLLBACK_WAIT -> "abortScaleDownDelay until " + dueAt;
@@ -749,6 +770,9 @@ public final class CanaryRunner implements Rollout {
         if (step instanceof PlanStep.SetCanaryScale c) {
             return "setCanaryScale " + (c.replicas() != null ? c.replicas() + " replicas"
                     : c.weight() != null ? c.weight() + "% of stable" : "to match the traffic weight");
+        }
+        if (step instanceof PlanStep.Judge j) {
+            return "judge of " + j.judge().metrics().size() + " metric(s)";
         }
         PlanStep.Analysis a = (PlanStep.Analysis) step;
         return "analysis of " + a.analysis().metrics().size() + " metric(s)";

@@ -13,6 +13,8 @@ public enum Stage {
     SET_ROUTE,
     PAUSE,
     ANALYSIS,
+    /** A judge step: the canary's and the control's series are queried and compared. */
+    JUDGE,
     PROMOTE_STABLE,
     AWAIT_STABLE,
     FINAL_SHIFT,

@@ -216,7 +216,8 @@ class ArgoExamplesTest {
     @Test
     void anAnalysisRunWithoutAQueryIsRefusedWhenLoadedInsteadOfErringForFortySeconds() throws IOException {
         // Argo: 5 Error measurements 10 s apart, then Error. Here the mistake is reported before the build runs it.
-        assertThatThrownBy(() -> PlanLoader.loadAnalysis(read("07-e2e-analysisrun-prometheus-bad-server.yaml"), "07"))
+        String run = read("07-e2e-analysisrun-prometheus-bad-server.yaml");
+        assertThatThrownBy(() -> PlanLoader.loadAnalysis(run, "07"))
                 .isInstanceOf(InvalidPlanException.class)
                 .hasMessageContaining("spec.metrics[0].provider.prometheus.query: is empty");
     }

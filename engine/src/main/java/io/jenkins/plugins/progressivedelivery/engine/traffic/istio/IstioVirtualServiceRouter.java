@@ -47,11 +47,20 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     private volatile GenericKubernetesResource lastRead;
 
     public IstioVirtualServiceRouter(KubernetesClient client, String namespace, IstioSpec spec, Workloads workloads) {
+        this(client, namespace, spec, workloads, null);
+    }
+
+    /**
+     * @param baselineService the Service of the plan's baseline, a third destination of the managed route while it
+     *                        runs (given the canary's weight); null without a baseline
+     */
+    public IstioVirtualServiceRouter(KubernetesClient client, String namespace, IstioSpec spec, Workloads workloads,
+                                     String baselineService) {
         this.istio = new IstioObjects(client, namespace);
         this.namespace = namespace;
         this.spec = spec;
         this.workloads = workloads;
-        this.split = new VirtualServiceRoutes.Split(spec, namespace);
+        this.split = new VirtualServiceRoutes.Split(spec, namespace, baselineService);
         this.virtualServiceRef = KubeRef.virtualService(namespace, spec.virtualService());
         this.destinationRuleRef = spec.isSubsetSplit() ? KubeRef.destinationRule(namespace, spec.destinationRule())
                 : null;
@@ -264,6 +273,28 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         return locate(current).canaryWeight();
     }
 
+    /** Adds the baseline Service as a destination of the managed route, at weight 0 (the next weight sets it). */
+    public ClusterChange addBaseline(String baselineService) {
+        return rewriteRoute(current -> BaselineDestination.withBaseline(current, locate(current), baselineService),
+                "baseline destination " + baselineService + " added at weight 0");
+    }
+
+    /** Removes the baseline's destination from the managed route, its weight (0 after a rollback) going to stable. */
+    public ClusterChange removeBaseline() {
+        return rewriteRoute(current -> BaselineDestination.withoutBaseline(current, locate(current)),
+                "baseline destination removed");
+    }
+
+    private ClusterChange rewriteRoute(java.util.function.UnaryOperator<GenericKubernetesResource> change,
+                                       String note) {
+        ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
+                virtualServiceRef, change::apply);
+        ManagedRoute before = locate(result.before());
+        ManagedRoute after = locate(result.after());
+        return new ClusterChange(AuditAction.ROUTE, virtualServiceRef + " route " + before.label(),
+                before.weights(), after.weights(), result.conflicts(), result.written() ? note : NOTHING_WRITTEN);
+    }
+
     @Override
     public ClusterChange setWeight(int canaryWeight) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.setWeights(virtualServiceRef, spec.route(),
@@ -337,7 +368,14 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         String found;
         try {
             ManagedRoute route = VirtualServiceRoutes.locate(current, spec.route(), split);
-            if (route.stableWeight() == 100 - canaryWeight && route.canaryWeight() == canaryWeight) {
+            // With the plan's baseline destination, the engine gave it the canary's weight out of the stable's.
+            int baselineWeight = route.baselineIndex() < 0 ? 0 : BaselineDestination.weight(canaryWeight);
+            if (route.baselineIndex() >= 0) {
+                expected = "stable " + (100 - canaryWeight - baselineWeight) + ", canary " + canaryWeight
+                        + ", baseline " + baselineWeight;
+            }
+            if (route.stableWeight() == 100 - canaryWeight - baselineWeight && route.canaryWeight() == canaryWeight
+                    && route.baselineWeight() == baselineWeight) {
                 return List.of();
             }
             found = route.weights();

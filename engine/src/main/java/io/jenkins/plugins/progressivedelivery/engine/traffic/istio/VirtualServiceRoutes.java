@@ -33,11 +33,17 @@ public final class VirtualServiceRoutes {
      * @param stableHost   the stable destination's host, as written
      */
     public record ManagedRoute(int index, String label, int stableIndex, int canaryIndex, int stableWeight,
-                               int canaryWeight, String stableHost) {
+                               int canaryWeight, String stableHost, int baselineIndex, int baselineWeight) {
 
-        /** {@code stable 95, canary 5}. */
+        /** A route without a baseline destination. */
+        public ManagedRoute(int index, String label, int stableIndex, int canaryIndex, int stableWeight,
+                            int canaryWeight, String stableHost) {
+            this(index, label, stableIndex, canaryIndex, stableWeight, canaryWeight, stableHost, -1, 0);
+        }
+
+        /** {@code stable 95, canary 5}, or {@code stable 90, canary 5, baseline 5} with a baseline destination. */
         public String weights() {
-            return weights("stable", "canary");
+            return weights("stable", "canary") + (baselineIndex < 0 ? "" : ", baseline " + baselineWeight);
         }
 
         /** {@code blue 100, green 0}: the weights, with the two destinations named as given. */
@@ -53,10 +59,23 @@ public final class VirtualServiceRoutes {
     static final class Split {
         private final IstioSpec spec;
         private final String namespace;
+        private final String baselineService;
 
         Split(IstioSpec spec, String namespace) {
+            this(spec, namespace, null);
+        }
+
+        /** @param baselineService the baseline's Service, a third destination of a host split; null for none */
+        Split(IstioSpec spec, String namespace, String baselineService) {
             this.spec = spec;
             this.namespace = namespace;
+            this.baselineService = baselineService;
+        }
+
+        boolean isBaseline(Map<String, Object> destination) {
+            return baselineService != null && !spec.isSubsetSplit()
+                    && ServiceHost.parse(string(destination.get("host")), namespace)
+                    .map(service -> service.is(baselineService, namespace)).orElse(false);
         }
 
         Side sideOf(Map<String, Object> destination) {
@@ -136,9 +155,13 @@ public final class VirtualServiceRoutes {
         List<Object> destinations = destinations(route);
         int stable = -1;
         int canary = -1;
-        boolean exact = destinations.size() == 2;
+        int baseline = BaselineDestination.index(destinations, split);
+        boolean exact = destinations.size() == (baseline < 0 ? 2 : 3);
         for (int i = 0; i < destinations.size(); i++) {
             Side side = split.sideOf(asMap(asMap(destinations.get(i)).get("destination")));
+            if (i == baseline) {
+                continue;
+            }
             if (side == Side.STABLE && stable < 0) {
                 stable = i;
             } else if (side == Side.CANARY && canary < 0) {
@@ -163,7 +186,8 @@ public final class VirtualServiceRoutes {
             }
         }
         return new ManagedRoute(index, label, stable, canary, weight(stableDestination),
-                weight(asMap(destinations.get(canary))), stableHost);
+                weight(asMap(destinations.get(canary))), stableHost, baseline,
+                baseline < 0 ? 0 : weight(asMap(destinations.get(baseline))));
     }
 
     /**
@@ -218,9 +242,10 @@ public final class VirtualServiceRoutes {
             if (side == Side.STABLE && stable < 0) {
                 stable = i;
             }
-            String name = side == Side.STABLE ? "stable" : side == Side.CANARY ? "canary"
+            boolean baseline = side == Side.OTHER && split.isBaseline(asMap(weighted.get("destination")));
+            String name = side == Side.STABLE ? "stable" : side == Side.CANARY ? "canary" : baseline ? "baseline"
                     : destinationName(asMap(weighted.get("destination")));
-            if (side == Side.OTHER) {
+            if (side == Side.OTHER && !baseline) {
                 foreign.add(name);
             }
             weights.add(name + " " + weight(weighted));
@@ -258,13 +283,17 @@ public final class VirtualServiceRoutes {
                                                  int canaryWeight) {
         GenericKubernetesResource copy = Serialization.clone(virtualService);
         List<Object> destinations = destinations(asMap(httpRoutes(copy).get(route.index())));
-        asMap(destinations.get(route.stableIndex())).put("weight", 100 - canaryWeight);
+        int baselineWeight = route.baselineIndex() < 0 ? 0 : BaselineDestination.weight(canaryWeight);
+        asMap(destinations.get(route.stableIndex())).put("weight", 100 - canaryWeight - baselineWeight);
         asMap(destinations.get(route.canaryIndex())).put("weight", canaryWeight);
+        if (route.baselineIndex() >= 0) {
+            asMap(destinations.get(route.baselineIndex())).put("weight", baselineWeight);
+        }
         IstioManagedRoutes.syncMirrorWeights(copy, route, canaryWeight);
         return copy;
     }
 
-    private static List<Object> httpRoutes(GenericKubernetesResource virtualService) {
+    static List<Object> httpRoutes(GenericKubernetesResource virtualService) {
         Object spec = virtualService.getAdditionalProperties().get("spec");
         if (!(spec instanceof Map<?, ?>)) {
             return List.of();
@@ -273,7 +302,7 @@ public final class VirtualServiceRoutes {
         return http instanceof List<?> ? asList(http) : List.of();
     }
 
-    private static List<Object> destinations(Map<String, Object> route) {
+    static List<Object> destinations(Map<String, Object> route) {
         Object destinations = route.get("route");
         return destinations instanceof List<?> ? asList(destinations) : List.of();
     }

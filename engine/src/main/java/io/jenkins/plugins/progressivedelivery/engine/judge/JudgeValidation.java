@@ -1,0 +1,154 @@
+package io.jenkins.plugins.progressivedelivery.engine.judge;
+
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinMetric;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeMetricSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks a {@code judge} step before anything runs: every problem with its field path and the fix. */
+public final class JudgeValidation {
+
+    private JudgeValidation() {
+    }
+
+    public static List<ValidationError> validate(JudgeSpec spec, String path, CanaryPlan plan) {
+        List<ValidationError> errors = new ArrayList<>();
+        if (spec == null) {
+            errors.add(new ValidationError(path, "is empty; give it metrics, e.g. {metrics: [success-rate,"
+                    + " latency-p99]}"));
+            return errors;
+        }
+        if (spec.metrics().isEmpty()) {
+            errors.add(new ValidationError(path + ".metrics", "is empty; name built-in metrics ("
+                    + BuiltinMetric.names() + ") or give a metric with a query"));
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < spec.metrics().size(); i++) {
+            JudgeMetricSpec metric = spec.metrics().get(i);
+            String at = path + ".metrics[" + i + "]";
+            if (metric == null || metric.name() == null || metric.name().isBlank()) {
+                errors.add(new ValidationError(at + ".name", "is required"));
+                continue;
+            }
+            if (!names.add(metric.name())) {
+                errors.add(new ValidationError(at + ".name", "'" + metric.name() + "' is judged twice; name each"
+                        + " metric once"));
+            }
+            if (metric.query() == null && BuiltinMetric.byName(metric.name()).isEmpty()) {
+                errors.add(new ValidationError(at + ".name", "'" + metric.name() + "' is not a built-in metric ("
+                        + BuiltinMetric.names() + "); give it a query with {{workload}} where the Deployment name"
+                        + " goes"));
+            }
+            if (metric.query() != null) {
+                if (!metric.query().contains("{{workload}}")) {
+                    errors.add(new ValidationError(at + ".query", "does not contain {{workload}}, so the canary and"
+                            + " the " + (plan.effectiveBaseline() ? "baseline" : "stable") + " would be the same"
+                            + " series; select the Deployment with {{workload}}, e.g."
+                            + " destination_workload=\"{{workload}}\""));
+                }
+                if (metric.direction() == null) {
+                    errors.add(new ValidationError(at + ".direction", "is required for a metric of your own: increase"
+                            + " (a rise is bad, like latency), decrease (a drop is bad, like success rate) or"
+                            + " either"));
+                }
+            }
+            if (metric.weight() != null && !(metric.weight() > 0)) {
+                errors.add(new ValidationError(at + ".weight", "must be positive; leave the metric out to ignore"
+                        + " it"));
+            }
+        }
+        PrometheusSpec prometheus = spec.prometheus() != null ? spec.prometheus()
+                : plan.metrics() == null ? null : plan.metrics().prometheus();
+        if (prometheus == null) {
+            errors.add(new ValidationError(path + ".prometheus", "is required: the address of the Prometheus with the"
+                    + " metrics, here or for the whole plan in metrics.prometheus"));
+        } else {
+            String problem = AnalysisValidation.addressProblem(prometheus.address());
+            if (problem != null) {
+                errors.add(new ValidationError(path + ".prometheus.address", problem));
+            }
+            if (prometheus.query() != null) {
+                errors.add(new ValidationError(path + ".prometheus.query", "is not used by a judge; give each"
+                        + " metric its own query"));
+            }
+        }
+        if (plan.target() != null && (plan.target().namespace() == null || plan.target().namespace().isBlank())) {
+            errors.add(new ValidationError("target.namespace", "is required with a judge step: its metrics select"
+                    + " the Deployments by namespace"));
+        }
+        if (plan.metrics() != null && plan.metrics().requests() != null
+                && (plan.metrics().requests().workloadLabel() == null
+                || plan.metrics().requests().workloadLabel().isBlank())) {
+            errors.add(new ValidationError("metrics.requests.workloadLabel", "is required: the label of "
+                    + plan.metrics().requests().metric() + " that tells the stable, canary and baseline series"
+                    + " apart (e.g. version, or pod's app.kubernetes.io/instance)"));
+        }
+        Duration window = spec.effectiveWindow();
+        Duration step = spec.effectiveStep();
+        if (!positive(step)) {
+            errors.add(new ValidationError(path + ".step", "must be positive, e.g. 30s"));
+        } else if (!positive(window) || window.compareTo(step) < 0) {
+            errors.add(new ValidationError(path + ".window", "must be at least one step (" + step + "), e.g. 5m"));
+        } else if (window.toMillis() / step.toMillis() > 1000) {
+            errors.add(new ValidationError(path + ".window", "holds more than 1000 steps; lengthen the step"));
+        }
+        if (spec.confidence() != null && !(spec.confidence() > 0 && spec.confidence() < 1)) {
+            errors.add(new ValidationError(path + ".confidence", "must be between 0 and 1, e.g. 0.98"));
+        }
+        if (spec.tolerance() != null && !(spec.tolerance() >= 0)) {
+            errors.add(new ValidationError(path + ".tolerance", "must not be negative, e.g. 0.25"));
+        }
+        if (spec.minSamples() != null && spec.minSamples() < 1) {
+            errors.add(new ValidationError(path + ".minSamples", "must be at least 1"));
+        }
+        if (spec.minRequests() != null && spec.minRequests() < 0) {
+            errors.add(new ValidationError(path + ".minRequests", "must not be negative"));
+        }
+        double pass = spec.pass() == null ? Scorer.DEFAULT_PASS : spec.pass();
+        double marginal = spec.marginal() == null ? Scorer.DEFAULT_MARGINAL : spec.marginal();
+        if (!(pass >= 0 && pass <= 100)) {
+            errors.add(new ValidationError(path + ".pass", "must be a score in 0..100"));
+        }
+        if (!(marginal >= 0 && marginal <= pass)) {
+            errors.add(new ValidationError(path + ".marginal", "must be a score in 0.." + MetricClassifier.format(pass)
+                    + " (the pass threshold)"));
+        }
+        return errors;
+    }
+
+    /** A baseline needs a route to give it traffic: an Istio host split, where it becomes a third destination. */
+    public static List<ValidationError> validateBaseline(CanaryPlan plan) {
+        if (!plan.effectiveBaseline()) {
+            return List.of();
+        }
+        if (plan.traffic().istio() == null) {
+            return List.of(new ValidationError("baseline", "needs traffic.istio: the baseline gets the canary's"
+                    + " weight as a third destination of the VirtualService route, which the other routers cannot"
+                    + " express yet; remove baseline (the judge then compares with the stable) or route with Istio"));
+        }
+        if (plan.traffic().istio().isSubsetSplit()) {
+            return List.of(new ValidationError("baseline", "works with a host split (stableService, canaryService)"
+                    + " only so far; the baseline's Service becomes the route's third destination"));
+        }
+        List<ValidationError> errors = new ArrayList<>();
+        for (int i = 0; i < plan.steps().size(); i++) {
+            if (plan.steps().get(i) instanceof io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep.SetMirrorRoute) {
+                errors.add(new ValidationError("steps[" + i + "].setMirrorRoute", "cannot be combined with baseline"
+                        + " yet: the mirror route copies the weighted route's destinations; remove one of the two"));
+            }
+        }
+        return errors;
+    }
+
+    private static boolean positive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+}

@@ -1,0 +1,181 @@
+package io.jenkins.plugins.progressivedelivery.engine.rollout;
+
+import static io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.kube.BaselineWorkload;
+import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.IstioSeries;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
+import io.jenkins.plugins.progressivedelivery.testkit.LocalPrometheus;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Judge steps and the baseline's lifecycle: against the fabric8 mock API server and a real Prometheus with
+ * Istio-shaped series in which the canary of namespace {@code demo} succeeds as often as its baseline but is six
+ * times slower ({@link IstioSeries}).
+ */
+class CanaryJudgeRolloutTest {
+    private static MockCluster cluster;
+    private static LocalPrometheus prometheus;
+    private RolloutHarness harness;
+
+    @BeforeAll
+    static void start() {
+        cluster = MockCluster.start();
+        prometheus = LocalPrometheus.builder().backfill(IstioSeries.openMetrics()).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+        prometheus.close();
+    }
+
+    @BeforeEach
+    void freshCluster() {
+        harness = new RolloutHarness(cluster.reset()).withHostSplit();
+    }
+
+    private static CanaryPlan plan(boolean baseline, String steps) {
+        return PlanLoader.loadCanary("""
+                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
+                traffic:
+                  istio: {virtualService: web, route: primary, stableService: web-stable, canaryService: web-canary}
+                abortScaleDownDelay: 30s
+                baseline: %s
+                metrics:
+                  prometheus: {address: '%s'}
+                steps:
+                %s
+                """.formatted(baseline, prometheus.url(), steps.indent(2)), "canary.yaml");
+    }
+
+    /** The route as it was when each judge verdict was logged. */
+    private List<String> routeAtVerdicts() {
+        List<String> seen = new ArrayList<>();
+        harness.taps.add(event -> {
+            if (event.action() == AuditAction.VERDICT && event.details().containsKey("verdict")) {
+                seen.add(harness.weights("web", "primary") + "; baseline replicas " + harness.replicas("web-baseline")
+                        + ", image " + harness.image("web-baseline"));
+            }
+        });
+        return seen;
+    }
+
+    private void assertBaselineGone() {
+        assertThat(cluster.deployment("web-baseline")).isNull();
+        assertThat(cluster.client.services().inNamespace(NS).withName("web-baseline").get()).isNull();
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+    }
+
+    @Test
+    void aPassingJudgeContinuesAndThePromotionRemovesTheBaseline() {
+        List<String> route = routeAtVerdicts();
+        RolloutResult result = harness.start(plan(true, """
+                - setWeight: 10
+                - judge: {metrics: [success-rate], window: 10m}
+                - setWeight: 40
+                """)).runToEnd();
+
+        assertThat(result.phase()).as(String.join("\n", harness.log)).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(route).containsExactly("stable 80, canary 10, baseline 10; baseline replicas 1, image web:1.0");
+        assertThat(result.analyses()).singleElement().satisfies(judge -> {
+            assertThat(judge.name()).isEqualTo("step-2-judge");
+            assertThat(judge.phase()).isEqualTo(AnalysisPhase.SUCCESSFUL);
+            assertThat(judge.message()).isEqualTo("score 100 reaches the pass threshold 95; the canary was"
+                    + " compared with the baseline");
+        });
+        assertThat(harness.logged(AuditAction.VERDICT, "judge step-2-judge metric success-rate Pass")).isTrue();
+        assertThat(harness.logged(AuditAction.START, "judge step-2-judge metric success-rate: 100 * (sum(rate("
+                + "istio_requests_total{reporter=\"destination\",destination_workload_namespace=\"demo\","
+                + "destination_workload=\"web-canary\"")).isTrue();
+        assertThat(harness.logged(AuditAction.SCALE, "deployment/demo/web-baseline: absent -> replicas 1, image"
+                + " web:1.0")).isTrue();
+        assertThat(harness.logged(AuditAction.ROUTE, "deployment/demo/web-baseline")).isFalse();
+        assertBaselineGone();
+        assertThat(harness.image("web")).isEqualTo("web:2.0");
+    }
+
+    @Test
+    void aFailingJudgeRollsBackAndTheRollbackRemovesTheBaseline() {
+        RolloutResult result = harness.start(plan(true, """
+                - setWeight: 10
+                - judge: {metrics: [success-rate, latency-p99], window: 10m}
+                - setWeight: 40
+                """)).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).isEqualTo("rolled back: analysis step-2-judge was Failed: score 50 is below the"
+                + " marginal threshold 75 (latency-p99 High); the canary was compared with the baseline; traffic is on"
+                + " stable web (web:1.0)");
+        AuditEvent latency = harness.trail.events().stream().filter(e -> e.action() == AuditAction.VERDICT
+                && "latency-p99".equals(e.details().get("metric"))).findFirst().orElseThrow();
+        assertThat(latency.details()).containsEntry("classification", "High").containsEntry("canarySamples", "20")
+                .containsEntry("controlSamples", "20").containsKeys("pValue", "estimate", "lower", "upper",
+                        "effectSize", "canarySeries", "controlSeries");
+        assertThat(Double.parseDouble(latency.details().get("estimate"))).isGreaterThan(100);
+        assertThat(harness.logged(AuditAction.ROLLBACK, "virtualservice/demo/web route primary: stable 80, canary"
+                + " 10, baseline 10 -> stable 100, canary 0, baseline 0")).isTrue();
+        assertThat(harness.logged(AuditAction.ROLLBACK, "deployment/demo/web-baseline")).isTrue();
+        assertBaselineGone();
+        assertThat(harness.image("web")).isEqualTo("web:1.0");
+    }
+
+    @Test
+    void anAbortRemovesTheBaseline() {
+        harness.start(plan(true, """
+                - setWeight: 20
+                - pause: {}
+                """));
+        harness.runUntil(() -> harness.runner.status().awaitingPromotion());
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 60, canary 20, baseline 20");
+        assertThat(cluster.client.services().inNamespace(NS).withName("web-baseline").get().getSpec().getSelector())
+                .containsEntry("track", "baseline").containsEntry("app", "web");
+        assertThat(cluster.deployment("web-baseline").getMetadata().getLabels())
+                .containsEntry(BaselineWorkload.BASELINE_OF_LABEL, "web");
+
+        harness.runner.abort("alice", "looks wrong");
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertBaselineGone();
+    }
+
+    @Test
+    void aServiceOfTheBaselinesNameThatIsNotOursStopsTheRolloutBeforeAnyWrite() {
+        cluster.createService("web-baseline", "app", "other");
+
+        RolloutResult result = harness.start(plan(true, "- setWeight: 10\n")).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.FAILED);
+        assertThat(result.message()).contains("baseline: service web-baseline already exists and is not the"
+                + " baseline's");
+        assertThat(cluster.deployment("web-canary")).isNull();
+        assertThat(cluster.deployment("web-baseline")).isNull();
+    }
+
+    @Test
+    void withoutABaselineTheJudgeSaysItsComparisonIsBiased() {
+        RolloutResult result = harness.start(plan(false, """
+                - setWeight: 10
+                - judge: {metrics: [latency-p50], window: 10m}
+                """)).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(harness.logged(AuditAction.START, "judge step-2-judge compares the canary with the stable"
+                + " web over 10m, a sample every 30s; the canary served")).isTrue();
+        assertThat(harness.logged(AuditAction.START, "no baseline: the comparison with the stable is biased"))
+                .isTrue();
+        assertThat(cluster.deployment("web-baseline")).isNull();
+    }
+}
