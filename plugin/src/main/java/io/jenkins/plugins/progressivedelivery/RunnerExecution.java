@@ -299,6 +299,8 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
 
     private void onEvent(AuditEvent event) {
         StepSupport.logEvent(listener, event);
+        io.jenkins.plugins.progressivedelivery.actions.DoctorAction.onRolloutEvent(event, run, listener,
+                this::flowNode);
         DeliveryAction current = record;
         if (current != null) {
             current.record(event);
@@ -426,6 +428,18 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     public final boolean abort(String actor, String reason) {
         E current = engine;
         return current != null && abort(current, actor, reason);
+    }
+
+    /** The step's node, for a WarningAction; null when it cannot be had (the doctor's summary still gets logged). */
+    private org.jenkinsci.plugins.workflow.graph.FlowNode flowNode() {
+        try {
+            return getContext().get(org.jenkinsci.plugins.workflow.graph.FlowNode.class);
+        } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
     }
 
     /** Who stopped the build (for the audit trail), else {@code pipeline} (a timeout, a failed parallel branch). */

@@ -110,6 +110,11 @@ class AgentRolloutTest {
         assertThat(cluster.routeWeights(NS, "web")).containsExactly(80, 20);
         assertThat(agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
         assertThat(log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
+        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class).getSummary())
+                .as("the preflight doctor ran on the agent and its report is on the build page")
+                .contains("warning");
+        assertThat(log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
+                "#  SEVERITY  CHECK");
 
         FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
                 new CauseOfInterruption.UserInterruption("alice"));

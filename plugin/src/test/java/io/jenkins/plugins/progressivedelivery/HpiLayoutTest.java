@@ -190,8 +190,10 @@ class HpiLayoutTest {
                 base + "actions/DeliveryAction/summary.jelly", base + "actions/DeliveryAction/index.jelly",
                 base + "actions/DeploymentsAction/index.jelly", base + "actions/ProductionAction/index.jelly",
                 base + "config/ProgressiveDeliveryConfiguration/config.jelly",
-                base + "config/PrometheusServer/config.jelly", base + "config/AnalysisTemplate/config.jelly");
-        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+                base + "config/PrometheusServer/config.jelly", base + "config/AnalysisTemplate/config.jelly",
+                base + "DeliveryDoctorStep/config.jelly", base + "actions/DoctorAction/summary.jelly");
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class,
+                DeliveryDoctorStep.class)) {
             assertThat(entries).as("help for " + step.getSimpleName())
                     .contains(base + step.getSimpleName() + "/help.html");
             for (java.lang.reflect.Method setter : step.getMethods()) {
@@ -212,7 +214,8 @@ class HpiLayoutTest {
     @Test
     void structsCanDescribeEveryParameterOfEveryStep() throws IOException {
         List<String> entries = entries(libraries.get("progressive-delivery.jar"));
-        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class,
+                DeliveryDoctorStep.class)) {
             assertThat(io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.problems(step))
                     .as(step.getSimpleName()).isEmpty();
             for (Class<?> type : io.jenkins.plugins.progressivedelivery.fakes.ModelWalk.types(step)) {
@@ -242,7 +245,8 @@ class HpiLayoutTest {
 
     @Test
     void everyFieldOfTheSnippetGeneratorFormsIsAParameter() throws IOException {
-        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class)) {
+        for (Class<?> step : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class, AnalysisGateStep.class,
+                DeliveryDoctorStep.class)) {
             Set<String> parameters = new TreeSet<>();
             for (java.lang.reflect.Method setter : step.getMethods()) {
                 if (setter.isAnnotationPresent(org.kohsuke.stapler.DataBoundSetter.class)) {

@@ -6,17 +6,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code progressive-delivery run|validate|demo}: the engine from a shell. */
+/** {@code progressive-delivery run|validate|doctor|demo}: the engine from a shell. */
 @Command(name = "progressive-delivery", mixinStandardHelpOptions = true, version = "progressive-delivery 0.1.0",
         description = "Canary rollouts over Istio, gated on Prometheus, with automatic rollback.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, DoctorCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @Spec
     private CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, validate or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, validate, doctor or demo");
     }
 
     public static void main(String[] args) {

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.remote;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
 import java.io.Serializable;
 
@@ -10,9 +11,19 @@ import java.io.Serializable;
 final class ClusterOperation implements Operation<Serializable> {
     private static final long serialVersionUID = 1L;
 
-    /** The call: the engine's Kubernetes implementation of the interface, kept for the session, and one method. */
+    /**
+     * The call: the engine's Kubernetes implementation of the interface, kept for the session, and one method. A
+     * call that keeps nothing between calls implements {@link #on(KubernetesClient)} with the cached client.
+     */
     interface Call extends Serializable {
-        Serializable on(KubeClientCache.Lease lease);
+        default Serializable on(KubeClientCache.Lease lease) {
+            return on(lease.client());
+        }
+
+        default Serializable on(KubernetesClient client) {
+            throw new UnsupportedOperationException(getClass().getName() + " implements neither on(Lease) nor"
+                    + " on(KubernetesClient)");
+        }
     }
 
     private final ClusterAccess access;

@@ -53,6 +53,16 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
     }
 
     @Override
+    public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) call(new RemoteDoctor.Call(plan));
+    }
+
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return new RemoteHooks(where(), access(), plan.target().namespace());
+    }
+
+    @Override
     public ReadinessWatch readinessWatch(Colour colour) {
         return wake -> watch(lease -> cluster(lease, plan).readinessWatch(colour).whenMaybeReady(wake));
     }

@@ -107,6 +107,16 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     @Override
+    public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) call(new RemoteDoctor.Call(plan));
+    }
+
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return new RemoteHooks(where(), access(), plan.target().namespace());
+    }
+
+    @Override
     public ReadinessWatch canaryReadinessWatch() {
         return wake -> watch(lease -> cluster(lease, plan).canaryReadinessWatch().whenMaybeReady(wake));
     }

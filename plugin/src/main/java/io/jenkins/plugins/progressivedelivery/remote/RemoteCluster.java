@@ -33,6 +33,14 @@ abstract class RemoteCluster implements AutoCloseable {
         this.access = access;
     }
 
+    final Where where() {
+        return where;
+    }
+
+    final ClusterAccess access() {
+        return access;
+    }
+
     /** Makes the call where the step runs; the engine's own exceptions come back as they were thrown. */
     final Object call(ClusterOperation.Call call) {
         try {

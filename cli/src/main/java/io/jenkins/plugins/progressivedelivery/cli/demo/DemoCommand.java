@@ -119,6 +119,10 @@ public final class DemoCommand implements java.util.concurrent.Callable<Integer>
 
             DemoEnvironment env = new DemoEnvironment(cluster, prometheus.uri(),
                     new ExecutorScheduler(executor, clock), executor, io, timing, outDir);
+            console.println();
+            for (String line : DemoDoctor.examine(env, outDir.resolve("00-doctor.txt"))) {
+                say(console, start, clock, line);
+            }
             List<HtmlReport.Section> sections = new ArrayList<>();
             List<String> summary = new ArrayList<>();
             boolean allAsExpected = true;

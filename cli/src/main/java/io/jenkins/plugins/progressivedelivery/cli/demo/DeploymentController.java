@@ -64,7 +64,8 @@ public final class DeploymentController implements AutoCloseable {
     synchronized void reconcile() {
         Instant now = clock.instant();
         List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).list().getItems();
-        laggingSince.keySet().retainAll(deployments.stream().map(d -> d.getMetadata().getName()).toList());
+        laggingSince.keySet().removeIf(key -> !key.startsWith("job/") && deployments.stream()
+                .noneMatch(d -> d.getMetadata().getName().equals(key)));
         for (Deployment deployment : deployments) {
             String name = deployment.getMetadata().getName();
             if (isRolledOut(deployment)) {
@@ -75,6 +76,31 @@ public final class DeploymentController implements AutoCloseable {
             if (!now.isBefore(since.plus(rolloutTime))) {
                 markReady(client, deployment, now);
                 laggingSince.remove(name);
+            }
+        }
+        reconcileJobs(now);
+    }
+
+    /** Plays the Job controller too: a Job (a rollout's hook) completes {@code rolloutTime} after it appeared. */
+    private void reconcileJobs(Instant now) {
+        List<io.fabric8.kubernetes.api.model.batch.v1.Job> jobs = client.batch().v1().jobs().inNamespace(namespace)
+                .list().getItems();
+        for (io.fabric8.kubernetes.api.model.batch.v1.Job job : jobs) {
+            String key = "job/" + job.getMetadata().getName();
+            var status = job.getStatus();
+            boolean finished = status != null && status.getConditions() != null && !status.getConditions().isEmpty();
+            if (finished) {
+                laggingSince.remove(key);
+                continue;
+            }
+            Instant since = laggingSince.computeIfAbsent(key, n -> now);
+            if (!now.isBefore(since.plus(rolloutTime))) {
+                job.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder().withSucceeded(1)
+                        .withStartTime(since.toString()).withCompletionTime(now.toString())
+                        .addNewCondition().withType("Complete").withStatus("True")
+                        .withLastTransitionTime(now.toString()).endCondition().build());
+                client.batch().v1().jobs().inNamespace(namespace).resource(job).updateStatus();
+                laggingSince.remove(key);
             }
         }
     }

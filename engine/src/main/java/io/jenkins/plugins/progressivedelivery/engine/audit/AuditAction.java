@@ -10,6 +10,10 @@ public enum AuditAction {
     START,
     /** The plan was checked against the cluster before the first write. */
     PREFLIGHT,
+    /** A finding of the doctor's preflight checks, or their summary (details: errors, warnings, notes, report). */
+    DOCTOR,
+    /** A hook (a Job or a webhook) of a rollout phase started, wrote a log line, or ended. */
+    HOOK,
     /** The runner moved to a step of the plan. */
     STEP,
     /** A Deployment's replica count or template changed. */

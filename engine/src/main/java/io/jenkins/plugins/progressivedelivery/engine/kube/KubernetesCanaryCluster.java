@@ -246,6 +246,18 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     }
 
     @Override
+    public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return io.jenkins.plugins.progressivedelivery.engine.doctor.Doctor.examine(client, plan);
+    }
+
+    /** Hooks' Jobs in the plan's namespace; a webhook's credentialsId names the environment variable of its token. */
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return new io.jenkins.plugins.progressivedelivery.engine.hooks.KubernetesHooks(client, namespace(plan, client),
+                new io.jenkins.plugins.progressivedelivery.engine.hooks.Webhooks(), System::getenv);
+    }
+
+    @Override
     public void close() {
         if (ownsClient) {
             client.close();

@@ -33,6 +33,12 @@ import java.time.Duration;
  * @param onInconclusive             what an Inconclusive analysis does: {@code pause} (default) or {@code abort}
  * @param rollbackTimeout            how long a switch back keeps retrying a failing API before it gives up and says
  *                                   how to finish it by hand (default: no limit)
+ * @param doctor                     how the preflight doctor judges the workloads (default: every check, warnings
+ *                                   only)
+ * @param hooks                      Jobs and webhooks run around the switch's phases
+ * @param drainSeconds               after a switch (or switch back), how long the colour that lost production keeps
+ *                                   serving its in-flight requests before it may be scaled down (default: the
+ *                                   preStop sleep the doctor found)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BlueGreenPlan(
@@ -49,7 +55,10 @@ public record BlueGreenPlan(
         Integer abortScaleDownDelaySeconds,
         Duration readinessTimeout,
         CanaryPlan.OnInconclusive onInconclusive,
-        Duration rollbackTimeout) implements DeliveryPlan {
+        Duration rollbackTimeout,
+        DoctorSpec doctor,
+        HooksSpec hooks,
+        Integer drainSeconds) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -62,6 +71,21 @@ public record BlueGreenPlan(
     public static final int DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
     public static final int DEFAULT_ABORT_SCALE_DOWN_DELAY_SECONDS = 30;
 
+    public BlueGreenPlan {
+        traffic = traffic == null ? BlueGreenTraffic.SERVICE_SELECTOR : traffic;
+    }
+
+    @Override
+    public DoctorSpec effectiveDoctor() {
+        return doctor == null ? DoctorSpec.DEFAULTS : doctor;
+    }
+
+    @Override
+    public HooksSpec effectiveHooks() {
+        return hooks == null ? HooksSpec.NONE : hooks;
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
     public BlueGreenPlan(BlueGreenTarget target, String colorLabel, String activeService, String previewService,
                          Integer previewReplicaCount, BlueGreenTraffic traffic, AnalysisSpec prePromotionAnalysis,
                          Integer autoPromotionSeconds, AnalysisSpec postPromotionAnalysis,
@@ -69,11 +93,18 @@ public record BlueGreenPlan(
                          CanaryPlan.OnInconclusive onInconclusive) {
         this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
                 autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
-                readinessTimeout, onInconclusive, null);
+                readinessTimeout, onInconclusive, null, null, null, null);
     }
 
-    public BlueGreenPlan {
-        traffic = traffic == null ? BlueGreenTraffic.SERVICE_SELECTOR : traffic;
+    /** A plan without doctor settings, hooks or a drain window. */
+    public BlueGreenPlan(BlueGreenTarget target, String colorLabel, String activeService, String previewService,
+                         Integer previewReplicaCount, BlueGreenTraffic traffic, AnalysisSpec prePromotionAnalysis,
+                         Integer autoPromotionSeconds, AnalysisSpec postPromotionAnalysis,
+                         Integer scaleDownDelaySeconds, Integer abortScaleDownDelaySeconds, Duration readinessTimeout,
+                         CanaryPlan.OnInconclusive onInconclusive, Duration rollbackTimeout) {
+        this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
+                autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
+                readinessTimeout, onInconclusive, rollbackTimeout, null, null, null);
     }
 
     public String effectiveColorLabel() {

@@ -20,6 +20,10 @@ import java.util.List;
  * @param baseline            also run {@code <deployment>-baseline}, the stable image at the canary's size, for the
  *                            judge to compare the canary with (default false: the judge compares with the stable)
  * @param metrics             where the built-in metrics of judge steps come from
+ * @param doctor              how the preflight doctor judges the workloads (default: every check, warnings only)
+ * @param hooks               Jobs and webhooks run around the rollout's phases
+ * @param drainSeconds        after the rollback's traffic write, how long the canary keeps serving its in-flight
+ *                            requests before anything is scaled down (default: the preStop sleep the doctor found)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CanaryPlan(
@@ -33,12 +37,30 @@ public record CanaryPlan(
         OnDrift onDrift,
         BackgroundAnalysis analysis,
         Boolean baseline,
-        MeshMetricsSpec metrics) implements DeliveryPlan {
+        MeshMetricsSpec metrics,
+        DoctorSpec doctor,
+        HooksSpec hooks,
+        Integer drainSeconds) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
     public static final Duration DEFAULT_ABORT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
     public static final Duration DEFAULT_READINESS_TIMEOUT = Duration.ofMinutes(10);
+
+    public CanaryPlan {
+        traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    @Override
+    public DoctorSpec effectiveDoctor() {
+        return doctor == null ? DoctorSpec.DEFAULTS : doctor;
+    }
+
+    @Override
+    public HooksSpec effectiveHooks() {
+        return hooks == null ? HooksSpec.NONE : hooks;
+    }
 
     /** A plan with the defaults of every later field (rollback timeout, drift, baseline, built-in metrics). */
     public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
@@ -55,9 +77,20 @@ public record CanaryPlan(
                 null, null, null);
     }
 
-    public CanaryPlan {
-        traffic = traffic == null ? TrafficSpec.REPLICA_RATIO : traffic;
-        steps = steps == null ? List.of() : List.copyOf(steps);
+    /** A plan without baseline or built-in metric settings. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift, BackgroundAnalysis analysis) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                analysis, null, null);
+    }
+
+    /** A plan without doctor settings, hooks or a drain window. */
+    public CanaryPlan(Target target, TrafficSpec traffic, List<PlanStep> steps, Duration abortScaleDownDelay,
+                      Duration readinessTimeout, OnInconclusive onInconclusive, Duration rollbackTimeout,
+                      OnDrift onDrift, BackgroundAnalysis analysis, Boolean baseline, MeshMetricsSpec metrics) {
+        this(target, traffic, steps, abortScaleDownDelay, readinessTimeout, onInconclusive, rollbackTimeout, onDrift,
+                analysis, baseline, metrics, null, null, null);
     }
 
     public boolean effectiveBaseline() {

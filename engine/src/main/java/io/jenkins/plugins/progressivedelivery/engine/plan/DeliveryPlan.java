@@ -13,4 +13,12 @@ public sealed interface DeliveryPlan extends Serializable permits CanaryPlan, Bl
 
     /** How long a rollback may keep retrying before it gives up; null: until traffic is safe. */
     java.time.Duration rollbackTimeout();
+    /** How the preflight doctor judges the plan's workloads (its defaults when the plan does not say). */
+    DoctorSpec effectiveDoctor();
+
+    /** The Jobs and webhooks run around the rollout's phases (none when the plan has none). */
+    HooksSpec effectiveHooks();
+
+    /** The drain window after a traffic write that took production away from pods; null: from their preStop. */
+    Integer drainSeconds();
 }

@@ -52,6 +52,7 @@ public final class PlanValidator {
             errors.add(new ValidationError("rollbackTimeout", "must be positive, e.g. 15m; leave it out to retry"
                     + " until traffic is safe"));
         }
+        SafetyValidation.validate(plan.doctor(), plan.hooks(), plan.drainSeconds(), errors);
         return errors;
     }
 
@@ -118,6 +119,7 @@ public final class PlanValidator {
         if (plan.postPromotionAnalysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.postPromotionAnalysis(), "postPromotionAnalysis", true));
         }
+        SafetyValidation.validate(plan.doctor(), plan.hooks(), plan.drainSeconds(), errors);
         return errors;
     }
 

@@ -51,4 +51,17 @@ public interface BlueGreenCluster {
 
     /** Scales the Deployment of {@code colour}; one that does not exist is already at 0. */
     List<ClusterChange> scaleColour(Colour colour, int replicas);
+
+    /**
+     * The doctor's read-only checks of the plan's workloads (without the traffic volume, which needs Prometheus);
+     * null when this cluster cannot run them.
+     */
+    default io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return null;
+    }
+
+    /** Where the plan's hooks (Jobs and webhooks) run; null when this cluster cannot run them. */
+    default io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return null;
+    }
 }

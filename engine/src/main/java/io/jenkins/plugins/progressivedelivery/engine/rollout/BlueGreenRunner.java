@@ -8,6 +8,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.HooksSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
@@ -43,6 +44,11 @@ public final class BlueGreenRunner implements Rollout {
     private final BlueGreenPlan plan;
     private final Map<String, String> analysisArgs;
     private final BlueGreenCluster cluster;
+    private final MeasurementSource metrics;
+    /** The preStop sleep the doctor found in preflight; not persisted (after a restart: drainSeconds or none). */
+    private Integer preStopSeconds;
+    /** The hooks of the phase in progress, whose Job an abort deletes. */
+    private PhaseHooks runningHooks;
     private final RunnerCore core;
     private final Consumer<RolloutResult> onComplete;
 
@@ -69,6 +75,7 @@ public final class BlueGreenRunner implements Rollout {
         this.plan = Objects.requireNonNull(state.plan(), "plan");
         this.analysisArgs = state.analysisArgs();
         this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.metrics = metrics;
         this.onComplete = Objects.requireNonNull(onComplete, "onComplete");
         this.phase = state.phase();
         this.stage = state.stage();
@@ -323,7 +330,8 @@ public final class BlueGreenRunner implements Rollout {
             case SCALE_DOWN_OLD -> core.call("scale " + plan.target().deployment(newColour.other()) + " down",
                     () -> cluster.scaleColour(newColour.other(), 0), changes -> {
                         core.record(changes, false, newColourWeight());
-                        finish(RolloutPhase.PROMOTED, promotedMessage());
+                        hooks(HooksSpec.Phase.POST_PROMOTION, () -> finish(RolloutPhase.PROMOTED, promotedMessage()),
+                                failed -> finish(RolloutPhase.FAILED, promotedMessage() + ", but " + failed));
                     });
             case ROLLBACK_WARM_OLD -> core.call("scale " + plan.target().deployment(newColour.other())
                     + " to full size before production goes back to it",
@@ -356,7 +364,8 @@ public final class BlueGreenRunner implements Rollout {
                         core.call("scale " + plan.target().deployment(newColour) + " down",
                                 () -> cluster.scaleColour(newColour, 0), scaled -> {
                                     core.record(scaled, true, newColourWeight());
-                                    finishRollback(null);
+                                    hooks(HooksSpec.Phase.ON_ROLLBACK, () -> finishRollback(null),
+                                            this::finishRollback);
                                 });
                     });
             case DONE -> { }
@@ -397,7 +406,10 @@ public final class BlueGreenRunner implements Rollout {
                 .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
                         + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas of "
                         + snapshot.activeImage() + "); " + plan.target().image() + " goes to " + newColour));
-        enter(BlueGreenStage.DEPLOY_NEW);
+        PreflightDoctor.run(core, plan, cluster::doctor, metrics, found -> preStopSeconds = found,
+                () -> hooks(HooksSpec.Phase.PRE_ROLLOUT, () -> enter(BlueGreenStage.DEPLOY_NEW),
+                        failed -> finish(RolloutPhase.FAILED, failed + "; nothing was deployed or switched")),
+                blocked -> finish(RolloutPhase.FAILED, blocked));
     }
 
     /**
@@ -499,21 +511,53 @@ public final class BlueGreenRunner implements Rollout {
 
     private void promoteNewColour() {
         dueAt = null;
-        if (plan.previewReplicas(fullReplicas) != fullReplicas) {
-            enter(BlueGreenStage.SCALE_UP_NEW);
-        } else {
-            enter(BlueGreenStage.SWITCH);
-        }
+        hooks(HooksSpec.Phase.PRE_PROMOTION, () -> {
+            if (plan.previewReplicas(fullReplicas) != fullReplicas) {
+                enter(BlueGreenStage.SCALE_UP_NEW);
+            } else {
+                enter(BlueGreenStage.SWITCH);
+            }
+        }, failed -> startRollback(failed, AuditEvent.ENGINE, false));
+    }
+
+    /** The plan's hooks of {@code phase}, then {@code then}; {@code failed} with the reason if one fails. */
+    private void hooks(HooksSpec.Phase phase, Runnable then, java.util.function.Consumer<String> failed) {
+        boolean any = !plan.effectiveHooks().of(phase).isEmpty();
+        String verdict = phase == HooksSpec.Phase.ON_ROLLBACK ? (abortedByUser ? "Aborted" : "Rolled back")
+                : phase == HooksSpec.Phase.POST_PROMOTION ? "Promoted" : "Progressing";
+        runningHooks = PhaseHooks.run(core, phase, plan.effectiveHooks(), any ? cluster.hooks() : null,
+                new PhaseHooks.Subject(plan.target().namespace(), plan.target().deployment(), plan.target().image(),
+                        verdict), then, failed);
+    }
+
+    /**
+     * How long the colour that lost production keeps serving after the traffic write: {@code drainSeconds}, else
+     * the preStop sleep the doctor found in preflight (0 when neither is known, e.g. after a restart).
+     */
+    private java.time.Duration drain() {
+        Integer seconds = plan.drainSeconds() != null ? plan.drainSeconds() : preStopSeconds;
+        return java.time.Duration.ofSeconds(seconds == null ? 0 : seconds);
     }
 
     /** The old colour stays warm for the delay after the switch, which is over once the analysis passes late. */
     private void waitForScaleDown() {
         dueAt = switchedAt.plus(plan.effectiveScaleDownDelay());
+        if (switchedAt.plus(drain()).isAfter(dueAt)) {
+            dueAt = switchedAt.plus(drain());
+            core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource(newColour.other()))
+                    .after("draining: " + newColour.other() + " keeps serving its in-flight requests for "
+                            + drain().toSeconds() + "s (" + (plan.drainSeconds() != null ? "drainSeconds"
+                            : "its preStop sleep") + ") before it is scaled down"));
+        }
         enter(BlueGreenStage.SCALE_DOWN_WAIT);
     }
 
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the switch is being undone: " + reason);
+        if (runningHooks != null) {
+            runningHooks.abandon(reason);
+            runningHooks = null;
+        }
         BlueGreenStage from = stage;
         phase = RolloutPhase.ROLLING_BACK;
         awaitingPromotion = false;
@@ -540,6 +584,13 @@ public final class BlueGreenRunner implements Rollout {
 
     private void waitBeforeCleanUp() {
         dueAt = core.now().plus(plan.effectiveAbortScaleDownDelay());
+        if (newColour != null && drain().compareTo(plan.effectiveAbortScaleDownDelay()) > 0) {
+            dueAt = core.now().plus(drain());
+            core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource(newColour))
+                    .after("draining: " + newColour + " keeps serving its in-flight requests for "
+                            + drain().toSeconds() + "s (" + (plan.drainSeconds() != null ? "drainSeconds"
+                            : "its preStop sleep") + ") before it is scaled down"));
+        }
         enter(BlueGreenStage.ROLLBACK_WAIT);
     }
 

@@ -103,4 +103,17 @@ public interface CanaryCluster {
     default List<String> drift(DriftBaseline expected) {
         return List.of();
     }
+
+    /**
+     * The doctor's read-only checks of the plan's workloads (without the traffic volume, which needs Prometheus);
+     * null when this cluster cannot run them.
+     */
+    default io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
+        return null;
+    }
+
+    /** Where the plan's hooks (Jobs and webhooks) run; null when this cluster cannot run them. */
+    default io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
+        return null;
+    }
 }

@@ -11,6 +11,7 @@ import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeRun;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
+import io.jenkins.plugins.progressivedelivery.engine.plan.HooksSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
@@ -41,6 +42,10 @@ public final class CanaryRunner implements Rollout {
     private final Map<String, String> analysisArgs;
     private final CanaryCluster cluster;
     private final MeasurementSource metrics;
+    /** The preStop sleep the doctor found in preflight; not persisted (after a restart: drainSeconds or none). */
+    private Integer preStopSeconds;
+    /** The hooks of the phase in progress, whose Job an abort deletes. */
+    private PhaseHooks runningHooks;
     private final RunnerCore core;
     private final Consumer<RolloutResult> onComplete;
 
@@ -287,7 +292,10 @@ public final class CanaryRunner implements Rollout {
                                 + ", canary weight " + snapshot.canaryWeight())
                         .reason(snapshot.canaryWeight() > 0 ? "a previous rollout left traffic on the canary;"
                                 + " the plan's steps set it again" : null));
-                beginStep(0);
+                PreflightDoctor.run(core, plan, cluster::doctor, metrics, found -> preStopSeconds = found,
+                        () -> hooks(HooksSpec.Phase.PRE_ROLLOUT, () -> beginStep(0),
+                                failed -> finish(RolloutPhase.FAILED, failed + "; no traffic was moved")),
+                        blocked -> finish(RolloutPhase.FAILED, blocked));
             });
             case PREPARE_CANARY -> core.call("create or scale the canary", this::prepareCanary, changes -> {
                 canaryPrepared = false; // sized for the step, the route not yet at its weight
@@ -341,11 +349,21 @@ public final class CanaryRunner implements Rollout {
                     changes -> {
                         canaryWeight = 0;
                         core.record(changes, false, canaryWeight);
-                        enter(Stage.FINAL_SCALE_DOWN);
+                        if (drain().isZero()) {
+                            enter(Stage.FINAL_SCALE_DOWN);
+                        } else {
+                            core.emit(core.event(AuditAction.PAUSE).resource(canaryResource())
+                                    .after("draining: the canary keeps serving its in-flight requests for "
+                                            + Durations.format(drain()) + " (" + drainSource()
+                                            + ") before it is scaled down"));
+                            core.armTimer(core.now().plus(drain()), () -> enter(Stage.FINAL_SCALE_DOWN));
+                        }
                     });
             case FINAL_SCALE_DOWN -> core.call("scale the canary down", () -> cluster.scaleCanary(0), changes -> {
                 core.record(changes, false, canaryWeight);
-                finish(RolloutPhase.PROMOTED, plan.target().image() + " is stable and takes all traffic");
+                String promoted = plan.target().image() + " is stable and takes all traffic";
+                hooks(HooksSpec.Phase.POST_PROMOTION, () -> finish(RolloutPhase.PROMOTED, promoted),
+                        failed -> finish(RolloutPhase.FAILED, promoted + ", but " + failed));
             });
             case ROLLBACK_RESTORE_STABLE -> core.call("put the pod template of " + plan.target().deployment()
                     + " back as it was before the promotion", () -> cluster.restoreStablePodTemplate(stablePodTemplate),
@@ -363,6 +381,13 @@ public final class CanaryRunner implements Rollout {
                                     .after("ok: traffic was already all on stable"));
                         }
                         dueAt = core.now().plus(plan.effectiveAbortScaleDownDelay());
+                        if (drain().compareTo(plan.effectiveAbortScaleDownDelay()) > 0) {
+                            dueAt = core.now().plus(drain());
+                            core.emit(core.event(AuditAction.PAUSE).resource(canaryResource())
+                                    .after("draining: the canary keeps serving its in-flight requests for "
+                                            + Durations.format(drain()) + " (" + drainSource()
+                                            + ") before it is scaled down"));
+                        }
                         enter(Stage.ROLLBACK_WAIT);
                     });
             case ROLLBACK_WAIT -> {
@@ -374,7 +399,7 @@ public final class CanaryRunner implements Rollout {
             case ROLLBACK_SCALE_DOWN -> core.call("scale the canary down", () -> cluster.scaleCanary(0),
                     changes -> {
                         core.record(changes, true, canaryWeight);
-                        finishRollback(null);
+                        hooks(HooksSpec.Phase.ON_ROLLBACK, () -> finishRollback(null), this::finishRollback);
                     });
             case DONE -> { }
         }
@@ -417,7 +442,8 @@ public final class CanaryRunner implements Rollout {
             core.emit(core.event(AuditAction.PROMOTE).resource(deploymentResource())
                     .after("all " + plan.steps().size() + " steps passed: " + plan.target().image()
                             + " becomes stable"));
-            enter(Stage.PROMOTE_STABLE);
+            hooks(HooksSpec.Phase.PRE_PROMOTION, () -> enter(Stage.PROMOTE_STABLE),
+                    failed -> startRollback(failed, AuditEvent.ENGINE, false));
             return;
         }
         PlanStep step = plan.steps().get(index);
@@ -606,6 +632,29 @@ public final class CanaryRunner implements Rollout {
         stage = Stage.PAUSE;
     }
 
+    /**
+     * How long the canary keeps serving after the traffic write that took its share away: {@code drainSeconds},
+     * else the preStop sleep the doctor found in preflight (0 when neither is known, e.g. after a restart).
+     */
+    private Duration drain() {
+        Integer seconds = plan.drainSeconds() != null ? plan.drainSeconds() : preStopSeconds;
+        return Duration.ofSeconds(seconds == null ? 0 : seconds);
+    }
+
+    private String drainSource() {
+        return plan.drainSeconds() != null ? "drainSeconds" : "its preStop sleep, found by the doctor";
+    }
+
+    /** The plan's hooks of {@code phase}, then {@code then}; {@code failed} with the reason if one fails. */
+    private void hooks(HooksSpec.Phase phase, Runnable then, Consumer<String> failed) {
+        boolean any = !plan.effectiveHooks().of(phase).isEmpty();
+        String verdict = phase == HooksSpec.Phase.ON_ROLLBACK ? (abortedByUser ? "Aborted" : "Rolled back")
+                : phase == HooksSpec.Phase.POST_PROMOTION ? "Promoted" : "Progressing";
+        runningHooks = PhaseHooks.run(core, phase, plan.effectiveHooks(), any ? cluster.hooks() : null,
+                new PhaseHooks.Subject(plan.target().namespace(), plan.target().deployment(), plan.target().image(),
+                        verdict), then, failed);
+    }
+
     private void pollReadiness(Callable<Readiness> check, ReadinessWatch watch, String deployment, Stage whenReady) {
         core.pollReadiness(deployment, resource("deployment", deployment), check, watch, deadline,
                 plan.effectiveReadinessTimeout(), () -> enter(whenReady),
@@ -615,6 +664,10 @@ public final class CanaryRunner implements Rollout {
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the rollout is rolling back: " + reason);
         background.terminate("the rollout is rolling back: " + reason);
+        if (runningHooks != null) {
+            runningHooks.abandon(reason);
+            runningHooks = null;
+        }
         phase = RolloutPhase.ROLLING_BACK;
         awaitingPromotion = false;
         rollbackReason = reason;

@@ -266,6 +266,14 @@ final class RunnerCore {
     }
 
     /**
+     * Runs {@code cleanUp} on the I/O executor and forgets it: for tidying up after a transition (a hook's Job left
+     * behind by an abort) without becoming the call the runner waits for.
+     */
+    void detached(Runnable cleanUp) {
+        io.execute(cleanUp);
+    }
+
+    /**
      * Polls a Deployment's readiness until it is ready ({@code whenReady}) or {@code deadline} has passed
      * ({@code whenLate}, with the reason), logging the outcome. Without a watch.
      */

@@ -345,7 +345,7 @@ class CanaryRunnerTest {
         assertThat(io.jenkins.plugins.progressivedelivery.engine.audit.AuditTrail.fromJson(harness.trail.toJson()))
                 .isEqualTo(events);
         assertThat(events).extracting(AuditEvent::action).startsWith(AuditAction.START, AuditAction.PREFLIGHT,
-                AuditAction.STEP).endsWith(AuditAction.COMPLETE);
+                AuditAction.DOCTOR).endsWith(AuditAction.COMPLETE);
     }
 
     private static RolloutState javaRoundTrip(RolloutState state) throws Exception {
