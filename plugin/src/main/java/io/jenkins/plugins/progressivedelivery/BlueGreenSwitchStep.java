@@ -321,7 +321,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         }
 
         private BlueGreenCluster cluster(Connection.Reach reach, BlueGreenPlan plan) {
-            return runtime().blueGreenClusters.create(reach.where(), reach.cluster(), plan);
+            return closeAtEnd(runtime().blueGreenClusters.create(reach.where(), reach.cluster(), plan));
         }
 
         @Override

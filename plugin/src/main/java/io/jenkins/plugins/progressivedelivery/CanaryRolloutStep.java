@@ -322,7 +322,7 @@ public final class CanaryRolloutStep extends RolloutStep {
         }
 
         private CanaryCluster cluster(Connection.Reach reach, CanaryPlan plan) {
-            return runtime().canaryClusters.create(reach.where(), reach.cluster(), plan);
+            return closeAtEnd(runtime().canaryClusters.create(reach.where(), reach.cluster(), plan));
         }
 
         @Override

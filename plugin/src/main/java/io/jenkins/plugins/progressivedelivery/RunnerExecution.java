@@ -63,6 +63,8 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     private transient AtomicBoolean completed;
     private transient boolean gateAnnounced;
     private transient Throwable stopCause;
+    /** What the engine used that is let go when the step ends: its sessions of the client cache. */
+    private transient java.util.List<AutoCloseable> endOfStep;
 
     RunnerExecution(StepContext context, StepRuntime runtime) {
         super(context);
@@ -152,6 +154,39 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
         Where where = StepSupport.where(context, computer);
         computer = where.computer();
         return where;
+    }
+
+    /** Closes {@code resource} (if it is {@link AutoCloseable}) when the step ends, however it ends. */
+    final <T> T closeAtEnd(T resource) {
+        if (resource instanceof AutoCloseable closeable) {
+            synchronized (this) {
+                if (endOfStep == null) {
+                    endOfStep = new java.util.ArrayList<>();
+                }
+                endOfStep.add(closeable);
+            }
+        }
+        return resource;
+    }
+
+    private void closeEndOfStep() {
+        java.util.List<AutoCloseable> resources;
+        synchronized (this) {
+            resources = endOfStep;
+            endOfStep = null;
+        }
+        if (resources == null) {
+            return;
+        }
+        runtime.io.execute(() -> {
+            for (AutoCloseable resource : resources) {
+                try {
+                    resource.close();
+                } catch (Exception e) {
+                    // a client that cannot be released now is closed when it has been idle
+                }
+            }
+        });
     }
 
     final void log(String line) {
@@ -353,12 +388,15 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             }
         } catch (Throwable e) {
             fail(e);
+        } finally {
+            closeEndOfStep();
         }
     }
 
     /** Ends the step with {@code cause}, unless it has already ended. */
     private void fail(Throwable cause) {
         if (completed.compareAndSet(false, true)) {
+            closeEndOfStep();
             getContext().onFailure(cause);
         }
     }

@@ -16,7 +16,9 @@ import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteMeasurementSource;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a step execution runs on: timers, the I/O executor, the credential store, and how it reaches the cluster and
@@ -63,11 +65,22 @@ final class StepRuntime {
     }
 
     /**
-     * Blocking Kubernetes and Prometheus calls (and agent round trips) run here, never on {@code Timer}'s few threads
-     * or the CPS VM thread. Threads are created on demand and end after a minute idle.
+     * Blocking Kubernetes calls, agent round trips and checkpoints run here, never on {@code Timer}'s few threads or
+     * the CPS VM thread; queries on the controller do not (they are asynchronous, on the engine's metrics pool).
+     * Bounded: at most {@link #IO_THREADS} threads, created on demand and ended after a minute idle; more work waits
+     * in the queue instead of adding threads.
      */
+    static final int IO_THREADS = 32;
+
     private static final class IoPool {
-        static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(
-                new NamingThreadFactory(new DaemonThreadFactory(), "progressive-delivery I/O"));
+        static final ExecutorService EXECUTOR = boundedPool();
+
+        private static ExecutorService boundedPool() {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(IO_THREADS, IO_THREADS, 1, TimeUnit.MINUTES,
+                    new LinkedBlockingQueue<>(),
+                    new NamingThreadFactory(new DaemonThreadFactory(), "progressive-delivery I/O"));
+            pool.allowCoreThreadTimeOut(true);
+            return pool;
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
@@ -125,5 +126,44 @@ class AgentRolloutTest {
                 .isZero();
         assertThat(context.failure()).isSameAs(abort);
         assertThat(log.text()).contains("[rollback] virtualservice/demo/web");
+    }
+
+    @Test
+    void theAgentBuildsOneClientForTheWholeRolloutAndClosesItWhenTheStepEnds() throws Exception {
+        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
+                (metric, at) -> MetricValue.vector(List.of(1.0)),
+                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
+        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
+        CanaryRolloutStep step = new CanaryRolloutStep();
+        step.setNamespace(NS);
+        step.setDeployment("web");
+        step.setContainer("app");
+        step.setImage("web:2.0");
+        step.setVirtualService("web");
+        step.setRoute("primary");
+        step.setStableService("web-stable");
+        step.setCanaryService("web-canary");
+        step.setCredentialsId("k8s-token");
+        step.setServerUrl(cluster.url());
+        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
+                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)))).getSteps());
+        KubeClientCache clients = KubeClientCache.shared();
+        long builtBefore = clients.builds();
+        int openBefore = clients.openClients();
+
+        CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
+        execution.start();
+        for (int i = 0; i < 20 && context.completions() == 0; i++) {
+            harness.settle();
+            cluster.markRolledOut(NS, "web-canary");
+            cluster.markRolledOut(NS, "web");
+            harness.advance(Duration.ofSeconds(2));
+        }
+
+        assertThat(log.text()).contains("Promoted");
+        assertThat(agent.calls()).as("preflight, writes, readiness checks, promotion").isGreaterThanOrEqualTo(8);
+        assertThat(clients.builds() - builtBefore).as("Kubernetes clients built on the agent").isEqualTo(1);
+        harness.settle(); // the step's end releases its session where the calls ran
+        assertThat(clients.openClients()).as("closed with the last step using it").isEqualTo(openBefore);
     }
 }

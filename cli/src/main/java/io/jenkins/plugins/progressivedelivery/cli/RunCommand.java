@@ -212,7 +212,7 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             Launched launched;
             try {
-                launched = launch(delivery, resumed, connection, new ProviderMeasurementSource(auth),
+                launched = launch(delivery, resumed, connection, ProviderMeasurementSource.nonBlocking(auth),
                         new ExecutorScheduler(executor, clock), io,
                         trail.andThen(new ConsoleAudit(out, clock.instant(), "")).andThen(persist), ended::complete);
             } catch (InvalidPlanException e) {
@@ -313,7 +313,8 @@ final class RunCommand implements Callable<Integer> {
                             MeasurementSource metrics, Scheduler scheduler, ExecutorService io, AuditListener audit,
                             Consumer<RolloutResult> onComplete) throws Exception {
         if (delivery instanceof BlueGreenPlan blueGreen) {
-            KubernetesBlueGreenCluster cluster = KubernetesBlueGreenCluster.connect(connection, blueGreen);
+            KubernetesBlueGreenCluster cluster = KubernetesBlueGreenCluster.connect(connection, blueGreen)
+                    .watchingReadiness();
             try {
                 return new Launched(resumed != null
                         ? BlueGreenRunner.resume(resumed.blueGreen(), cluster, metrics, scheduler, io, audit,
@@ -326,7 +327,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         CanaryPlan canary = (CanaryPlan) delivery;
-        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary);
+        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary).watchingReadiness();
         try {
             CanaryPlan resolved = resumed == null && AnalysisTemplateRefs.any(canary)
                     ? cluster.withAnalysisTemplates(canary) : canary;

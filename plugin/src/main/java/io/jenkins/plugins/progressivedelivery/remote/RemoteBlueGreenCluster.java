@@ -1,6 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.remote;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
@@ -8,6 +8,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,16 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
         return new RemoteHooks(where(), access(), plan.target().namespace());
     }
 
+    @Override
+    public ReadinessWatch readinessWatch(Colour colour) {
+        return wake -> watch(lease -> cluster(lease, plan).readinessWatch(colour).whenMaybeReady(wake));
+    }
+
+    /** The session's cluster object: built on its first call, so the router discovers the Istio API once. */
+    static BlueGreenCluster cluster(KubeClientCache.Lease lease, BlueGreenPlan plan) {
+        return lease.keep(Kind.class, () -> new KubernetesBlueGreenCluster(lease.client(), plan).watchingReadiness());
+    }
+
     private enum Kind { PREFLIGHT, DEPLOY_COLOUR, READINESS, POINT_PREVIEW_AT, SWITCH_ACTIVE_TO, SCALE_COLOUR }
 
     /** One {@link BlueGreenCluster} method and its arguments, shipped to where the call is made. */
@@ -68,8 +79,8 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Serializable on(KubernetesClient client) {
-            BlueGreenCluster cluster = new KubernetesBlueGreenCluster(client, plan);
+        public Serializable on(KubeClientCache.Lease lease) {
+            BlueGreenCluster cluster = cluster(lease, plan);
             return switch (kind) {
                 case PREFLIGHT -> cluster.preflight();
                 case DEPLOY_COLOUR -> new ArrayList<>(cluster.deployColour(colour, replicas));

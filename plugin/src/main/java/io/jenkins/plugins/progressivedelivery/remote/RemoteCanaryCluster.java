@@ -1,6 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.remote;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
@@ -8,6 +8,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.DriftBaseline;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,8 +97,8 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Serializable on(KubernetesClient client) {
-            CanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
+        public Serializable on(KubeClientCache.Lease lease) {
+            CanaryCluster cluster = cluster(lease, plan);
             if (drift != null) {
                 return new ArrayList<>(cluster.drift(drift));
             }
@@ -115,6 +116,21 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         return new RemoteHooks(where(), access(), plan.target().namespace());
     }
 
+    @Override
+    public ReadinessWatch canaryReadinessWatch() {
+        return wake -> watch(lease -> cluster(lease, plan).canaryReadinessWatch().whenMaybeReady(wake));
+    }
+
+    @Override
+    public ReadinessWatch stableReadinessWatch() {
+        return wake -> watch(lease -> cluster(lease, plan).stableReadinessWatch().whenMaybeReady(wake));
+    }
+
+    /** The session's cluster object: built on its first call, so the routers discover the Istio API once. */
+    static CanaryCluster cluster(KubeClientCache.Lease lease, CanaryPlan plan) {
+        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness());
+    }
+
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
         STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE, ANALYSIS_TEMPLATES }
 
@@ -123,8 +139,8 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Serializable on(KubernetesClient client) {
-            CanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
+        public Serializable on(KubeClientCache.Lease lease) {
+            CanaryCluster cluster = cluster(lease, plan);
             return switch (kind) {
                 case PREFLIGHT -> cluster.preflight();
                 case PREPARE_CANARY -> new ArrayList<>(cluster.prepareCanary(argument));

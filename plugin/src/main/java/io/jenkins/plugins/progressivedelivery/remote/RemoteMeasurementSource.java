@@ -4,7 +4,10 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementExcepti
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** The engine's {@link MeasurementSource}, each query made {@link Where} the step runs. */
 public final class RemoteMeasurementSource implements MeasurementSource {
@@ -14,6 +17,22 @@ public final class RemoteMeasurementSource implements MeasurementSource {
     public RemoteMeasurementSource(Where where, PrometheusAccess access) {
         this.where = where;
         this.access = access;
+    }
+
+    /**
+     * On the controller the query goes out without a thread waiting for it (the engine's shared metrics pool); on an
+     * agent it is a channel call, which blocks one thread of the step's I/O pool until the agent answers.
+     */
+    @Override
+    public CompletableFuture<MetricValue> measureAsync(MetricSpec metric, Instant at, Executor io) {
+        if (!where.isThisJvm()) {
+            return MeasurementSource.super.measureAsync(metric, at, io);
+        }
+        try {
+            return ProviderMeasurementSource.nonBlocking(MeasureOperation.engineAuth(access)).measureAsync(metric, at, io);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new MeasurementException(e.getMessage(), e));
+        }
     }
 
     @Override

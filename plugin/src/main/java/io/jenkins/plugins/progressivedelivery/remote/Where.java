@@ -44,6 +44,11 @@ public final class Where {
         return computer;
     }
 
+    /** Whether the calls run in this JVM (the controller's), where a watch can call the runner back directly. */
+    public boolean isThisJvm() {
+        return channel == null && (computer == null || computer.isEmpty()); // "" is the built-in node: this JVM
+    }
+
     public String describe() {
         return name;
     }

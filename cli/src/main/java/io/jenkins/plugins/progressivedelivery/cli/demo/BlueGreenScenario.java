@@ -120,7 +120,7 @@ final class BlueGreenScenario implements DemoScenario {
             }
         });
         runner.set(BlueGreenRunner.start(plan, Map.of("window", Durations.format(env.timing().window())),
-                new KubernetesBlueGreenCluster(client, plan), new ProviderMeasurementSource(PrometheusAuth.none()),
+                new KubernetesBlueGreenCluster(client, plan), ProviderMeasurementSource.nonBlocking(PrometheusAuth.none()),
                 env.scheduler(), env.io(), listener, ended::complete));
         CompletableFuture<Outcome> outcome = ended.thenApply(result -> {
             List<EmbeddedCluster.ApiWrite> writes = env.cluster().writes();

@@ -77,7 +77,7 @@ final class CanaryScenario implements DemoScenario {
         KubernetesClient client = env.cluster().newClient();
         KubernetesCanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
         CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
-        CanaryRunner runner = CanaryRunner.start(plan, Map.of(), cluster, new ProviderMeasurementSource(PrometheusAuth.none()), env.scheduler(), env.io(), audit,
+        CanaryRunner runner = CanaryRunner.start(plan, Map.of(), cluster, ProviderMeasurementSource.nonBlocking(PrometheusAuth.none()), env.scheduler(), env.io(), audit,
                 ended::complete);
         CompletableFuture<Outcome> outcome = ended.thenApply(result -> new Outcome(result.phase().name(),
                 result.message(), problems(env.cluster().client(), result)))

@@ -47,6 +47,12 @@ public final class DeploymentController implements AutoCloseable {
         return new DeploymentController(client, namespace, rolloutTime, clock, executor, Duration.ofMillis(200));
     }
 
+    /** {@link #start} looking at the Deployments every {@code pollInterval} (the benchmarks: a quick controller). */
+    public static DeploymentController start(KubernetesClient client, String namespace, Duration rolloutTime,
+                                             Clock clock, ScheduledExecutorService executor, Duration pollInterval) {
+        return new DeploymentController(client, namespace, rolloutTime, clock, executor, pollInterval);
+    }
+
     private void reconcileQuietly() {
         try {
             reconcile();

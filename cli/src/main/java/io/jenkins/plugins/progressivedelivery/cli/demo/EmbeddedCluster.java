@@ -142,6 +142,11 @@ public final class EmbeddedCluster implements AutoCloseable {
      * both selecting {@code app: pay, slot: blue}; no {@code pay-green} yet, the first switch creates it.
      */
     public void seed() {
+        seed(client, clock);
+    }
+
+    /** {@link #seed()} on any API server (the benchmarks' TLS one). */
+    public static void seed(KubernetesClient client, Clock clock) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata()
                 .build()).create();
         Deployment web = client.apps().deployments().inNamespace(NAMESPACE).resource(stableDeployment("web:1.0", 4))

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -239,21 +241,28 @@ public final class AnalysisRun {
             }
         }
         for (MetricRun metric : batch.metrics) {
+            CompletableFuture<MetricValue> pending;
             try {
-                io.execute(() -> measure(batch, metric));
+                // a source with an asynchronous client holds no thread while the query is out
+                pending = source.measureAsync(metric.spec, batch.at, io);
             } catch (RuntimeException e) {
                 measured(batch, metric, new Measurement(batch.at, scheduler.now(), AnalysisPhase.ERROR, null,
                         "the measurement could not be started: " + describe(e), metric.query));
+                continue;
             }
+            pending.whenComplete((value, failure) -> measure(batch, metric, value, failure));
         }
     }
 
-    /** Runs on the I/O executor, outside the lock: the query may take as long as its timeout. */
-    private void measure(Batch batch, MetricRun metric) {
+    /** The query answered or failed: outside the lock, on whichever thread completed it. */
+    private void measure(Batch batch, MetricRun metric, MetricValue value, Throwable failure) {
         Instant at = batch.at;
         Measurement measurement;
         try {
-            MetricValue value = source.measure(metric.spec, at);
+            if (failure != null) {
+                throw failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                        : failure;
+            }
             Instant finishedAt = scheduler.now();
             if (value == null) {
                 measurement = new Measurement(at, finishedAt, AnalysisPhase.ERROR, null, "the provider returned no value",
@@ -267,6 +276,9 @@ public final class AnalysisRun {
             measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, e.getMessage(), metric.query);
         } catch (RuntimeException e) {
             measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, describe(e), metric.query);
+        } catch (Throwable e) {
+            measurement = new Measurement(at, scheduler.now(), AnalysisPhase.ERROR, null, String.valueOf(e),
+                    metric.query);
         }
         measured(batch, metric, measurement);
     }

@@ -75,6 +75,36 @@ public final class Condition {
      * @throws IllegalArgumentException with the error, the position, and a hint
      */
     public static Condition compile(String expression, String language) {
+        if (expression == null) {
+            return compileNew(null, language);
+        }
+        String key = (language == null ? "" : language.trim().toLowerCase(java.util.Locale.ROOT)) + '\u0000'
+                + expression;
+        Condition known = COMPILED.get(key);
+        if (known != null) {
+            return known;
+        }
+        Condition compiled = compileNew(expression, language);
+        COMPILED.put(key, compiled);
+        return compiled;
+    }
+
+    /**
+     * Conditions already compiled in this JVM, by language and text: an analysis' start validates its conditions and
+     * then uses them, and a thousand analyses of one template share one program (compiled programs are immutable and
+     * thread-safe). Bounded, least recently used first out.
+     */
+    private static final Map<String, Condition> COMPILED = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Condition> eldest) {
+                    return size() > 512;
+                }
+            });
+
+    private static Condition compileNew(String expression, String language) {
         if (expression == null || expression.isBlank()) {
             throw new IllegalArgumentException("is empty; write a condition over 'result', e.g. result[0] >= 0.95");
         }

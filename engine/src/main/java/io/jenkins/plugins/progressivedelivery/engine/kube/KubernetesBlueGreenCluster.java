@@ -12,6 +12,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi.GatewayApiColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioColourRouter;
@@ -28,6 +29,7 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     private static final String PREVIEW = "previewService";
 
     private final KubernetesClient client;
+    private volatile boolean watchReadiness;
     private final boolean ownsClient;
     private final BlueGreenPlan plan;
     private final ColourWorkloads workloads;
@@ -119,6 +121,21 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     @Override
     public Readiness readiness(Colour colour) {
         return workloads.readiness(colour);
+    }
+
+    /** Readiness from a watch as well as polls; see {@link KubernetesCanaryCluster#watchingReadiness()}. */
+    public KubernetesBlueGreenCluster watchingReadiness() {
+        this.watchReadiness = true;
+        return this;
+    }
+
+    @Override
+    public ReadinessWatch readinessWatch(Colour colour) {
+        if (!watchReadiness) {
+            return ReadinessWatch.NONE;
+        }
+        KubeRef ref = workloads.ref(colour);
+        return new DeploymentReadinessWatch(client, ref.namespace(), ref.name());
     }
 
     @Override

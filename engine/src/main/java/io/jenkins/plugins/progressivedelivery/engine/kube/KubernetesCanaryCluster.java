@@ -14,6 +14,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.DriftBaseline;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioVirtualServiceRouter;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     private final CanaryPlan plan;
     private final Workloads workloads;
     private final TrafficRouter router;
+    private volatile boolean watchReadiness;
     /** The plan's baseline, or null without one. */
     private final BaselineWorkload baseline;
 
@@ -124,35 +126,39 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
 
     @Override
     public List<ClusterChange> prepareCanary(int canaryWeight) {
+        Deployment stable = workloads.stable(); // read once for the size and the template
         int replicas = router.canaryReplicas(canaryWeight).orElseGet(() -> {
             Integer fixed = plan.target().canaryReplicas();
             return fixed != null ? fixed
-                    : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(workloads.stable()),
-                            canaryWeight);
+                    : CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(stable), canaryWeight);
         });
-        return prepare(replicas);
+        return prepare(stable, replicas);
     }
 
     @Override
     public List<ClusterChange> prepareCanaryAt(int stepIndex) {
         CanaryScale.Size size = CanaryScale.at(plan.steps(), stepIndex);
         if (size.replicas() != null) {
-            return prepare(size.replicas());
+            return prepare(workloads.stable(), size.replicas());
         }
         if (size.percentOfStable() != null) {
-            return prepare(CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(workloads.stable()),
+            Deployment stable = workloads.stable();
+            return prepare(stable, CanaryDeployments.replicasForWeight(CanaryDeployments.desiredReplicas(stable),
                     size.percentOfStable()));
         }
         return prepareCanary(size.trafficWeight());
     }
 
-    /** The canary Deployment at {@code replicas}, then the router's selectors pointed at the pods. */
-    private List<ClusterChange> prepare(int replicas) {
+    /**
+     * The canary Deployment at {@code replicas} from {@code stable} as just read (each Deployment is read once per
+     * change), then the router's selectors pointed at the pods.
+     */
+    private List<ClusterChange> prepare(Deployment stable, int replicas) {
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(CanaryDeployments.PLAN_ANNOTATION, summary(plan));
         annotations.putAll(router.canaryAnnotations());
         List<ClusterChange> changes = new ArrayList<>();
-        changes.add(workloads.applyCanary(replicas, annotations));
+        changes.add(workloads.applyCanary(stable, replicas, annotations));
         changes.addAll(router.pointAtWorkloads());
         if (baseline != null) {
             changes.add(baseline.apply(replicas));
@@ -215,6 +221,28 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     @Override
     public Readiness stableReadiness() {
         return workloads.stableReadiness();
+    }
+
+    /**
+     * Lets the runner learn readiness from a watch on the Deployment (an informer: its own connection and events on
+     * fabric8's threads) instead of polls alone. What the plugin and the CLI use; off by default, so that a test on a
+     * manual clock sees readiness only when it polls.
+     */
+    public KubernetesCanaryCluster watchingReadiness() {
+        this.watchReadiness = true;
+        return this;
+    }
+
+    @Override
+    public ReadinessWatch canaryReadinessWatch() {
+        return !watchReadiness ? ReadinessWatch.NONE
+                : new DeploymentReadinessWatch(client, workloads.canaryRef().namespace(), workloads.canaryRef().name());
+    }
+
+    @Override
+    public ReadinessWatch stableReadinessWatch() {
+        return !watchReadiness ? ReadinessWatch.NONE
+                : new DeploymentReadinessWatch(client, workloads.stableRef().namespace(), workloads.stableRef().name());
     }
 
     @Override

@@ -147,7 +147,11 @@ public final class Workloads {
      * @param annotations recorded on the canary Deployment besides the image
      */
     public ClusterChange applyCanary(int replicas, Map<String, String> annotations) {
-        Deployment stable = stable();
+        return applyCanary(stable(), replicas, annotations);
+    }
+
+    /** {@link #applyCanary(int, Map)} from the stable Deployment as the caller has just read it. */
+    public ClusterChange applyCanary(Deployment stable, int replicas, Map<String, String> annotations) {
         Deployment existing = rmw.read(deployments, canaryRef);
         if (existing == null) {
             try {
@@ -169,7 +173,7 @@ public final class Workloads {
                         + " again", false, null);
             }
             return fromPlan(() -> CanaryDeployments.updatedCanary(current, stable, target, replicas, annotations));
-        });
+        }, existing);
         return change(result, canaryRef);
     }
 
@@ -182,25 +186,26 @@ public final class Workloads {
 
     /** Scales the canary; a canary that does not exist is already at 0. */
     public ClusterChange scaleCanary(int replicas) {
-        if (replicas == 0 && rmw.read(deployments, canaryRef) == null) {
+        Deployment current = replicas == 0 ? rmw.read(deployments, canaryRef) : null;
+        if (replicas == 0 && current == null) {
             return new ClusterChange(AuditAction.SCALE, canaryRef.toString(), "absent", "absent", 0,
                     "does not exist; nothing to scale down");
         }
-        return scale(canaryRef, replicas);
+        return scale(canaryRef, current, replicas);
     }
 
     public ClusterChange scaleStable(int replicas) {
-        return scale(stableRef, replicas);
+        return scale(stableRef, null, replicas);
     }
 
-    private ClusterChange scale(KubeRef ref, int replicas) {
+    private ClusterChange scale(KubeRef ref, Deployment justRead, int replicas) {
         ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, ref, current -> {
             if (ref.equals(canaryRef)) {
                 requireOurs(current);
             }
             current.getSpec().setReplicas(replicas);
             return current;
-        });
+        }, justRead);
         return change(result, ref);
     }
 

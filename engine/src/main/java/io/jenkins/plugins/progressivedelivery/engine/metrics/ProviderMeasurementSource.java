@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Measures a metric with the provider its spec names. Serializable so that Jenkins can ship it to an agent next to
@@ -29,6 +31,7 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
     private static final long serialVersionUID = 1L;
 
     private final PrometheusAuth auth;
+    private final boolean nonBlocking;
     private transient volatile JobProvider jobs;
     private transient volatile WebProvider web;
     private transient volatile HttpClient client;
@@ -39,8 +42,23 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
      *                                  measurement)
      */
     public ProviderMeasurementSource(PrometheusAuth auth) {
+        this(auth, false);
+    }
+
+    private ProviderMeasurementSource(PrometheusAuth auth, boolean nonBlocking) {
         this.auth = auth == null ? PrometheusAuth.none() : auth;
+        this.nonBlocking = nonBlocking;
         PrometheusProvider.sslContext(this.auth);
+    }
+
+    /**
+     * A source whose {@link #measureAsync} holds no thread while a query is in flight: the request goes out on the
+     * JVM's shared {@link MetricsHttp} pool and the answer completes the future there. What the CLI and the plugin
+     * use; {@link #ProviderMeasurementSource(PrometheusAuth)} measures on the caller's I/O executor (a test's direct
+     * executor measures inline, in step with its manual clock).
+     */
+    public static ProviderMeasurementSource nonBlocking(PrometheusAuth auth) {
+        return new ProviderMeasurementSource(auth, true);
     }
 
     /**
@@ -84,6 +102,20 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
             }
         }
         return provider(prometheus).query(prometheus.query(), at);
+    }
+
+    @Override
+    public CompletableFuture<MetricValue> measureAsync(MetricSpec metric, Instant at, Executor io) {
+        PrometheusSpec prometheus = metric.provider() == null ? null : metric.provider().prometheus();
+        if (!nonBlocking || prometheus == null || prometheus.rangeQuery() != null) {
+            // web, job and range queries (and no provider, an error) measure on the caller's I/O executor
+            return MeasurementSource.super.measureAsync(metric, at, io);
+        }
+        try {
+            return provider(prometheus).queryAsync(prometheus.query(), at, io);
+        } catch (MeasurementException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private WebProvider web() {

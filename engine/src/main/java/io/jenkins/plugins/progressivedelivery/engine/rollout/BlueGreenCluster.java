@@ -34,6 +34,11 @@ public interface BlueGreenCluster {
     /** Whether the Deployment of {@code colour} has rolled out (observedGeneration, updated and ready replicas). */
     Readiness readiness(Colour colour);
 
+    /** Wakes the runner when the Deployment of {@code colour} may be ready; without one the runner only polls. */
+    default ReadinessWatch readinessWatch(Colour colour) {
+        return ReadinessWatch.NONE;
+    }
+
     /** Points the preview Service's selector at {@code colour}. */
     List<ClusterChange> pointPreviewAt(Colour colour);
 

@@ -442,7 +442,8 @@ public final class BlueGreenRunner implements Rollout {
 
     private void pollReadiness(BlueGreenStage whenReady) {
         String deployment = plan.target().deployment(newColour);
-        core.pollReadiness(deployment, deploymentResource(newColour), () -> cluster.readiness(newColour), deadline,
+        core.pollReadiness(deployment, deploymentResource(newColour), () -> cluster.readiness(newColour),
+                cluster.readinessWatch(newColour), deadline,
                 plan.effectiveReadinessTimeout(), () -> enter(whenReady),
                 late -> startRollback(late, AuditEvent.ENGINE, false));
     }

@@ -43,6 +43,16 @@ public interface CanaryCluster {
     /** Whether the stable Deployment has rolled out. */
     Readiness stableReadiness();
 
+    /** Wakes the runner when the canary Deployment may be ready; without one the runner only polls. */
+    default ReadinessWatch canaryReadinessWatch() {
+        return ReadinessWatch.NONE;
+    }
+
+    /** Wakes the runner when the stable Deployment may be ready; without one the runner only polls. */
+    default ReadinessWatch stableReadinessWatch() {
+        return ReadinessWatch.NONE;
+    }
+
     /**
      * The plan with the AnalysisTemplates its analyses name ({@code templates:}) read from the cluster and merged
      * in; called before the rollout starts, and only when the plan names templates.

@@ -303,7 +303,8 @@ public final class CanaryRunner implements Rollout {
                 deadline = core.now().plus(plan.effectiveReadinessTimeout());
                 enter(Stage.AWAIT_CANARY);
             });
-            case AWAIT_CANARY -> pollReadiness(cluster::canaryReadiness, plan.target().canaryDeployment(),
+            case AWAIT_CANARY -> pollReadiness(cluster::canaryReadiness, cluster.canaryReadinessWatch(),
+                    plan.target().canaryDeployment(),
                     Stage.SHIFT_WEIGHT);
             case SHIFT_WEIGHT -> {
                 if (!(plan.steps().get(stepIndex) instanceof PlanStep.SetWeight)) {
@@ -341,7 +342,8 @@ public final class CanaryRunner implements Rollout {
                     enter(Stage.AWAIT_STABLE);
                 });
             }
-            case AWAIT_STABLE -> pollReadiness(cluster::stableReadiness, plan.target().deployment(),
+            case AWAIT_STABLE -> pollReadiness(cluster::stableReadiness, cluster.stableReadinessWatch(),
+                    plan.target().deployment(),
                     Stage.FINAL_SHIFT);
             case FINAL_SHIFT -> core.call("move all traffic to the promoted stable", cluster::restoreStable,
                     changes -> {
@@ -653,8 +655,8 @@ public final class CanaryRunner implements Rollout {
                         verdict), then, failed);
     }
 
-    private void pollReadiness(Callable<Readiness> check, String deployment, Stage whenReady) {
-        core.pollReadiness(deployment, resource("deployment", deployment), check, deadline,
+    private void pollReadiness(Callable<Readiness> check, ReadinessWatch watch, String deployment, Stage whenReady) {
+        core.pollReadiness(deployment, resource("deployment", deployment), check, watch, deadline,
                 plan.effectiveReadinessTimeout(), () -> enter(whenReady),
                 late -> startRollback(late, AuditEvent.ENGINE, false));
     }

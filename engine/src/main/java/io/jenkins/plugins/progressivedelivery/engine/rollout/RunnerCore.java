@@ -35,8 +35,13 @@ import java.util.function.Consumer;
  * core's bookkeeping are one atomic step. Every method is called with that lock held.
  */
 final class RunnerCore {
-    /** How often readiness is polled while a Deployment rolls out. */
+    /** The longest wait between two readiness polls while a Deployment rolls out (the watch is usually first). */
     static final Duration READINESS_POLL = Duration.ofSeconds(2);
+    /**
+     * The first poll after a write. As long as {@link #READINESS_POLL}: with a watch the poll is only the fallback, and
+     * the runners' tests (and their users' logs) keep the 2 s rhythm they know.
+     */
+    static final Duration FIRST_READINESS_POLL = READINESS_POLL;
     /** Waits before retrying a transient cluster failure (5xx, 429, timeouts); then the rollout rolls back. */
     static final List<Duration> RETRY_BACKOFF = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(4));
@@ -269,14 +274,35 @@ final class RunnerCore {
     }
 
     /**
-     * Polls a Deployment's readiness every {@link #READINESS_POLL} until it is ready ({@code whenReady}) or
-     * {@code deadline} has passed ({@code whenLate}, with the reason), logging the outcome.
+     * Polls a Deployment's readiness until it is ready ({@code whenReady}) or {@code deadline} has passed
+     * ({@code whenLate}, with the reason), logging the outcome. Without a watch.
      */
     void pollReadiness(String deployment, String resource, Callable<Readiness> check, Instant deadline,
                        Duration timeout, Runnable whenReady, Consumer<String> whenLate) {
+        pollReadiness(deployment, resource, check, ReadinessWatch.NONE, deadline, timeout, whenReady, whenLate);
+    }
+
+    /**
+     * Checks a Deployment's readiness, and while it is not ready waits for {@code watch} to say it may be (checked
+     * again at once) or for the next poll, whichever comes first: polls every {@link #READINESS_POLL}, so a watch
+     * that never fires (no watch permission, a dropped connection) costs latency, not correctness. Ends with {@code whenReady}, or {@code whenLate} once
+     * {@code deadline} has passed. The watch calls back on its own thread; the check it triggers is scheduled on the
+     * scheduler like a poll, so no thread waits.
+     */
+    void pollReadiness(String deployment, String resource, Callable<Readiness> check, ReadinessWatch watch,
+                       Instant deadline, Duration timeout, Runnable whenReady, Consumer<String> whenLate) {
+        checkReadiness(deployment, resource, check, watch, deadline, timeout, whenReady, whenLate, null);
+    }
+
+    private void checkReadiness(String deployment, String resource, Callable<Readiness> check, ReadinessWatch watch,
+                                Instant deadline, Duration timeout, Runnable whenReady, Consumer<String> whenLate,
+                                Instant wokenAt) {
         call("check that deployment " + deployment + " is ready", check, readiness -> {
             if (readiness.ready()) {
-                emit(event(AuditAction.READY).resource(resource).after(readiness.status()));
+                Instant started = timeout == null ? scheduler.now() : deadline.minus(timeout);
+                emit(event(AuditAction.READY).resource(resource).after(readiness.status())
+                        .reason(readyNote(started, wokenAt))
+                        .detail("readyAfterMillis", Duration.between(started, scheduler.now()).toMillis()));
                 whenReady.run();
             } else if (!scheduler.now().isBefore(deadline)) {
                 emit(event(AuditAction.READY).resource(resource)
@@ -285,10 +311,55 @@ final class RunnerCore {
                 whenLate.accept("deployment " + deployment + " was not ready within " + Durations.format(timeout)
                         + ": " + readiness.status());
             } else {
-                armTimer(scheduler.now().plus(READINESS_POLL), () -> pollReadiness(deployment, resource, check,
-                        deadline, timeout, whenReady, whenLate));
+                waitForReadiness(deployment, resource, check, watch, deadline, timeout, whenReady, whenLate);
             }
         });
+    }
+
+    private void waitForReadiness(String deployment, String resource, Callable<Readiness> check,
+                                  ReadinessWatch watch, Instant deadline, Duration timeout, Runnable whenReady,
+                                  Consumer<String> whenLate) {
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<Instant> again = woken -> {
+            if (once.compareAndSet(false, true)) {
+                checkReadiness(deployment, resource, check, watch, deadline, timeout, whenReady, whenLate, woken);
+            }
+        };
+        Duration sinceWrite = timeout == null ? Duration.ZERO
+                : Duration.between(deadline.minus(timeout), scheduler.now());
+        Duration delay = sinceWrite.dividedBy(2);
+        delay = delay.compareTo(FIRST_READINESS_POLL) < 0 ? FIRST_READINESS_POLL
+                : delay.compareTo(READINESS_POLL) > 0 ? READINESS_POLL : delay;
+        armTimer(scheduler.now().plus(delay), () -> again.accept(null));
+        Scheduler.Cancellable poll = timer;
+        long armed = epoch;
+        Scheduler.Cancellable watching;
+        try {
+            watching = watch.whenMaybeReady(() -> {
+                Instant woken = scheduler.now();
+                scheduler.schedule(Duration.ZERO, guarded(armed, () -> again.accept(woken)));
+            });
+        } catch (RuntimeException e) {
+            watching = Scheduler.Cancellable.NONE; // polling alone still gets there
+        }
+        Scheduler.Cancellable stopWatching = watching;
+        timer = () -> {
+            poll.cancel();
+            stopWatching.cancel();
+        };
+    }
+
+    /** How readiness was seen, and how long after that the runner acts on it (it does so next). */
+    private String readyNote(Instant started, Instant wokenAt) {
+        Instant now = scheduler.now();
+        Duration took = Duration.between(started, now);
+        String after = took.compareTo(Duration.ofSeconds(1)) < 0 ? took.toMillis() + " ms"
+                : Durations.format(took.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        if (wokenAt == null) {
+            return "ready " + after + " after the write, seen by a poll";
+        }
+        return "ready " + after + " after the write, seen by the watch; next action "
+                + Duration.between(wokenAt, now).toMillis() + " ms after the watch event";
     }
 
     // ---- abort -------------------------------------------------------------------------------------------------

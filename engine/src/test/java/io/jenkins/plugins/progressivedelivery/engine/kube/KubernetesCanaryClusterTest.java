@@ -239,4 +239,29 @@ class KubernetesCanaryClusterTest {
             assertThat(canary.preflight().stableReplicas()).isEqualTo(2);
         }
     }
+
+    @Test
+    void resizingTheCanaryReadsEachDeploymentOnceAndWritesOnce() {
+        createIstioSetup();
+        try (KubernetesCanaryCluster canary = new KubernetesCanaryCluster(cluster.client, ISTIO)) {
+            canary.preflight();
+            canary.prepareCanary(5);
+            cluster.takeRequests();
+
+            canary.prepareCanary(50);
+
+            assertThat(cluster.takeRequests()).containsExactly(
+                    "GET /apis/apps/v1/namespaces/demo/deployments/web",
+                    "GET /apis/apps/v1/namespaces/demo/deployments/web-canary",
+                    "PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
+            assertThat(cluster.deployment("web-canary").getSpec().getReplicas()).isEqualTo(2);
+            cluster.takeRequests();
+
+            canary.scaleCanary(0);
+
+            assertThat(cluster.takeRequests()).containsExactly(
+                    "GET /apis/apps/v1/namespaces/demo/deployments/web-canary",
+                    "PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementException;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.MetricProvider;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.MetricsHttp;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
 import java.io.ByteArrayInputStream;
@@ -30,6 +31,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -44,6 +51,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 public final class PrometheusProvider implements MetricProvider {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration DEADLINE_MARGIN = Duration.ofSeconds(1);
 
     private final HttpClient client;
     private final URI endpoint;
@@ -52,6 +60,8 @@ public final class PrometheusProvider implements MetricProvider {
     private final Duration timeout;
     private final List<PrometheusSpec.Header> headers;
     private final PrometheusAuth auth;
+    private final MetricsHttp http = MetricsHttp.shared();
+    private final long maxResponseBytes = MetricsHttp.DEFAULT_MAX_RESPONSE_BYTES;
 
     /**
      * @param client  from {@link #newHttpClient(PrometheusAuth)}, shared by the providers of one configuration
@@ -85,10 +95,20 @@ public final class PrometheusProvider implements MetricProvider {
 
     @Override
     public MetricValue query(String query, Instant at) throws MeasurementException {
+        return await(queryAsync(query, at));
+    }
+
+    /** Without a thread waiting for the answer: the request runs on {@link MetricsHttp}'s shared pool. */
+    @Override
+    public CompletableFuture<MetricValue> queryAsync(String query, Instant at, Executor blocking) {
+        return queryAsync(query, at);
+    }
+
+    private CompletableFuture<MetricValue> queryAsync(String query, Instant at) {
         if (query == null || query.isBlank()) {
-            throw new MeasurementException("the Prometheus query is empty");
+            return CompletableFuture.failedFuture(new MeasurementException("the Prometheus query is empty"));
         }
-        return send(endpoint, form(query, Objects.requireNonNull(at, "at")), false);
+        return sendAsync(endpoint, form(query, Objects.requireNonNull(at, "at")), false);
     }
 
     /**
@@ -131,34 +151,82 @@ public final class PrometheusProvider implements MetricProvider {
     }
 
     private MetricValue send(URI target, String form, boolean range) throws MeasurementException {
-        HttpRequest request = buildRequest(target, form);
-        HttpResponse<String> response;
+        return await(sendAsync(target, form, range));
+    }
+
+    private CompletableFuture<MetricValue> sendAsync(URI target, String form, boolean range) {
+        HttpRequest request;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new MeasurementException("cannot connect to " + where + ": no connection within "
-                    + CONNECT_TIMEOUT.toSeconds() + "s", e);
-        } catch (HttpTimeoutException e) {
-            throw new MeasurementException(where + " did not answer within " + describe(timeout)
-                    + " (the metric's timeout)", e);
-        } catch (ConnectException e) {
-            throw new MeasurementException("cannot connect to " + where + ": " + connectFailure(e), e);
-        } catch (SSLException e) {
-            throw new MeasurementException("TLS with " + where + " failed: " + auth.redact(e.getMessage())
-                    + "; if its certificate is signed by a private CA, configure that CA certificate", e);
-        } catch (IOException e) {
-            throw new MeasurementException("the request to " + where + " failed: "
-                    + auth.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MeasurementException("interrupted while querying " + where, e);
-        }
-        try {
-            return PrometheusResponse.parse(response.statusCode(), response.body(), where, range);
+            request = buildRequest(target, form);
         } catch (MeasurementException e) {
-            throw new MeasurementException(auth.redact(e.getMessage()));
+            return CompletableFuture.failedFuture(e);
+        }
+        // One deadline for the whole exchange, body included (the request's own timeout stops at the headers),
+        // with a little room over the evaluation timeout Prometheus is given, so that its own message wins.
+        Duration deadline = timeout.plus(DEADLINE_MARGIN);
+        return http.send(client, request, deadline, maxResponseBytes).handle((response, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(failure(failure));
+            }
+            try {
+                return PrometheusResponse.parse(response.statusCode(),
+                        new String(response.body(), StandardCharsets.UTF_8), where, range);
+            } catch (MeasurementException e) {
+                throw new CompletionException(new MeasurementException(auth.redact(e.getMessage())));
+            }
+        });
+    }
+
+    /** What went wrong with the exchange, said for the user (never with a credential in it). */
+    private MeasurementException failure(Throwable failure) {
+        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        if (e instanceof MeasurementException measurement) {
+            return measurement;
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return new MeasurementException("cannot connect to " + where + ": no connection within "
+                    + CONNECT_TIMEOUT.toSeconds() + "s", e);
+        }
+        if (e instanceof HttpTimeoutException || e instanceof TimeoutException) {
+            return new MeasurementException(where + " did not answer within " + describe(timeout)
+                    + " (the metric's timeout)", e);
+        }
+        if (e instanceof MetricsHttp.ResponseTooLargeException tooLarge) {
+            return new MeasurementException(where + " answered with more than " + (tooLarge.limit() >> 20)
+                    + " MiB, the limit for one response; make the query return fewer series (aggregate it with"
+                    + " sum or topk)", e);
+        }
+        if (e instanceof ConnectException connect) {
+            return new MeasurementException("cannot connect to " + where + ": " + connectFailure(connect), e);
+        }
+        if (e instanceof SSLException) {
+            return new MeasurementException("TLS with " + where + " failed: " + auth.redact(e.getMessage())
+                    + "; if its certificate is signed by a private CA, configure that CA certificate", e);
+        }
+        if (e instanceof CancellationException) {
+            return new MeasurementException("the query to " + where + " was cancelled", e);
+        }
+        return new MeasurementException("the request to " + where + " failed: "
+                + auth.redact(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    }
+
+    /** For the blocking callers (a preflight's isOnline, the CLI). */
+    private static MetricValue await(CompletableFuture<MetricValue> pending) throws MeasurementException {
+        try {
+            return pending.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MeasurementException measurement) {
+                throw measurement;
+            }
+            throw new MeasurementException(String.valueOf(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new MeasurementException("interrupted while waiting for Prometheus", e);
         }
     }
+
 
     private HttpRequest buildRequest(URI target, String form) throws MeasurementException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(target)
@@ -200,13 +268,19 @@ public final class PrometheusProvider implements MetricProvider {
      * @throws IllegalArgumentException when the CA certificate is not valid PEM
      */
     public static HttpClient newHttpClient(PrometheusAuth auth) {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .sslContext(sslContext(auth == null ? PrometheusAuth.none() : auth))
-                .build();
+        PrometheusAuth tls = auth == null ? PrometheusAuth.none() : auth;
+        // One client per TLS configuration in the JVM, on the shared pool: a JDK HttpClient has a selector thread
+        // of its own, so one per analysis (or per measurement) would cost a thread each. The key holds no secret.
+        return MetricsHttp.shared().client(new TlsKey(tls.caCertificatePem(), tls.insecureSkipTlsVerify()),
+                builder -> builder
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .sslContext(sslContext(tls))
+                        .build());
     }
+
+    private record TlsKey(String caCertificatePem, boolean insecureSkipTlsVerify) { }
 
     /**
      * The TLS context for {@code auth}.
