@@ -306,7 +306,7 @@ public final class AnalysisGateStep extends Step {
 
         private MeasurementSource metrics(Where where) throws AbortException {
             return runtime().metrics.create(where, PrometheusCredentials.resolve(runtime().credentials, run(),
-                    prometheusCredentialsId));
+                    prometheusCredentialsId), null);
         }
 
         @Override

@@ -18,7 +18,9 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStage;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
 import io.jenkins.plugins.progressivedelivery.parameters.BlueGreenGatewayApiRoute;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import java.io.IOException;
@@ -301,9 +303,11 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()
                     + " in " + plan.target().namespace() + "/" + plan.target().deployment() + "-{blue,green}, calls"
                     + " from " + reach.where().describe() + " to " + reach.cluster().describe(),
-                    (events, done) -> BlueGreenRunner.start(plan, args, cluster(reach, plan),
-                            runtime().metrics.create(reach.where(), reach.prometheus()), runtime().scheduler,
-                            runtime().io, events, done));
+                    (events, done) -> {
+                        BlueGreenCluster cluster = cluster(reach, plan);
+                        return BlueGreenRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
+                                runtime().scheduler, runtime().io, events, done);
+                    });
         }
 
         @Override
@@ -315,9 +319,17 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                     + plan.target().image() + " after a restart"
                     + (snapshot.activeColour() == null ? "" : ", production on " + snapshot.activeColour())
                     + ", calls from " + reach.where().describe(),
-                    (events, done) -> BlueGreenRunner.resume(snapshot, cluster(reach, plan),
-                            runtime().metrics.create(reach.where(), reach.prometheus()), runtime().scheduler,
-                            runtime().io, events, done));
+                    (events, done) -> {
+                        BlueGreenCluster cluster = cluster(reach, plan);
+                        return BlueGreenRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
+                                runtime().scheduler, runtime().io, events, done);
+                    });
+        }
+
+        /** The rollout's measurements, whose {@code job} metrics run with its cluster session. */
+        private MeasurementSource metrics(Connection.Reach reach, BlueGreenCluster cluster, BlueGreenPlan plan) {
+            return runtime().metrics.create(reach.where(), reach.prometheus(),
+                    JobAccess.of(cluster, plan.target().namespace()));
         }
 
         private BlueGreenCluster cluster(Connection.Reach reach, BlueGreenPlan plan) {

@@ -17,7 +17,9 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.BackgroundAnalysis;
+import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
 import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.CanaryPlanStep;
 import io.jenkins.plugins.progressivedelivery.parameters.GatewayApiRoute;
@@ -304,9 +306,11 @@ public final class CanaryRolloutStep extends RolloutStep {
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "
                     + plan.target().namespace() + "/" + plan.target().deployment() + ", calls from "
                     + reach.where().describe() + " to " + reach.cluster().describe(),
-                    (events, done) -> CanaryRunner.start(plan, args, cluster(reach, plan),
-                            runtime().metrics.create(reach.where(), reach.prometheus()), runtime().scheduler,
-                            runtime().io, events, done));
+                    (events, done) -> {
+                        CanaryCluster cluster = cluster(reach, plan);
+                        return CanaryRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
+                                runtime().scheduler, runtime().io, events, done);
+                    });
         }
 
         @Override
@@ -316,9 +320,17 @@ public final class CanaryRolloutStep extends RolloutStep {
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             return new Launch<>(title(plan), describeTarget(plan), "resuming the canary of " + plan.target().image()
                     + " after a restart, calls from " + reach.where().describe(),
-                    (events, done) -> CanaryRunner.resume(snapshot, cluster(reach, plan),
-                            runtime().metrics.create(reach.where(), reach.prometheus()), runtime().scheduler,
-                            runtime().io, events, done));
+                    (events, done) -> {
+                        CanaryCluster cluster = cluster(reach, plan);
+                        return CanaryRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
+                                runtime().scheduler, runtime().io, events, done);
+                    });
+        }
+
+        /** The rollout's measurements, whose {@code job} metrics run with its cluster session. */
+        private MeasurementSource metrics(Connection.Reach reach, CanaryCluster cluster, CanaryPlan plan) {
+            return runtime().metrics.create(reach.where(), reach.prometheus(),
+                    JobAccess.of(cluster, plan.target().namespace()));
         }
 
         private CanaryCluster cluster(Connection.Reach reach, CanaryPlan plan) {

@@ -213,7 +213,7 @@ public final class DeliveryDoctorStep extends Step {
                 StepSupport.log(listener, "deliveryDoctor: examining " + describe(plan) + " from "
                         + where.describe() + " (read-only)");
                 DoctorReport report = doctors.create(where, reach.cluster()).examine(plan)
-                        .with(TrafficVolume.check(plan, runtime.metrics.create(where, reach.prometheus()),
+                        .with(TrafficVolume.check(plan, runtime.metrics.create(where, reach.prometheus(), null),
                                 runtime.scheduler.now()))
                         .judged(plan.effectiveDoctor());
                 deliver(context, run, listener, report);

@@ -10,6 +10,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
+import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
 import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
@@ -61,7 +62,8 @@ final class StepRuntime {
 
     @FunctionalInterface
     interface MetricsFactory {
-        MeasurementSource create(Where where, PrometheusAccess access);
+        /** @param jobs where {@code job} metrics run (the rollout's cluster session); null when the step has none */
+        MeasurementSource create(Where where, PrometheusAccess access, JobAccess jobs);
     }
 
     /**

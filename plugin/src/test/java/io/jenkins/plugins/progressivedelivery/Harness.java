@@ -41,7 +41,7 @@ final class Harness {
                     CredentialLookup credentials) {
         this.scheduler = new ManualScheduler(start);
         this.runtime = new StepRuntime(scheduler, io, credentials, canaryClusters, blueGreenClusters,
-                (where, access) -> metrics);
+                (where, access, jobs) -> metrics);
     }
 
     private static StepRuntime.CanaryClusterFactory noCanary() {

@@ -1,8 +1,11 @@
 package io.jenkins.plugins.progressivedelivery.remote;
 
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementException;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.job.JobProvider;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import java.time.Instant;
 
@@ -11,18 +14,40 @@ final class MeasureOperation implements Operation<MetricValue> {
     private static final long serialVersionUID = 1L;
 
     private final PrometheusAccess access;
+    private final JobAccess jobs;
     private final MetricSpec metric;
     private final Instant at;
 
-    MeasureOperation(PrometheusAccess access, MetricSpec metric, Instant at) {
+    MeasureOperation(PrometheusAccess access, JobAccess jobs, MetricSpec metric, Instant at) {
         this.access = access;
+        this.jobs = jobs;
         this.metric = metric;
         this.at = at;
     }
 
     @Override
     public MetricValue run() throws Exception {
-        return new ProviderMeasurementSource(engineAuth(access)).measure(metric, at);
+        ProviderMeasurementSource source = new ProviderMeasurementSource(engineAuth(access));
+        if (jobs == null || !isJob(metric)) {
+            return source.measure(metric, at);
+        }
+        // the rollout's own client where it runs (its session): no client is built per measurement
+        Object outcome = ClusterOperation.withPluginClassLoader(() -> KubeClientCache.shared().call(
+                jobs.cluster().resolve(), jobs.session(), lease -> {
+                    try {
+                        return source.withJobs(new JobProvider(lease.client(), jobs.namespace())).measure(metric, at);
+                    } catch (MeasurementException e) {
+                        return e;
+                    }
+                }));
+        if (outcome instanceof MeasurementException e) {
+            throw e;
+        }
+        return (MetricValue) outcome;
+    }
+
+    static boolean isJob(MetricSpec metric) {
+        return metric.provider() != null && metric.provider().job() != null;
     }
 
     static PrometheusAuth engineAuth(PrometheusAccess access) {

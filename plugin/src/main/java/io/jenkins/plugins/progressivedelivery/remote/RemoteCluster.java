@@ -41,6 +41,11 @@ abstract class RemoteCluster implements AutoCloseable {
         return access;
     }
 
+    /** What a {@code job} metric of this rollout needs: this session's client, Jobs in {@code namespace}. */
+    final JobAccess jobAccess(String namespace) {
+        return new JobAccess(access, session, namespace);
+    }
+
     /** Makes the call where the step runs; the engine's own exceptions come back as they were thrown. */
     final Object call(ClusterOperation.Call call) {
         try {

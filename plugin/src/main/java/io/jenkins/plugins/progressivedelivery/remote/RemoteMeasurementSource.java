@@ -13,10 +13,17 @@ import java.util.concurrent.Executor;
 public final class RemoteMeasurementSource implements MeasurementSource {
     private final Where where;
     private final PrometheusAccess access;
+    private final JobAccess jobs;
 
     public RemoteMeasurementSource(Where where, PrometheusAccess access) {
+        this(where, access, null);
+    }
+
+    /** @param jobs the rollout's cluster session for {@code job} metrics; null where there is none */
+    public RemoteMeasurementSource(Where where, PrometheusAccess access, JobAccess jobs) {
         this.where = where;
         this.access = access;
+        this.jobs = jobs;
     }
 
     /**
@@ -25,7 +32,7 @@ public final class RemoteMeasurementSource implements MeasurementSource {
      */
     @Override
     public CompletableFuture<MetricValue> measureAsync(MetricSpec metric, Instant at, Executor io) {
-        if (!where.isThisJvm()) {
+        if (!where.isThisJvm() || MeasureOperation.isJob(metric)) { // a Job is waited for on the I/O executor
             return MeasurementSource.super.measureAsync(metric, at, io);
         }
         try {
@@ -38,7 +45,7 @@ public final class RemoteMeasurementSource implements MeasurementSource {
     @Override
     public MetricValue measure(MetricSpec metric, Instant at) throws MeasurementException {
         try {
-            return where.call(new MeasureOperation(access, metric, at));
+            return where.call(new MeasureOperation(access, jobs, metric, at));
         } catch (MeasurementException e) {
             throw e;
         } catch (InterruptedException e) {
