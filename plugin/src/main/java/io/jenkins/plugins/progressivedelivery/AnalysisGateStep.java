@@ -268,14 +268,17 @@ public final class AnalysisGateStep extends Step {
         private final transient AnalysisGateStep step;
         private final String analysisName;
         private final String prometheusCredentialsId;
+        private final String prometheusCaCertificate;
         private final boolean returnResult;
 
         Execution(AnalysisGateStep step, StepContext context, StepRuntime runtime) throws AbortException {
             super(context, runtime);
             this.step = step;
             this.analysisName = step.name;
-            this.prometheusCredentialsId = Connection.of(null, null, null, null, step.prometheusCredentialsId,
-                    step.prometheus).prometheusCredentialsId();
+            Connection connection = Connection.of(null, null, null, null, step.prometheusCredentialsId,
+                    step.prometheus);
+            this.prometheusCredentialsId = connection.prometheusCredentialsId();
+            this.prometheusCaCertificate = connection.prometheusCaCertificate();
             this.returnResult = step.returnResult;
         }
 
@@ -306,7 +309,7 @@ public final class AnalysisGateStep extends Step {
 
         private MeasurementSource metrics(Where where) throws AbortException {
             return runtime().metrics.create(where, PrometheusCredentials.resolve(runtime().credentials, run(),
-                    prometheusCredentialsId), null);
+                    prometheusCredentialsId).withCaCertificate(prometheusCaCertificate), null);
         }
 
         @Override

@@ -28,6 +28,8 @@ final class Connection implements Serializable {
     private final String caCertificate;
     private final String context;
     private final String prometheusCredentialsId;
+    /** The configured Prometheus server's CA certificate (PEM, public): trusted by the build's queries. */
+    private String prometheusCaCertificate;
     /** The configured default cluster, used when the step names none and the build has no KUBECONFIG. */
     private String defaultCredentialsId;
     private String defaultServerUrl;
@@ -56,8 +58,8 @@ final class Connection implements Serializable {
                          String caCertificate, String context, String prometheusCredentialsId, String prometheus)
             throws AbortException {
         String prometheusCredential = prometheusCredentialsId;
+        PrometheusServer server = config == null ? null : config.prometheusServer(prometheus);
         if (config != null && isBlank(prometheusCredentialsId)) {
-            PrometheusServer server = config.prometheusServer(prometheus);
             prometheusCredential = server == null ? null : server.getCredentialsId();
         } else if (config == null && !isBlank(prometheus)) {
             throw new AbortException("prometheus: '" + prometheus + "' names a configured server, but there is no"
@@ -65,6 +67,8 @@ final class Connection implements Serializable {
         }
         Connection connection = new Connection(credentialsId, serverUrl, caCertificate, context,
                 prometheusCredential);
+        // the server whose address the plan defaults to (PlanDefaults): its CA, whoever's credential is used
+        connection.prometheusCaCertificate = server == null ? null : server.getCaCertificate();
         if (config != null && isBlank(credentialsId) && isBlank(serverUrl)) {
             connection.defaultCredentialsId = config.getClusterCredentialsId();
             connection.defaultServerUrl = config.getClusterServerUrl();
@@ -75,6 +79,10 @@ final class Connection implements Serializable {
 
     String prometheusCredentialsId() {
         return prometheusCredentialsId;
+    }
+
+    String prometheusCaCertificate() {
+        return prometheusCaCertificate;
     }
 
     /** Where the step's calls run, and how they reach the cluster and Prometheus. Holds secrets: never persisted. */
@@ -96,7 +104,8 @@ final class Connection implements Serializable {
                         defaultCaCertificate, this.context)
                 : ClusterCredentials.resolve(credentials, run, env, credentialsId, serverUrl, caCertificate,
                         this.context);
-        return new Reach(where, cluster, PrometheusCredentials.resolve(credentials, run, prometheusCredentialsId));
+        return new Reach(where, cluster, PrometheusCredentials.resolve(credentials, run, prometheusCredentialsId)
+                .withCaCertificate(prometheusCaCertificate));
     }
 
     private static boolean isBlank(String value) {

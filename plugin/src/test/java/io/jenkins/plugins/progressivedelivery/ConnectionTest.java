@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /** What Manage Jenkins » System gives a step that does not say: the server's credential, the default cluster. */
 class ConnectionTest {
+    private static final String PROD_CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+
     private static ProgressiveDeliveryConfiguration config() {
         ProgressiveDeliveryConfiguration config = new ProgressiveDeliveryConfiguration();
         Structs.inject(config, Map.of(
-                "prometheusServers", List.of(Map.of("name", "prod", "url", "https://prom", "credentialsId", "prod-token"),
+                "prometheusServers", List.of(Map.of("name", "prod", "url", "https://prom", "credentialsId", "prod-token",
+                                "caCertificate", PROD_CA),
                         Map.of("name", "staging", "url", "http://staging:9090")),
                 "clusterCredentialsId", "default-token", "clusterServerUrl", "https://api.example.com:6443"));
         return config;
@@ -61,5 +64,19 @@ class ConnectionTest {
             return new SecretText(id, "token-of-" + id);
         }, new FakeStepContext(run, new FakeListener(), withKubeconfig), run, Where.controller());
         assertThat(looked).as("withKubeConfig in the Jenkinsfile wins over the default").doesNotContain("default-token");
+    }
+
+    @Test
+    void theConfiguredServersCaCertificateReachesTheBuildsQueriesWhoeverCredentialIsUsed() throws Exception {
+        FakeRun run = new FakeRun();
+        FakeStepContext context = new FakeStepContext(run, new FakeListener(), new EnvVars());
+        for (String ownCredential : new String[] {null, "mine"}) {
+            Connection connection = Connection.of(config(), null, null, null, null, ownCredential, "prod");
+            assertThat(connection.reach((id, r) -> new SecretText(id, "token-of-" + id), context, run,
+                    Where.controller()).prometheus().caCertificatePem()).isEqualTo(PROD_CA);
+        }
+        assertThat(Connection.of(config(), null, null, null, null, null, "staging").reach(
+                (id, r) -> new SecretText(id, "token-of-" + id), context, run, Where.controller()).prometheus()
+                .caCertificatePem()).as("a server without a CA: the JVM trust store").isNull();
     }
 }

@@ -51,12 +51,9 @@ final class MeasureOperation implements Operation<MetricValue> {
     }
 
     static PrometheusAuth engineAuth(PrometheusAccess access) {
-        if (access.bearerToken() != null) {
-            return PrometheusAuth.bearerToken(access.bearerToken());
-        }
-        if (access.username() != null) {
-            return PrometheusAuth.basic(access.username(), access.password());
-        }
-        return PrometheusAuth.none();
+        PrometheusAuth auth = access.bearerToken() != null ? PrometheusAuth.bearerToken(access.bearerToken())
+                : access.username() != null ? PrometheusAuth.basic(access.username(), access.password())
+                : PrometheusAuth.none();
+        return access.caCertificatePem() == null ? auth : auth.withCaCertificatePem(access.caCertificatePem());
     }
 }
