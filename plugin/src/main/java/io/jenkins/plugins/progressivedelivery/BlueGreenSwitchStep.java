@@ -20,7 +20,9 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
+import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
 import io.jenkins.plugins.progressivedelivery.parameters.BlueGreenGatewayApiRoute;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import java.io.IOException;
@@ -300,11 +302,13 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             BlueGreenPlan plan = step.loadPlan(context.get(FilePath.class));
             Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()
                     + " in " + plan.target().namespace() + "/" + plan.target().deployment() + "-{blue,green}, calls"
                     + " from " + reach.where().describe() + " to " + reach.cluster().describe(),
                     (events, done) -> {
                         BlueGreenCluster cluster = cluster(reach, plan);
+                        WebhookTokens.attach(cluster, tokens);
                         return BlueGreenRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
                                 runtime().scheduler, runtime().io, events, done);
                     });
@@ -315,12 +319,14 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                 throws Exception {
             BlueGreenPlan plan = snapshot.plan();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "resuming the blue-green switch of "
                     + plan.target().image() + " after a restart"
                     + (snapshot.activeColour() == null ? "" : ", production on " + snapshot.activeColour())
                     + ", calls from " + reach.where().describe(),
                     (events, done) -> {
                         BlueGreenCluster cluster = cluster(reach, plan);
+                        WebhookTokens.attach(cluster, tokens);
                         return BlueGreenRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
                                 runtime().scheduler, runtime().io, events, done);
                     });

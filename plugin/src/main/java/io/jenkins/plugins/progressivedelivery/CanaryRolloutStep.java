@@ -19,7 +19,9 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutStatus;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.BackgroundAnalysis;
+import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
+import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
 import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.CanaryPlanStep;
 import io.jenkins.plugins.progressivedelivery.parameters.GatewayApiRoute;
@@ -303,11 +305,13 @@ public final class CanaryRolloutStep extends RolloutStep {
             // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
             CanaryPlan plan = AnalysisTemplateRefs.any(loaded) ? cluster(reach, loaded).withAnalysisTemplates(loaded)
                     : loaded;
+            WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "
                     + plan.target().namespace() + "/" + plan.target().deployment() + ", calls from "
                     + reach.where().describe() + " to " + reach.cluster().describe(),
                     (events, done) -> {
                         CanaryCluster cluster = cluster(reach, plan);
+                        WebhookTokens.attach(cluster, tokens);
                         return CanaryRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
                                 runtime().scheduler, runtime().io, events, done);
                     });
@@ -318,10 +322,12 @@ public final class CanaryRolloutStep extends RolloutStep {
                 throws Exception {
             CanaryPlan plan = snapshot.plan();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "resuming the canary of " + plan.target().image()
                     + " after a restart, calls from " + reach.where().describe(),
                     (events, done) -> {
                         CanaryCluster cluster = cluster(reach, plan);
+                        WebhookTokens.attach(cluster, tokens);
                         return CanaryRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
                                 runtime().scheduler, runtime().io, events, done);
                     });

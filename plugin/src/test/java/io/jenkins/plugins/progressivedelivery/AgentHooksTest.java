@@ -21,10 +21,14 @@ import io.jenkins.plugins.progressivedelivery.fakes.SecretText;
 import io.jenkins.plugins.progressivedelivery.fakes.SerialisingAgent;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,5 +130,62 @@ class AgentHooksTest {
         assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get()).isNull();
         assertThat(kube.batch().v1().jobs().inNamespace(NS).withName(name).get()).as("deleted after it failed")
                 .isNull();
+    }
+
+    @Test
+    void aWebhookHooksCredentialIsSentAsItsBearerTokenFromTheAgentAndNeverLogged(@TempDir Path ws) throws Exception {
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        HttpServer hookServer = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        hookServer.createContext("/hook", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            exchange.getRequestBody().readAllBytes();
+            byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        hookServer.start();
+        try {
+            Files.createDirectories(ws.resolve("deploy"));
+            Files.writeString(ws.resolve("deploy/canary.yaml"), """
+                    steps: [{setWeight: 20}, {setWeight: 100}]
+                    hooks:
+                      preRollout:
+                      - name: announce
+                        webhook: {url: "http://127.0.0.1:%d/hook", credentialsId: hook-token}
+                    """.formatted(hookServer.getAddress().getPort()));
+            Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
+                    (metric, at) -> MetricValue.vector(List.of(1.0)),
+                    (id, r) -> switch (id) {
+                        case "k8s-token" -> new SecretText("k8s-token", "agent-token");
+                        case "hook-token" -> new SecretText("hook-token", "hook-s3cret");
+                        default -> null;
+                    });
+            FakeStepContext context = new FakeStepContext(run, log, new EnvVars(),
+                    new FilePath(agent, ws.toString()));
+            CanaryRolloutStep step = new CanaryRolloutStep();
+            step.setPlanFile("deploy/canary.yaml");
+            step.setNamespace(NS);
+            step.setDeployment("web");
+            step.setContainer("app");
+            step.setImage("web:2.0");
+            step.setVirtualService("web");
+            step.setRoute("primary");
+            step.setStableService("web-stable");
+            step.setCanaryService("web-canary");
+            step.setCredentialsId("k8s-token");
+            step.setServerUrl(cluster.url());
+
+            new CanaryRolloutStep.Execution(step, context, harness.runtime).start();
+            harness.settle();
+
+            assertThat(authorizations).as(log.text()).containsExactly("Bearer hook-s3cret");
+            assertThat(log.text()).doesNotContain("hook-s3cret");
+            assertThat(context.failure()).as(log.text()).isNull();
+            assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get())
+                    .as("the rollout went on after the hook").isNotNull();
+        } finally {
+            hookServer.stop(0);
+        }
     }
 }

@@ -59,7 +59,9 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
 
     @Override
     public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
-        return new RemoteHooks(where(), access(), plan.target().namespace());
+        RemoteHooks hooks = new RemoteHooks(where(), access(), plan.target().namespace());
+        hooks.webhookTokens = webhookTokens;
+        return hooks;
     }
 
     @Override

@@ -113,7 +113,9 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
 
     @Override
     public io.jenkins.plugins.progressivedelivery.engine.hooks.HookCluster hooks() {
-        return new RemoteHooks(where(), access(), plan.target().namespace());
+        RemoteHooks hooks = new RemoteHooks(where(), access(), plan.target().namespace());
+        hooks.webhookTokens = webhookTokens;
+        return hooks;
     }
 
     @Override

@@ -27,6 +27,8 @@ abstract class RemoteCluster implements AutoCloseable {
     private final Where where;
     private final ClusterAccess access;
     private final String session = UUID.randomUUID().toString();
+    /** The plan's webhook tokens, for the hooks of this rollout ({@link WebhookTokens#attach}). */
+    volatile WebhookTokens webhookTokens = WebhookTokens.NONE;
 
     RemoteCluster(Where where, ClusterAccess access) {
         this.where = where;

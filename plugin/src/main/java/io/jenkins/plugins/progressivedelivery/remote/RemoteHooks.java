@@ -24,36 +24,36 @@ public final class RemoteHooks extends RemoteCluster implements HookCluster {
 
     @Override
     public String startJob(String jobName, HooksSpec.Hook hook, HookEvent event) {
-        return (String) call(new Call(namespace, Kind.START, jobName, hook, event, 0));
+        return (String) call(new Call(namespace, Kind.START, jobName, hook, event, 0, WebhookTokens.NONE));
     }
 
     @Override
     public Jobs.Progress jobProgress(String jobName, int linesSeen) {
-        return (Jobs.Progress) call(new Call(namespace, Kind.PROGRESS, jobName, null, null, linesSeen));
+        return (Jobs.Progress) call(new Call(namespace, Kind.PROGRESS, jobName, null, null, linesSeen, WebhookTokens.NONE));
     }
 
     @Override
     public void deleteJob(String jobName) {
-        call(new Call(namespace, Kind.DELETE, jobName, null, null, 0));
+        call(new Call(namespace, Kind.DELETE, jobName, null, null, 0, WebhookTokens.NONE));
     }
 
     @Override
     public void callWebhook(HooksSpec.Hook hook, HookEvent event) {
-        call(new Call(namespace, Kind.WEBHOOK, null, hook, event, 0));
+        call(new Call(namespace, Kind.WEBHOOK, null, hook, event, 0, webhookTokens));
     }
 
     private enum Kind { START, PROGRESS, DELETE, WEBHOOK }
 
     private record Call(String namespace, Kind kind, String jobName, HooksSpec.Hook hook, HookEvent event,
-                        int linesSeen) implements ClusterOperation.Call {
+                        int linesSeen, WebhookTokens tokens) implements ClusterOperation.Call {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Serializable on(KubernetesClient client) {
             String ns = namespace != null && !namespace.isBlank() ? namespace
                     : client.getNamespace() != null ? client.getNamespace() : "default";
-            // Webhook credentials are not resolved from Jenkins yet: a webhook is called without a token.
-            KubernetesHooks hooks = new KubernetesHooks(client, ns, new Webhooks(), id -> null);
+            // tokens resolved from Jenkins credentials on the controller; only the WEBHOOK call carries any
+            KubernetesHooks hooks = new KubernetesHooks(client, ns, new Webhooks(), tokens::token);
             return switch (kind) {
                 case START -> hooks.startJob(jobName, hook, event);
                 case PROGRESS -> hooks.jobProgress(jobName, linesSeen);
