@@ -3,7 +3,6 @@ package io.jenkins.plugins.progressivedelivery.parameters;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
@@ -33,12 +32,7 @@ public final class IngressAnnotation extends AbstractDescribableImpl<IngressAnno
 
     /** The annotations as the plan's mapping; null when none were given. */
     public static Map<String, Object> toPlan(java.util.List<IngressAnnotation> annotations) {
-        if (annotations == null || annotations.isEmpty()) {
-            return null;
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        annotations.forEach(annotation -> map.put(annotation.name, annotation.value));
-        return map;
+        return Literals.mapping(annotations, IngressAnnotation::getName, IngressAnnotation::getValue);
     }
 
     @Extension

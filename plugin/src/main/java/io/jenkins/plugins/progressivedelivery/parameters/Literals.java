@@ -220,6 +220,20 @@ public final class Literals {
         return values == null || values.isEmpty() ? null : values.stream().<Object>map(toPlan).toList();
     }
 
+    /**
+     * A list of name/value parameters (labels, annotations) as the plan's mapping, in the order given; null when there
+     * are none. The inverse of {@link #pairs}.
+     */
+    public static <T> Map<String, Object> mapping(List<T> pairs, java.util.function.Function<T, String> name,
+            java.util.function.Function<T, String> value) {
+        if (pairs == null || pairs.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        pairs.forEach(pair -> map.put(name.apply(pair), value.apply(pair)));
+        return map;
+    }
+
     /** A comma-separated parameter as a list of its trimmed, non-empty items; null when there are none. */
     public static List<String> items(String commaSeparated) {
         if (commaSeparated == null || commaSeparated.isBlank()) {

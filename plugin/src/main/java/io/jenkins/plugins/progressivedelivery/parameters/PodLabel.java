@@ -3,7 +3,6 @@ package io.jenkins.plugins.progressivedelivery.parameters;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.Symbol;
@@ -31,12 +30,7 @@ public final class PodLabel extends AbstractDescribableImpl<PodLabel> {
 
     /** The labels as the plan's {@code target.canaryLabels} mapping; null when none were given. */
     public static Map<String, Object> toPlan(List<PodLabel> labels) {
-        if (labels == null || labels.isEmpty()) {
-            return null;
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        labels.forEach(label -> map.put(label.name, label.value));
-        return map;
+        return Literals.mapping(labels, PodLabel::getName, PodLabel::getValue);
     }
 
     @Extension

@@ -3,7 +3,6 @@ package io.jenkins.plugins.progressivedelivery.parameters;
 import hudson.Extension;
 import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
@@ -33,12 +32,7 @@ public final class SeriesLabel extends AbstractDescribableImpl<SeriesLabel> {
 
     /** The labels as the plan's mapping; null when none were given. */
     public static Map<String, Object> toPlan(java.util.List<SeriesLabel> labels) {
-        if (labels == null || labels.isEmpty()) {
-            return null;
-        }
-        Map<String, Object> map = new LinkedHashMap<>();
-        labels.forEach(label -> map.put(label.name, label.value));
-        return map;
+        return Literals.mapping(labels, SeriesLabel::getName, SeriesLabel::getValue);
     }
 
     @Extension
