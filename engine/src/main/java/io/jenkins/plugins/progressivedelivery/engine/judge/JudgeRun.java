@@ -22,20 +22,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The I/O around the pure judge: for each metric of a {@code judge} step, the canary's and the control's series over
- * the window (one instant query per step and side, through the run's {@link MeasurementSource}, so it goes wherever
- * the analyses' queries go), then {@link MetricClassifier} and {@link Scorer}. Blocking; called on the I/O executor.
+ * The I/O around the pure judge: for each metric, the experiment's (the canary's) and the control's series over the
+ * window, each side with one Prometheus range query ({@code /api/v1/query_range} from {@code end - window + step}
+ * to {@code end}, one sample per step, each sample's rate window the step, so that samples do not overlap), through
+ * the run's {@link MeasurementSource}, so it goes wherever the analyses' queries go; then {@link MetricClassifier}
+ * and {@link Scorer}. Blocking; called on the I/O executor.
  *
- * <p>Before any metric, the canary's request count over the window is checked against {@code minRequests}: at a
- * trickle of traffic no test can tell a good canary from a bad one, and the judgement is Nodata (Inconclusive).
+ * <p>Before any metric, the experiment's request count over the window is checked against {@code minRequests}: at
+ * a trickle of traffic no test can tell a good canary from a bad one, and the judgement is Nodata (Inconclusive).
  */
 public final class JudgeRun {
-    private final CanaryPlan plan;
     private final MeasurementSource source;
+    private final MeshQueries mesh;
+    private final Side experiment;
+    private final Side control;
+    private final PrometheusSpec defaultPrometheus;
+    private final int defaultMinRequests;
 
+    /**
+     * One side of the comparison.
+     *
+     * @param role      how the messages call it: {@code canary}, {@code baseline}, {@code stable}, {@code control}
+     * @param key       what {@link MeshQueries} selects it by (a Deployment name, or a label set's key)
+     * @param workload  for a metric's own query's {{workload}}; null when the side is a bare label set
+     * @param namespace for {{namespace}}; null when the side is a bare label set
+     * @param shown     how the log names it ({@code web-baseline}, {@code {version="v1"}})
+     */
+    public record Side(String role, String key, String workload, String namespace, String shown)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** The canary of {@code plan} against its baseline, or the stable without one. */
     public JudgeRun(CanaryPlan plan, MeasurementSource source) {
-        this.plan = plan;
+        this(source, canaryQueries(plan), new Side("canary", plan.target().canaryDeployment(),
+                        plan.target().canaryDeployment(), plan.target().namespace(), plan.target().canaryDeployment()),
+                control(plan), plan.metrics() == null ? null : plan.metrics().prometheus(),
+                plan.metrics() == null ? MeshMetricsSpec.DEFAULT_MIN_REQUESTS : plan.metrics().effectiveMinRequests());
+    }
+
+    /**
+     * Any two sides.
+     *
+     * @param defaultPrometheus  where to query when the judge spec gives no Prometheus of its own
+     * @param defaultMinRequests when the judge spec does not say
+     */
+    public JudgeRun(MeasurementSource source, MeshQueries mesh, Side experiment, Side control,
+                    PrometheusSpec defaultPrometheus, int defaultMinRequests) {
         this.source = source;
+        this.mesh = mesh;
+        this.experiment = experiment;
+        this.control = control;
+        this.defaultPrometheus = defaultPrometheus;
+        this.defaultMinRequests = defaultMinRequests;
     }
 
     /**
@@ -43,7 +82,8 @@ public final class JudgeRun {
      *
      * @param queries         each metric's resolved PromQL for the canary and the control
      * @param canaryRequests  requests the canary served in the window, or -1 when they could not be counted
-     * @param controlWorkload the Deployment the canary was compared with
+     * @param controlWorkload the Deployment (or label set) the canary was compared with
+     * @param step            the range queries' step, which is also each sample's rate window
      */
     public record Outcome(Scorecard scorecard, List<MetricQueries> queries, long canaryRequests,
                           String controlWorkload, Duration window, Duration step) implements Serializable {
@@ -59,16 +99,13 @@ public final class JudgeRun {
         private static final long serialVersionUID = 1L;
     }
 
-    /** The control: the baseline when the plan runs one, otherwise the stable Deployment. */
-    public String controlWorkload() {
-        return plan.effectiveBaseline() ? plan.target().baselineDeployment() : plan.target().deployment();
+    private static Side control(CanaryPlan plan) {
+        String workload = plan.effectiveBaseline() ? plan.target().baselineDeployment() : plan.target().deployment();
+        return new Side(plan.effectiveBaseline() ? "baseline" : "stable", workload, workload,
+                plan.target().namespace(), workload);
     }
 
-    public String controlName() {
-        return plan.effectiveBaseline() ? "baseline" : "stable";
-    }
-
-    public MeshQueries queries() {
+    private static MeshQueries canaryQueries(CanaryPlan plan) {
         MeshMetricsSpec mesh = plan.metrics();
         String namespace = plan.target().namespace();
         if (mesh == null || mesh.requests() == null) {
@@ -81,38 +118,58 @@ public final class JudgeRun {
         return MeshQueries.requests(mesh.requests(), deployments);
     }
 
-    /** Judges the canary over the window that ends at {@code end}. Never throws for a metric's failure. */
+    /** The control: the baseline when the plan runs one, otherwise the stable Deployment. */
+    public String controlWorkload() {
+        return control.shown();
+    }
+
+    public String controlName() {
+        return control.role();
+    }
+
+    public MeshQueries queries() {
+        return mesh;
+    }
+
+    /**
+     * How many samples a window holds: one per step, the last at the window's end. The step is the rate window of
+     * each sample, so that no request counts in two samples (the U test wants independent samples).
+     */
+    public static int sampleCount(Duration window, Duration step) {
+        return (int) Math.max(1, window.toMillis() / step.toMillis());
+    }
+
+    /** Judges over the window that ends at {@code end}. Never throws for a metric's failure. */
     public Outcome run(JudgeSpec spec, Instant end) {
         Duration window = spec.effectiveWindow();
         Duration step = spec.effectiveStep();
         PrometheusSpec prometheus = prometheus(spec);
-        MeshQueries mesh = queries();
-        String canary = plan.target().canaryDeployment();
-        String control = controlWorkload();
         double pass = spec.pass() == null ? Scorer.DEFAULT_PASS : spec.pass();
         double marginal = spec.marginal() == null ? Scorer.DEFAULT_MARGINAL : spec.marginal();
         List<MetricQueries> queries = new ArrayList<>();
         for (JudgeMetricSpec metric : spec.metrics()) {
-            queries.add(new MetricQueries(metric.name(), query(metric, mesh, canary, step),
-                    query(metric, mesh, control, step)));
+            queries.add(new MetricQueries(metric.name(), query(metric, experiment, step), query(metric, control,
+                    step)));
         }
 
         long requests;
-        int minRequests = minRequests(spec);
+        int minRequests = spec.minRequests() != null ? spec.minRequests() : defaultMinRequests;
         try {
-            requests = Math.round(first(measure("canary-requests", prometheus, mesh.requestCount(canary, window),
-                    end), 0));
+            MetricValue count = source.measure(metric(experiment.role() + "-requests", prometheus,
+                    mesh.requestCount(experiment.key(), window), null), end);
+            requests = count.isEmpty() ? 0 : Math.round(count.values().get(0));
         } catch (MeasurementException e) {
             requests = -1;
         }
         if (requests >= 0 && requests < minRequests) {
-            String message = "canary saw " + requests + " requests in " + Durations.format(window) + "; at this"
-                    + " traffic a canary cannot tell good from bad \u2014 raise the weight or the window, or use"
-                    + " blueGreenSwitch (minRequests " + minRequests + ")";
-            return new Outcome(new Scorecard(Verdict.NODATA, null, pass, marginal, controlName(), List.of(), message),
-                    queries, requests, control, window, step);
+            String message = experiment.role() + " saw " + requests + " requests in " + Durations.format(window)
+                    + "; at this traffic a canary cannot tell good from bad \u2014 raise the weight or the window, or"
+                    + " use blueGreenSwitch (minRequests " + minRequests + ")";
+            return new Outcome(new Scorecard(Verdict.NODATA, null, pass, marginal, control.role(), List.of(),
+                    message), queries, requests, control.shown(), window, step);
         }
 
+        PrometheusSpec.RangeQuery range = range(window, step);
         List<MetricJudgement> judgements = new ArrayList<>();
         for (int i = 0; i < spec.metrics().size(); i++) {
             JudgeMetricSpec metric = spec.metrics().get(i);
@@ -120,10 +177,10 @@ public final class JudgeRun {
             ClassifierSettings settings = settings(spec, metric);
             MetricJudgement judgement;
             try {
-                double[] canarySeries = series(metric.name(), prometheus, query.canary(), end, window, step);
-                double[] controlSeries = series(metric.name(), prometheus, query.control(), end, window, step);
+                double[] canarySeries = series(metric.name(), prometheus, query.canary(), range, end);
+                double[] controlSeries = series(metric.name(), prometheus, query.control(), range, end);
                 judgement = MetricClassifier.classify(metric.name(), canarySeries, controlSeries, settings,
-                        controlName());
+                        control.role());
             } catch (MeasurementException e) {
                 judgement = new MetricJudgement(metric.name(), Classification.NODATA, "the query failed: "
                         + e.getMessage(), settings.direction(), 1, false, null, null, null, null, null, null, 0, 0,
@@ -131,8 +188,15 @@ public final class JudgeRun {
             }
             judgements.add(judgement.weighted(metric.effectiveWeight(), metric.effectiveCritical()));
         }
-        return new Outcome(Scorer.score(judgements, pass, marginal, controlName()), queries, requests, control,
-                window, step);
+        return new Outcome(Scorer.score(judgements, pass, marginal, control.role()), queries, requests,
+                control.shown(), window, step);
+    }
+
+    /** From the window's first sample ({@code end - window + step}) to its end, every step. */
+    static PrometheusSpec.RangeQuery range(Duration window, Duration step) {
+        Duration back = step.multipliedBy(sampleCount(window, step) - 1L);
+        String start = back.isZero() ? "now()" : "now() - duration(\"" + Durations.format(back) + "\")";
+        return new PrometheusSpec.RangeQuery(start, "now()", Durations.format(step));
     }
 
     static ClassifierSettings settings(JudgeSpec spec, JudgeMetricSpec metric) {
@@ -149,52 +213,39 @@ public final class JudgeRun {
                 spec.removeOutliers() != null && spec.removeOutliers());
     }
 
-    private int minRequests(JudgeSpec spec) {
-        if (spec.minRequests() != null) {
-            return spec.minRequests();
-        }
-        return plan.metrics() == null ? MeshMetricsSpec.DEFAULT_MIN_REQUESTS : plan.metrics().effectiveMinRequests();
-    }
-
-    /** The judge's own Prometheus, else the plan's. */
+    /** The judge's own Prometheus, else the default (the plan's {@code metrics.prometheus}). */
     public PrometheusSpec prometheus(JudgeSpec spec) {
-        if (spec.prometheus() != null) {
-            return spec.prometheus();
-        }
-        return plan.metrics() == null ? null : plan.metrics().prometheus();
+        return spec.prometheus() != null ? spec.prometheus() : defaultPrometheus;
     }
 
-    private String query(JudgeMetricSpec metric, MeshQueries mesh, String workload, Duration step) {
+    private String query(JudgeMetricSpec metric, Side side, Duration step) {
         if (metric.query() != null) {
-            return metric.query().replace("{{workload}}", workload)
-                    .replace("{{namespace}}", plan.target().namespace())
+            String query = metric.query().replace("{{labels}}", mesh.matchers(side.key()))
                     .replace("{{window}}", Durations.format(step));
+            if (side.workload() != null) {
+                query = query.replace("{{workload}}", side.workload());
+            }
+            return side.namespace() == null ? query : query.replace("{{namespace}}", side.namespace());
         }
-        return BuiltinMetric.byName(metric.name()).orElseThrow().query(mesh, workload, step);
+        return BuiltinMetric.byName(metric.name()).orElseThrow().query(mesh, side.key(), step);
     }
 
-    /** The samples at {@code end - window + step}, ..., {@code end}; a sample without a series is NaN. */
-    private double[] series(String name, PrometheusSpec prometheus, String query, Instant end, Duration window,
-                            Duration step) throws MeasurementException {
-        int count = (int) Math.max(1, window.toMillis() / step.toMillis());
-        double[] samples = new double[count];
-        for (int i = 0; i < count; i++) {
-            Instant at = end.minus(step.multipliedBy(count - 1L - i));
-            samples[i] = first(measure(name, prometheus, query, at), Double.NaN);
-        }
-        return samples;
+    /**
+     * The side's samples over the window, from one range query. Every series of the answer is pooled (the built-in
+     * metrics return one); points Prometheus has no value for are absent from the matrix, and NaN ones are removed
+     * later by {@link Preprocessing}. No series at all is an empty side: Nodata.
+     */
+    private double[] series(String name, PrometheusSpec prometheus, String query, PrometheusSpec.RangeQuery range,
+                            Instant end) throws MeasurementException {
+        MetricValue value = source.measure(metric(name, prometheus, query, range), end);
+        return value.values().stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private MetricValue measure(String name, PrometheusSpec prometheus, String query, Instant at)
-            throws MeasurementException {
+    private static MetricSpec metric(String name, PrometheusSpec prometheus, String query,
+                                     PrometheusSpec.RangeQuery range) {
         PrometheusSpec withQuery = new PrometheusSpec(prometheus.address(), query, prometheus.timeout(),
-                prometheus.headers());
-        MetricSpec spec = new MetricSpec(name, null, null, null, null, null, null, null, null,
+                prometheus.headers(), range);
+        return new MetricSpec(name, null, null, null, null, null, null, null, null,
                 new MetricProviderSpec(withQuery));
-        return source.measure(spec, at);
-    }
-
-    private static double first(MetricValue value, double none) {
-        return value.isEmpty() ? none : value.values().get(0);
     }
 }

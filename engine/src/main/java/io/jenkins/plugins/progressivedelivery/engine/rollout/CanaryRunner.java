@@ -73,6 +73,11 @@ public final class CanaryRunner implements Rollout {
     /** The canary has been sized by this process for {@link #canaryWeight}, so its size can be checked. */
     private boolean canaryPrepared;
     private final BackgroundAnalysisHook background;
+    /**
+     * When the canary's weight last changed in this process (null after a restart, until it changes again): a judge
+     * step's window starts no earlier, so that it compares the canary at its current weight only.
+     */
+    private Instant weightSince;
 
     private CanaryRunner(RolloutState state, CanaryCluster cluster, MeasurementSource metrics, Scheduler scheduler,
                          Executor io, AuditListener audit, Consumer<RolloutResult> onComplete) {
@@ -284,6 +289,7 @@ public final class CanaryRunner implements Rollout {
             case PREFLIGHT -> core.call("preflight", cluster::preflight, snapshot -> {
                 stableReplicas = snapshot.stableReplicas();
                 canaryWeight = snapshot.canaryWeight();
+                weightSince = core.now();
                 stableImage = snapshot.stableImage();
                 stablePodTemplate = snapshot.stablePodTemplate();
                 rollbackCommand = snapshot.rollbackCommand();
@@ -313,6 +319,7 @@ public final class CanaryRunner implements Rollout {
                 }
                 core.call("set the traffic weight", () -> cluster.setWeight(targetWeight()), changes -> {
                     canaryWeight = targetWeight();
+                    weightSince = core.now();
                     canaryPrepared = true;
                     core.record(changes, false, canaryWeight);
                     nextStep();
@@ -459,7 +466,12 @@ public final class CanaryRunner implements Rollout {
         } else if (step instanceof PlanStep.Pause pause) {
             dueAt = pause.indefinite() ? null : core.now().plus(pause.duration());
             enter(Stage.PAUSE);
-        } else if (step instanceof PlanStep.Judge) {
+        } else if (step instanceof PlanStep.Judge judge) {
+            // The window ends once the canary has served at its weight for the whole of it (at once after a pause
+            // that long); after a restart that time is unknown, and the judge waits a whole window.
+            Duration window = judge.judge().effectiveWindow();
+            Instant windowEnd = (weightSince == null ? core.now() : weightSince).plus(window);
+            dueAt = windowEnd.isAfter(core.now()) ? windowEnd : core.now();
             enter(Stage.JUDGE);
         } else {
             enter(Stage.ANALYSIS);
@@ -579,13 +591,32 @@ public final class CanaryRunner implements Rollout {
         }
     }
 
-    /** Queries and judges on the I/O executor (idempotent reads: a resumed runner judges again). */
+    /**
+     * Waits until the window's end ({@code dueAt}, persisted: a resumed runner waits for the same time), then queries
+     * and judges on the I/O executor, over the window that ends then (idempotent reads: a resumed runner judges
+     * again, on the same data).
+     */
     private void startJudge() {
         PlanStep.Judge step = (PlanStep.Judge) plan.steps().get(stepIndex);
+        Instant end = dueAt == null ? core.now() : dueAt;
+        if (end.isAfter(core.now())) {
+            Duration left = Duration.between(core.now(), end).plusMillis(500).truncatedTo(ChronoUnit.SECONDS);
+            core.emit(core.event(AuditAction.PAUSE).resource(deploymentResource())
+                    .after("judge of step " + stepLabel() + " collects its " + Durations.format(step.judge()
+                            .effectiveWindow()) + " window in " + Durations.format(left) + ", at "
+                            + end.truncatedTo(ChronoUnit.SECONDS))
+                    .reason("the window covers the canary at weight " + canaryWeight + " only"));
+            core.armTimer(end, () -> collectJudge(step, end));
+        } else {
+            collectJudge(step, end);
+        }
+    }
+
+    private void collectJudge(PlanStep.Judge step, Instant end) {
         JudgeRun judge = new JudgeRun(plan, metrics);
         Instant start = core.now();
         String name = "step-" + (stepIndex + 1) + "-judge";
-        core.call("judge the canary", () -> judge.run(step.judge(), start), outcome -> {
+        core.call("judge the canary", () -> judge.run(step.judge(), end), outcome -> {
             JudgeAudit.events(name, outcome, deploymentResource(), core::event).forEach(core::emit);
             analysisDone(JudgeAudit.toAnalysisResult(name, outcome, start, core.now()));
         });

@@ -9,6 +9,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.kube.BaselineWorkload;
 import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.IstioSeries;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.prometheus.CountingProxy;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.testkit.LocalPrometheus;
@@ -27,23 +28,31 @@ import org.junit.jupiter.api.Test;
 class CanaryJudgeRolloutTest {
     private static MockCluster cluster;
     private static LocalPrometheus prometheus;
+    private static CountingProxy proxy;
     private RolloutHarness harness;
 
     @BeforeAll
     static void start() {
         cluster = MockCluster.start();
         prometheus = LocalPrometheus.builder().backfill(IstioSeries.openMetrics()).start();
+        try {
+            proxy = new CountingProxy(prometheus.url());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterAll
     static void stop() {
         cluster.close();
+        proxy.close();
         prometheus.close();
     }
 
     @BeforeEach
     void freshCluster() {
         harness = new RolloutHarness(cluster.reset()).withHostSplit();
+        proxy.clear();
     }
 
     private static CanaryPlan plan(boolean baseline, String steps) {
@@ -57,7 +66,7 @@ class CanaryJudgeRolloutTest {
                   prometheus: {address: '%s'}
                 steps:
                 %s
-                """.formatted(baseline, prometheus.url(), steps.indent(2)), "canary.yaml");
+                """.formatted(baseline, proxy.url(), steps.indent(2)), "canary.yaml");
     }
 
     /** The route as it was when each judge verdict was logged. */
@@ -177,5 +186,83 @@ class CanaryJudgeRolloutTest {
         assertThat(harness.logged(AuditAction.START, "no baseline: the comparison with the stable is biased"))
                 .isTrue();
         assertThat(cluster.deployment("web-baseline")).isNull();
+    }
+
+    private AuditEvent judgeVerdict() {
+        return harness.trail.events().stream().filter(e -> e.action() == AuditAction.VERDICT
+                && e.details().containsKey("verdict")).findFirst().orElseThrow();
+    }
+
+    /** The instant queries that count the canary's requests, and each side's range queries. */
+    private static List<String> rangeQueries() {
+        return proxy.to("/api/v1/query_range").stream().map(CountingProxy.Request::form).toList();
+    }
+
+    @Test
+    void theJudgeWaitsUntilItsWindowCoversTheNewWeightThenAsksForEachSideWithOneRangeQuery() {
+        RolloutResult result = harness.start(plan(true, """
+                - setWeight: 10
+                - judge: {metrics: [success-rate, latency-p99], window: 10m}
+                """)).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        java.time.Instant weighted = harness.first(AuditAction.WEIGHT, "-> stable 80, canary 10, baseline 10").time();
+        java.time.Instant end = weighted.plus(java.time.Duration.ofMinutes(10));
+        assertThat(harness.logged(AuditAction.PAUSE, "judge of step 2/2 collects its 10m window in 10m")).isTrue();
+        assertThat(judgeVerdict().time()).isEqualTo(end);
+
+        // two HTTP requests per metric (canary and baseline), plus one instant query counting the canary's requests
+        List<String> ranges = rangeQueries();
+        assertThat(ranges).hasSize(4).allSatisfy(form -> assertThat(form)
+                .contains("&start=" + end.minusSeconds(570).getEpochSecond() + ".000&end=" + end.getEpochSecond()
+                        + ".000&step=30.0&"));
+        assertThat(ranges).filteredOn(f -> f.contains("destination_workload=\"web-canary\"")).hasSize(2);
+        assertThat(ranges).filteredOn(f -> f.contains("destination_workload=\"web-baseline\"")).hasSize(2);
+        assertThat(proxy.to("/api/v1/query")).filteredOn(r -> r.form().contains("increase(")).hasSize(1);
+        AuditEvent latency = harness.trail.events().stream().filter(e -> e.action() == AuditAction.VERDICT
+                && "latency-p99".equals(e.details().get("metric"))).findFirst().orElseThrow();
+        assertThat(latency.details()).containsEntry("canarySamples", "20").containsEntry("controlSamples", "20");
+    }
+
+    @Test
+    void aPauseAsLongAsTheWindowBeforeTheJudgeIsNotWaitedForAgain() {
+        harness.start(plan(true, """
+                - setWeight: 10
+                - pause: 10m
+                - judge: {metrics: [success-rate], window: 10m}
+                """)).runToEnd();
+
+        java.time.Instant weighted = harness.first(AuditAction.WEIGHT, "-> stable 80, canary 10, baseline 10").time();
+        assertThat(harness.logged(AuditAction.PAUSE, "collects its")).isFalse();
+        assertThat(judgeVerdict().time()).isEqualTo(weighted.plus(java.time.Duration.ofMinutes(10)));
+    }
+
+    @Test
+    void aJudgeWaitingForItsWindowResumesAfterARestartAndCollectsTheSameWindow() {
+        harness.start(plan(true, """
+                - setWeight: 10
+                - judge: {metrics: [success-rate, latency-p99], window: 10m}
+                """));
+        harness.runUntil(() -> harness.logged(AuditAction.PAUSE, "collects its"));
+        RolloutState waiting = RolloutState.fromJson(harness.runner.snapshot().toJson());
+        assertThat(waiting.stage()).isEqualTo(Stage.JUDGE);
+        assertThat(rangeQueries()).isEmpty();
+
+        RolloutHarness restarted = new RolloutHarness(cluster);
+        restarted.scheduler.advance(java.time.Duration.between(restarted.scheduler.now(), harness.scheduler.now()
+                .plus(java.time.Duration.ofMinutes(3))));
+        RolloutResult result = restarted.resume(waiting).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(restarted.trail.events().stream().filter(e -> e.action() == AuditAction.VERDICT
+                && e.details().containsKey("verdict")).findFirst().orElseThrow().time()).isEqualTo(waiting.dueAt());
+        assertThat(rangeQueries()).hasSize(4).allSatisfy(form -> assertThat(form)
+                .contains("&end=" + waiting.dueAt().getEpochSecond() + ".000&"));
+        assertBaselineGoneIn(restarted);
+    }
+
+    private void assertBaselineGoneIn(RolloutHarness h) {
+        assertThat(cluster.deployment("web-baseline")).isNull();
+        assertThat(h.weights("web", "primary")).isEqualTo("stable 100, canary 0");
     }
 }

@@ -62,6 +62,41 @@ public final class MeshQueries {
                 }, spec.metric());
     }
 
+    /**
+     * Two (or more) label sets instead of Deployments, for a comparison without a rollout ({@code analysisGate}'s
+     * judge): each key selects the series with its labels, next to {@code reporter="destination"} for Istio's
+     * metrics or the request metric's own {@code labels}.
+     *
+     * @param requests       the application's request metric; null for Istio's
+     * @param labelsByKey    per key, the label matchers of its series
+     */
+    public static MeshQueries labelSets(RequestMetricSpec requests, Map<String, Map<String, String>> labelsByKey) {
+        Map<String, Map<String, String>> sets = new LinkedHashMap<>();
+        labelsByKey.forEach((key, labels) -> sets.put(key, new LinkedHashMap<>(labels)));
+        if (requests == null) {
+            return new MeshQueries("istio_requests_total", "istio_request_duration_milliseconds_bucket",
+                    "response_code", 1, key -> {
+                        Map<String, String> labels = new LinkedHashMap<>();
+                        labels.put("reporter", "destination");
+                        labels.putAll(sets.getOrDefault(key, Map.of()));
+                        return labels;
+                    }, "istio");
+        }
+        double scale = "ms".equals(requests.latencyUnit()) ? 1 : 1000;
+        return new MeshQueries(requests.metric(), requests.latencyHistogram() + "_bucket", requests.codeLabel(), scale,
+                key -> {
+                    Map<String, String> labels = new LinkedHashMap<>(new java.util.TreeMap<>(requests.labels()));
+                    labels.putAll(sets.getOrDefault(key, Map.of()));
+                    return labels;
+                }, requests.metric());
+    }
+
+    /** The label matchers that select {@code workload}'s series, {@code a="b",c="d"}: a query's {{labels}}. */
+    public String matchers(String workload) {
+        String braced = select(workload, null);
+        return braced.substring(1, braced.length() - 1);
+    }
+
     /** {@code istio} or the request metric's name, for the log. */
     public String source() {
         return source;
