@@ -124,19 +124,19 @@ public final class JudgeValidation {
         return errors;
     }
 
-    /** A baseline needs a route to give it traffic: an Istio host split, where it becomes a third destination. */
+    /**
+     * A baseline needs a route to give it traffic: an Istio VirtualService, where it becomes a third destination (the
+     * baseline's Service in a host split, subset {@code baseline} in a subset split, checked in preflight).
+     */
     public static List<ValidationError> validateBaseline(CanaryPlan plan) {
         if (!plan.effectiveBaseline()) {
             return List.of();
         }
         if (plan.traffic().istio() == null) {
             return List.of(new ValidationError("baseline", "needs traffic.istio: the baseline gets the canary's"
-                    + " weight as a third destination of the VirtualService route, which the other routers cannot"
-                    + " express yet; remove baseline (the judge then compares with the stable) or route with Istio"));
-        }
-        if (plan.traffic().istio().isSubsetSplit()) {
-            return List.of(new ValidationError("baseline", "works with a host split (stableService, canaryService)"
-                    + " only so far; the baseline's Service becomes the route's third destination"));
+                    + " weight as a third destination of the VirtualService route; the other routers (Gateway API,"
+                    + " NGINX, replica counts) cannot give it one yet; remove baseline (the judge then compares with"
+                    + " the stable) or route with Istio"));
         }
         List<ValidationError> errors = new ArrayList<>();
         for (int i = 0; i < plan.steps().size(); i++) {

@@ -176,8 +176,27 @@ public final class BaselineWorkload {
         return CanaryDeployments.readiness(rmw.require(deployments, deploymentRef));
     }
 
+    /** The labels of the baseline's pods that its Deployment selects on: a subset split's baseline subset. */
+    public Map<String, String> podSelector() {
+        Target asBaseline = new Target(target.namespace(), target.deployment(), target.container(), target.image(),
+                null, baselineLabels(target));
+        return CanaryDeployments.canarySelector(workloads.stable(), asBaseline).getMatchLabels();
+    }
+
     /** Deletes the baseline Service and Deployment; what is already gone is reported as such. */
     public List<ClusterChange> remove() {
+        return remove(true);
+    }
+
+    /** @param withService false with a subset split, which routes by subset and has no baseline Service */
+    public List<ClusterChange> remove(boolean withService) {
+        if (!withService) {
+            Deployment deployment = rmw.read(deployments, deploymentRef);
+            return List.of(deployment == null
+                    ? new ClusterChange(AuditAction.SCALE, deploymentRef.toString(), "absent", "absent", 0,
+                            "does not exist; nothing to remove")
+                    : delete(deployments, deploymentRef, describe(deployment)));
+        }
         ClusterChange service = delete(services, serviceRef, "exists");
         Deployment deployment = rmw.read(deployments, deploymentRef);
         ClusterChange workload = deployment == null

@@ -162,8 +162,12 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         changes.addAll(router.pointAtWorkloads());
         if (baseline != null) {
             changes.add(baseline.apply(replicas));
-            changes.add(baseline.applyService(plan.traffic().istio().canaryService()));
-            changes.add(((IstioVirtualServiceRouter) router).addBaseline(baseline.serviceName()));
+            if (plan.traffic().istio().isSubsetSplit()) {
+                changes.addAll(((IstioVirtualServiceRouter) router).addBaselineSubset(baseline.podSelector()));
+            } else {
+                changes.add(baseline.applyService(plan.traffic().istio().canaryService()));
+                changes.add(((IstioVirtualServiceRouter) router).addBaseline(baseline.serviceName()));
+            }
         }
         return changes;
     }
@@ -207,7 +211,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         List<ClusterChange> changes = new ArrayList<>();
         if (baseline != null && replicas == 0) {
             changes.add(((IstioVirtualServiceRouter) router).removeBaseline());
-            changes.addAll(baseline.remove());
+            changes.addAll(baseline.remove(!plan.traffic().istio().isSubsetSplit()));
         }
         changes.add(workloads.scaleCanary(replicas));
         return changes;

@@ -15,6 +15,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.testkit.LocalPrometheus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -264,5 +265,162 @@ class CanaryJudgeRolloutTest {
     private void assertBaselineGoneIn(RolloutHarness h) {
         assertThat(cluster.deployment("web-baseline")).isNull();
         assertThat(h.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+    }
+
+    // ---- a baseline with a subset split: subset baseline of the DestinationRule, the route's third destination ----
+
+    private static final String SUBSET_VS = """
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: web, namespace: demo}
+            spec:
+              hosts: [web]
+              http:
+              - name: primary
+                route:
+                - destination: {host: web, subset: stable}
+                  weight: 100
+                - destination: {host: web, subset: canary}
+                  weight: 0
+            """;
+
+    private static String destinationRule(String... subsets) {
+        StringBuilder yaml = new StringBuilder("""
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata: {name: web, namespace: demo}
+                spec:
+                  host: web
+                  subsets:
+                """);
+        for (String subset : subsets) {
+            yaml.append("  - name: ").append(subset).append("\n    labels: {version: placeholder}\n");
+        }
+        return yaml.toString();
+    }
+
+    /** Stable web (4 replicas), Service web selecting app=web, the subset-split VirtualService and its rule. */
+    private RolloutHarness subsetSplit(String... subsets) {
+        RolloutHarness subsetHarness = new RolloutHarness(cluster.reset());
+        cluster.servingIstio("v1");
+        cluster.create(MockCluster.stableDeployment("web", 4));
+        cluster.markRolledOut("web");
+        cluster.createService("web", "app", "web");
+        cluster.createIstio("v1", SUBSET_VS);
+        cluster.createIstio("v1", destinationRule(subsets));
+        return subsetHarness;
+    }
+
+    private static CanaryPlan subsetPlan(String steps) {
+        return PlanLoader.loadCanary("""
+                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
+                traffic:
+                  istio: {virtualService: web, route: primary, destinationRule: web}
+                abortScaleDownDelay: 30s
+                baseline: true
+                metrics:
+                  prometheus: {address: '%s'}
+                steps:
+                %s
+                """.formatted(proxy.url(), steps.indent(2)), "canary.yaml");
+    }
+
+    private static String subsetWeights(RolloutHarness h) {
+        return h.weights("web", "primary");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> subsetLabels(String subset) {
+        Map<String, Object> spec = (Map<String, Object>) cluster.getIstio("v1", "DestinationRule", "web")
+                .getAdditionalProperties().get("spec");
+        for (Object candidate : (List<Object>) spec.get("subsets")) {
+            Map<String, Object> map = (Map<String, Object>) candidate;
+            if (subset.equals(map.get("name"))) {
+                return (Map<String, Object>) map.get("labels");
+            }
+        }
+        return null;
+    }
+
+    private static void assertSubsetBaselineGone(RolloutHarness h) {
+        assertThat(cluster.deployment("web-baseline")).isNull();
+        assertThat(cluster.client.services().inNamespace(NS).withName("web-baseline").get()).isNull();
+        assertThat(subsetWeights(h)).isEqualTo("stable 100, canary 0");
+        // the subset is the user's: it stays in the DestinationRule
+        assertThat(subsetLabels("baseline")).isNotNull();
+    }
+
+    @Test
+    void withASubsetSplitTheBaselineIsSubsetBaselineAtTheCanarysWeightAndThePromotionRemovesIt() {
+        RolloutHarness h = subsetSplit("stable", "canary", "baseline");
+        List<String> seen = new ArrayList<>();
+        h.taps.add(event -> {
+            if (event.action() == AuditAction.VERDICT && event.details().containsKey("verdict")) {
+                seen.add(subsetWeights(h) + "; baseline subset " + subsetLabels("baseline"));
+            }
+        });
+        RolloutResult result = h.start(subsetPlan("""
+                - setWeight: 10
+                - judge: {metrics: [success-rate], window: 10m}
+                - setWeight: 40
+                """)).runToEnd();
+
+        assertThat(result.phase()).as(String.join("\n", h.log)).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(seen).containsExactly("stable 80, canary 10, baseline 10; baseline subset {app=web,"
+                + " track=baseline}");
+        assertThat(h.observedWeights).startsWith("stable 80, canary 10, baseline 10",
+                "stable 20, canary 40, baseline 40");
+        assertThat(h.logged(AuditAction.ROUTE, "destinationrule/demo/web subset baseline: {version=placeholder} ->"
+                + " {app=web, track=baseline}")).isTrue();
+        assertThat(h.logged(AuditAction.ROUTE, "baseline destination subset baseline added at weight 0")).isTrue();
+        assertThat(subsetLabels("canary")).containsEntry("track", "canary");
+        assertSubsetBaselineGone(h);
+    }
+
+    @Test
+    void withASubsetSplitAFailingJudgeRollsBackAndRemovesTheBaselineDestination() {
+        RolloutHarness h = subsetSplit("stable", "canary", "baseline");
+        RolloutResult result = h.start(subsetPlan("""
+                - setWeight: 20
+                - judge: {metrics: [latency-p99], window: 10m}
+                """)).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(h.logged(AuditAction.ROLLBACK, "virtualservice/demo/web route primary: stable 60, canary"
+                + " 20, baseline 20 -> stable 100, canary 0, baseline 0")).isTrue();
+        assertThat(h.logged(AuditAction.ROLLBACK, "deployment/demo/web-baseline")).isTrue();
+        assertSubsetBaselineGone(h);
+    }
+
+    @Test
+    void withASubsetSplitAnAbortRemovesTheBaselineDestination() {
+        RolloutHarness h = subsetSplit("stable", "canary", "baseline");
+        h.start(subsetPlan("""
+                - setWeight: 20
+                - pause: {}
+                """));
+        h.runUntil(() -> h.runner.status().awaitingPromotion());
+        assertThat(subsetWeights(h)).isEqualTo("stable 60, canary 20, baseline 20");
+
+        h.runner.abort("alice", "looks wrong");
+        RolloutResult result = h.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertSubsetBaselineGone(h);
+    }
+
+    @Test
+    void withASubsetSplitADestinationRuleWithoutABaselineSubsetStopsTheRolloutBeforeAnyWrite() {
+        RolloutHarness h = subsetSplit("stable", "canary");
+
+        RolloutResult result = h.start(subsetPlan("- setWeight: 10\n")).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.FAILED);
+        assertThat(result.message()).contains("baseline: destinationrule web has no subset baseline (its subsets:"
+                + " stable, canary); with a subset split the baseline's share goes to it: add '- name: baseline' to"
+                + " spec.subsets");
+        assertThat(cluster.deployment("web-canary")).isNull();
+        assertThat(cluster.deployment("web-baseline")).isNull();
+        assertThat(subsetWeights(h)).isEqualTo("stable 100, canary 0");
     }
 }

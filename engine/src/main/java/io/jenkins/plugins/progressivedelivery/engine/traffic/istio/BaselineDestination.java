@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The baseline's destination in the managed route of a host split: added next to the canary's (a copy of it with the
- * baseline Service as host, so port and other settings match) when the baseline starts, given the canary's weight,
- * and removed again at weight 0 when the canary goes. Pure functions over the VirtualService.
+ * The baseline's destination in the managed route: added next to the canary's (a copy of it with the baseline Service
+ * as host in a host split, with subset {@value #SUBSET} of the same host in a subset split, so port and other settings
+ * match) when the baseline starts, given the canary's weight, and removed again at weight 0 when the canary goes.
+ * Pure functions over the VirtualService.
  */
 final class BaselineDestination {
+    /** The DestinationRule subset a subset split sends the baseline's share to: the user declares it. */
+    static final String SUBSET = "baseline";
 
     private BaselineDestination() {
     }
@@ -35,6 +38,18 @@ final class BaselineDestination {
     /** A copy with the baseline destination after the canary's, at weight 0; the object itself when it has one. */
     static GenericKubernetesResource withBaseline(GenericKubernetesResource virtualService,
                                                   VirtualServiceRoutes.ManagedRoute route, String baselineHost) {
+        return withBaseline(virtualService, route, "host", baselineHost);
+    }
+
+    /** As {@link #withBaseline(GenericKubernetesResource, VirtualServiceRoutes.ManagedRoute, String)}, by subset. */
+    static GenericKubernetesResource withBaselineSubset(GenericKubernetesResource virtualService,
+                                                        VirtualServiceRoutes.ManagedRoute route) {
+        return withBaseline(virtualService, route, "subset", SUBSET);
+    }
+
+    private static GenericKubernetesResource withBaseline(GenericKubernetesResource virtualService,
+                                                          VirtualServiceRoutes.ManagedRoute route, String field,
+                                                          String value) {
         if (route.baselineIndex() >= 0) {
             return virtualService;
         }
@@ -44,7 +59,7 @@ final class BaselineDestination {
         Map<String, Object> baseline = new LinkedHashMap<>(
                 VirtualServiceRoutes.asMap(destinations.get(route.canaryIndex())));
         Map<String, Object> destination = new LinkedHashMap<>(VirtualServiceRoutes.asMap(baseline.get("destination")));
-        destination.put("host", baselineHost);
+        destination.put(field, value);
         baseline.put("destination", destination);
         baseline.put("weight", 0);
         destinations.add(route.canaryIndex() + 1, baseline);

@@ -207,6 +207,13 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         List<String> subsets = DestinationRuleSubsets.subsetNames(rule);
         missingSubset(subsets, spec.stableSubset(), "stableSubset").ifPresent(problems::add);
         missingSubset(subsets, spec.canarySubset(), "canarySubset").ifPresent(problems::add);
+        if (split.hasBaseline() && !subsets.contains(BaselineDestination.SUBSET)) {
+            problems.add(new ValidationError("baseline", "destinationrule " + spec.destinationRule() + " has no"
+                    + " subset " + BaselineDestination.SUBSET + " (its subsets: " + String.join(", ", subsets)
+                    + "); with a subset split the baseline's share goes to it: add '- name: "
+                    + BaselineDestination.SUBSET + "' to spec.subsets (the engine points its labels at the"
+                    + " baseline's pods while one runs), or remove baseline"));
+        }
         Optional<ServiceHost> ruleHost = ServiceHost.parse(DestinationRuleSubsets.host(rule), namespace);
         if (route != null) {
             Optional<ServiceHost> routeHost = ServiceHost.parse(route.stableHost(), namespace);
@@ -277,6 +284,30 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     public ClusterChange addBaseline(String baselineService) {
         return rewriteRoute(current -> BaselineDestination.withBaseline(current, locate(current), baselineService),
                 "baseline destination " + baselineService + " added at weight 0");
+    }
+
+    /**
+     * With a subset split: points subset {@value BaselineDestination#SUBSET} of the DestinationRule at the baseline's
+     * pods ({@code labels}, the baseline Deployment's selector), then adds it as a destination of the managed route at
+     * weight 0 (the next weight sets it). The subset is the user's (checked in preflight): only its labels change.
+     */
+    public List<ClusterChange> addBaselineSubset(Map<String, String> labels) {
+        Map<String, Map<String, String>> labelsBySubset = Map.of(BaselineDestination.SUBSET, labels);
+        ReadModifyWrite.Result<GenericKubernetesResource> rule;
+        try {
+            rule = istio.rmw().update(istio.destinationRules(), destinationRuleRef,
+                    current -> DestinationRuleSubsets.withLabels(current, labelsBySubset));
+        } catch (RouteProblem e) {
+            throw e.toClusterException("update " + destinationRuleRef);
+        }
+        ClusterChange subset = new ClusterChange(AuditAction.ROUTE, destinationRuleRef + " subset "
+                + BaselineDestination.SUBSET,
+                Labels.format(DestinationRuleSubsets.labels(rule.before(), BaselineDestination.SUBSET)),
+                Labels.format(DestinationRuleSubsets.labels(rule.after(), BaselineDestination.SUBSET)),
+                rule.conflicts(), rule.written() ? "selects the baseline's pods" : NOTHING_WRITTEN);
+        ClusterChange route = rewriteRoute(current -> BaselineDestination.withBaselineSubset(current,
+                locate(current)), "baseline destination subset " + BaselineDestination.SUBSET + " added at weight 0");
+        return List.of(subset, route);
     }
 
     /** Removes the baseline's destination from the managed route, its weight (0 after a rollback) going to stable. */

@@ -65,15 +65,26 @@ public final class VirtualServiceRoutes {
             this(spec, namespace, null);
         }
 
-        /** @param baselineService the baseline's Service, a third destination of a host split; null for none */
+        /**
+         * @param baselineService the baseline's Service, a third destination of a host split; with a subset split
+         *                        (where the third destination is subset {@value BaselineDestination#SUBSET}) any
+         *                        non-null value says that the plan runs a baseline; null for none
+         */
         Split(IstioSpec spec, String namespace, String baselineService) {
             this.spec = spec;
             this.namespace = namespace;
             this.baselineService = baselineService;
         }
 
+        boolean hasBaseline() {
+            return baselineService != null;
+        }
+
         boolean isBaseline(Map<String, Object> destination) {
-            return baselineService != null && !spec.isSubsetSplit()
+            if (baselineService != null && spec.isSubsetSplit()) {
+                return BaselineDestination.SUBSET.equals(string(destination.get("subset")));
+            }
+            return baselineService != null
                     && ServiceHost.parse(string(destination.get("host")), namespace)
                     .map(service -> service.is(baselineService, namespace)).orElse(false);
         }
