@@ -34,17 +34,27 @@ public final class JudgeAudit {
      */
     public static List<AuditEvent.Builder> events(String name, JudgeRun.Outcome outcome, String resource,
                                                   Function<AuditAction, AuditEvent.Builder> event) {
+        return events(name, "the canary", "the canary", outcome, resource, event);
+    }
+
+    /**
+     * @param subject how the first line names what is judged ({@code the experiment checkout-canary (prod)})
+     * @param served  how it names it before "served N requests" ({@code the experiment})
+     */
+    public static List<AuditEvent.Builder> events(String name, String subject, String served,
+                                                  JudgeRun.Outcome outcome, String resource,
+                                                  Function<AuditAction, AuditEvent.Builder> event) {
         List<AuditEvent.Builder> events = new ArrayList<>();
         Scorecard card = outcome.scorecard();
-        boolean baseline = "baseline".equals(card.control());
+        boolean biased = "stable".equals(card.control());
         // START, not MEASUREMENT: these lines say what the judge does; its numbers are in the verdicts.
         events.add(event.apply(AuditAction.START).resource(resource)
-                .after("judge " + name + " compares the canary with the " + card.control() + " "
+                .after("judge " + name + " compares " + subject + " with the " + card.control() + " "
                         + outcome.controlWorkload() + " over " + Durations.format(outcome.window()) + ", a sample"
                         + " every " + Durations.format(outcome.step())
-                        + (outcome.canaryRequests() >= 0 ? "; the canary served " + outcome.canaryRequests()
+                        + (outcome.canaryRequests() >= 0 ? "; " + served + " served " + outcome.canaryRequests()
                         + " requests" : ""))
-                .reason(baseline ? null : "no baseline: the comparison with the stable is biased, since the stable"
+                .reason(!biased ? null : "no baseline: the comparison with the stable is biased, since the stable"
                         + " is older, warmer and larger than the canary; set baseline: true to compare like with"
                         + " like")
                 .detail("judge", name).detail("control", outcome.controlWorkload()));
@@ -107,7 +117,19 @@ public final class JudgeAudit {
      */
     public static AnalysisResult toAnalysisResult(String name, JudgeRun.Outcome outcome, Instant started,
                                                   Instant finished) {
+        return toAnalysisResult(name, outcome, started, finished, "the canary");
+    }
+
+    /** @param subject how the message names what was judged ({@code the canary}, {@code the experiment}) */
+    public static AnalysisResult toAnalysisResult(String name, JudgeRun.Outcome outcome, Instant started,
+                                                  Instant finished, String subject) {
         Scorecard card = outcome.scorecard();
+        List<MetricResult> metrics = metricResults(card, started, finished);
+        String message = card.message() + "; " + subject + " was compared with the " + card.control();
+        return new AnalysisResult(name, phase(card.verdict()), metrics, message);
+    }
+
+    private static List<MetricResult> metricResults(Scorecard card, Instant started, Instant finished) {
         List<MetricResult> metrics = new ArrayList<>();
         for (MetricJudgement metric : card.metrics()) {
             AnalysisPhase phase = switch (metric.classification()) {
@@ -123,8 +145,7 @@ public final class JudgeAudit {
                     phase == AnalysisPhase.FAILED ? 1 : 0, phase == AnalysisPhase.INCONCLUSIVE ? 1 : 0, 0, 0,
                     List.of(measurement), message));
         }
-        String message = card.message() + "; the canary was compared with the " + card.control();
-        return new AnalysisResult(name, phase(card.verdict()), metrics, message);
+        return metrics;
     }
 
     private static String join(List<Double> values) {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.engine.judge;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinMetric;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeGateSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeMetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
@@ -20,6 +21,35 @@ public final class JudgeValidation {
     }
 
     public static List<ValidationError> validate(JudgeSpec spec, String path, CanaryPlan plan) {
+        List<ValidationError> errors = validate(spec, path, plan.metrics() == null ? null
+                : plan.metrics().prometheus(), "the canary and the " + (plan.effectiveBaseline() ? "baseline"
+                : "stable"), true);
+        if (spec == null) {
+            return errors;
+        }
+        if (plan.target() != null && (plan.target().namespace() == null || plan.target().namespace().isBlank())) {
+            errors.add(new ValidationError("target.namespace", "is required with a judge step: its metrics select"
+                    + " the Deployments by namespace"));
+        }
+        if (plan.metrics() != null && plan.metrics().requests() != null
+                && (plan.metrics().requests().workloadLabel() == null
+                || plan.metrics().requests().workloadLabel().isBlank())) {
+            errors.add(new ValidationError("metrics.requests.workloadLabel", "is required: the label of "
+                    + plan.metrics().requests().metric() + " that tells the stable, canary and baseline series"
+                    + " apart (e.g. version, or pod's app.kubernetes.io/instance)"));
+        }
+        return errors;
+    }
+
+    /**
+     * The judge's own fields.
+     *
+     * @param fallback  the Prometheus used when the judge names none (the plan's {@code metrics.prometheus})
+     * @param sides     {@code the canary and the baseline}, for messages
+     * @param workloads whether both sides have a workload for a query's {@code {{workload}}}
+     */
+    static List<ValidationError> validate(JudgeSpec spec, String path, PrometheusSpec fallback, String sides,
+                                          boolean workloads) {
         List<ValidationError> errors = new ArrayList<>();
         if (spec == null) {
             errors.add(new ValidationError(path, "is empty; give it metrics, e.g. {metrics: [success-rate,"
@@ -48,11 +78,17 @@ public final class JudgeValidation {
                         + " goes"));
             }
             if (metric.query() != null) {
-                if (!metric.query().contains("{{workload}}")) {
-                    errors.add(new ValidationError(at + ".query", "does not contain {{workload}}, so the canary and"
-                            + " the " + (plan.effectiveBaseline() ? "baseline" : "stable") + " would be the same"
-                            + " series; select the Deployment with {{workload}}, e.g."
-                            + " destination_workload=\"{{workload}}\""));
+                boolean selects = metric.query().contains("{{labels}}")
+                        || workloads && metric.query().contains("{{workload}}");
+                if (!workloads && metric.query().contains("{{workload}}")) {
+                    errors.add(new ValidationError(at + ".query", "uses {{workload}}, but a side is a bare label set"
+                            + " without a workload; use {{labels}}, or give both sides a workload"));
+                } else if (!selects) {
+                    errors.add(new ValidationError(at + ".query", "does not contain " + (workloads
+                            ? "{{workload}} or {{labels}}" : "{{labels}}") + ", so " + sides + " would be the same"
+                            + " series; select each side with " + (workloads ? "{{workload}}, e.g."
+                            + " destination_workload=\"{{workload}}\", or " : "") + "{{labels}}, e.g."
+                            + " my_requests_total{{{labels}}}"));
                 }
                 if (metric.direction() == null) {
                     errors.add(new ValidationError(at + ".direction", "is required for a metric of your own: increase"
@@ -65,8 +101,7 @@ public final class JudgeValidation {
                         + " it"));
             }
         }
-        PrometheusSpec prometheus = spec.prometheus() != null ? spec.prometheus()
-                : plan.metrics() == null ? null : plan.metrics().prometheus();
+        PrometheusSpec prometheus = spec.prometheus() != null ? spec.prometheus() : fallback;
         if (prometheus == null) {
             errors.add(new ValidationError(path + ".prometheus", "is required: the address of the Prometheus with the"
                     + " metrics, here or for the whole plan in metrics.prometheus"));
@@ -79,17 +114,6 @@ public final class JudgeValidation {
                 errors.add(new ValidationError(path + ".prometheus.query", "is not used by a judge; give each"
                         + " metric its own query"));
             }
-        }
-        if (plan.target() != null && (plan.target().namespace() == null || plan.target().namespace().isBlank())) {
-            errors.add(new ValidationError("target.namespace", "is required with a judge step: its metrics select"
-                    + " the Deployments by namespace"));
-        }
-        if (plan.metrics() != null && plan.metrics().requests() != null
-                && (plan.metrics().requests().workloadLabel() == null
-                || plan.metrics().requests().workloadLabel().isBlank())) {
-            errors.add(new ValidationError("metrics.requests.workloadLabel", "is required: the label of "
-                    + plan.metrics().requests().metric() + " that tells the stable, canary and baseline series"
-                    + " apart (e.g. version, or pod's app.kubernetes.io/instance)"));
         }
         Duration window = spec.effectiveWindow();
         Duration step = spec.effectiveStep();
@@ -146,6 +170,67 @@ public final class JudgeValidation {
             }
         }
         return errors;
+    }
+
+    /**
+     * {@code analysisGate}'s judge: the judge's fields at {@code path}, and the two label sets at
+     * {@code path.control} and {@code path.experiment}.
+     */
+    public static List<ValidationError> validateGate(JudgeGateSpec gate, String path) {
+        List<ValidationError> errors = new ArrayList<>();
+        if (gate == null || gate.judge() == null) {
+            errors.add(new ValidationError(path, "is empty; give it metrics, control and experiment"));
+            return errors;
+        }
+        boolean istio = gate.requests() == null;
+        errors.addAll(side(gate.control(), path + ".control", istio, gate.requests()));
+        errors.addAll(side(gate.experiment(), path + ".experiment", istio, gate.requests()));
+        boolean workloads = gate.control() != null && gate.experiment() != null
+                && present(gate.control().workload()) && present(gate.experiment().workload());
+        errors.addAll(validate(gate.judge(), path, null, "the experiment and the control", workloads));
+        if (errors.isEmpty() && gate.control().equals(gate.experiment())) {
+            errors.add(new ValidationError(path + ".experiment", "selects the same series as control ("
+                    + gate.control().describe() + "); a judge compares two different label sets"));
+        }
+        return errors;
+    }
+
+    private static List<ValidationError> side(io.jenkins.plugins.progressivedelivery.engine.plan.LabelSetSpec side,
+                                              String path, boolean istio,
+                                              io.jenkins.plugins.progressivedelivery.engine.plan.RequestMetricSpec
+                                                      requests) {
+        List<ValidationError> errors = new ArrayList<>();
+        String example = "e.g. [workload: 'checkout', namespace: 'prod'] or [labels: [version: 'v2']]";
+        if (side == null) {
+            errors.add(new ValidationError(path, "is required: the series to compare, " + example));
+            return errors;
+        }
+        if (!present(side.workload()) && side.labels().isEmpty()) {
+            errors.add(new ValidationError(path, "selects nothing: give workload (and namespace) or labels, "
+                    + example));
+        }
+        if (present(side.workload()) && istio && !present(side.namespace())) {
+            errors.add(new ValidationError(path + ".namespace", "is required with workload: Istio's series are"
+                    + " keyed on destination_workload and destination_workload_namespace"));
+        }
+        if (present(side.workload()) && !istio && !present(requests.workloadLabel())) {
+            errors.add(new ValidationError(path + ".workload", "needs requests.workloadLabel: the label of "
+                    + requests.metric() + " whose value is the workload; or select with labels instead"));
+        }
+        side.labels().forEach((key, value) -> {
+            if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                errors.add(new ValidationError(path + ".labels", "'" + key + "' is not a Prometheus label name"
+                        + " (letters, digits and _, not starting with a digit)"));
+            }
+            if (value == null) {
+                errors.add(new ValidationError(path + ".labels." + key, "has no value"));
+            }
+        });
+        return errors;
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
     }
 
     private static boolean positive(Duration duration) {

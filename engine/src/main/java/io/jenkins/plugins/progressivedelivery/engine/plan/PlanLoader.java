@@ -131,6 +131,16 @@ public final class PlanLoader {
         return analysis(MAPPER.valueToTree(map), sourceName);
     }
 
+    /**
+     * {@code analysisGate}'s judge from the maps of a Jenkinsfile ({@code [judge: [metrics: [...], window: '10m'],
+     * control: [...], experiment: [...]]}), validated; errors are named under {@code judge}.
+     */
+    public static JudgeGateSpec judgeGateFromMap(Map<String, ?> map, String sourceName) {
+        return validated(MAPPER.valueToTree(map), sourceName, JudgeGateSpec.class,
+                spec -> io.jenkins.plugins.progressivedelivery.engine.judge.JudgeValidation.validateGate(spec,
+                        "judge"));
+    }
+
     /** The plan as YAML, in the form {@link #loadCanary} or {@link #loadBlueGreen} reads back. */
     public static String toYaml(Object planOrSpec) {
         try {
