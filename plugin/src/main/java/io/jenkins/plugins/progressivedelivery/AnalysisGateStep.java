@@ -64,6 +64,7 @@ public final class AnalysisGateStep extends Step {
     private List<DryRunMetric> dryRun;
     private List<MeasurementRetention> measurementRetention;
     private String conditionLanguage;
+    private io.jenkins.plugins.progressivedelivery.parameters.JudgeComparison judge;
 
     @DataBoundConstructor
     public AnalysisGateStep() {
@@ -71,7 +72,23 @@ public final class AnalysisGateStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) throws Exception {
+        if (judge != null) {
+            return new AnalysisGateJudgeExecution(this, context, StepRuntime.jenkins());
+        }
         return new Execution(this, context, StepRuntime.jenkins());
+    }
+
+    public io.jenkins.plugins.progressivedelivery.parameters.JudgeComparison getJudge() {
+        return judge;
+    }
+
+    /**
+     * Instead of metrics with conditions: judge an experiment against a control, two label sets, statistically
+     * ({@link AnalysisGateJudgeExecution}).
+     */
+    @DataBoundSetter
+    public void setJudge(io.jenkins.plugins.progressivedelivery.parameters.JudgeComparison judge) {
+        this.judge = judge;
     }
 
     /**

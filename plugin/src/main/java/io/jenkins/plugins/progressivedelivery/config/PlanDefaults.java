@@ -72,6 +72,25 @@ public final class PlanDefaults {
         plan.put("metrics", metrics);
     }
 
+    /**
+     * {@code analysisGate}'s judge without a Prometheus of its own ({@code address}) gets the named server (or the
+     * first one configured) as its {@code prometheus}; one with the server's address gets its timeout and headers.
+     *
+     * @param judge the judge's map (changed in place)
+     */
+    @SuppressWarnings("unchecked")
+    public static void applyToJudge(Map<String, Object> judge, ProgressiveDeliveryConfiguration config,
+                                    String prometheus) throws AbortException {
+        PrometheusServer server = config == null ? null : config.prometheusServer(prometheus);
+        if (server == null) {
+            return;
+        }
+        Map<String, Object> own = judge.get("prometheus") instanceof Map<?, ?> map ? (Map<String, Object>) map
+                : new LinkedHashMap<>();
+        fill(own, server);
+        judge.put("prometheus", own);
+    }
+
     /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */
     @SuppressWarnings("unchecked")
     static void expandTemplates(Object node, ProgressiveDeliveryConfiguration config) throws AbortException {

@@ -176,20 +176,28 @@ public final class JudgeStep extends CanaryPlanStep {
          */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
-            Map<String, Object> copy = new LinkedHashMap<>(arguments);
-            if (copy.get("prometheus") instanceof Map<?, ?> prometheus) {
-                copy.remove("prometheus");
-                prometheus.forEach((k, v) -> copy.put(String.valueOf(k), v));
-            }
-            if (copy.get("metrics") instanceof List<?> list) {
-                List<Object> metrics = new ArrayList<>();
-                for (Object metric : list) {
-                    metrics.add(metric instanceof CharSequence name ? Map.of("name", name.toString()) : metric);
-                }
-                copy.put("metrics", metrics);
-            }
-            return JudgeMetric.doubles(Literals.checked(JudgeStep.class, copy), "confidence", "tolerance", "pass",
-                    "marginal");
+            return JudgeMetric.doubles(Literals.checked(JudgeStep.class, literals(arguments)), "confidence",
+                    "tolerance", "pass", "marginal");
         }
+    }
+
+    /**
+     * A judge's literal shapes rewritten for structs: {@code prometheus: [address: ..., timeout: ...]} as the two
+     * fields, and a metric given by name as {@code [name: ...]}. Shared with {@code analysisGate}'s judge.
+     */
+    static Map<String, Object> literals(Map<String, Object> arguments) {
+        Map<String, Object> copy = new LinkedHashMap<>(arguments);
+        if (copy.get("prometheus") instanceof Map<?, ?> prometheus) {
+            copy.remove("prometheus");
+            prometheus.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        }
+        if (copy.get("metrics") instanceof List<?> list) {
+            List<Object> metrics = new ArrayList<>();
+            for (Object metric : list) {
+                metrics.add(metric instanceof CharSequence name ? Map.of("name", name.toString()) : metric);
+            }
+            copy.put("metrics", metrics);
+        }
+        return copy;
     }
 }

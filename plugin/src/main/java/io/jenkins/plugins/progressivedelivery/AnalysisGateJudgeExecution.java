@@ -1,0 +1,206 @@
+package io.jenkins.plugins.progressivedelivery;
+
+import hudson.AbortException;
+import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
+import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
+import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeGate;
+import io.jenkins.plugins.progressivedelivery.engine.judge.MetricJudgement;
+import io.jenkins.plugins.progressivedelivery.engine.judge.Scorecard;
+import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeGateSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
+import io.jenkins.plugins.progressivedelivery.parameters.JudgeComparison;
+import io.jenkins.plugins.progressivedelivery.remote.Where;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * {@code analysisGate(judge: [...])}: the engine's {@link JudgeGate} (two label sets judged without a rollout) under
+ * the lifecycle every step of this plugin shares. It waits for its window on the engine's timers (no thread held),
+ * queries from where the step runs, and ends as {@code analysisGate} does: Failed or Error fails the build,
+ * Inconclusive (Marginal, Nodata) marks it UNSTABLE, unless {@code returnResult: true}. The returned map holds the
+ * verdict, the score and one row per metric; the log and the build page show the same table as a canary's judge.
+ * Persisted: the gate's snapshot (its window's end), so a restart collects the same window.
+ */
+final class AnalysisGateJudgeExecution extends RunnerExecution<JudgeGate, JudgeGate.State, JudgeGate.Result> {
+    private static final long serialVersionUID = 1L;
+
+    private final transient AnalysisGateStep step;
+    private final String gateName;
+    private final String prometheusCredentialsId;
+    private final String prometheusCaCertificate;
+    private final boolean returnResult;
+
+    AnalysisGateJudgeExecution(AnalysisGateStep step, StepContext context, StepRuntime runtime)
+            throws AbortException {
+        super(context, runtime);
+        this.step = step;
+        this.gateName = step.getName();
+        Connection connection = Connection.of(null, null, null, null, step.getPrometheusCredentialsId(),
+                step.getPrometheus());
+        this.prometheusCredentialsId = connection.prometheusCredentialsId();
+        this.prometheusCaCertificate = connection.prometheusCaCertificate();
+        this.returnResult = step.isReturnResult();
+    }
+
+    /**
+     * The gate's spec: the judge's parameters, the step's Prometheus server where the judge gives no address.
+     *
+     * @throws AbortException naming the field, before anything is queried
+     */
+    static JudgeGateSpec spec(AnalysisGateStep step) throws AbortException {
+        JudgeComparison judge = step.getJudge();
+        boolean analysis = step.getMetrics() != null && !step.getMetrics().isEmpty()
+                || step.getTemplate() != null && !step.getTemplate().isBlank()
+                || step.getTemplateFile() != null && !step.getTemplateFile().isBlank();
+        if (analysis) {
+            throw new AbortException("analysisGate: judge: compares two label sets on its own metrics; give either"
+                    + " judge: [...] or metrics/template/templateFile, not both");
+        }
+        Map<String, Object> plan = judge.toPlan();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(plan);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> judgeMap = (Map<String, Object>) copy.get("judge");
+        PlanDefaults.applyToJudge(judgeMap, ProgressiveDeliveryConfiguration.getOrNull(), step.getPrometheus());
+        try {
+            return PlanLoader.judgeGateFromMap(copy, "analysisGate");
+        } catch (InvalidPlanException e) {
+            throw new AbortException(e.getMessage());
+        }
+    }
+
+    @Override
+    String functionName() {
+        return "analysisGate";
+    }
+
+    @Override
+    Launch<JudgeGate, JudgeGate.Result> prepare(StepContext context) throws Exception {
+        JudgeGateSpec spec = spec(step);
+        Where where = where(context);
+        MeasurementSource metrics = metrics(where);
+        String what = "judge of " + spec.judge().metrics().size() + " metric(s): the experiment "
+                + spec.experiment().describe() + " against the control " + spec.control().describe()
+                + ", queries from " + where.describe();
+        return new Launch<>(gateName, spec.experiment().describe(), "analysis '" + gateName + "': " + what,
+                (events, done) -> JudgeGate.start(gateName, spec, metrics, runtime().scheduler, runtime().io,
+                        events, done));
+    }
+
+    @Override
+    Launch<JudgeGate, JudgeGate.Result> prepareResume(StepContext context, JudgeGate.State snapshot)
+            throws Exception {
+        MeasurementSource metrics = metrics(where(context));
+        return new Launch<>(gateName, snapshot.spec().experiment().describe(), "resuming the judge '" + gateName
+                + "' after a restart", (events, done) -> JudgeGate.resume(snapshot, metrics, runtime().scheduler,
+                runtime().io, events, done));
+    }
+
+    private MeasurementSource metrics(Where where) throws AbortException {
+        return runtime().metrics.create(where, PrometheusCredentials.resolve(runtime().credentials, run(),
+                prometheusCredentialsId).withCaCertificate(prometheusCaCertificate), null);
+    }
+
+    @Override
+    Class<JudgeGate.State> snapshotType() {
+        return JudgeGate.State.class;
+    }
+
+    @Override
+    JudgeGate.State snapshot(JudgeGate gate) {
+        return gate.snapshot();
+    }
+
+    @Override
+    Progress progress(JudgeGate gate) {
+        return new Progress(gate.phase().displayName(), false, null);
+    }
+
+    @Override
+    String statusOf(JudgeGate gate) {
+        return gate.status();
+    }
+
+    @Override
+    void stopEngine(JudgeGate gate, String actor, String reason) {
+        gate.terminate(reason);
+    }
+
+    @Override
+    Outcome outcome(JudgeGate.Result result) {
+        String verdict = result.analysis().phase().displayName();
+        String message = result.analysis().message();
+        return new Outcome(verdict, null, message, "analysis '" + gateName + "': " + verdict
+                + (message == null ? "" : " (" + message + ")"));
+    }
+
+    @Override
+    void deliver(JudgeGate gate, JudgeGate.Result result) throws Exception {
+        AnalysisPhase phase = result.analysis().phase();
+        String message = result.analysis().message();
+        if (!returnResult) {
+            if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
+                getContext().onFailure(new AbortException("analysisGate '" + gateName + "': "
+                        + phase.displayName() + (message == null ? "" : ": " + message)
+                        + " (returnResult: true returns the result instead of failing)"));
+                return;
+            }
+            if (phase == AnalysisPhase.INCONCLUSIVE) {
+                StepSupport.markUnstable(getContext(), run(), "analysis '" + gateName + "' was inconclusive"
+                        + (message == null ? "" : ": " + message));
+            }
+        }
+        getContext().onSuccess(resultMap(result));
+    }
+
+    /**
+     * The step's value: {@code name}, {@code verdict} (Successful, Failed, Inconclusive, as analysisGate's), the
+     * judge's {@code judgement} (Pass, Marginal, Fail, Nodata), {@code score}, the thresholds, and per metric its
+     * classification, p-value, shift estimate and interval, effect size and sample sizes. Only JDK types.
+     */
+    static Map<String, Object> resultMap(JudgeGate.Result result) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("name", result.analysis().name());
+        map.put("verdict", result.analysis().phase().displayName());
+        map.put("message", result.analysis().message());
+        List<Object> metrics = new ArrayList<>();
+        if (result.outcome() != null) {
+            Scorecard card = result.outcome().scorecard();
+            map.put("judgement", card.verdict().displayName());
+            map.put("score", card.score());
+            map.put("pass", card.passThreshold());
+            map.put("marginal", card.marginalThreshold());
+            map.put("control", result.outcome().controlWorkload());
+            map.put("experimentRequests", result.outcome().canaryRequests() < 0 ? null
+                    : result.outcome().canaryRequests());
+            for (MetricJudgement metric : card.metrics()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", metric.name());
+                m.put("classification", metric.classification().displayName());
+                m.put("reason", metric.reason());
+                m.put("direction", metric.direction().id());
+                m.put("weight", metric.weight());
+                m.put("critical", metric.critical());
+                m.put("pValue", metric.pValue());
+                m.put("estimate", metric.estimate());
+                m.put("lower", metric.lower());
+                m.put("upper", metric.upper());
+                m.put("effectSizeMeasure", metric.effectSizeMeasure() == null ? null
+                        : metric.effectSizeMeasure().id());
+                m.put("effectSize", metric.effectSize());
+                m.put("experimentSamples", metric.canarySamples());
+                m.put("controlSamples", metric.controlSamples());
+                metrics.add(m);
+            }
+        }
+        map.put("metrics", metrics);
+        return map;
+    }
+}
