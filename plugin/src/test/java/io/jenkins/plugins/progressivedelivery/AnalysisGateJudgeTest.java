@@ -155,7 +155,7 @@ class AnalysisGateJudgeTest {
         harness.advance(Duration.ofMinutes(10));
 
         assertThat(context.failure()).isInstanceOf(AbortException.class)
-                .hasMessageContaining("analysisGate 'checkout': Failed: score 50, but critical metric 'latency-p99' was High");
+                .hasMessageContaining("analysisGate 'checkout': Failed: score 50, but critical metric 'latency-p99' was High, which fails the experiment whatever the score");
     }
 
     @Test

@@ -163,7 +163,7 @@ public final class JudgeRun {
         }
         if (requests >= 0 && requests < minRequests) {
             String message = experiment.role() + " saw " + requests + " requests in " + Durations.format(window)
-                    + "; at this traffic a canary cannot tell good from bad \u2014 raise the weight or the window, or"
+                    + "; at this traffic a " + experiment.role() + " cannot tell good from bad \u2014 raise the weight or the window, or"
                     + " use blueGreenSwitch (minRequests " + minRequests + ")";
             return new Outcome(new Scorecard(Verdict.NODATA, null, pass, marginal, control.role(), List.of(),
                     message), queries, requests, control.shown(), window, step);
@@ -180,7 +180,7 @@ public final class JudgeRun {
                 double[] canarySeries = series(metric.name(), prometheus, query.canary(), range, end);
                 double[] controlSeries = series(metric.name(), prometheus, query.control(), range, end);
                 judgement = MetricClassifier.classify(metric.name(), canarySeries, controlSeries, settings,
-                        control.role());
+                        control.role(), experiment.role());
             } catch (MeasurementException e) {
                 judgement = new MetricJudgement(metric.name(), Classification.NODATA, "the query failed: "
                         + e.getMessage(), settings.direction(), 1, false, null, null, null, null, null, null, 0, 0,
@@ -188,7 +188,8 @@ public final class JudgeRun {
             }
             judgements.add(judgement.weighted(metric.effectiveWeight(), metric.effectiveCritical()));
         }
-        return new Outcome(Scorer.score(judgements, pass, marginal, control.role()), queries, requests,
+        return new Outcome(Scorer.score(judgements, pass, marginal, control.role(), experiment.role()), queries,
+                requests,
                 control.shown(), window, step);
     }
 

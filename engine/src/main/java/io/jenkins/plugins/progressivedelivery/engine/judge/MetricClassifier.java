@@ -27,24 +27,31 @@ public final class MetricClassifier {
      */
     public static MetricJudgement classify(String name, double[] canaryRaw, double[] controlRaw,
                                            ClassifierSettings settings, String controlName) {
+        return classify(name, canaryRaw, controlRaw, settings, controlName, "canary");
+    }
+
+    /** @param experimentName how to call what is judged: {@code canary}, or {@code experiment} without a rollout */
+    public static MetricJudgement classify(String name, double[] canaryRaw, double[] controlRaw,
+                                           ClassifierSettings settings, String controlName, String experimentName) {
         double[] canary = Preprocessing.clean(canaryRaw, settings.removeOutliers(),
                 Preprocessing.DEFAULT_OUTLIER_FACTOR);
         double[] control = Preprocessing.clean(controlRaw, settings.removeOutliers(),
                 Preprocessing.DEFAULT_OUTLIER_FACTOR);
         Builder result = new Builder(name, settings, canary, control);
         if (canary.length == 0 || control.length == 0) {
-            String side = canary.length == 0 ? "the canary" : "the " + controlName;
+            String side = canary.length == 0 ? "the " + experimentName : "the " + controlName;
             return result.untested(Classification.NODATA, side + " has no samples in the window"
                     + (canaryRaw.length + controlRaw.length > canary.length + control.length
                     ? " (samples that were not numbers were removed)" : ""));
         }
         if (Math.min(canary.length, control.length) < settings.minSamples()) {
-            return result.untested(Classification.NODATA, "too few samples to compare: canary " + canary.length
+            return result.untested(Classification.NODATA, "too few samples to compare: " + experimentName + " "
+                    + canary.length
                     + ", " + controlName + " " + control.length + ", fewer than minSamples "
                     + settings.minSamples() + "; widen the window or shorten the step");
         }
         if (sameValues(canary, control)) {
-            return result.untested(Classification.PASS, "the canary and " + controlName
+            return result.untested(Classification.PASS, "the " + experimentName + " and " + controlName
                     + " samples are identical");
         }
         if (Arrays.stream(canary).allMatch(v -> v == canary[0]) && Arrays.stream(control).allMatch(v -> v == canary[0])) {
@@ -54,7 +61,7 @@ public final class MetricClassifier {
         HodgesLehmann.Shift shift = test.shift();
         double effect = effectSize(settings.effectSize(), test, canary, control);
         double band = settings.tolerance() * Math.abs(shift.estimate());
-        String facts = "canary median " + format(median(canary)) + " vs " + controlName + " "
+        String facts = experimentName + " median " + format(median(canary)) + " vs " + controlName + " "
                 + format(median(control)) + ": shift " + format(shift.estimate()) + ", "
                 + percent(settings.confidence()) + " interval [" + format(shift.lower()) + ", "
                 + format(shift.upper()) + "], p = " + format(test.pValue()) + ", " + settings.effectSize().id()

@@ -17,6 +17,12 @@ public final class Scorer {
     }
 
     public static Scorecard score(List<MetricJudgement> metrics, double pass, double marginal, String control) {
+        return score(metrics, pass, marginal, control, "canary");
+    }
+
+    /** @param experiment how to call what is judged: {@code canary}, or {@code experiment} without a rollout */
+    public static Scorecard score(List<MetricJudgement> metrics, double pass, double marginal, String control,
+                                  String experiment) {
         double scoredWeight = 0;
         double passedWeight = 0;
         for (MetricJudgement metric : metrics) {
@@ -35,11 +41,11 @@ public final class Scorer {
             return new Scorecard(Verdict.FAIL, score, pass, marginal, control, metrics, scoreText + ", but critical "
                     + criticalFailures.stream().map(m -> "metric '" + m.name() + "' was "
                             + m.classification().displayName()).collect(Collectors.joining(" and "))
-                    + ", which fails the canary whatever the score");
+                    + ", which fails the " + experiment + " whatever the score");
         }
         if (score == null) {
             return new Scorecard(Verdict.NODATA, null, pass, marginal, control, metrics, "no metric had data to"
-                    + " compare the canary with the " + control + ": " + metrics.stream()
+                    + " compare the " + experiment + " with the " + control + ": " + metrics.stream()
                     .map(m -> m.name() + ": " + m.reason()).collect(Collectors.joining("; ")));
         }
         String failing = metrics.stream().filter(MetricJudgement::bad)

@@ -103,6 +103,8 @@ class JudgeGateTest {
         assertThat(judged.outcome().scorecard().score()).isZero();
         assertThat(judged.outcome().scorecard().metrics()).extracting(MetricJudgement::classification)
                 .containsExactly(Classification.LOW, Classification.HIGH);
+        assertThat(judged.outcome().scorecard().metrics().get(1).reason()).contains("experiment median")
+                .contains(" vs control ");
         assertThat(verdict().time()).isEqualTo(START.plus(Duration.ofMinutes(10)));
         assertThat(proxy.to("/api/v1/query_range")).hasSize(4);
         assertThat(proxy.to("/api/v1/query")).hasSize(1);
