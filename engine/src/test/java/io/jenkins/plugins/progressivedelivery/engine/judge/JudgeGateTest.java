@@ -134,6 +134,27 @@ class JudgeGateTest {
     }
 
     @Test
+    void pointsThatAreNotNumbersAreRemovedAndASideWithoutSeriesIsNodata() {
+        // one request a minute: in most 30s windows there is no request, and the latency quantile is NaN
+        start(spec(Map.of("metrics", List.of("latency-p50", Map.of("name", "absent", "direction", "increase",
+                "query", "sum(rate(no_such_metric{{{labels}}}[{{window}}]))")), "window", "10m", "minRequests", 0,
+                "minSamples", 15), side("web-baseline", "quiet"), side("web-canary", "quiet")).withRetrospective());
+        scheduler.runDue();
+
+        MetricJudgement latency = result.get().outcome().scorecard().metrics().get(0);
+        assertThat(latency.classification()).isEqualTo(Classification.NODATA);
+        assertThat(latency.canarySamples()).isBetween(1, 19);
+        assertThat(latency.canaryValues()).allSatisfy(v -> assertThat(v).isFinite());
+        assertThat(latency.reason()).startsWith("too few samples to compare: experiment " + latency.canarySamples());
+        MetricJudgement absent = result.get().outcome().scorecard().metrics().get(1);
+        assertThat(absent.classification()).isEqualTo(Classification.NODATA);
+        assertThat(absent.reason()).isEqualTo("the experiment has no samples in the window");
+        assertThat(proxy.to("/api/v1/query_range")).filteredOn(r -> r.form().contains("no_such_metric{reporter="
+                + "\"destination\",destination_workload_namespace=\"quiet\",destination_workload=\"web-canary\"}"))
+                .hasSize(1);
+    }
+
+    @Test
     void retrospectiveJudgesTheWindowThatEndedAtOnce() {
         start(spec(Map.of("metrics", List.of("latency-p50"), "window", "5m"), side("web-baseline", "bad"),
                 side("web-canary", "bad")).withRetrospective());
