@@ -71,7 +71,10 @@ public final class BuiltinThresholds {
          */
         public static Context blueGreen(BlueGreenPlan plan, Colour newColour, boolean prePromotion) {
             String deployment = plan.target().deployment(newColour);
-            return new Context(plan.metrics(), Map.of(), deployment, plan.target().namespace(),
+            // a request metric's workloads: {blue: ..., green: ...} names the colours' label values
+            Map<String, String> sides = Map.of(Colour.BLUE.id(), plan.target().deployment(Colour.BLUE),
+                    Colour.GREEN.id(), plan.target().deployment(Colour.GREEN));
+            return new Context(plan.metrics(), sides, deployment, plan.target().namespace(),
                     "the new colour " + newColour.id() + " (" + deployment + ")", prePromotion
                     ? "send test traffic to the preview service or lengthen the interval"
                     : "lengthen the interval");

@@ -117,6 +117,21 @@ class BuiltinThresholdsTest {
         assertThat(latency.provider().prometheus().query()).startsWith("histogram_quantile(0.99, sum by (le) (rate("
                 + "istio_request_duration_milliseconds_bucket{");
         assertThat(resolution.events("pre-promotion", java.time.Instant.EPOCH)).hasSize(2);
+
+        // without Istio: the request metric's label value for the new colour
+        BlueGreenPlan own = PlanLoader.loadBlueGreen("""
+                target: {namespace: shop, deployment: payments, container: app, image: "payments:2"}
+                activeService: payments
+                previewService: payments-preview
+                metrics:
+                  prometheus: {address: 'http://prometheus:9090'}
+                  requests: {workloadLabel: colour, workloads: {blue: b, green: g}, labels: {app: payments}}
+                postPromotionAnalysis:
+                  metrics: [{name: success-rate, min: 99.5}]
+                """, "bg.yaml");
+        assertThat(BuiltinThresholds.resolve(own.postPromotionAnalysis(),
+                BuiltinThresholds.Context.blueGreen(own, Colour.GREEN, false)).spec().metrics().get(0).provider()
+                .prometheus().query()).contains("http_requests_total{app=\"payments\",colour=\"g\"}[1m]");
     }
 
     @Test
