@@ -151,8 +151,8 @@ class BuiltinThresholdParametersTest {
                 "destination_workload_namespace=\"prod\",destination_workload=\"checkout\"", "[1m]"));
         assertThat(context.success()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("verdict", "Successful");
-        assertThat(log.text()).contains("analysis checkout-health metric success-rate: built-in success-rate of"
-                + " checkout in prod (istio, window 1m), passes when result[0] >= 99.0: 100 * (sum(rate(");
+        assertThat(log.text()).contains("metric success-rate: built-in success-rate of checkout in prod (istio,"
+                + " window 1m) for analysis checkout-health, passes when result[0] >= 99.0: 100 * (sum(rate(");
     }
 
     @Test

@@ -81,8 +81,9 @@ class CanaryBuiltinThresholdsTest {
         List<AuditEvent> starts = harness.trail.events().stream().filter(e -> e.action() == AuditAction.START
                 && "success-rate".equals(e.details().get("builtin"))).toList();
         assertThat(starts).singleElement().satisfies(e -> {
-            assertThat(e.after()).isEqualTo("analysis step-2 metric success-rate: built-in success-rate of"
-                    + " web-canary in demo (istio, window 1m), passes when result[0] >= 99.0: " + query);
+            assertThat(e.toLogLine()).isEqualTo("[start] metric success-rate: built-in success-rate of web-canary"
+                    + " in demo (istio, window 1m) for analysis step-2, passes when result[0] >= 99.0: " + query
+                    + " (fewer than 50 requests in 1m make a measurement Inconclusive)");
             assertThat(e.details()).containsEntry("query", query).containsEntry("requestsQuery",
                     "sum(increase(istio_requests_total{reporter=\"destination\",destination_workload_namespace="
                             + "\"demo\",destination_workload=\"web-canary\"}[1m])) or vector(0)");
@@ -144,7 +145,7 @@ class CanaryBuiltinThresholdsTest {
         assertThat(metric.measurements().get(0).query()).isEqualTo("histogram_quantile(0.99, sum by (le) (rate("
                 + "istio_request_duration_milliseconds_bucket{reporter=\"destination\",destination_workload_namespace="
                 + "\"demo\",destination_workload=\"web-canary\"}[1m])))");
-        assertThat(harness.logged(AuditAction.START, "analysis background metric latency-p99: built-in latency-p99"
-                + " of web-canary in demo (istio, window 1m), passes when result[0] <= 250.0")).isTrue();
+        assertThat(harness.logged(AuditAction.START, "built-in latency-p99 of web-canary in demo (istio, window 1m)"
+                + " for analysis background, passes when result[0] <= 250.0")).isTrue();
     }
 }

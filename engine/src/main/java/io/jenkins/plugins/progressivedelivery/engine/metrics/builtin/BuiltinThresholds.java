@@ -120,10 +120,10 @@ public final class BuiltinThresholds {
             List<AuditEvent> events = new ArrayList<>();
             for (Resolved r : builtins) {
                 events.add(AuditEvent.at(at, AuditAction.START).resource("metric " + r.metric())
-                        .after("analysis " + analysis + " metric " + r.metric() + ": built-in " + r.builtin() + " of "
-                                + r.workload() + (r.namespace() == null ? "" : " in " + r.namespace()) + " ("
-                                + r.source() + ", window " + Durations.format(r.window()) + "), passes when "
-                                + r.condition() + ": " + r.query())
+                        .after("built-in " + r.builtin() + " of " + r.workload()
+                                + (r.namespace() == null ? "" : " in " + r.namespace()) + " (" + r.source()
+                                + ", window " + Durations.format(r.window()) + ") for analysis " + analysis
+                                + ", passes when " + r.condition() + ": " + r.query())
                         .reason(r.guard() == null ? null : "fewer than " + r.guard().requests() + " requests in "
                                 + Durations.format(r.window()) + " make a measurement Inconclusive")
                         .detail("analysis", analysis).detail("metric", r.metric()).detail("builtin", r.builtin())
