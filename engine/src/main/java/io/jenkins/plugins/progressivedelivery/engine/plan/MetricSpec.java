@@ -111,7 +111,7 @@ public record MetricSpec(
     }
 
     /** Whether this is a built-in metric with a threshold rather than a provider's query with conditions. */
-    public boolean isBuiltin() {
+    public boolean declaresBuiltin() {
         return builtin != null || min != null || max != null;
     }
 

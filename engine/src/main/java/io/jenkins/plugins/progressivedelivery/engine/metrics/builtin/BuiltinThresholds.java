@@ -144,7 +144,7 @@ public final class BuiltinThresholds {
         if (metric == null) {
             return false;
         }
-        return metric.isBuiltin() || (metric.provider() == null && metric.successCondition() == null
+        return metric.declaresBuiltin() || (metric.provider() == null && metric.successCondition() == null
                 && metric.failureCondition() == null && BuiltinMetric.byName(metric.name()).isPresent());
     }
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.EngineJson;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MeshMetricsSpec;
@@ -106,7 +109,7 @@ class BuiltinThresholdsTest {
         assertThat(successRate.provider().prometheus().address()).isEqualTo("http://prometheus:9090");
         assertThat(successRate.provider().prometheus().query()).contains("destination_workload=\"payments-green\"",
                 "destination_workload_namespace=\"shop\"", "[1m]");
-        assertThat(successRate.isBuiltin()).isFalse();
+        assertThat(successRate.declaresBuiltin()).isFalse();
         assertThat(successRate.minimumTraffic().requests()).isEqualTo(20);
         assertThat(successRate.minimumTraffic().message(3)).isEqualTo("the new colour green (payments-green) saw 3"
                 + " requests in 1m; at this traffic a measurement cannot tell good from bad \u2014 send test traffic to"
@@ -166,6 +169,29 @@ class BuiltinThresholdsTest {
                 metrics: [{name: success-rate, min: 99, workload: checkout}]
                 """, "gate.yaml"), BuiltinThresholds.Context.gate(istio, "prod")).spec().metrics().get(0)
                 .minimumTraffic()).isNull();
+    }
+
+    @Test
+    void theResolvedAnalysisSurvivesTheRecordAndARestart() throws Exception {
+        CanaryPlan plan = PlanLoader.loadCanary(CANARY.formatted("{name: success-rate, min: 99, interval: 1m,"
+                + " count: 3}"), "plan.yaml");
+        AnalysisSpec resolved = BuiltinThresholds.resolve(((PlanStep.Analysis) plan.steps().get(1)).analysis(),
+                BuiltinThresholds.Context.canary(plan)).spec();
+
+        String json = EngineJson.JSON.writeValueAsString(resolved);
+        assertThat(json).contains("\"minimumTraffic\"", "\"window\":\"1m\"").doesNotContain("\"min\":");
+        assertThat(EngineJson.JSON.readValue(json, AnalysisSpec.class)).isEqualTo(resolved);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(resolved);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(in.readObject()).isEqualTo(resolved);
+        }
+        // an ordinary metric now: it validates as one
+        assertThat(io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation.validate(resolved, "",
+                true)).isEmpty();
     }
 
     @Test
