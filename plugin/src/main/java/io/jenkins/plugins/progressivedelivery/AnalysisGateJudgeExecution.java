@@ -68,11 +68,43 @@ final class AnalysisGateJudgeExecution extends RunnerExecution<JudgeGate, JudgeG
         Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(plan);
         @SuppressWarnings("unchecked")
         Map<String, Object> judgeMap = (Map<String, Object>) copy.get("judge");
-        PlanDefaults.applyToJudge(judgeMap, ProgressiveDeliveryConfiguration.getOrNull(), step.getPrometheus());
+        defaults(judgeMap, copy, step);
         try {
             return PlanLoader.judgeGateFromMap(copy, "analysisGate");
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
+        }
+    }
+
+    /**
+     * What the judge does not give itself comes from the step's {@code builtinMetrics} (its Prometheus, request
+     * metric and minimum traffic), then from the Prometheus server of Manage Jenkins » System.
+     */
+    @SuppressWarnings("unchecked")
+    private static void defaults(Map<String, Object> judge, Map<String, Object> gate, AnalysisGateStep step)
+            throws AbortException {
+        Map<String, Object> builtins = step.getBuiltinMetrics() == null ? new LinkedHashMap<>()
+                : (Map<String, Object>) StepSupport.plain(step.getBuiltinMetrics().toPlan());
+        Map<String, Object> prometheus = new LinkedHashMap<>();
+        Object own = judge.get("prometheus");
+        Object source = own instanceof Map<?, ?> map && map.get("address") != null ? own : builtins.get("prometheus");
+        if (source instanceof Map<?, ?> shared) {
+            shared.forEach((k, v) -> prometheus.put(String.valueOf(k), v));
+        }
+        if (own instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> prometheus.put(String.valueOf(k), v));
+        }
+        builtins.put("prometheus", prometheus);
+        Map<String, Object> resolved = PlanDefaults.builtinSource(builtins,
+                ProgressiveDeliveryConfiguration.getOrNull(), step.getPrometheus());
+        if (resolved.get("prometheus") instanceof Map<?, ?> query && query.get("address") != null) {
+            judge.put("prometheus", query);
+        }
+        if (!gate.containsKey("requests") && resolved.get("requests") != null) {
+            gate.put("requests", resolved.get("requests"));
+        }
+        if (!judge.containsKey("minRequests") && resolved.get("minRequests") != null) {
+            judge.put("minRequests", resolved.get("minRequests"));
         }
     }
 

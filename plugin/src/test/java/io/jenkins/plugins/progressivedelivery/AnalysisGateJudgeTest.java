@@ -112,6 +112,24 @@ class AnalysisGateJudgeTest {
     }
 
     @Test
+    void whatTheJudgeDoesNotGiveComesFromTheStepsBuiltinMetrics() throws Exception {
+        Map<String, Object> judge = new LinkedHashMap<>(judgeLiteral());
+        judge.remove("prometheus");
+        AnalysisGateStep step = Structs.instantiate(AnalysisGateStep.class, Map.of("name", "checkout", "judge", judge,
+                "builtinMetrics", Map.of("prometheus", Map.of("address", "http://shared:9090", "timeout", "7s"),
+                        "minRequests", 2000, "requests", Map.of("workloadLabel", "version"))));
+
+        JudgeGateSpec spec = AnalysisGateJudgeExecution.spec(step);
+
+        assertThat(spec.judge().prometheus().address()).isEqualTo("http://shared:9090");
+        assertThat(spec.judge().prometheus().effectiveTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(spec.judge().minRequests()).isEqualTo(2000);
+        assertThat(spec.requests().workloadLabel()).isEqualTo("version");
+        assertThat(AnalysisGateJudgeExecution.spec(step(judgeLiteral(), false)).judge().prometheus().address())
+                .isEqualTo("http://prometheus:9090");
+    }
+
+    @Test
     void waitsForItsWindowWithoutAThreadThenReturnsTheScoreAndOneRowPerMetric() throws Exception {
         start(step(judgeLiteral(), true));
         harness.settle();
