@@ -258,6 +258,25 @@ class RollbackKeeperTest {
                         + " step ended: the step was ended from outside it (timeout's grace period passed))");
     }
 
+    @Test
+    void anAdministratorMayCancelOnlyARollbackTheKeeperDrivesAndTheRecordSaysTrafficIsNotSafe() throws Exception {
+        retryingRollback(null, 1000);
+        String id = onDisk().get(0).id();
+        assertThat(keeper.cancel(id, "admin")).contains("still drives this rollback");
+        assertThat(onDisk()).hasSize(1);
+
+        timeoutEndsTheStep();
+        harness.advance(RollbackKeeper.WATCH);
+        assertThat(keeper.cancel(id, "admin")).isEqualTo("cancelled the rollback of demo #1");
+        int calls = cluster.calls().size();
+        harness.advance(Duration.ofMinutes(5));
+        assertThat(cluster.calls()).as("no attempt after the cancel").hasSize(calls);
+        assertThat(onDisk()).isEmpty();
+        assertThat(record().getVerdict()).isEqualTo("Rollback failed");
+        assertThat(record().getMessage()).startsWith("ROLLBACK CANCELLED by admin while traffic was NOT safe"
+                + " (ROLLING BACK \u2014 retrying (attempt");
+    }
+
     private static void settle(ManualScheduler clock, QueueExecutor io, Duration duration) {
         Instant end = clock.now().plus(duration);
         do {

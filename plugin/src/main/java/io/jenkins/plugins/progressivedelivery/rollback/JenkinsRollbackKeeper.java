@@ -58,6 +58,14 @@ public final class JenkinsRollbackKeeper extends RollbackKeeper {
     }
 
     /**
+     * The live status of the rollback of that build's record while it is pending ({@code ROLLING BACK — retrying
+     * (attempt N, ...)}), whether its step or the keeper drives it; null otherwise, or outside Jenkins.
+     */
+    public static String statusOf(String job, int build, String recordId) {
+        return Jenkins.getInstanceOrNull() == null ? null : get().status(job, build, recordId);
+    }
+
+    /**
      * Resumes the pending rollbacks once Jenkins has loaded its jobs ({@code PeriodicWork}s are scheduled after
      * {@code JOB_CONFIG_ADAPTED}), then looks again every 5 minutes: a step of a build that was still running after
      * the restart resumes itself, and when that build ends without it the keeper takes its rollback over.

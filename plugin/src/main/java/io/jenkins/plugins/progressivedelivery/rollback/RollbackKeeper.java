@@ -175,11 +175,55 @@ public class RollbackKeeper {
         return null;
     }
 
+    /** Where the pending rollback {@code id} is kept. */
+    public String file(String id) {
+        return host.store().file(id).toString();
+    }
+
     /** Every pending rollback this keeper knows, as on disk. */
     public List<PendingRollback> pending() {
         List<PendingRollback> all = new ArrayList<>();
         entries.values().forEach(entry -> all.add(entry.pending));
         return all;
+    }
+
+    /**
+     * An administrator gives up a rollback the keeper drives (the cluster is gone, or a person has finished it by
+     * hand): its engine stops, its file goes, and the record and the log say that traffic may NOT be safe. A rollback
+     * its step still drives is not the keeper's to cancel (abort or stop the build).
+     *
+     * @return what happened, for the page
+     */
+    public String cancel(String id, String actor) {
+        Entry entry = entries.get(id);
+        if (entry == null) {
+            return "no pending rollback " + id;
+        }
+        if (!entry.handedOver.get()) {
+            return "the step of " + entry.pending.buildName() + " still drives this rollback: stop the build instead";
+        }
+        RollbackKind.Kept engine = entry.engine;
+        if (engine != null) {
+            engine.stop();
+        }
+        entry.engine = null;
+        PendingRollback pending = entry.pending;
+        entries.remove(id, entry);
+        remove(id);
+        String status = entry.status;
+        String command = pending.state() == null || pending.state().get("rollbackCommand") == null ? null
+                : pending.state().get("rollbackCommand").asText();
+        String message = "ROLLBACK CANCELLED by " + actor + " while traffic was NOT safe (" + status + ")"
+                + (command == null ? "; check the route and finish it by hand"
+                : "; finish it by hand: " + command);
+        Run<?, ?> run = host.run(pending.job(), pending.build());
+        DeliveryAction record = run == null ? null : DeliveryAction.find(run, pending.recordId());
+        if (record != null) {
+            record.complete("Rollback failed", null, message);
+            save(run);
+        }
+        log(entry, run, "Rollback failed: " + message);
+        return "cancelled the rollback of " + pending.buildName();
     }
 
     // ---- after a restart ------------------------------------------------------------------------------------------
