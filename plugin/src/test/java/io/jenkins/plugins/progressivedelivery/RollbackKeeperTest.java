@@ -15,6 +15,8 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ManualScheduler;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
+import io.jenkins.plugins.progressivedelivery.fakes.FakeBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeCluster;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
@@ -63,7 +65,7 @@ class RollbackKeeperTest {
             credentials);
     /** What Pipeline would tell: why the step can no longer finish its rollback (null while it can). */
     private final AtomicReference<String> ended = new AtomicReference<>();
-    private final TestHost host = new TestHost(harness.scheduler, harness.io);
+    private final TestHost host = new TestHost(harness.scheduler, harness.io, run, cluster, null);
     private final RollbackKeeper keeper = new RollbackKeeper(host);
 
     {
@@ -169,7 +171,7 @@ class RollbackKeeperTest {
         // the controller goes away (its timers with it) and comes back a minute later: a new keeper reads the files
         ManualScheduler clock = new ManualScheduler(harness.scheduler.now().plus(Duration.ofMinutes(1)));
         QueueExecutor io = new QueueExecutor();
-        TestHost restartedHost = new TestHost(clock, io);
+        TestHost restartedHost = new TestHost(clock, io, run, cluster, null);
         RollbackKeeper restarted = new RollbackKeeper(restartedHost);
         restarted.resumeAll();
         settle(clock, io, Duration.ofMinutes(5));
@@ -194,7 +196,7 @@ class RollbackKeeperTest {
 
         ManualScheduler clock = new ManualScheduler(harness.scheduler.now().plus(Duration.ofSeconds(5)));
         QueueExecutor io = new QueueExecutor();
-        TestHost restartedHost = new TestHost(clock, io);
+        TestHost restartedHost = new TestHost(clock, io, run, cluster, null);
         RollbackKeeper restarted = new RollbackKeeper(restartedHost);
         restarted.resumeAll();
         assertThat(restartedHost.store().all()).singleElement().satisfies(p -> {
@@ -277,6 +279,55 @@ class RollbackKeeperTest {
                 + " (ROLLING BACK \u2014 retrying (attempt");
     }
 
+    @Test
+    void aBlueGreenSwitchBackThatOutlivesItsStepIsFinishedByTheKeeperAfterARestart() throws Exception {
+        FakeRun payRun = new FakeRun();
+        FakeListener payLog = new FakeListener();
+        FakeStepContext payContext = new FakeStepContext(payRun, payLog, new EnvVars());
+        FakeBlueGreenCluster payments = new FakeBlueGreenCluster("payments:2.0");
+        Harness bg = new Harness(Harness.START, payments, (metric, at) -> MetricValue.vector(List.of(0.999)),
+                credentials);
+        TestHost bgHost = new TestHost(bg.scheduler, bg.io, payRun, null, payments);
+        bg.runtime.withKeeper(new RollbackKeeper(bgHost), (c, r) -> ended.get());
+        BlueGreenSwitchStep step = new BlueGreenSwitchStep();
+        step.setNamespace("pay");
+        step.setDeployment("payments");
+        step.setContainer("app");
+        step.setImage("payments:2.0");
+        step.setActiveService("payments");
+        step.setPreviewService("payments-preview");
+        step.setCredentialsId("kube");
+        step.setServerUrl("https://api.example.com:6443");
+        step.setAutoPromotionSeconds(0);
+        step.setScaleDownDelaySeconds(600);
+        BlueGreenSwitchStep.Execution execution = new BlueGreenSwitchStep.Execution(step, payContext, bg.runtime);
+        execution.start();
+        bg.settle();
+        bg.advance(Duration.ofMinutes(2));
+        assertThat(payments.production()).isEqualTo(Colour.GREEN);
+
+        payments.failSwitches(8);
+        execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("ci")));
+        bg.advance(Duration.ofSeconds(3));
+        payContext.onFailure(new FlowInterruptedException(Result.ABORTED));
+        ended.set("the step was ended from outside it (timeout's grace period passed)");
+        bg.advance(RollbackKeeper.WATCH);
+        assertThat(bgHost.store().all()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo("blueGreenSwitch");
+            assertThat(p.owner()).isEqualTo(PendingRollback.KEEPER);
+        });
+        assertThat(payments.production()).as("the switch back keeps failing").isEqualTo(Colour.GREEN);
+
+        ManualScheduler clock = new ManualScheduler(bg.scheduler.now().plus(Duration.ofMinutes(1)));
+        QueueExecutor io = new QueueExecutor();
+        TestHost restartedHost = new TestHost(clock, io, payRun, null, payments);
+        new RollbackKeeper(restartedHost).resumeAll();
+        settle(clock, io, Duration.ofMinutes(5));
+        assertThat(payments.production()).as("production back on the old colour").isEqualTo(Colour.BLUE);
+        assertThat(restartedHost.store().all()).isEmpty();
+        assertThat(payRun.getAction(DeliveryAction.class).getVerdict()).isEqualTo("Aborted");
+    }
+
     private static void settle(ManualScheduler clock, QueueExecutor io, Duration duration) {
         Instant end = clock.now().plus(duration);
         do {
@@ -303,10 +354,16 @@ class RollbackKeeperTest {
         private RollbackStore store;
         final List<String> systemLog = new CopyOnWriteArrayList<>();
         volatile int credentialLookups;
+        final FakeRun build;
+        final CanaryCluster canary;
+        final BlueGreenCluster blueGreen;
 
-        TestHost(Scheduler scheduler, Executor io) {
+        TestHost(Scheduler scheduler, Executor io, FakeRun build, CanaryCluster canary, BlueGreenCluster blueGreen) {
             this.scheduler = scheduler;
             this.io = io;
+            this.build = build;
+            this.canary = canary;
+            this.blueGreen = blueGreen;
         }
 
         @Override
@@ -328,8 +385,8 @@ class RollbackKeeperTest {
         }
 
         @Override
-        public Run<?, ?> run(String job, int build) {
-            return job.equals("demo") && build == 1 ? run : null;
+        public Run<?, ?> run(String job, int number) {
+            return job.equals("demo") && number == 1 ? this.build : null;
         }
 
         @Override
@@ -351,12 +408,12 @@ class RollbackKeeperTest {
 
         @Override
         public CanaryCluster canary(Where where, ClusterAccess access, CanaryPlan plan) {
-            return cluster;
+            return canary;
         }
 
         @Override
         public BlueGreenCluster blueGreen(Where where, ClusterAccess access, BlueGreenPlan plan) {
-            throw new AssertionError("a canary test");
+            return blueGreen;
         }
 
         @Override
