@@ -161,7 +161,11 @@ public class RollbackKeeper {
     /** Whether the keeper (not the step) drives the rollback {@code id}. */
     public boolean keeps(String id) {
         Entry entry = entries.get(id);
-        return entry != null && entry.handedOver.get();
+        if (entry != null) {
+            return entry.handedOver.get();
+        }
+        PendingRollback stored = read(id); // after a restart, before resumeAll() has run
+        return stored != null && stored.keeperOwned();
     }
 
     /** The live status of a pending rollback of that build's record ({@code ROLLING BACK — retrying ...}), or null. */
