@@ -209,6 +209,33 @@ class RollbackKeeperTest {
     }
 
     @Test
+    void aStepThatResumesWithItsBuildAfterARestartTakesItsRollbackBackAndTheKeeperLeavesItAlone() throws Exception {
+        CanaryRolloutStep.Execution execution = retryingRollback(null, 10);
+        byte[] programState = CanaryRolloutStepTest.serialise(execution);
+
+        Harness restarted = new Harness(harness.scheduler.now().plus(Duration.ofSeconds(30)), cluster,
+                (metric, at) -> MetricValue.vector(List.of(0.999)), credentials);
+        TestHost restartedHost = new TestHost(restarted.scheduler, restarted.io, run, cluster, null);
+        RollbackKeeper restartedKeeper = new RollbackKeeper(restartedHost);
+        restarted.runtime.withKeeper(restartedKeeper, (c, r) -> null);
+        int calls = cluster.calls().size();
+        restartedKeeper.resumeAll();
+        restarted.advance(Duration.ofMinutes(1));
+        assertThat(restartedKeeper.pending()).as("the build runs: its step resumes it").isEmpty();
+        assertThat(cluster.calls()).as("the keeper made no call").hasSize(calls);
+
+        CanaryRolloutStep.Execution restored = (CanaryRolloutStep.Execution) CanaryRolloutStepTest.deserialise(
+                programState);
+        restored.resume(restarted.runtime);
+        restarted.advance(Duration.ofMinutes(5));
+        assertThat(cluster.weight()).isZero();
+        assertThat(restartedHost.store().all()).isEmpty();
+        assertThat(context.completions()).isEqualTo(1);
+        assertThat(context.failure()).isInstanceOf(FlowInterruptedException.class);
+        assertThat(log.text()).doesNotContain("rollback keeper continues");
+    }
+
+    @Test
     void thePersistedFileHoldsCredentialIdsAndTheEngineStateButNoSecret() throws Exception {
         retryingRollback(null, 10);
         timeoutEndsTheStep();
