@@ -60,7 +60,9 @@ class RollbackKeeperTest {
     private final FakeListener log = new FakeListener();
     private final FakeStepContext context = new FakeStepContext(run, log, new EnvVars());
     private final FakeCluster cluster = new FakeCluster("web:2.0");
-    private final CredentialLookup credentials = (id, r) -> id.equals("kube") ? new SecretText("kube", TOKEN) : null;
+    private final AtomicReference<String> token = new AtomicReference<>(TOKEN);
+    private final CredentialLookup credentials = (id, r) -> id.equals("kube") ? new SecretText("kube", token.get())
+            : null;
     private final Harness harness = new Harness(cluster, (metric, at) -> MetricValue.vector(List.of(0.999)),
             credentials);
     /** What Pipeline would tell: why the step can no longer finish its rollback (null while it can). */
@@ -233,6 +235,21 @@ class RollbackKeeperTest {
         assertThat(context.completions()).isEqualTo(1);
         assertThat(context.failure()).isInstanceOf(FlowInterruptedException.class);
         assertThat(log.text()).doesNotContain("rollback keeper continues");
+    }
+
+    @Test
+    void aTokenRotatedWhileTheKeeperRetriesIsUsedFromTheNextAttemptOn() throws Exception {
+        retryingRollback(null, 10);
+        timeoutEndsTheStep();
+        harness.advance(RollbackKeeper.WATCH);
+        token.set("rotated-token-51c2");
+        harness.advance(Duration.ofMinutes(1));
+        assertThat(log.text()).contains("the cluster credential or where the calls run changed; the rollback goes on"
+                + " with credential 'kube' for https://api.example.com:6443 from the controller");
+        harness.advance(Duration.ofMinutes(5));
+        assertThat(cluster.weight()).isZero();
+        assertThat(onDisk()).isEmpty();
+        assertThat(log.text()).doesNotContain("rotated-token-51c2");
     }
 
     @Test
