@@ -47,7 +47,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * @param <R> its result
  */
 abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractStepExecutionImpl
-        implements DeliveryAction.Gate {
+        implements DeliveryAction.Gate, RollbackKeeper.KeepingStep {
     private static final long serialVersionUID = 1L;
 
     private String recordId;
@@ -448,6 +448,11 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public final String pendingRollbackId() {
+        return handedOver ? null : keeperId;
     }
 
     /** What the keeper sees of this step: whether it has ended, and how to take its rollback over. */

@@ -253,6 +253,32 @@ class RollbackKeeperTest {
     }
 
     @Test
+    void aStepEndedByTimeoutJustBeforeARestartWhileItsBuildRunsOnIsTakenOverOnceNoRunningStepHasIt()
+            throws Exception {
+        retryingRollback(null, 10);
+        timeoutEndsTheStep(); // ... and the controller restarts before the keeper's next look: the file says "step"
+        assertThat(onDisk()).singleElement().satisfies(p -> assertThat(p.owner()).isEqualTo(PendingRollback.STEP));
+
+        ManualScheduler clock = new ManualScheduler(harness.scheduler.now().plus(Duration.ofSeconds(30)));
+        QueueExecutor io = new QueueExecutor();
+        TestHost restartedHost = new TestHost(clock, io, run, cluster, null);
+        RollbackKeeper restarted = new RollbackKeeper(restartedHost);
+        restarted.resumeAll();
+        assertThat(restarted.pending()).as("not known yet whether a running step has it: wait").isEmpty();
+
+        restartedHost.liveSteps = java.util.Set.of(); // the programs are loaded; no step has this rollback
+        restarted.resumeAll();
+        assertThat(restartedHost.store().all()).singleElement().satisfies(p -> {
+            assertThat(p.owner()).isEqualTo(PendingRollback.KEEPER);
+            assertThat(p.endedBecause()).startsWith("the step is no longer part of its running build");
+        });
+        settle(clock, io, Duration.ofMinutes(5));
+        assertThat(cluster.weight()).isZero();
+        assertThat(restartedHost.store().all()).isEmpty();
+        assertThat(String.join("\n", restartedHost.systemLog)).contains("finished by the Jenkins rollback keeper");
+    }
+
+    @Test
     void thePersistedFileHoldsCredentialIdsAndTheEngineStateButNoSecret() throws Exception {
         retryingRollback(null, 10);
         timeoutEndsTheStep();
@@ -463,6 +489,14 @@ class RollbackKeeperTest {
         @Override
         public void systemLog(String line) {
             systemLog.add(line);
+        }
+
+        /** Every build's program is loaded: these pending rollbacks belong to steps still running. */
+        volatile java.util.Set<String> liveSteps;
+
+        @Override
+        public java.util.Set<String> liveSteps() {
+            return liveSteps;
         }
     }
 }

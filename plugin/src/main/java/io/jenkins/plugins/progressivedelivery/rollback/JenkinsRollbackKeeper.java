@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
  * The controller's one {@link RollbackKeeper}: pending rollbacks in {@code $JENKINS_HOME/progressive-delivery/
@@ -196,6 +197,26 @@ public final class JenkinsRollbackKeeper extends RollbackKeeper {
         @Override
         public void systemLog(String line) {
             LOGGER.log(Level.INFO, line);
+        }
+
+        /** Asks every running build's program (loading them if need be) which pending rollbacks its steps have. */
+        @Override
+        public java.util.Set<String> liveSteps() {
+            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try {
+                StepExecution.acceptAll(StepExecution.class, execution -> {
+                    if (execution instanceof KeepingStep keeping && keeping.pendingRollbackId() != null) {
+                        ids.add(keeping.pendingRollbackId());
+                    }
+                }).get(1, TimeUnit.MINUTES);
+                return ids;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOGGER.log(Level.FINE, "the running builds' steps are not known yet", e);
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
         }
     }
 }

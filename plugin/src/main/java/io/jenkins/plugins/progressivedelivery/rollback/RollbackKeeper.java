@@ -61,6 +61,20 @@ public class RollbackKeeper {
 
         /** The Jenkins system log, for lines no build log can take any more. */
         void systemLog(String line);
+
+        /**
+         * The pending rollbacks that a step still running in some build has (once every build's program is loaded);
+         * null when that cannot be known now.
+         */
+        default java.util.Set<String> liveSteps() {
+            return null;
+        }
+    }
+
+    /** A step execution that may have a pending rollback, as Pipeline's program state holds it. */
+    public interface KeepingStep {
+        /** Its pending rollback's id, or null. */
+        String pendingRollbackId();
     }
 
     /** What a step that is rolling back lends the keeper while it runs. */
@@ -237,6 +251,8 @@ public class RollbackKeeper {
      * has ended or is gone. Idempotent: called when Jenkins has loaded its jobs, and again periodically.
      */
     public void resumeAll() {
+        java.util.Set<String> live = null;
+        boolean askedLive = false;
         for (PendingRollback stored : host.store().all()) {
             if (entries.containsKey(stored.id())) {
                 continue;
@@ -251,10 +267,20 @@ public class RollbackKeeper {
                 continue;
             }
             Run<?, ?> run = host.run(stored.job(), stored.build());
-            if (run == null || !host.building(run)) {
+            boolean orphan = false;
+            if (run != null && host.building(run)) {
+                if (!askedLive) {
+                    live = host.liveSteps();
+                    askedLive = true;
+                }
+                orphan = live != null && !live.contains(stored.id());
+            }
+            if (run == null || !host.building(run) || orphan) {
                 Entry entry = new Entry(stored);
                 if (entries.putIfAbsent(stored.id(), entry) == null) {
-                    String because = run == null ? "the build was deleted" : "the build ended before the rollback";
+                    String because = run == null ? "the build was deleted" : orphan
+                            ? "the step is no longer part of its running build (timeout ended it before the restart)"
+                            : "the build ended before the rollback";
                     entry.pending = stored.handedOver(host.scheduler().now(), because);
                     entry.handedOver.set(true);
                     save(entry);
