@@ -430,6 +430,13 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             if (kind.unsafe(snapshot)) {
                 if (keeperId == null) {
                     keeperId = java.util.UUID.randomUUID().toString();
+                    // the program state names the file before the file exists: after a restart, a file whose step
+                    // resumes is always claimed by it, never resumed a second time by the keeper
+                    try {
+                        getContext().saveState().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        log("could not save this step's state before handing its rollback to the keeper: " + e);
+                    }
                 }
                 if (keptCluster == null) {
                     keptCluster = keeperCluster(getContext());
