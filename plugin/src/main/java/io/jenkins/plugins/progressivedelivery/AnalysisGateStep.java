@@ -22,6 +22,8 @@ import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
+import io.jenkins.plugins.progressivedelivery.parameters.AnalysisTemplateRef;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates;
 import io.jenkins.plugins.progressivedelivery.parameters.DryRunMetric;
 import io.jenkins.plugins.progressivedelivery.parameters.MeasurementRetention;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
@@ -52,14 +54,14 @@ import org.kohsuke.stapler.verb.POST;
  * until the verdict. By default a Failed or Error verdict fails the build and Inconclusive marks it UNSTABLE;
  * {@code returnResult: true} only returns the result map.
  */
-public final class AnalysisGateStep extends Step {
+public final class AnalysisGateStep extends ConnectedStep {
     private String name = "analysis";
     private List<Metric> metrics;
     private String template;
     private String templateFile;
     private List<AnalysisArgument> args;
-    private String prometheusCredentialsId;
-    private String prometheus;
+    private List<AnalysisTemplateRef> templates;
+    private String namespace;
     private boolean returnResult;
     private List<DryRunMetric> dryRun;
     private List<MeasurementRetention> measurementRetention;
@@ -83,9 +85,11 @@ public final class AnalysisGateStep extends Step {
         boolean inline = metrics != null && !metrics.isEmpty();
         boolean named = template != null && !template.isBlank();
         boolean file = templateFile != null && !templateFile.isBlank();
-        if (file == (inline || named)) {
-            throw new AbortException("analysisGate: give metrics: [...] and/or template: '...', or templateFile:"
-                    + " '...', " + (file ? "not both" : "one of them is required"));
+        boolean cluster = templates != null && !templates.isEmpty();
+        if (file == (inline || named || cluster)) {
+            throw new AbortException("analysisGate: give metrics: [...], template: '...' and/or templates:"
+                    + " [[templateName: '...']], or templateFile: '...', " + (file ? "not both"
+                    : "one of them is required"));
         }
         ProgressiveDeliveryConfiguration config = ProgressiveDeliveryConfiguration.getOrNull();
         if (named && config == null) {
@@ -121,6 +125,8 @@ public final class AnalysisGateStep extends Step {
                 if (named) {
                     map.put(Analysis.TEMPLATE_KEY, template.trim());
                 }
+                // read from the cluster when the step runs (Execution#prepare), merged as Argo merges them
+                Literals.put(map, "templates", Literals.plans(templates, AnalysisTemplateRef::toPlan));
                 map.put("args", declared);
                 try {
                     if (inline) {
@@ -139,7 +145,7 @@ public final class AnalysisGateStep extends Step {
             Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(map);
             if (config != null) {
                 PlanDefaults.expand(copy, config);
-                PlanDefaults.apply(copy, config, prometheus);
+                PlanDefaults.apply(copy, config, getPrometheus());
             }
             spec = PlanLoader.analysisFromMap(copy, source);
             return Arguments.resolve(spec, arguments());
@@ -227,23 +233,27 @@ public final class AnalysisGateStep extends Step {
         this.args = Literals.copy(args);
     }
 
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
+    public List<AnalysisTemplateRef> getTemplates() {
+        return templates;
     }
 
+    /**
+     * Argo Rollouts AnalysisTemplates (or, with {@code clusterScope: true}, ClusterAnalysisTemplates) read from the
+     * cluster with the step's credential and merged into one analysis, as Argo merges a rollout's templates.
+     */
     @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
+    public void setTemplates(List<AnalysisTemplateRef> templates) {
+        this.templates = Literals.copy(templates);
     }
 
-    public String getPrometheus() {
-        return prometheus;
+    public String getNamespace() {
+        return namespace;
     }
 
-    /** The name of a Prometheus server configured in Manage Jenkins » System. */
+    /** Where the {@code templates} are read and {@code job} metrics run; default: the kubeconfig context's. */
     @DataBoundSetter
-    public void setPrometheus(String prometheus) {
-        this.prometheus = prometheus;
+    public void setNamespace(String namespace) {
+        this.namespace = namespace == null || namespace.isBlank() ? null : namespace.trim();
     }
 
     public boolean isReturnResult() {
@@ -267,18 +277,18 @@ public final class AnalysisGateStep extends Step {
 
         private final transient AnalysisGateStep step;
         private final String analysisName;
-        private final String prometheusCredentialsId;
-        private final String prometheusCaCertificate;
+        /** How to reach the cluster (templates, Jobs) and Prometheus; never a secret. */
+        private final Connection connection;
+        /** Where the templates were read and Jobs run: the step's, or the one the cluster said was the default. */
+        private volatile String namespace;
         private final boolean returnResult;
 
         Execution(AnalysisGateStep step, StepContext context, StepRuntime runtime) throws AbortException {
             super(context, runtime);
             this.step = step;
             this.analysisName = step.name;
-            Connection connection = Connection.of(null, null, null, null, step.prometheusCredentialsId,
-                    step.prometheus);
-            this.prometheusCredentialsId = connection.prometheusCredentialsId();
-            this.prometheusCaCertificate = connection.prometheusCaCertificate();
+            this.connection = step.connection();
+            this.namespace = step.namespace;
             this.returnResult = step.returnResult;
         }
 
@@ -289,27 +299,62 @@ public final class AnalysisGateStep extends Step {
 
         @Override
         Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
-            AnalysisSpec spec = step.loadSpec(context.get(FilePath.class));
-            Where where = where(context);
-            MeasurementSource metrics = metrics(where);
-            String what = spec.metrics().size() + " metric(s), queries from " + where.describe();
-            return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + what,
-                    (events, done) -> AnalysisRun.start(analysisName, spec, metrics, runtime().scheduler,
+            AnalysisSpec loaded = step.loadSpec(context.get(FilePath.class));
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            RemoteAnalysisTemplates cluster = closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster()));
+            AnalysisSpec spec = loaded;
+            String templates = "";
+            if (!loaded.templates().isEmpty()) {
+                // read with the build's credential before the first measurement; a missing or invalid template
+                // stops the step here, naming each problem
+                RemoteAnalysisTemplates.Resolved resolved;
+                try {
+                    resolved = cluster.resolve(loaded, namespace, "");
+                    spec = Arguments.resolve(resolved.spec(), step.arguments());
+                } catch (InvalidPlanException e) {
+                    throw new AbortException("analysisGate '" + analysisName + "': " + e.getMessage());
+                }
+                namespace = resolved.namespace();
+                templates = describe(loaded.templates(), namespace) + " from " + reach.cluster().describe()
+                        + " merged: ";
+            }
+            MeasurementSource metrics = metrics(reach, cluster);
+            String what = spec.metrics().size() + " metric(s), queries from " + reach.where().describe();
+            AnalysisSpec run = spec;
+            return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + templates + what,
+                    (events, done) -> AnalysisRun.start(analysisName, run, metrics, runtime().scheduler,
                             runtime().io, events, done));
         }
 
         @Override
         Launch<AnalysisRun, AnalysisResult> prepareResume(StepContext context, AnalysisState snapshot)
                 throws Exception {
-            MeasurementSource metrics = metrics(where(context));
+            Connection.Reach reach = reach(context);
+            MeasurementSource metrics = metrics(reach, closeAtEnd(new RemoteAnalysisTemplates(reach.where(),
+                    reach.cluster())));
             return new Launch<>(analysisName, null, "resuming analysis '" + analysisName + "' after a restart",
                     (events, done) -> AnalysisRun.resume(snapshot, metrics, runtime().scheduler, runtime().io,
                             events, done));
         }
 
-        private MeasurementSource metrics(Where where) throws AbortException {
-            return runtime().metrics.create(where, PrometheusCredentials.resolve(runtime().credentials, run(),
-                    prometheusCredentialsId).withCaCertificate(prometheusCaCertificate), null);
+        private Connection.Reach reach(StepContext context) throws Exception {
+            // a program state written before analysisGate had a cluster connection: the configured defaults
+            Connection reachedBy = connection != null ? connection : Connection.of(null, null, null, null, null, null);
+            return reachedBy.reach(runtime().credentials, context, run(), where(context));
+        }
+
+        /** Prometheus with the step's credential; {@code job} metrics with the templates' client, in the namespace. */
+        private MeasurementSource metrics(Connection.Reach reach, RemoteAnalysisTemplates cluster) {
+            return runtime().metrics.create(reach.where(), reach.prometheus(), cluster.jobs(namespace));
+        }
+
+        private static String describe(List<AnalysisSpec.TemplateRef> refs, String namespace) {
+            List<String> names = new ArrayList<>();
+            for (AnalysisSpec.TemplateRef ref : refs) {
+                names.add(ref.cluster() ? "ClusterAnalysisTemplate " + ref.templateName()
+                        : "AnalysisTemplate " + namespace + "/" + ref.templateName());
+            }
+            return String.join(" and ", names);
         }
 
         @Override
@@ -366,7 +411,7 @@ public final class AnalysisGateStep extends Step {
 
     @Extension
     @Symbol("analysisGate")
-    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+    public static final class DescriptorImpl extends ConnectedDescriptor implements CustomDescribableModel {
         /** {@code args: [service: 'web']}, as Jenkinsfiles have always passed it. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
@@ -381,17 +426,6 @@ public final class AnalysisGateStep extends Step {
         @Override
         public String getDisplayName() {
             return "Analysis gate: wait for a metric analysis verdict";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @POST
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

@@ -428,7 +428,7 @@ public final class CanaryRolloutStep extends RolloutStep {
 
     @Extension
     @Symbol("canaryRollout")
-    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+    public static final class DescriptorImpl extends ConnectedDescriptor implements CustomDescribableModel {
         /**
          * The literals Jenkinsfiles have always passed: {@code steps: [[setWeight: 10], [pause: [:]]]},
          * {@code analysisArgs: [service: 'web']}, {@code canaryLabels: [track: 'canary']}.
@@ -449,23 +449,6 @@ public final class CanaryRolloutStep extends RolloutStep {
         @Override
         public String getDisplayName() {
             return "Canary rollout with traffic shifting and metric analysis";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
-                                                     @QueryParameter String credentialsId) {
-            return CredentialChoices.kubernetes(item, credentialsId);
-        }
-
-        @POST
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

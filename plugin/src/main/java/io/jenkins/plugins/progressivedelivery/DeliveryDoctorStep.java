@@ -46,7 +46,7 @@ import org.kohsuke.stapler.QueryParameter;
  * findings go to the log as a table, to the build page, and back to the pipeline as a map; warnings turn the stage
  * yellow, and a check the plan (or {@code required}) marks required fails the step.
  */
-public final class DeliveryDoctorStep extends Step {
+public final class DeliveryDoctorStep extends ConnectedStep {
     private String planFile;
     private String namespace;
     private String deployment;
@@ -59,11 +59,6 @@ public final class DeliveryDoctorStep extends Step {
     private String destinationRule;
     private String required;
     private String skip;
-    private String credentialsId;
-    private String serverUrl;
-    private String caCertificate;
-    private String context;
-    private String prometheusCredentialsId;
     private boolean returnResult;
 
     @DataBoundConstructor
@@ -105,8 +100,14 @@ public final class DeliveryDoctorStep extends Step {
             plan.put("steps", List.of(Map.of("setWeight", 100)));
         }
         String source = planFile == null || planFile.isBlank() ? "deliveryDoctor" : planFile;
+        // the configured Prometheus server fills in the address the traffic-volume check queries, as for a rollout
+        @SuppressWarnings("unchecked")
+        Map<String, Object> completed = (Map<String, Object>) StepSupport.plain(plan);
+        io.jenkins.plugins.progressivedelivery.config.PlanDefaults.apply(completed,
+                io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration.getOrNull(),
+                getPrometheus());
         try {
-            return PlanLoader.load(PlanLoader.toYaml(plan), source);
+            return PlanLoader.load(PlanLoader.toYaml(completed), source);
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
@@ -121,10 +122,6 @@ public final class DeliveryDoctorStep extends Step {
                 : new ArrayList<>();
         Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(list::add);
         doctor.put(key, list);
-    }
-
-    Connection connection() {
-        return new Connection(credentialsId, serverUrl, caCertificate, context, prometheusCredentialsId);
     }
 
     /** Where the doctor's reads run; a seam for tests. */
@@ -155,7 +152,12 @@ public final class DeliveryDoctorStep extends Step {
         Execution(DeliveryDoctorStep step, StepContext context, StepRuntime runtime, DoctorClient doctors) {
             super(context);
             this.step = step;
-            this.connection = step.connection();
+            try {
+                this.connection = step.connection();
+            } catch (AbortException e) {
+                // prometheus: names no configured server; the step fails at once with the message
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             this.returnResult = step.returnResult;
             this.runtime = runtime;
             this.doctors = doctors;
@@ -366,51 +368,6 @@ public final class DeliveryDoctorStep extends Step {
         this.skip = skip;
     }
 
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId;
-    }
-
-    public String getServerUrl() {
-        return serverUrl;
-    }
-
-    @DataBoundSetter
-    public void setServerUrl(String serverUrl) {
-        this.serverUrl = serverUrl;
-    }
-
-    public String getCaCertificate() {
-        return caCertificate;
-    }
-
-    @DataBoundSetter
-    public void setCaCertificate(String caCertificate) {
-        this.caCertificate = caCertificate;
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = context;
-    }
-
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
-    }
-
     public boolean isReturnResult() {
         return returnResult;
     }
@@ -422,7 +379,7 @@ public final class DeliveryDoctorStep extends Step {
 
     @Extension
     @Symbol("deliveryDoctor")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends ConnectedDescriptor {
         @Override
         public String getFunctionName() {
             return "deliveryDoctor";
@@ -431,20 +388,6 @@ public final class DeliveryDoctorStep extends Step {
         @Override
         public String getDisplayName() {
             return "Delivery doctor: check workloads for zero-downtime delivery";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return CredentialChoices.kubernetes(item, credentialsId);
-        }
-
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }
