@@ -221,8 +221,13 @@ class ConsecutiveSuccessLimitTest {
         List<ValidationError> longerThanCount = AnalysisValidation.validate(new AnalysisSpec(List.of(),
                 List.of(metric("rate", 2, -1, null, 3, false))), "", true);
         assertThat(longerThanCount).extracting(ValidationError::path).contains("metrics[0].consecutiveSuccessLimit");
+        List<ValidationError> noRoom = AnalysisValidation.validate(new AnalysisSpec(List.of(),
+                List.of(metric("rate", 3, 1, null, 3, false))), "", true);
+        assertThat(noRoom).extracting(ValidationError::toString)
+                .containsExactly("metrics[0].count: 3 is less than failureLimit 1 + consecutiveSuccessLimit 3 (Argo"
+                        + " refuses it); raise count to 4 or lower a limit");
         assertThat(AnalysisValidation.validate(new AnalysisSpec(List.of(),
-                List.of(metric("rate", 3, 1, null, 3, false))), "", true))
-                .as("count 3 >= failureLimit 1 and >= consecutiveSuccessLimit 3: it can decide").isEmpty();
+                List.of(metric("rate", 4, 1, null, 3, false))), "", true))
+                .as("count >= failureLimit + consecutiveSuccessLimit").isEmpty();
     }
 }
