@@ -110,7 +110,10 @@ public final class AnalysisGateStep extends ConnectedStep {
                     throw new AbortException("templateFile: " + templateFile + " does not exist in the workspace "
                             + workspace.getRemote());
                 }
-                map = PlanParameters.analysisMap(templatePath.readToString(), templateFile);
+                String text = templatePath.readToString();
+                // several templates in one file: merged first, as Argo merges a run's templates
+                map = PlanParameters.analysisMap(PlanParameters.severalTemplates(text)
+                        ? PlanLoader.toYaml(PlanLoader.loadAnalysis(text, templateFile)) : text, templateFile);
                 source = templateFile;
             } else {
                 // inline metrics declare the step's args, as an AnalysisTemplate declares its own
