@@ -3,12 +3,6 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
-import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
@@ -35,24 +29,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code analysisGate}: runs an analysis (Argo Rollouts AnalysisTemplate semantics: metrics, intervals, counts,
- * failure and inconclusive limits, CEL conditions) against Prometheus and blocks the pipeline, holding no thread,
- * until the verdict. By default a Failed or Error verdict fails the build and Inconclusive marks it UNSTABLE;
- * {@code returnResult: true} only returns the result map.
+ * failure and inconclusive limits, Argo's expression language or CEL) against Prometheus, web endpoints or Jobs and
+ * blocks the pipeline, holding no thread, until the verdict. The metrics come inline, from a configured template, a
+ * template file, or AnalysisTemplates read by name from the cluster with the step's credential ({@code templates},
+ * where the step runs, merged as {@code canaryRollout} merges them). By default a Failed or Error verdict fails the
+ * build and Inconclusive marks it UNSTABLE; {@code returnResult: true} only returns the result map.
  */
 public final class AnalysisGateStep extends ConnectedStep {
     private String name = "analysis";

@@ -3,11 +3,6 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
@@ -31,17 +26,12 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code blueGreenSwitch}: deploys a new image as the idle colour ({@code <deployment>-blue} or {@code -green}) next to

@@ -3,13 +3,10 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.progressivedelivery.actions.DoctorAction;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport;
 import io.jenkins.plugins.progressivedelivery.engine.doctor.Severity;
 import io.jenkins.plugins.progressivedelivery.engine.doctor.TrafficVolume;
@@ -25,20 +22,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code deliveryDoctor}: the read-only checks {@code canaryRollout} and {@code blueGreenSwitch} run in their
