@@ -294,7 +294,9 @@ public final class AnalysisGateStep extends ConnectedStep {
         Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
             AnalysisSpec loaded = step.loadSpec(context.get(FilePath.class));
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
-            RemoteAnalysisTemplates cluster = closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster()));
+            // a cluster session only for what needs one: templates to read, Jobs to run
+            RemoteAnalysisTemplates cluster = !loaded.templates().isEmpty() || runsJobs(loaded)
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())) : null;
             AnalysisSpec spec = loaded;
             String templates = "";
             if (!loaded.templates().isEmpty()) {
@@ -311,6 +313,9 @@ public final class AnalysisGateStep extends ConnectedStep {
                 templates = describe(loaded.templates(), namespace) + " from " + reach.cluster().describe()
                         + " merged: ";
             }
+            if (cluster == null && runsJobs(spec)) {
+                cluster = closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster()));
+            }
             MeasurementSource metrics = metrics(reach, cluster);
             String what = spec.metrics().size() + " metric(s), queries from " + reach.where().describe();
             AnalysisSpec run = spec;
@@ -323,8 +328,8 @@ public final class AnalysisGateStep extends ConnectedStep {
         Launch<AnalysisRun, AnalysisResult> prepareResume(StepContext context, AnalysisState snapshot)
                 throws Exception {
             Connection.Reach reach = reach(context);
-            MeasurementSource metrics = metrics(reach, closeAtEnd(new RemoteAnalysisTemplates(reach.where(),
-                    reach.cluster())));
+            MeasurementSource metrics = metrics(reach, runsJobs(snapshot.spec())
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())) : null);
             return new Launch<>(analysisName, null, "resuming analysis '" + analysisName + "' after a restart",
                     (events, done) -> AnalysisRun.resume(snapshot, metrics, runtime().scheduler, runtime().io,
                             events, done));
@@ -338,7 +343,13 @@ public final class AnalysisGateStep extends ConnectedStep {
 
         /** Prometheus with the step's credential; {@code job} metrics with the templates' client, in the namespace. */
         private MeasurementSource metrics(Connection.Reach reach, RemoteAnalysisTemplates cluster) {
-            return runtime().metrics.create(reach.where(), reach.prometheus(), cluster.jobs(namespace));
+            return runtime().metrics.create(reach.where(), reach.prometheus(),
+                    cluster == null ? null : cluster.jobs(namespace));
+        }
+
+        private static boolean runsJobs(AnalysisSpec spec) {
+            return spec != null && spec.metrics().stream().anyMatch(m -> m.provider() != null
+                    && m.provider().job() != null);
         }
 
         private static String describe(List<AnalysisSpec.TemplateRef> refs, String namespace) {

@@ -169,4 +169,30 @@ class AnalysisTemplatesByNameTest {
                 .isEqualTo(Colour.GREEN);
         assertThat(kube.takeRequests()).allMatch(request -> request.startsWith("GET "));
     }
+
+    @Test
+    void aJobMetricOfTheGateRunsWithTheStepsClusterInItsNamespace() throws Exception {
+        List<io.jenkins.plugins.progressivedelivery.remote.JobAccess> given = new CopyOnWriteArrayList<>();
+        StepRuntime runtime = new StepRuntime(harness.scheduler, harness.io,
+                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null,
+                (where, access, plan) -> null, (where, access, plan) -> null, (where, access, jobs) -> {
+                    given.add(jobs);
+                    return (metric, at) -> MetricValue.outcome(
+                            io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase.SUCCESSFUL,
+                            "Job smoke-1 succeeded");
+                });
+        AnalysisGateStep step = Structs.instantiate(AnalysisGateStep.class, Map.of("name", "smoke",
+                "namespace", NS, "credentialsId", "k8s-token", "serverUrl", kube.url(),
+                "metrics", List.of(Map.of("name", "smoke", "provider", Map.of("job", Map.of("spec",
+                        "template: {spec: {restartPolicy: Never, containers: [{name: t, image: 'smoke:1'}]}}"))))));
+        FakeStepContext context = new FakeStepContext(run, log, new EnvVars());
+        new AnalysisGateStep.Execution(step, context, runtime).start();
+        harness.settle();
+
+        assertThat(context.success()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("verdict", "Successful");
+        assertThat(given).hasSize(1);
+        assertThat(given.get(0).namespace()).isEqualTo(NS);
+        assertThat(given.get(0).toString()).contains(kube.url()).doesNotContain("agent-token");
+    }
 }
