@@ -84,6 +84,8 @@ final class ValidateCommand implements Callable<Integer> {
         }
         List<ValidationError> problems = new ArrayList<>();
         List<ValidationError> unreadable = new ArrayList<>();
+        java.util.Set<String> declared = new java.util.TreeSet<>(declaredInline(loaded.get()));
+        boolean[] allMerged = {true};
         try (KubernetesClient client = KubeClients.create(cluster.connection())) {
             ClusterAnalysisTemplates templates = new ClusterAnalysisTemplates(client, namespace(loaded.get()));
             named.forEach((path, analysis) -> {
@@ -91,11 +93,23 @@ final class ValidateCommand implements Callable<Integer> {
                         analysis.getValue(), args);
                 problems.addAll(check.problems());
                 unreadable.addAll(check.unreadable());
+                if (check.declared() == null) {
+                    allMerged[0] = false;
+                } else {
+                    declared.addAll(check.declared());
+                }
             });
         } catch (RuntimeException e) {
             // no client (a kubeconfig without the context, an unreadable file): nothing could be read
             references(loaded.get(), named).forEach(line -> unreadable.add(new ValidationError(line,
                     "could not be read: " + e.getMessage())));
+        }
+        if (allMerged[0] && unreadable.isEmpty()) {
+            // as run: one set of arguments serves the whole plan, and each must be declared by one of its analyses
+            args.keySet().stream().filter(name -> !declared.contains(name)).forEach(name -> problems.add(
+                    new ValidationError("--arg " + name, "is not declared by any analysis of the plan (declared: "
+                            + (declared.isEmpty() ? "none" : String.join(", ", declared)) + "); remove it or"
+                            + " declare it")));
         }
         if (!problems.isEmpty()) {
             PlanFiles.print(plan, new InvalidPlanException(plan.toString(), problems), err);
@@ -112,6 +126,26 @@ final class ValidateCommand implements Callable<Integer> {
                 .size()).sum() + " AnalysisTemplate reference(s) read from the cluster: " + describe(loaded.get()));
         out.flush();
         return 0;
+    }
+
+    /** The arguments the plan's analyses without templates declare. */
+    private static List<String> declaredInline(DeliveryPlan plan) {
+        List<AnalysisSpec> analyses = new ArrayList<>();
+        if (plan instanceof BlueGreenPlan blueGreen) {
+            analyses.add(blueGreen.prePromotionAnalysis());
+            analyses.add(blueGreen.postPromotionAnalysis());
+        } else {
+            CanaryPlan canary = (CanaryPlan) plan;
+            if (canary.analysis() != null) {
+                analyses.add(canary.analysis().spec());
+            }
+            canary.steps().stream().filter(step -> step instanceof PlanStep.Analysis)
+                    .forEach(step -> analyses.add(((PlanStep.Analysis) step).analysis()));
+        }
+        List<String> names = new ArrayList<>();
+        analyses.stream().filter(a -> a != null && a.templates().isEmpty())
+                .forEach(a -> a.args().forEach(arg -> names.add(arg.name())));
+        return names;
     }
 
     private static void printUnreadable(List<ValidationError> unreadable, PrintWriter err) {

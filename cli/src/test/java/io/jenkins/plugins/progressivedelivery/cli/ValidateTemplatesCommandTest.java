@@ -185,6 +185,13 @@ class ValidateTemplatesCommandTest {
         assertThat(err.toString()).contains("steps[1].analysis.metrics[0].count")
                 .contains("args.quantile has no value");
 
+        err.getBuffer().setLength(0);
+        int withArgs = run("validate", plan.toString(), "--kubeconfig", kubeconfig(dir).toString(),
+                "--arg", "quantile=99", "--arg", "quantil=95");
+        assertThat(withArgs).isEqualTo(2);
+        assertThat(err.toString()).doesNotContain("args.quantile has no value")
+                .contains("--arg quantil: is not declared by any analysis of the plan (declared: quantile, service)");
+
     }
 
     @Test

@@ -87,13 +87,15 @@ public final class ClusterAnalysisTemplates {
      */
     public Check check(AnalysisSpec spec, String path, boolean stepAnalysis, Map<String, String> runArguments) {
         if (spec == null || spec.templates().isEmpty()) {
-            return new Check(List.of(), List.of());
+            return new Check(List.of(), List.of(), List.of());
         }
         Read read = read(spec, path);
         List<ValidationError> problems = new ArrayList<>(read.problems());
+        List<String> declared = null;
         if (problems.isEmpty() && read.unreadable().isEmpty()) {
             try {
                 AnalysisSpec merged = merge(spec, read.templates(), path);
+                declared = merged.args().stream().map(arg -> arg.name()).toList();
                 problems.addAll(AnalysisValidation.validate(merged, path, stepAnalysis));
                 Map<String, String> own = new LinkedHashMap<>();
                 merged.args().forEach(arg -> {
@@ -104,10 +106,11 @@ public final class ClusterAnalysisTemplates {
                 Arguments.resolve(merged, own, path);
             } catch (InvalidPlanException e) {
                 e.errors().forEach(error -> problems.add(error.path().startsWith(path) ? error
-                        : new ValidationError(error.path().isEmpty() ? path : path + "." + error.path(), error.message())));
+                        : new ValidationError(error.path().isEmpty() ? path : path + "." + error.path(),
+                                error.message())));
             }
         }
-        return new Check(problems, read.unreadable().stream().map(Unreadable::error).toList());
+        return new Check(problems, read.unreadable().stream().map(Unreadable::error).toList(), declared);
     }
 
     /**
@@ -115,8 +118,9 @@ public final class ClusterAnalysisTemplates {
      *
      * @param problems   what is wrong with the templates, each with its path
      * @param unreadable the templates that could not be read, and why: unchecked, not known to be wrong
+     * @param declared   the arguments the merged analysis declares; null when it could not be merged
      */
-    public record Check(List<ValidationError> problems, List<ValidationError> unreadable) {
+    public record Check(List<ValidationError> problems, List<ValidationError> unreadable, List<String> declared) {
     }
 
     private record Unreadable(ValidationError error) {
