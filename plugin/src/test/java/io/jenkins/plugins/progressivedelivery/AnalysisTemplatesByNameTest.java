@@ -195,4 +195,19 @@ class AnalysisTemplatesByNameTest {
         assertThat(given.get(0).namespace()).isEqualTo(NS);
         assertThat(given.get(0).toString()).contains(kube.url()).doesNotContain("agent-token");
     }
+
+    @Test
+    void theConnectionParametersBindFlatOnAllFourStepsAsJenkinsfilesWriteThem() {
+        Map<String, Object> connection = Map.of("credentialsId", "k8s", "serverUrl", "https://api:6443",
+                "caCertificate", "-----BEGIN CERTIFICATE-----", "context", "prod", "prometheusCredentialsId", "prom",
+                "prometheus", "main");
+        for (Class<? extends ConnectedStep> type : List.of(CanaryRolloutStep.class, BlueGreenSwitchStep.class,
+                DeliveryDoctorStep.class, AnalysisGateStep.class)) {
+            ConnectedStep step = Structs.instantiate(type, connection);
+            assertThat(List.of(step.getCredentialsId(), step.getServerUrl(), step.getCaCertificate(),
+                    step.getContext(), step.getPrometheusCredentialsId(), step.getPrometheus()))
+                    .as(type.getSimpleName()).containsExactly("k8s", "https://api:6443",
+                            "-----BEGIN CERTIFICATE-----", "prod", "prom", "main");
+        }
+    }
 }
