@@ -9,12 +9,15 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.Arguments;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MeshMetricsSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisTemplateRef;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates;
@@ -56,6 +59,7 @@ public final class AnalysisGateStep extends ConnectedStep {
     private List<DryRunMetric> dryRun;
     private List<MeasurementRetention> measurementRetention;
     private String conditionLanguage;
+    private BuiltinMetrics builtinMetrics;
 
     @DataBoundConstructor
     public AnalysisGateStep() {
@@ -72,6 +76,11 @@ public final class AnalysisGateStep extends ConnectedStep {
      * Jenkins » System fills in addresses, timeouts and headers the metrics do not give.
      */
     AnalysisSpec loadSpec(FilePath workspace) throws IOException, InterruptedException {
+        return loadAnalysis(workspace).spec();
+    }
+
+    /** {@link #loadSpec}, with what each built-in metric became, for the log. */
+    BuiltinThresholds.Resolution loadAnalysis(FilePath workspace) throws IOException, InterruptedException {
         boolean inline = metrics != null && !metrics.isEmpty();
         boolean named = template != null && !template.isBlank();
         boolean file = templateFile != null && !templateFile.isBlank();
@@ -141,10 +150,28 @@ public final class AnalysisGateStep extends ConnectedStep {
                 PlanDefaults.apply(copy, config, getPrometheus());
             }
             spec = PlanLoader.analysisFromMap(copy, source);
-            return Arguments.resolve(spec, arguments());
+            BuiltinThresholds.Resolution builtins = builtins(spec, config);
+            return new BuiltinThresholds.Resolution(Arguments.resolve(builtins.spec(), arguments()),
+                    builtins.builtins());
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
+    }
+
+    /**
+     * The analysis with its built-in metrics ({@code [name: 'success-rate', min: 99, workload: 'checkout',
+     * namespace: 'prod']}) made Prometheus queries of the workload each names; {@code builtinMetrics} (else the
+     * configured Prometheus server) says where they come from.
+     */
+    BuiltinThresholds.Resolution builtins(AnalysisSpec spec, ProgressiveDeliveryConfiguration config)
+            throws AbortException {
+        if (spec.metrics().stream().noneMatch(BuiltinThresholds::isBuiltin)) {
+            return new BuiltinThresholds.Resolution(spec, List.of());
+        }
+        Map<String, Object> source = PlanDefaults.builtinSource(builtinMetrics == null ? null
+                : builtinMetrics.toPlan(), config, getPrometheus());
+        MeshMetricsSpec mesh = PlanLoader.meshMetricsFromMap(source, "analysisGate builtinMetrics");
+        return BuiltinThresholds.resolve(spec, BuiltinThresholds.Context.gate(mesh, null));
     }
 
     Map<String, String> arguments() {
@@ -249,6 +276,19 @@ public final class AnalysisGateStep extends ConnectedStep {
         this.namespace = namespace == null || namespace.isBlank() ? null : namespace.trim();
     }
 
+    public BuiltinMetrics getBuiltinMetrics() {
+        return builtinMetrics;
+    }
+
+    /**
+     * Where built-in metrics come from: {@code builtinMetrics: [prometheus: [address: '...'], requests: [...],
+     * minRequests: 20]}; without it, the configured Prometheus server and Istio's metrics.
+     */
+    @DataBoundSetter
+    public void setBuiltinMetrics(BuiltinMetrics builtinMetrics) {
+        this.builtinMetrics = builtinMetrics;
+    }
+
     public boolean isReturnResult() {
         return returnResult;
     }
@@ -292,7 +332,8 @@ public final class AnalysisGateStep extends ConnectedStep {
 
         @Override
         Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
-            AnalysisSpec loaded = step.loadSpec(context.get(FilePath.class));
+            BuiltinThresholds.Resolution builtins = step.loadAnalysis(context.get(FilePath.class));
+            AnalysisSpec loaded = builtins.spec();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             // a cluster session only for what needs one: templates to read, Jobs to run
             RemoteAnalysisTemplates cluster = !loaded.templates().isEmpty() || runsJobs(loaded)
@@ -320,8 +361,11 @@ public final class AnalysisGateStep extends ConnectedStep {
             String what = spec.metrics().size() + " metric(s), queries from " + reach.where().describe();
             AnalysisSpec run = spec;
             return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + templates + what,
-                    (events, done) -> AnalysisRun.start(analysisName, run, metrics, runtime().scheduler,
-                            runtime().io, events, done));
+                    (events, done) -> {
+                        builtins.events(analysisName, runtime().scheduler.now()).forEach(events::onEvent);
+                        return AnalysisRun.start(analysisName, run, metrics, runtime().scheduler, runtime().io,
+                                events, done);
+                    });
         }
 
         @Override
