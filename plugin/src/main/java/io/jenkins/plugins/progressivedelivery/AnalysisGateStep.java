@@ -345,7 +345,7 @@ public final class AnalysisGateStep extends ConnectedStep {
                 // stops the step here, naming each problem
                 RemoteAnalysisTemplates.Resolved resolved;
                 try {
-                    resolved = cluster.resolve(loaded, namespace, "");
+                    resolved = cluster.resolve(loaded, namespace, "", connection.prometheusUrl());
                     spec = Arguments.resolve(resolved.spec(), step.arguments());
                 } catch (InvalidPlanException e) {
                     throw new AbortException("analysisGate '" + analysisName + "': " + e.getMessage());

@@ -300,7 +300,8 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
             BlueGreenPlan plan = AnalysisTemplateRefs.any(loaded)
-                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded)
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded,
+                            connection.prometheusUrl())
                     : loaded;
             WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()

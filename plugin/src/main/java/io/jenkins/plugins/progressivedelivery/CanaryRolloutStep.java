@@ -16,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.BackgroundAnalysis;
 import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates;
 import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
 import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.CanaryPlanStep;
@@ -293,7 +294,9 @@ public final class CanaryRolloutStep extends RolloutStep {
             Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
-            CanaryPlan plan = AnalysisTemplateRefs.any(loaded) ? cluster(reach, loaded).withAnalysisTemplates(loaded)
+            CanaryPlan plan = AnalysisTemplateRefs.any(loaded)
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded,
+                            connection.prometheusUrl())
                     : loaded;
             WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "

@@ -210,4 +210,58 @@ class AnalysisTemplatesByNameTest {
                             "-----BEGIN CERTIFICATE-----", "prod", "prom", "main");
         }
     }
+
+    @Test
+    void aTemplateWithoutAPrometheusAddressUsesTheConfiguredServerAsArgoUsesItsControllersDefault() throws Exception {
+        kube.createAnalysisTemplate("""
+                apiVersion: argoproj.io/v1alpha1
+                kind: AnalysisTemplate
+                metadata: {name: no-address, namespace: demo}
+                spec:
+                  metrics:
+                  - name: errors
+                    successCondition: result[0] < 1
+                    provider:
+                      prometheus: {query: "sum(rate(errors[1m]))"}
+                """);
+        io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec named =
+                new io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec(List.of(), List.of(), null, null,
+                        List.of(new io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec.TemplateRef(
+                                "no-address", null)), null);
+        try (io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates templates =
+                     new io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates(
+                             io.jenkins.plugins.progressivedelivery.remote.Where.agent(agent, "linux-1"),
+                             io.jenkins.plugins.progressivedelivery.remote.ClusterAccess.of(
+                                     io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection.token(
+                                             kube.url(), "agent-token", null)))) {
+            assertThat(templates.resolve(named, NS, "", "https://prometheus.example.com").spec().metrics().get(0)
+                    .provider().prometheus().address()).isEqualTo("https://prometheus.example.com");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> templates.resolve(named, NS, "", null))
+                    .hasMessageContaining("templates[0] (AnalysisTemplate demo/no-address)")
+                    .hasMessageContaining("address");
+        }
+    }
+
+    @Test
+    void canaryRolloutReadsItsStepsTemplatesThroughTheSameResolver() throws Exception {
+        FakeCluster cluster = new FakeCluster("web:2.0");
+        Harness canary = new Harness(cluster, (metric, at) -> {
+            queries.add(metric.name() + ": " + metric.provider().prometheus().query());
+            return MetricValue.vector(List.of(metric.name().equals("latency") ? 0.2 : value));
+        }, (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
+        CanaryRolloutStep step = Structs.instantiate(CanaryRolloutStep.class, Map.of("namespace", NS,
+                "deployment", "web", "container", "web", "image", "web:2.0", "virtualService", "web",
+                "stableService", "web-stable", "canaryService", "web-canary", "credentialsId", "k8s-token",
+                "serverUrl", kube.url(), "steps", List.of(Map.of("setWeight", 20),
+                        Map.of("analysis", Map.of("templates", both(), "args", List.of(Map.of("name", "service",
+                                "value", "web-canary")))), Map.of("setWeight", 100))));
+        FakeStepContext context = new FakeStepContext(run, log, new EnvVars());
+        assertThat(new CanaryRolloutStep.Execution(step, context, canary.runtime).start()).isFalse();
+        canary.settle();
+        canary.advance(Duration.ofMinutes(5));
+
+        assertThat(queries).contains("success-rate: sum(rate(ok{service=\"web-canary\"}[1m]))",
+                "latency: p95{service=\"web-canary\"}");
+        assertThat(kube.takeRequests()).allMatch(request -> request.startsWith("GET "));
+    }
 }

@@ -4,12 +4,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ClusterAnalysisTemplates;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.DeliveryPlan;
 import java.io.Serializable;
 
 /**
  * Reads the AnalysisTemplates an analysis names from the cluster, with the step's credential, {@link Where} the step
- * runs, and merges them as {@code canaryRollout} does ({@link ClusterAnalysisTemplates}): for {@code analysisGate}
- * and {@code blueGreenSwitch}. Only reads (GET). One session of the client cache: the step's {@code job} metrics use
+ * runs, and merges them ({@link ClusterAnalysisTemplates}): for {@code canaryRollout}, {@code blueGreenSwitch} and
+ * {@code analysisGate} alike. Only reads (GET). One session of the client cache: the step's {@code job} metrics use
  * it too ({@link #jobs}), and the step's end releases it.
  */
 public final class RemoteAnalysisTemplates extends RemoteCluster {
@@ -24,13 +26,22 @@ public final class RemoteAnalysisTemplates extends RemoteCluster {
      * @throws io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException naming every template that is
      *         missing, unreadable or invalid
      */
-    public Resolved resolve(AnalysisSpec spec, String namespace, String path) {
-        return (Resolved) call(new AnalysisCall(spec, namespace, path));
+    public Resolved resolve(AnalysisSpec spec, String namespace, String path, String defaultPrometheus) {
+        return (Resolved) call(new AnalysisCall(spec, namespace, path, defaultPrometheus));
     }
 
-    /** The blue-green plan with the templates of its pre- and post-promotion analyses merged in. */
-    public BlueGreenPlan resolve(BlueGreenPlan plan) {
-        return (BlueGreenPlan) call(new BlueGreenCall(plan));
+    /**
+     * The blue-green plan with the templates of its pre- and post-promotion analyses merged in.
+     *
+     * @param defaultPrometheus the address of the templates' metrics that give none (the configured server), or null
+     */
+    public BlueGreenPlan resolve(BlueGreenPlan plan, String defaultPrometheus) {
+        return (BlueGreenPlan) call(new PlanCall(plan, defaultPrometheus));
+    }
+
+    /** The canary plan with the templates of its analysis steps and background analysis merged in. */
+    public CanaryPlan resolve(CanaryPlan plan, String defaultPrometheus) {
+        return (CanaryPlan) call(new PlanCall(plan, defaultPrometheus));
     }
 
     /** What {@code job} metrics need to run in {@code namespace} with this session's client. */
@@ -43,22 +54,30 @@ public final class RemoteAnalysisTemplates extends RemoteCluster {
         private static final long serialVersionUID = 1L;
     }
 
-    private record AnalysisCall(AnalysisSpec spec, String namespace, String path) implements ClusterOperation.Call {
+    private record AnalysisCall(AnalysisSpec spec, String namespace, String path, String defaultPrometheus)
+            implements ClusterOperation.Call {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Serializable on(KubernetesClient client) {
-            ClusterAnalysisTemplates templates = new ClusterAnalysisTemplates(client, namespace);
+            ClusterAnalysisTemplates templates = new ClusterAnalysisTemplates(client, namespace)
+                    .withDefaultPrometheus(defaultPrometheus);
             return new Resolved(templates.resolve(spec, path), templates.namespace());
         }
     }
 
-    private record BlueGreenCall(BlueGreenPlan plan) implements ClusterOperation.Call {
+    private record PlanCall(DeliveryPlan plan, String defaultPrometheus) implements ClusterOperation.Call {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Serializable on(KubernetesClient client) {
-            return new ClusterAnalysisTemplates(client, plan.target().namespace()).resolve(plan);
+            if (plan instanceof BlueGreenPlan blueGreen) {
+                return new ClusterAnalysisTemplates(client, blueGreen.target().namespace())
+                        .withDefaultPrometheus(defaultPrometheus).resolve(blueGreen);
+            }
+            CanaryPlan canary = (CanaryPlan) plan;
+            return new ClusterAnalysisTemplates(client, canary.target().namespace())
+                    .withDefaultPrometheus(defaultPrometheus).resolve(canary);
         }
     }
 }

@@ -42,6 +42,7 @@ public final class ClusterAnalysisTemplates {
 
     private final KubernetesClient client;
     private final String namespace;
+    private String defaultPrometheus;
 
     /** @param namespace where AnalysisTemplates are read; null for the client's own ({@link KubeClients#namespace}) */
     public ClusterAnalysisTemplates(KubernetesClient client, String namespace) {
@@ -51,6 +52,15 @@ public final class ClusterAnalysisTemplates {
 
     public String namespace() {
         return namespace;
+    }
+
+    /**
+     * The Prometheus address of the templates' metrics that give none, as Argo's controller takes it from
+     * {@code ARGO_ROLLOUTS_PROMETHEUS_ADDRESS}: in Jenkins, the configured Prometheus server. Null: none.
+     */
+    public ClusterAnalysisTemplates withDefaultPrometheus(String address) {
+        this.defaultPrometheus = address == null || address.isBlank() ? null : address.trim();
+        return this;
     }
 
     /**
@@ -157,6 +167,15 @@ public final class ClusterAnalysisTemplates {
                 continue;
             }
             JsonNode tree = EngineJson.JSON.valueToTree(resource.getAdditionalProperties().get("spec"));
+            if (defaultPrometheus != null) {
+                tree.path("metrics").forEach(metric -> {
+                    JsonNode prometheus = metric.path("provider").path("prometheus");
+                    if (prometheus instanceof com.fasterxml.jackson.databind.node.ObjectNode query
+                            && query.path("address").asText("").isBlank()) {
+                        query.put("address", defaultPrometheus);
+                    }
+                });
+            }
             try {
                 templates.add(new AnalysisTemplates.Named(label, PlanLoader.analysisFromTree(tree, label)));
             } catch (InvalidPlanException e) {
