@@ -284,6 +284,12 @@ public final class CanaryRolloutStep extends RolloutStep {
         }
 
         @Override
+        io.jenkins.plugins.progressivedelivery.rollback.ClusterRef keeperCluster(StepContext context)
+                throws IOException, InterruptedException {
+            return connection.clusterRef(context.get(hudson.EnvVars.class));
+        }
+
+        @Override
         String functionName() {
             return "canaryRollout";
         }
@@ -306,7 +312,7 @@ public final class CanaryRolloutStep extends RolloutStep {
                         CanaryCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return CanaryRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 
@@ -322,7 +328,7 @@ public final class CanaryRolloutStep extends RolloutStep {
                         CanaryCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return CanaryRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 
