@@ -42,8 +42,7 @@ final class AnalysisGateJudgeExecution extends RunnerExecution<JudgeGate, JudgeG
         super(context, runtime);
         this.step = step;
         this.gateName = step.getName();
-        Connection connection = Connection.of(null, null, null, null, step.getPrometheusCredentialsId(),
-                step.getPrometheus());
+        Connection connection = step.connection(); // only its Prometheus half: the judge reads no cluster
         this.prometheusCredentialsId = connection.prometheusCredentialsId();
         this.prometheusCaCertificate = connection.prometheusCaCertificate();
         this.returnResult = step.isReturnResult();
@@ -58,10 +57,11 @@ final class AnalysisGateJudgeExecution extends RunnerExecution<JudgeGate, JudgeG
         JudgeComparison judge = step.getJudge();
         boolean analysis = step.getMetrics() != null && !step.getMetrics().isEmpty()
                 || step.getTemplate() != null && !step.getTemplate().isBlank()
-                || step.getTemplateFile() != null && !step.getTemplateFile().isBlank();
+                || step.getTemplateFile() != null && !step.getTemplateFile().isBlank()
+                || step.getTemplates() != null && !step.getTemplates().isEmpty();
         if (analysis) {
             throw new AbortException("analysisGate: judge: compares two label sets on its own metrics; give either"
-                    + " judge: [...] or metrics/template/templateFile, not both");
+                    + " judge: [...] or metrics/template/templates/templateFile, not both");
         }
         Map<String, Object> plan = judge.toPlan();
         @SuppressWarnings("unchecked")

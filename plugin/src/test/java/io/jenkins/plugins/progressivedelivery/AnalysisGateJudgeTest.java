@@ -210,7 +210,7 @@ class AnalysisGateJudgeTest {
         AnalysisGateStep both = step(judgeLiteral(), false);
         both.setTemplate("success-rate");
         assertThatThrownBy(() -> AnalysisGateJudgeExecution.spec(both)).hasMessageContaining("give either judge:"
-                + " [...] or metrics/template/templateFile, not both");
+                + " [...] or metrics/template/templates/templateFile, not both");
         Map<String, Object> misspelt = new LinkedHashMap<>(judgeLiteral());
         misspelt.put("windw", "10m");
         assertThatThrownBy(() -> step(misspelt, false)).hasMessageContaining("unknown parameter 'windw'");
