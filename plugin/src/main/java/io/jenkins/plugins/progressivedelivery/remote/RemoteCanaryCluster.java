@@ -128,9 +128,19 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         return wake -> watch(lease -> cluster(lease, plan).stableReadinessWatch().whenMaybeReady(wake));
     }
 
+    /**
+     * While paused, a watch on the route and the Deployments when the calls run on the controller; on an agent none
+     * (a watch there would have to call back over the channel): drift is then read before the next step.
+     */
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.rollout.ChangeWatch driftWatch() {
+        return wake -> watch(lease -> cluster(lease, plan).driftWatch().whenChanged(wake));
+    }
+
     /** The session's cluster object: built on its first call, so the routers discover the Istio API once. */
     static CanaryCluster cluster(KubeClientCache.Lease lease, CanaryPlan plan) {
-        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness());
+        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness()
+                .watchingDrift());
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
