@@ -132,8 +132,10 @@ public final class CanaryRunner implements Rollout {
 
             @Override
             public String retryResource() {
-                return stage == Stage.PREFLIGHT || stage == Stage.ROLLBACK_RESTORE_STABLE
-                        || stage == Stage.ROLLBACK_AWAIT_STABLE ? deploymentResource() : routeResource();
+                return stage == Stage.AWAIT_CANARY || stage == Stage.PREPARE_CANARY ? canaryResource()
+                        : stage == Stage.PREFLIGHT || stage == Stage.PROMOTE_STABLE || stage == Stage.AWAIT_STABLE
+                        || stage == Stage.ROLLBACK_RESTORE_STABLE || stage == Stage.ROLLBACK_AWAIT_STABLE
+                        ? deploymentResource() : routeResource();
             }
 
             @Override

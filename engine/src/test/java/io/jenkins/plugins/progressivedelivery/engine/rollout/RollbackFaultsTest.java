@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
@@ -52,6 +53,7 @@ class RollbackFaultsTest {
     void freshCluster() {
         harness = new RolloutHarness(cluster.reset()).withHostSplit();
         harness.wrap = real -> faults = new FaultyCanaryCluster(real, harness.scheduler::now);
+        harness.metrics = (metric, at) -> MetricValue.vector(List.of(0.5)); // a bad canary's error rate
     }
 
     private static CanaryPlan plan(String extra, String steps) {
@@ -71,6 +73,31 @@ class RollbackFaultsTest {
                   - pause: {}
                   - setWeight: 60
                 """);
+    }
+
+    /**
+     * 20 %, then an analysis whose one measurement, 10 s later, fails: the scripted error rate is 0.5 against
+     * {@code failureCondition: result[0] > 0.01}. The rollback the faults strike is the one a bad canary causes.
+     */
+    private static CanaryPlan failingAt20() {
+        return plan("", """
+                  - setWeight: 20
+                  - analysis:
+                      metrics:
+                        - name: error-rate
+                          initialDelay: 10s
+                          count: 1
+                          failureCondition: result[0] > 0.01
+                          provider: {prometheus: {address: "http://prometheus.example:9090", query: error_rate}}
+                  - setWeight: 60
+                """);
+    }
+
+    /** Runs to the analysis at 20 %; returns when its Failed verdict comes, and the rollback starts. */
+    private Instant runToTheAnalysis() {
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.ANALYSIS);
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 80, canary 20");
+        return harness.scheduler.now().plusSeconds(10);
     }
 
     private void runToThePause() {
@@ -153,21 +180,44 @@ class RollbackFaultsTest {
     }
 
     @Test
-    void apiLatencyAfterThePromotionWriteRollsBackToTheOldImageNotJustTheOldWeights() {
-        harness.start(plan("", """
-                  - setWeight: 20
-                  - setWeight: 100
-                """));
-        faults.fail("stableReadiness", 4, () -> new ClusterException("cannot get deployment/demo/web: the API"
-                + " server did not answer (SocketTimeoutException: timeout after 30s)", true, null));
+    void apiLatencyAfterThePromotionWriteRollsBackToTheOldImageNotJustTheOldWeights() throws Exception {
+        // The API server answers the reads of the promoted stable only after the client's request timeout (here
+        // 250 ms instead of 30 s, and the answer 1 s late instead of 30 s): real timeouts, not a stand-in exception.
+        try (var slowClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(cluster.client.getConfiguration())
+                        .withRequestTimeout(250).build()).build()) {
+            harness.client = slowClient;
+            harness.taps.add(event -> {
+                if (event.action() == AuditAction.SCALE && event.resource().equals("deployment/demo/web")
+                        && event.after().contains("web:2.0")) {
+                    // the test's own reads of web (playing its controller) would take the late answers: it pauses
+                    harness.neverReady.add("web");
+                    Deployment promoted = cluster.deployment("web");
+                    cluster.server.expect().get().delay(1, java.util.concurrent.TimeUnit.SECONDS)
+                            .withPath(STABLE_PATH).andReturn(200, promoted).times(4);
+                }
+                if (event.action() == AuditAction.ROLLBACK && event.resource().equals("deployment/demo/web")
+                        && event.toLogLine().contains("put back")) {
+                    harness.neverReady.remove("web");
+                }
+            });
+            harness.start(plan("", """
+                      - setWeight: 20
+                      - setWeight: 100
+                    """));
 
-        RolloutResult result = harness.runToEnd();
+            RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-        assertThat(harness.image("web")).isEqualTo("web:1.0");
-        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
-        assertThat(faults.count("restoreStablePodTemplate ok")).isEqualTo(1);
-        assertThat(result.message()).contains("traffic is on stable web (web:1.0)");
+            assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+            assertThat(harness.image("web")).isEqualTo("web:1.0");
+            assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+            assertThat(harness.trail.events()).filteredOn(e -> e.action() == AuditAction.RETRY)
+                    .as("each late answer is a timeout, retried").hasSize(3)
+                    .allSatisfy(e -> assertThat(e.reason()).containsIgnoringCase("timeout"));
+            assertThat(harness.log).anySatisfy(line -> assertThat(line).startsWith("[rollback] deployment/demo/web:"
+                    + " replicas 4, image web:2.0 -> replicas 4, image web:1.0"));
+            assertThat(result.message()).contains("traffic is on stable web (web:1.0)");
+        }
     }
 
     // ---- a rollback retries until traffic is safe --------------------------------------------------------------
@@ -194,16 +244,15 @@ class RollbackFaultsTest {
 
     @Test
     void conflictsOnEveryRollbackPutAreReReadAndRetriedUntilTheOtherWriterStops() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant abortedAt = harness.scheduler.now();
+        harness.start(failingAt20());
+        Instant abortedAt = runToTheAnalysis();
         // Someone keeps editing the VirtualService: two rounds of five re-reads fail, the third gets through.
         cluster.server.expect().put().withPath(VS_PATH).andReturn(409, status(409, "Conflict")).times(12);
 
-        harness.runner.abort("alice", "bad canary");
         RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(rollbackRetries()).hasSize(2).allSatisfy(e -> assertThat(e.reason()).contains("409 Conflict"));
         assertThat(harness.trail.events()).filteredOn(e -> e.action() == AuditAction.ROLLBACK
@@ -213,15 +262,14 @@ class RollbackFaultsTest {
 
     @Test
     void fourServerErrorsInARowAreRetriedAfter1_2_4_8SecondsAndTheFifthAttemptHolds() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant abortedAt = harness.scheduler.now();
+        harness.start(failingAt20());
+        Instant abortedAt = runToTheAnalysis();
         cluster.server.expect().put().withPath(VS_PATH).andReturn(500, status(500, "InternalError")).times(4);
 
-        harness.runner.abort("alice", "bad canary");
         RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(rollbackRetries()).extracting(AuditEvent::after).containsExactly(
                 "rollback attempt 1 failed; next attempt at " + abortedAt.plusSeconds(1) + " (in 1s), retrying until"
@@ -239,9 +287,8 @@ class RollbackFaultsTest {
 
     @Test
     void unavailableOnEveryWriteAfterTheShiftRetriesWithTheBackoffCappedAt30SecondsAndSaysSoInTheStatus() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant abortedAt = harness.scheduler.now();
+        harness.start(failingAt20());
+        Instant abortedAt = runToTheAnalysis();
         cluster.server.expect().put().withPath(VS_PATH).andReturn(503, status(503, "ServiceUnavailable")).times(8);
         cluster.server.expect().put().withPath(STABLE_PATH + "-canary").andReturn(503,
                 status(503, "ServiceUnavailable")).times(2);
@@ -252,10 +299,10 @@ class RollbackFaultsTest {
             }
         });
 
-        harness.runner.abort("alice", "bad canary");
         RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(harness.replicas("web-canary")).isZero();
         assertThat(rollbackRetries()).hasSize(8);
