@@ -245,7 +245,7 @@ class RollbackFaultsTest {
     @Test
     void conflictsOnEveryRollbackPutAreReReadAndRetriedUntilTheOtherWriterStops() {
         harness.start(failingAt20());
-        Instant abortedAt = runToTheAnalysis();
+        Instant failedAt = runToTheAnalysis();
         // Someone keeps editing the VirtualService: two rounds of five re-reads fail, the third gets through.
         cluster.server.expect().put().withPath(VS_PATH).andReturn(409, status(409, "Conflict")).times(12);
 
@@ -257,13 +257,13 @@ class RollbackFaultsTest {
         assertThat(rollbackRetries()).hasSize(2).allSatisfy(e -> assertThat(e.reason()).contains("409 Conflict"));
         assertThat(harness.trail.events()).filteredOn(e -> e.action() == AuditAction.ROLLBACK
                 && e.resource().startsWith("virtualservice/") && e.before() != null).singleElement()
-                .satisfies(e -> assertThat(e.time()).isEqualTo(abortedAt.plusSeconds(1 + 2)));
+                .satisfies(e -> assertThat(e.time()).isEqualTo(failedAt.plusSeconds(1 + 2)));
     }
 
     @Test
     void fourServerErrorsInARowAreRetriedAfter1_2_4_8SecondsAndTheFifthAttemptHolds() {
         harness.start(failingAt20());
-        Instant abortedAt = runToTheAnalysis();
+        Instant failedAt = runToTheAnalysis();
         cluster.server.expect().put().withPath(VS_PATH).andReturn(500, status(500, "InternalError")).times(4);
 
         RolloutResult result = harness.runToEnd();
@@ -272,23 +272,23 @@ class RollbackFaultsTest {
         assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(rollbackRetries()).extracting(AuditEvent::after).containsExactly(
-                "rollback attempt 1 failed; next attempt at " + abortedAt.plusSeconds(1) + " (in 1s), retrying until"
+                "rollback attempt 1 failed; next attempt at " + failedAt.plusSeconds(1) + " (in 1s), retrying until"
                         + " traffic is safe",
-                "rollback attempt 2 failed; next attempt at " + abortedAt.plusSeconds(3) + " (in 2s), retrying until"
+                "rollback attempt 2 failed; next attempt at " + failedAt.plusSeconds(3) + " (in 2s), retrying until"
                         + " traffic is safe",
-                "rollback attempt 3 failed; next attempt at " + abortedAt.plusSeconds(7) + " (in 4s), retrying until"
+                "rollback attempt 3 failed; next attempt at " + failedAt.plusSeconds(7) + " (in 4s), retrying until"
                         + " traffic is safe",
-                "rollback attempt 4 failed; next attempt at " + abortedAt.plusSeconds(15) + " (in 8s), retrying until"
+                "rollback attempt 4 failed; next attempt at " + failedAt.plusSeconds(15) + " (in 8s), retrying until"
                         + " traffic is safe");
         assertThat(rollbackRetries()).allSatisfy(e -> assertThat(e.reason()).contains("answered 500"));
         assertThat(harness.first(AuditAction.ROLLBACK, "stable 80, canary 20 -> stable 100, canary 0").time())
-                .isEqualTo(abortedAt.plusSeconds(15));
+                .isEqualTo(failedAt.plusSeconds(15));
     }
 
     @Test
     void unavailableOnEveryWriteAfterTheShiftRetriesWithTheBackoffCappedAt30SecondsAndSaysSoInTheStatus() {
         harness.start(failingAt20());
-        Instant abortedAt = runToTheAnalysis();
+        Instant failedAt = runToTheAnalysis();
         cluster.server.expect().put().withPath(VS_PATH).andReturn(503, status(503, "ServiceUnavailable")).times(8);
         cluster.server.expect().put().withPath(STABLE_PATH + "-canary").andReturn(503,
                 status(503, "ServiceUnavailable")).times(2);
@@ -308,9 +308,9 @@ class RollbackFaultsTest {
         assertThat(rollbackRetries()).hasSize(8);
         long waited = 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30;
         assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
-                .isEqualTo(abortedAt.plusSeconds(waited));
+                .isEqualTo(failedAt.plusSeconds(waited));
         assertThat(statuses.get(7)).isEqualTo("ROLLING BACK \u2014 retrying (attempt 8, API answering 503 since "
-                + abortedAt + "), step 2/3, canary 20%");
+                + failedAt + "), step 2/3, canary 20%");
     }
 
     @Test
