@@ -191,8 +191,7 @@ class DriftWhilePausedTest {
         editRoute("kubectl-patch", 100, 0);
         assertThat(harness.logged(AuditAction.DRIFT, "kubectl-patch")).isFalse();
 
-        RolloutHarness restarted = new RolloutHarness(cluster);
-        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutHarness restarted = harness.restarted();
         FaultyCanaryCluster[] again = new FaultyCanaryCluster[1];
         restarted.wrap = real -> again[0] = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
                 restarted.scheduler::now);
@@ -212,8 +211,7 @@ class DriftWhilePausedTest {
         harness.start(plan("", "{}"));
         runToThePause();
         RolloutState state = harness.runner.suspend();
-        RolloutHarness restarted = new RolloutHarness(cluster);
-        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutHarness restarted = harness.restarted();
         FaultyCanaryCluster[] again = new FaultyCanaryCluster[1];
         restarted.wrap = real -> again[0] = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
                 restarted.scheduler::now);

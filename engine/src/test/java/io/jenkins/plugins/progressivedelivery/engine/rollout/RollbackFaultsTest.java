@@ -100,6 +100,18 @@ class RollbackFaultsTest {
         return harness.scheduler.now().plusSeconds(10);
     }
 
+    /** Starts {@link #pausedAt20} and runs it to the pause at 20 %, where an abort or a fault strikes. */
+    private void startAndRunToThePause(String extra) {
+        harness.start(pausedAt20(extra));
+        runToThePause();
+    }
+
+    /** A person aborts the paused canary; the rollback runs to its end, whatever the faults make of it. */
+    private RolloutResult abortAndRunToEnd() {
+        assertThat(harness.runner.abort("alice", "bad canary")).isTrue();
+        return harness.runToEnd();
+    }
+
     private void runToThePause() {
         harness.runUntil(() -> harness.runner.status().awaitingPromotion());
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 80, canary 20");
@@ -232,8 +244,7 @@ class RollbackFaultsTest {
                 requests.addAll(cluster.takeRequests());
             }
         });
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
 
         harness.runner.abort("alice", "bad");
 
@@ -315,8 +326,7 @@ class RollbackFaultsTest {
 
     @Test
     void theApiUnreachableFor40SecondsDuringThePauseNeitherEndsThePauseNorTheRollback() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         Instant outage = harness.scheduler.now();
         faults.unreachableUntil(outage.plusSeconds(40));
         harness.scheduler.advance(Duration.ofSeconds(10));
@@ -338,8 +348,7 @@ class RollbackFaultsTest {
 
     @Test
     void aSecondAbortDoesNotStopARetryingRollback() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         faults.unreachableUntil(harness.scheduler.now().plusSeconds(20));
         harness.runner.abort("alice", "bad canary");
 
@@ -351,13 +360,11 @@ class RollbackFaultsTest {
 
     @Test
     void aRollbackTimeoutEndsTheRetriesWithOneLineNamingWhatIsLeftAndTheKubectlCommand() {
-        harness.start(pausedAt20("rollbackTimeout: 1m\n"));
-        runToThePause();
+        startAndRunToThePause("rollbackTimeout: 1m\n");
         Instant abortedAt = harness.scheduler.now();
         faults.unreachableUntil(Instant.MAX);
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(result.phase().trafficSafe()).isFalse();
@@ -376,12 +383,10 @@ class RollbackFaultsTest {
 
     @Test
     void forbiddenFailsFastWithTheSameOneLineInstruction() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         cluster.server.expect().put().withPath(VS_PATH).andReturn(403, status(403, "Forbidden")).always();
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(rollbackRetries()).isEmpty();
@@ -394,13 +399,11 @@ class RollbackFaultsTest {
 
     @Test
     void aDeletedRouteFailsFastAndSaysSo() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         cluster.client.genericKubernetesResources(IstioApi.virtualServices("v1")).inNamespace("demo")
                 .withName("web").delete();
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(rollbackRetries()).isEmpty();
@@ -409,8 +412,7 @@ class RollbackFaultsTest {
 
     @Test
     void aRestartDuringARetryingRollbackResumesItFromTheSerialisedStateAndKeepsCounting() throws Exception {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         Instant outageEnds = harness.scheduler.now().plusSeconds(40);
         faults.unreachableUntil(outageEnds);
         harness.runner.abort("alice", "bad canary");
@@ -420,8 +422,7 @@ class RollbackFaultsTest {
         assertThat(state.attempt()).isEqualTo(3);
 
         // The process went away; a new one at the same time, the API still down.
-        RolloutHarness restarted = new RolloutHarness(cluster);
-        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutHarness restarted = harness.restarted();
         List<FaultyCanaryCluster> again = new ArrayList<>();
         restarted.wrap = real -> {
             FaultyCanaryCluster wrapped = new FaultyCanaryCluster(real, restarted.scheduler::now)
@@ -475,8 +476,7 @@ class RollbackFaultsTest {
 
     @Test
     void anAbortAfterAThirdDestinationWasAddedInAnIndefinitePauseRollsBackInsteadOfRefusing() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         editRoute("kubectl-edit", vsYaml("""
                     - destination: {host: web-canary, port: {number: 80}}
                       weight: 20
@@ -486,8 +486,7 @@ class RollbackFaultsTest {
                       weight: 20
                 """));
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
         assertThat(harness.weights("web", "primary")).isEqualTo("canary 0, stable 100, shadow 0");

@@ -16,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurement
 import io.jenkins.plugins.progressivedelivery.engine.metrics.prometheus.BackfilledPrometheus;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ManualScheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,14 @@ final class RolloutHarness implements AuditListener {
         return this;
     }
 
-    void noController() {
+    /** A new process on the same cluster at the same moment: what a restart after the process went away finds. */
+    RolloutHarness restarted() {
+        RolloutHarness restarted = new RolloutHarness(cluster);
+        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), scheduler.now()));
+        return restarted;
+    }
+
+        void noController() {
         autoReady = false;
     }
 

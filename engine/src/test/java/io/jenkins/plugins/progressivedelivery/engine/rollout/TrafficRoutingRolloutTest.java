@@ -210,8 +210,7 @@ class TrafficRoutingRolloutTest {
         }
         assertThat(crashed.get().stage()).isEqualTo(Stage.SET_ROUTE);
 
-        RolloutHarness restarted = new RolloutHarness(cluster);
-        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutHarness restarted = harness.restarted();
         restarted.resume(crashed.get());
         restarted.runUntil(() -> restarted.logged(AuditAction.WEIGHT, "stable 60, canary 40"));
 
