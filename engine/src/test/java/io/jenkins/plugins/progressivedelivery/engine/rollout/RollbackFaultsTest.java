@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
@@ -326,24 +328,30 @@ class RollbackFaultsTest {
 
     @Test
     void theApiUnreachableFor40SecondsDuringThePauseNeitherEndsThePauseNorTheRollback() {
-        startAndRunToThePause("");
-        Instant outage = harness.scheduler.now();
-        faults.unreachableUntil(outage.plusSeconds(40));
-        harness.scheduler.advance(Duration.ofSeconds(10));
-        assertThat(harness.runner.status().phase()).isEqualTo(RolloutPhase.PAUSED);
+        // The runner reaches the API server through a proxy that is taken down: real refused connections.
+        try (var proxy = new io.jenkins.plugins.progressivedelivery.engine.kube.ApiOutageProxy(cluster.server.url("/"));
+             var client = KubeClients.create(KubernetesConnection.token(proxy.url(), "test-token", null))) {
+            harness.client = client;
+            startAndRunToThePause("");
+            Instant outage = harness.scheduler.now();
+            proxy.down();
+            harness.scheduler.schedule(Duration.ofSeconds(40), proxy::up);
+            harness.scheduler.advance(Duration.ofSeconds(10));
+            assertThat(harness.runner.status().phase()).isEqualTo(RolloutPhase.PAUSED);
 
-        harness.runner.abort("alice", "bad canary");
-        assertThat(harness.runner.status().line()).startsWith("ROLLING BACK \u2014 retrying (attempt 1, API"
-                + " unreachable since " + outage.plusSeconds(10) + ")");
-        RolloutResult result = harness.runToEnd();
+            harness.runner.abort("alice", "bad canary");
+            assertThat(harness.runner.status().line()).startsWith("ROLLING BACK \u2014 retrying (attempt 1, API"
+                    + " unreachable since " + outage.plusSeconds(10) + ")");
+            RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
-        // attempts at +10, 11, 13, 17, 25 fail; the next, 16 s later at +41, holds
-        assertThat(rollbackRetries()).hasSize(5);
-        assertThat(faults.count("restoreStable failed")).isEqualTo(5);
-        assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
-                .isEqualTo(outage.plusSeconds(41));
+            assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+            assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+            // attempts at +10, 11, 13, 17, 25 fail; the next, 16 s later at +41, holds
+            assertThat(rollbackRetries()).hasSize(5).allSatisfy(e -> assertThat(e.reason())
+                    .contains("the API server did not answer"));
+            assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
+                    .isEqualTo(outage.plusSeconds(41));
+        }
     }
 
     @Test
