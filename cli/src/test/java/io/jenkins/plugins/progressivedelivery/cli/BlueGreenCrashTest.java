@@ -97,32 +97,17 @@ class BlueGreenCrashTest {
      * state says it waits out the scale-down delay.
      */
     private void killAfterTheSwitch(Path dir, Path plan, Path kubeconfig, Path state) throws Exception {
-        Path log = dir.resolve("first-run.log");
-        Process first = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", plan.toString(),
-                "--kubeconfig", kubeconfig.toString(), "--state", state.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
+        CliProcess first = CliProcess.start(dir.resolve("first-run.log"), "run", plan.toString(), "--kubeconfig",
+                kubeconfig.toString(), "--state", state.toString());
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!(Files.exists(state) && Files.readString(state).contains("SCALE_DOWN_WAIT"))) {
-                assertThat(first.isAlive()).as("the first run ended early:\n" + read(log)).isTrue();
-                assertThat(System.nanoTime()).as("waiting for the switch:\n" + read(log)).isLessThan(deadline);
-                Thread.sleep(50);
-            }
+            first.awaitState(state, "SCALE_DOWN_WAIT");
             assertThat(activeSlot()).isEqualTo("green");
         } finally {
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no rollback
-            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            first.kill(); // no shutdown hook, no rollback
         }
-        assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
         assertThat(activeSlot()).as("left as the kill left it").isEqualTo("green");
         assertThat(colour("pay-blue")).as("and the old colour warm").isEqualTo("pay:1.0 x4");
         assertThat(colour("pay-green")).isEqualTo("pay:2.0 x4");
-    }
-
-    private static String read(Path log) throws Exception {
-        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     private String colour(String deployment) {
