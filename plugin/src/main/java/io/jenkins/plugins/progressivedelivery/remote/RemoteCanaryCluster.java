@@ -134,7 +134,21 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
      */
     @Override
     public io.jenkins.plugins.progressivedelivery.engine.rollout.ChangeWatch driftWatch() {
-        return wake -> watch(lease -> cluster(lease, plan).driftWatch().whenChanged(wake));
+        // a pause may last longer than the client cache's idle time: the watch keeps its client open while it runs
+        return wake -> watch(lease -> {
+            Runnable unpin = lease.pin();
+            try {
+                io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler.Cancellable watching =
+                        cluster(lease, plan).driftWatch().whenChanged(wake);
+                return () -> {
+                    watching.cancel();
+                    unpin.run();
+                };
+            } catch (RuntimeException e) {
+                unpin.run();
+                throw e;
+            }
+        });
     }
 
     /** The session's cluster object: built on its first call, so the routers discover the Istio API once. */
