@@ -215,7 +215,7 @@ public final class CanaryRunner implements Rollout {
      */
     @Override
     public synchronized boolean promote(String actor) {
-        if (stage != Stage.PAUSE || phase.completed()) {
+        if (stage != Stage.PAUSE || phase.completed() || suspended) {
             return false;
         }
         awaitingPromotion = false;
@@ -251,7 +251,7 @@ public final class CanaryRunner implements Rollout {
      */
     @Override
     public synchronized boolean abort(String actor, String reason) {
-        if (phase.completed() || stage.rollingBack() || core.abortPending()) {
+        if (phase.completed() || stage.rollingBack() || core.abortPending() || suspended) {
             return false;
         }
         core.emit(core.event(AuditAction.ABORT).actor(actor).resource(deploymentResource())
