@@ -185,6 +185,25 @@ class DriftWhilePausedTest {
     }
 
     @Test
+    void theWatchIsClosedByAnAbortAndByAPromote() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+        assertThat(harness.runner.promote("alice")).isTrue();
+        assertThat(watched.openWatches.get()).as("closed by promote").isZero();
+        harness.runToEnd();
+
+        harness = new RolloutHarness(cluster.reset()).withHostSplit();
+        harness.wrap = real -> watched = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
+                harness.scheduler::now);
+        harness.start(plan("", "10m"));
+        runToThePause();
+        assertThat(harness.runner.abort("alice", "bad canary")).isTrue();
+        assertThat(watched.openWatches.get()).as("closed by abort").isZero();
+        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(watched.watchesStarted.get()).isEqualTo(1);
+    }
+
+    @Test
     void aSuspendedRunnerLetsGoOfItsWatchAndAResumedPauseReadsOnceWhatChangedThenWatchesAgain() {
         harness.start(plan("", "{}"));
         runToThePause();
