@@ -24,24 +24,54 @@ import java.util.logging.Logger;
 public final class DriftWatch implements ChangeWatch {
     private static final Logger LOGGER = Logger.getLogger(DriftWatch.class.getName());
 
-    private final List<Resource<? extends HasMetadata>> watched;
+    /** Sets the informers up off the caller's thread: naming the route may need a discovery request. */
+    private static final java.util.concurrent.Executor SETUP = java.util.concurrent.Executors.newCachedThreadPool(
+            runnable -> {
+                Thread thread = new Thread(runnable, "progressive-delivery drift watch");
+                thread.setDaemon(true);
+                return thread;
+            });
 
-    public DriftWatch(List<Resource<? extends HasMetadata>> watched) {
-        this.watched = watched.stream().filter(Objects::nonNull).toList();
+    private final List<java.util.function.Supplier<Resource<? extends HasMetadata>>> watched;
+
+    /** @param watched the objects to watch, each named when the watch starts (a null one is left out) */
+    public DriftWatch(List<java.util.function.Supplier<Resource<? extends HasMetadata>>> watched) {
+        this.watched = List.copyOf(watched);
     }
 
+    /** Returns at once; the informers start on another thread, and a cancel that comes first stops them there. */
     @Override
     public Scheduler.Cancellable whenChanged(Runnable wake) {
         List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
-        try {
-            for (Resource<? extends HasMetadata> resource : watched) {
-                informers.add(inform(resource, wake));
+        boolean[] cancelled = new boolean[1];
+        SETUP.execute(() -> {
+            for (java.util.function.Supplier<Resource<? extends HasMetadata>> named : watched) {
+                try {
+                    Resource<? extends HasMetadata> resource = named.get();
+                    if (resource == null) {
+                        continue;
+                    }
+                    SharedIndexInformer<? extends HasMetadata> informer = inform(resource, wake);
+                    synchronized (informers) {
+                        if (cancelled[0]) {
+                            informer.close();
+                            return;
+                        }
+                        informers.add(informer);
+                    }
+                } catch (RuntimeException e) {
+                    LOGGER.log(Level.FINE, "cannot watch for changes by others; drift is read before the next step"
+                            + " instead", e);
+                }
             }
-        } catch (RuntimeException e) {
-            informers.forEach(SharedIndexInformer::close);
-            throw e;
-        }
-        return () -> informers.forEach(SharedIndexInformer::close);
+        });
+        return () -> {
+            synchronized (informers) {
+                cancelled[0] = true;
+                informers.forEach(SharedIndexInformer::close);
+                informers.clear();
+            }
+        };
     }
 
     private static <T extends HasMetadata> SharedIndexInformer<T> inform(Resource<T> resource, Runnable wake) {

@@ -263,12 +263,10 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
             return ChangeWatch.NONE;
         }
         var deployments = client.apps().deployments();
-        List<io.fabric8.kubernetes.client.dsl.Resource<? extends io.fabric8.kubernetes.api.model.HasMetadata>>
-                watched = new ArrayList<>();
-        watched.add(router.watchedRoute());
-        watched.add(deployments.inNamespace(workloads.stableRef().namespace()).withName(workloads.stableRef().name()));
-        watched.add(deployments.inNamespace(workloads.canaryRef().namespace()).withName(workloads.canaryRef().name()));
-        return new DriftWatch(watched);
+        return new DriftWatch(List.of(router::watchedRoute,
+                () -> deployments.inNamespace(workloads.stableRef().namespace()).withName(workloads.stableRef().name()),
+                () -> deployments.inNamespace(workloads.canaryRef().namespace())
+                        .withName(workloads.canaryRef().name())));
     }
 
     @Override
