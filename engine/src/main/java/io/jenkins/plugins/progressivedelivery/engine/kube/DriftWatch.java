@@ -44,7 +44,10 @@ public final class DriftWatch implements ChangeWatch {
     public Scheduler.Cancellable whenChanged(Runnable wake) {
         List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
         boolean[] cancelled = new boolean[1];
+        // the caller's class loader (in Jenkins the plugin's, which fabric8 needs to find its HTTP client)
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         SETUP.execute(() -> {
+            Thread.currentThread().setContextClassLoader(loader);
             for (java.util.function.Supplier<Resource<? extends HasMetadata>> named : watched) {
                 try {
                     Resource<? extends HasMetadata> resource = named.get();
