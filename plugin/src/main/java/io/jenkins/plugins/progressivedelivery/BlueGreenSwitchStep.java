@@ -20,6 +20,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
 import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
@@ -62,6 +63,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     private String greenSubset;
     private Analysis prePromotionAnalysis;
     private Analysis postPromotionAnalysis;
+    private BuiltinMetrics metrics;
     private Integer autoPromotionSeconds;
     private Integer scaleDownDelaySeconds;
     private Integer abortScaleDownDelaySeconds;
@@ -124,6 +126,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         } catch (IllegalArgumentException e) {
             throw new AbortException(planSource("blueGreenSwitch") + ": " + e.getMessage());
         }
+        PlanParameters.put(plan, "metrics", metrics == null ? null : metrics.toPlan());
         PlanParameters.put(plan, "autoPromotionSeconds", autoPromotionSeconds);
         PlanParameters.put(plan, "scaleDownDelaySeconds", scaleDownDelaySeconds);
         PlanParameters.put(plan, "abortScaleDownDelaySeconds", abortScaleDownDelaySeconds);
@@ -223,6 +226,16 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         this.postPromotionAnalysis = postPromotionAnalysis;
     }
 
+    public BuiltinMetrics getMetrics() {
+        return metrics;
+    }
+
+    /** The plan's {@code metrics}: where the analyses' built-in metrics ({@code [name: 'success-rate', min: 99]}) come from. */
+    @DataBoundSetter
+    public void setMetrics(BuiltinMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     public Integer getAutoPromotionSeconds() {
         return autoPromotionSeconds;
     }
@@ -293,6 +306,12 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         }
 
         @Override
+        io.jenkins.plugins.progressivedelivery.rollback.ClusterRef keeperCluster(StepContext context)
+                throws IOException, InterruptedException {
+            return connection.clusterRef(context.get(hudson.EnvVars.class));
+        }
+
+        @Override
         String functionName() {
             return "blueGreenSwitch";
         }
@@ -310,7 +329,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                         BlueGreenCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return BlueGreenRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 
@@ -328,7 +347,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                         BlueGreenCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return BlueGreenRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 
