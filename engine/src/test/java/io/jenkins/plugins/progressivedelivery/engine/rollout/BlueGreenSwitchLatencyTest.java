@@ -135,6 +135,10 @@ class BlueGreenSwitchLatencyTest {
                 double toBlue = (System.nanoTime() - startBack) / 1e6;
                 List<String> requests = cluster.takeRequests();
                 assertThat(MockCluster.writes(requests)).containsExactly("PUT " + path, "PUT " + path);
+                if (path.equals(VIRTUAL_SERVICE)) {
+                    assertThat(requests).as("no GET: each PUT is of the object last written")
+                            .containsExactly("PUT " + path, "PUT " + path);
+                }
                 if (i >= 0) {
                     switches.add(toGreen);
                     switchBacks.add(toBlue);
