@@ -333,7 +333,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         CanaryPlan canary = (CanaryPlan) delivery;
-        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary).watchingReadiness();
+        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary).watchingReadiness()
+                .watchingDrift();
         try {
             CanaryPlan resolved = resumed == null && AnalysisTemplateRefs.any(canary)
                     ? cluster.withAnalysisTemplates(canary) : canary;
