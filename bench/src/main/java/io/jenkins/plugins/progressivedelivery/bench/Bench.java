@@ -55,7 +55,7 @@ public final class Bench {
             for (WallTimeBench.Run run : wall.runs()) {
                 System.out.printf("  %-50s %s: %+.1f %% over the %.1f s configured%n", run.rollout().name(),
                         run.rollout().summary(), run.overheadPercent(), run.configuredMillis() / 1000);
-                System.out.println("    overhead by source (median ms; from the rollout's event timestamps):");
+                System.out.println("    overhead by source, ms, of the median run (from its event timestamps):");
                 double total = 0;
                 for (Map.Entry<String, Double> source : run.overheadMillis().entrySet()) {
                     System.out.printf("      %7.1f  %s%n", source.getValue(), source.getKey());
@@ -65,6 +65,9 @@ public final class Bench {
                                 + " %+.1f %%%n", total, total / run.configuredMillis() * 100,
                         (total - run.overheadMillis().get(WallTimeBench.SETUP)
                                 - run.overheadMillis().get(WallTimeBench.DOCTOR)) / run.configuredMillis() * 100);
+                System.out.printf("      by kind: the engine's own waits (timers, analysis schedule, seeing readiness,"
+                                + " callbacks) %+.1f %%, API round trips %+.1f %%, the simulated cluster %+.1f %%%n",
+                        run.engineWaitsPercent(), run.apiCallsPercent(), run.simulatedClusterPercent());
                 System.out.printf("    API writes by the engine: %d (%s)%n", run.engineWrites().size(),
                         WallTimeBench.byResource(run.engineWrites()));
                 System.out.printf("    status writes by the simulated Deployment controller (not the engine's): %d%n",
@@ -111,8 +114,10 @@ public final class Bench {
             WallTimeBench.Run byWeight = wall.of(WallTimeBench.Sizing.BY_WEIGHT);
             WallTimeBench.Run once = wall.of(WallTimeBench.Sizing.ONCE);
             double sleepOverhead = wall.sleep().median() / byWeight.configuredMillis() * 100;
-            System.out.printf("| wall time over configured pauses + intervals + rollouts | +20.8 %% | %+.1f %% (sized"
+            System.out.printf("| wall time over configured pauses + intervals + rollouts | +20.8 %% | %+.1f %%: the"
+                            + " engine's own waits %+.1f %%, API round trips %+.1f %%, simulated cluster %+.1f %% (sized"
                             + " once: %+.1f %%) | sleeping thread: %+.2f %% | ≤ 2 %% |%n", byWeight.overheadPercent(),
+                    byWeight.engineWaitsPercent(), byWeight.apiCallsPercent(), byWeight.simulatedClusterPercent(),
                     once.overheadPercent(), sleepOverhead);
             System.out.printf("| API writes per rollout of k = 2 weight steps | ≈ 2k + 3 = 7 | %d sized by the weight,"
                             + " %d sized once | – | k + 2 = 4 |%n", byWeight.engineWrites().size(),

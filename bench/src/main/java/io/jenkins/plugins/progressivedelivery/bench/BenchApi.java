@@ -38,6 +38,8 @@ final class BenchApi implements AutoCloseable {
     private final AtomicInteger reads = new AtomicInteger();
     /** Every write: {@code PUT deployments/web-canary}, {@code PUT deployments/web/status}, in order. */
     private final List<String> writeLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each status write (the simulated Deployment controller's) arrived. */
+    private final List<java.time.Instant> statusWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     BenchApi() {
         requestLog.setLevel(Level.WARNING);
@@ -60,6 +62,9 @@ final class BenchApi implements AutoCloseable {
                 } else {
                     writes.incrementAndGet();
                     writeLog.add(request.getMethod() + " " + resourceOf(bare));
+                    if (bare.endsWith("/status")) {
+                        statusWrites.add(java.time.Instant.now());
+                    }
                 }
                 return super.dispatch(request);
             }
@@ -82,6 +87,10 @@ final class BenchApi implements AutoCloseable {
 
     int reads() {
         return reads.get();
+    }
+
+    List<java.time.Instant> statusWriteTimes() {
+        return List.copyOf(statusWrites);
     }
 
     /** The writes so far, each {@code VERB resource/name[/subresource]}. */

@@ -91,6 +91,28 @@ final class WallTimeBench {
         double overheadPercent() {
             return (rollout.median() - configuredMillis) / configuredMillis * 100;
         }
+
+        /** What the engine's own scheduling adds: timers, the analysis schedule, seeing readiness. */
+        double engineWaitsPercent() {
+            return percent(PAUSED, ANALYSIS, READY, OUTSIDE);
+        }
+
+        /** The API round trips: the first call's set-up, the doctor's reads, writes, drift checks between steps. */
+        double apiCallsPercent() {
+            return percent(SETUP, DOCTOR, WRITES, STEPS);
+        }
+
+        double simulatedClusterPercent() {
+            return percent(SIMULATED);
+        }
+
+        private double percent(String... sources) {
+            double sum = 0;
+            for (String source : sources) {
+                sum += overheadMillis.getOrDefault(source, 0.0);
+            }
+            return sum / configuredMillis * 100;
+        }
     }
 
     record Result(Stats sleep, List<Run> runs) {
@@ -106,24 +128,24 @@ final class WallTimeBench {
         Stats sleep = new Stats("sleeping thread, past its sleep");
         Map<Sizing, Stats> walls = new LinkedHashMap<>();
         Map<Sizing, Double> configured = new LinkedHashMap<>();
-        Map<Sizing, Map<String, List<Double>>> breakdowns = new LinkedHashMap<>();
+        Map<Sizing, List<Round>> measuredRounds = new LinkedHashMap<>();
         Map<Sizing, List<String>> writes = new LinkedHashMap<>();
         Map<Sizing, List<String>> statusWrites = new LinkedHashMap<>();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
+        // the simulated cluster makes blocking calls: on its own thread, never delaying the engine's timers
+        ScheduledExecutorService cluster = Executors.newSingleThreadScheduledExecutor();
         ExecutorService io = Executors.newCachedThreadPool();
         try {
             for (Sizing sizing : Sizing.values()) {
-                oneRollout(sizing, timers, io); // warm-up: class loading and JIT are not the engine's overhead
+                oneRollout(sizing, timers, cluster, io); // warm-up: class loading and JIT are not the engine's overhead
             }
             for (int round = 0; round < rounds; round++) {
                 for (Sizing sizing : Sizing.values()) {
-                    Round measured = oneRollout(sizing, timers, io);
+                    Round measured = oneRollout(sizing, timers, cluster, io);
                     walls.computeIfAbsent(sizing, s -> new Stats("canary rollout, " + s.label))
                             .add(measured.wallNanos());
                     configured.put(sizing, measured.configuredMillis());
-                    measured.overhead().forEach((source, millis) -> breakdowns
-                            .computeIfAbsent(sizing, s -> new LinkedHashMap<>())
-                            .computeIfAbsent(source, s -> new ArrayList<>()).add(millis));
+                    measuredRounds.computeIfAbsent(sizing, s -> new ArrayList<>()).add(measured);
                     writes.put(sizing, measured.engineWrites());
                     statusWrites.put(sizing, measured.controllerWrites());
                     long start = System.nanoTime();
@@ -134,14 +156,17 @@ final class WallTimeBench {
             }
         } finally {
             timers.shutdownNow();
+            cluster.shutdownNow();
             io.shutdownNow();
         }
         List<Run> runs = new ArrayList<>();
         for (Sizing sizing : Sizing.values()) {
-            Map<String, Double> medians = new LinkedHashMap<>();
-            breakdowns.get(sizing).forEach((source, values) -> medians.put(source, median(values)));
-            runs.add(new Run(sizing, walls.get(sizing), configured.get(sizing), medians, writes.get(sizing),
-                    statusWrites.get(sizing)));
+            // the breakdown of the median run, so that its sources add up to that run's overhead
+            List<Round> sorted = new ArrayList<>(measuredRounds.get(sizing));
+            sorted.sort(java.util.Comparator.comparingLong(Round::wallNanos));
+            Round median = sorted.get((sorted.size() - 1) / 2);
+            runs.add(new Run(sizing, walls.get(sizing), configured.get(sizing), median.overhead(),
+                    writes.get(sizing), statusWrites.get(sizing)));
         }
         return new Result(sleep, runs);
     }
@@ -149,11 +174,11 @@ final class WallTimeBench {
     private record Round(long wallNanos, double configuredMillis, Map<String, Double> overhead,
                          List<String> engineWrites, List<String> controllerWrites) { }
 
-    private static Round oneRollout(Sizing sizing, ScheduledExecutorService timers, ExecutorService io)
-            throws Exception {
+    private static Round oneRollout(Sizing sizing, ScheduledExecutorService timers,
+                                    ScheduledExecutorService cluster, ExecutorService io) throws Exception {
         try (BenchApi api = new BenchApi(); KubernetesClient admin = api.newClient();
              DeploymentController controller = DeploymentController.start(admin, "demo", ROLLOUT,
-                     Clock.systemUTC(), timers, Duration.ofMillis(20))) {
+                     Clock.systemUTC(), cluster, Duration.ofMillis(20))) {
             EmbeddedCluster.seed(admin, Clock.systemUTC());
             CanaryPlan plan = PlanLoader.loadCanary(PLAN.formatted(sizing.targetField), "bench");
             ConcurrentLinkedQueue<AuditEvent> events = new ConcurrentLinkedQueue<>();
@@ -182,7 +207,8 @@ final class WallTimeBench {
             List<AuditEvent> log = List.copyOf(events);
             double configured = PAUSE.toMillis() + INTERVAL.toMillis() * (MEASUREMENTS - 1)
                     + ROLLOUT.toMillis() * rollouts(log);
-            return new Round(wall, configured, breakdown(log, startedAt, endedAt), engine, status);
+            return new Round(wall, configured, breakdown(log, startedAt, endedAt, api.statusWriteTimes()), engine,
+                    status);
         }
     }
 
@@ -207,7 +233,8 @@ final class WallTimeBench {
     static final String SETUP = "set-up: client, TLS, discovery, preflight reads";
     static final String DOCTOR = "preflight doctor's reads";
     static final String WRITES = "API writes (read if needed, write, acknowledged)";
-    static final String READY = "readiness beyond the 300 ms rollouts (sim's 20 ms look, status write, watch)";
+    static final String SIMULATED = "simulated controller past its 300 ms (its 20 ms look, its status write)";
+    static final String READY = "readiness seen after the status write (watch event, runner wakes)";
     static final String PAUSED = "pause timer past its 2 s";
     static final String ANALYSIS = "analysis past its 2 intervals (schedule + the last query's 20 ms)";
     static final String STEPS = "transitions between steps (step, verdict, promote events)";
@@ -236,9 +263,10 @@ final class WallTimeBench {
      * Charges each gap between consecutive events to what the later one records, minus what the plan configured for
      * it; the gaps add up to the wall time, so the sources add up to the overhead.
      */
-    static Map<String, Double> breakdown(List<AuditEvent> log, Instant startedAt, Instant endedAt) {
+    static Map<String, Double> breakdown(List<AuditEvent> log, Instant startedAt, Instant endedAt,
+                                         List<Instant> statusWrites) {
         Map<String, Double> millis = new LinkedHashMap<>();
-        for (String source : List.of(SETUP, DOCTOR, WRITES, READY, PAUSED, ANALYSIS, STEPS, OUTSIDE)) {
+        for (String source : List.of(SETUP, DOCTOR, WRITES, SIMULATED, READY, PAUSED, ANALYSIS, STEPS, OUTSIDE)) {
             millis.put(source, 0.0);
         }
         Instant previous = startedAt;
@@ -261,7 +289,16 @@ final class WallTimeBench {
                 }
                 case READY -> {
                     source = READY;
-                    configured = written ? ROLLOUT.toMillis() : 0;
+                    Instant from = previous.minusNanos(Math.round(gap * 1e6));
+                    Instant marked = written ? statusWrites.stream().filter(t -> t.isAfter(from)
+                            && !t.isAfter(event.time())).reduce((a, b) -> b).orElse(null) : null;
+                    if (marked != null) {
+                        millis.merge(SIMULATED, Duration.between(from, marked).toNanos() / 1e6
+                                - ROLLOUT.toMillis(), Double::sum);
+                        gap = Duration.between(marked, event.time()).toNanos() / 1e6;
+                    } else {
+                        configured = written ? ROLLOUT.toMillis() : 0;
+                    }
                     written = false;
                 }
                 case RESUME -> {
@@ -293,12 +330,5 @@ final class WallTimeBench {
         List<String> parts = new ArrayList<>();
         counts.forEach((what, n) -> parts.add(n + "× " + what));
         return String.join(", ", parts);
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }
