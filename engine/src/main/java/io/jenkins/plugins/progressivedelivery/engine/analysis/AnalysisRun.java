@@ -247,12 +247,16 @@ public final class AnalysisRun {
             }
             batch = new Batch(at, dueMetrics);
             inFlight = batch;
-            // the fixed rate counts from when the batch was due; a tick far behind it (a resumed run) starts afresh
-            Instant base = Duration.between(due, at).compareTo(Duration.ofSeconds(1)) > 0 ? at : due;
             for (MetricRun metric : dueMetrics) {
                 metric.nextMeasurementAt = null;
-                metric.nextSlot = metric.spec.interval() != null && metric.mayNeedAnother()
-                        ? base.plus(metric.spec.interval()) : null;
+                // the fixed rate counts from when the batch was due; a tick late by a second or more (a resumed
+                // run) or so late that the next one would already be due (a starved timer) starts the rate afresh:
+                // nothing was in flight to skip for
+                Duration interval = metric.spec.interval();
+                boolean late = Duration.between(due, at).compareTo(Duration.ofSeconds(1)) >= 0
+                        || interval != null && !due.plus(interval).isAfter(at);
+                Instant base = late ? at : due;
+                metric.nextSlot = interval != null && metric.mayNeedAnother() ? base.plus(interval) : null;
                 metric.inFlightSince = at;
                 if (metric.result.phase() == AnalysisPhase.PENDING) {
                     metric.result = metric.result.withPhase(AnalysisPhase.RUNNING, null);
