@@ -30,6 +30,8 @@ final class Connection implements Serializable {
     private final String prometheusCredentialsId;
     /** The configured Prometheus server's CA certificate (PEM, public): trusted by the build's queries. */
     private String prometheusCaCertificate;
+    /** The configured Prometheus server's URL: the address of templates' metrics read from the cluster without one. */
+    private String prometheusUrl;
     /** The configured default cluster, used when the step names none and the build has no KUBECONFIG. */
     private String defaultCredentialsId;
     private String defaultServerUrl;
@@ -69,6 +71,7 @@ final class Connection implements Serializable {
                 prometheusCredential);
         // the server whose address the plan defaults to (PlanDefaults): its CA, whoever's credential is used
         connection.prometheusCaCertificate = server == null ? null : server.getCaCertificate();
+        connection.prometheusUrl = server == null ? null : server.getUrl();
         if (config != null && isBlank(credentialsId) && isBlank(serverUrl)) {
             connection.defaultCredentialsId = config.getClusterCredentialsId();
             connection.defaultServerUrl = config.getClusterServerUrl();
@@ -83,6 +86,10 @@ final class Connection implements Serializable {
 
     String prometheusCaCertificate() {
         return prometheusCaCertificate;
+    }
+
+    String prometheusUrl() {
+        return prometheusUrl;
     }
 
     /** Where the step's calls run, and how they reach the cluster and Prometheus. Holds secrets: never persisted. */
@@ -106,6 +113,22 @@ final class Connection implements Serializable {
                         this.context);
         return new Reach(where, cluster, PrometheusCredentials.resolve(credentials, run, prometheusCredentialsId)
                 .withCaCertificate(prometheusCaCertificate));
+    }
+
+    /**
+     * The cluster {@link #reach} resolves, as it may be written to disk for the rollback keeper: ids, addresses and the
+     * build's {@code KUBECONFIG} path, never a secret.
+     */
+    io.jenkins.plugins.progressivedelivery.rollback.ClusterRef clusterRef(EnvVars env) {
+        String kubeconfig = env == null ? null : env.get("KUBECONFIG");
+        boolean useDefault = isBlank(credentialsId) && isBlank(serverUrl) && !isBlank(defaultCredentialsId)
+                && isBlank(kubeconfig);
+        if (useDefault) {
+            return new io.jenkins.plugins.progressivedelivery.rollback.ClusterRef(defaultCredentialsId,
+                    defaultServerUrl, defaultCaCertificate, context, null);
+        }
+        return new io.jenkins.plugins.progressivedelivery.rollback.ClusterRef(credentialsId, serverUrl, caCertificate,
+                context, isBlank(credentialsId) && !isBlank(kubeconfig) ? kubeconfig : null);
     }
 
     private static boolean isBlank(String value) {

@@ -80,6 +80,18 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
         return "job/" + job.getFullName() + "/" + number + "/";
     }
 
+    private volatile boolean building = true;
+
+    /** Running until {@link #finish()}: ended, or hard-killed. */
+    @Override
+    public boolean isBuilding() {
+        return building;
+    }
+
+    public void finish() {
+        building = false;
+    }
+
     @Override
     public synchronized void save() {
         saves++;

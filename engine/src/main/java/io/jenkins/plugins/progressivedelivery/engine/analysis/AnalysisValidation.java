@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.JobSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.WebSpec;
@@ -74,6 +75,20 @@ public final class AnalysisValidation {
                         + "' is used by another metric; metric names must be unique"));
             }
             validateSchedule(metric, path, stepAnalysis, errors);
+            if (BuiltinThresholds.isBuiltin(metric)) {
+                // [name: 'success-rate', min: 99]: the query and the condition are built when it runs
+                errors.addAll(BuiltinThresholds.validate(metric, path));
+                PrometheusSpec own = metric.provider() == null ? null : metric.provider().prometheus();
+                if (own != null && own.address() != null) {
+                    validateAddress(own.address(), path + ".provider.prometheus.address", defaults, standIns, errors);
+                }
+                continue;
+            }
+            if (metric.workload() != null || metric.namespace() != null) {
+                errors.add(new ValidationError(path + (metric.workload() != null ? ".workload" : ".namespace"),
+                        "only a built-in metric (with min or max) takes a workload and namespace; put them in the"
+                                + " query"));
+            }
             validateCondition(metric.successCondition(), path + ".successCondition", standIns, language, errors);
             validateCondition(metric.failureCondition(), path + ".failureCondition", standIns, language, errors);
             validateProvider(metric, path, defaults, standIns, errors);
@@ -177,10 +192,19 @@ public final class AnalysisValidation {
                 errors.add(new ValidationError(path + ".inconclusiveLimit", metric.inconclusiveLimit()
                         + " is more than count " + metric.count() + "; lower it or raise count"));
             }
-            if (metric.count() < metric.effectiveConsecutiveSuccessLimit()) {
+            int successLimit = metric.effectiveConsecutiveSuccessLimit();
+            if (metric.count() < successLimit) {
                 errors.add(new ValidationError(path + ".consecutiveSuccessLimit", metric.consecutiveSuccessLimit()
                         + " is more than count " + metric.count() + ", so the metric could never succeed; lower it"
                         + " or raise count"));
+            } else if (successLimit > 0 && metric.failureLimitApplies()
+                    && metric.count() < metric.effectiveFailureLimit() + successLimit) {
+                // Argo's ValidateMetric: with both limits, count must leave room for failureLimit failures and then
+                // the streak
+                errors.add(new ValidationError(path + ".count", metric.count() + " is less than failureLimit "
+                        + metric.effectiveFailureLimit() + " + consecutiveSuccessLimit " + successLimit
+                        + " (Argo refuses it); raise count to " + (metric.effectiveFailureLimit() + successLimit)
+                        + " or lower a limit"));
             }
         }
     }
