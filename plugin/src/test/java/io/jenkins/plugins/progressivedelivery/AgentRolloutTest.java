@@ -1,31 +1,18 @@
 package io.jenkins.plugins.progressivedelivery;
 
+import static io.jenkins.plugins.progressivedelivery.AgentCanaryScene.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import hudson.EnvVars;
-import hudson.FilePath;
 import hudson.model.Result;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
-import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
-import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
-import io.jenkins.plugins.progressivedelivery.fakes.MockKubernetes;
-import io.jenkins.plugins.progressivedelivery.fakes.SecretText;
-import io.jenkins.plugins.progressivedelivery.fakes.SerialisingAgent;
-import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
-import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code canaryRollout} inside {@code node {}}: every cluster call is shipped over an agent channel that serialises
@@ -33,120 +20,54 @@ import org.junit.jupiter.api.Test;
  * kubernetes-client-api plugin provides it) against fabric8's mock API server, from a token credential.
  */
 class AgentRolloutTest {
-    private static final String NS = "demo";
-    private MockKubernetes cluster;
-    private KubernetesClient kube;
-    private final SerialisingAgent agent = new SerialisingAgent();
-    private final FakeRun run = new FakeRun();
-    private final FakeListener log = new FakeListener();
+    @RegisterExtension
+    final AgentCanaryScene scene = new AgentCanaryScene();
 
-    @BeforeEach
-    void startCluster() {
-        cluster = new MockKubernetes();
-        kube = cluster.client;
-        kube.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
-                .withNewMetadata().withName("web").withNamespace(NS).endMetadata()
-                .withNewSpec().withReplicas(4)
-                .withNewSelector().addToMatchLabels("app", "web").addToMatchLabels("track", "stable").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").addToLabels("track", "stable")
-                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("web:1.0").endContainer()
-                .endSpec().endTemplate().endSpec().build()).create();
-        cluster.markRolledOut(NS, "web");
-        for (String track : List.of("stable", "canary")) {
-            kube.services().inNamespace(NS).resource(new ServiceBuilder()
-                    .withNewMetadata().withName("web-" + track).withNamespace(NS).endMetadata()
-                    .withNewSpec().addToSelector("app", "web").addToSelector("track", track).addNewPort().withPort(80)
-                    .endPort().endSpec().build()).create();
-        }
-        cluster.createVirtualService("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: web, namespace: demo}
-                spec:
-                  hosts: [web]
-                  http:
-                  - name: primary
-                    route:
-                    - destination: {host: web-stable}
-                      weight: 100
-                    - destination: {host: web-canary}
-                      weight: 0
-                """);
+    private static CanaryRolloutStep withSteps(CanaryRolloutStep step, List<Map<String, Object>> steps) {
+        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
+                Map.of("steps", steps)).getSteps());
+        return step;
     }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
-
 
     @Test
     void aRolloutInsideNodeShiftsAndRollsBackTrafficThroughTheAgent() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
-                (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
-        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
-        CanaryRolloutStep step = new CanaryRolloutStep();
-        step.setNamespace(NS);
-        step.setDeployment("web");
-        step.setContainer("app");
-        step.setImage("web:2.0");
-        step.setVirtualService("web");
-        step.setRoute("primary");
-        step.setStableService("web-stable");
-        step.setCanaryService("web-canary");
-        step.setCredentialsId("k8s-token");
-        step.setServerUrl(cluster.url());
-        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
-                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())))).getSteps());
+        Harness harness = scene.harness();
+        FakeStepContext context = scene.context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(scene.step(), List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         assertThat(execution.start()).isFalse();
         harness.settle();
-        assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get()).isNotNull();
-        cluster.markRolledOut(NS, "web-canary");
+        assertThat(scene.deployment("web-canary")).isNotNull();
+        scene.cluster.markRolledOut(NS, "web-canary");
         harness.advance(Duration.ofSeconds(5));
 
-        assertThat(cluster.routeWeights(NS, "web")).containsExactly(80, 20);
-        assertThat(agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
-        assertThat(log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
-        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class).getSummary())
-                .as("the preflight doctor ran on the agent and its report is on the build page")
+        assertThat(scene.cluster.routeWeights(NS, "web")).containsExactly(80, 20);
+        assertThat(scene.agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
+        assertThat(scene.log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
+        assertThat(scene.run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class)
+                .getSummary()).as("the preflight doctor ran on the agent and its report is on the build page")
                 .contains("warning");
-        assertThat(log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
+        assertThat(scene.log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
                 "#  SEVERITY  CHECK");
 
         FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
                 new CauseOfInterruption.UserInterruption("alice"));
         execution.stop(abort);
         harness.settle();
-        assertThat(cluster.routeWeights(NS, "web")).as("traffic back on stable at once").containsExactly(100, 0);
+        assertThat(scene.cluster.routeWeights(NS, "web")).as("traffic back on stable at once")
+                .containsExactly(100, 0);
         harness.advance(Duration.ofSeconds(30));
-        assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get().getSpec().getReplicas())
-                .isZero();
+        assertThat(scene.deployment("web-canary").getSpec().getReplicas()).isZero();
         assertThat(context.failure()).isSameAs(abort);
-        assertThat(log.text()).contains("[rollback] virtualservice/demo/web");
+        assertThat(scene.log.text()).contains("[rollback] virtualservice/demo/web");
     }
 
     @Test
     void theAgentBuildsOneClientForTheWholeRolloutAndClosesItWhenTheStepEnds() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
-                (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
-        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
-        CanaryRolloutStep step = new CanaryRolloutStep();
-        step.setNamespace(NS);
-        step.setDeployment("web");
-        step.setContainer("app");
-        step.setImage("web:2.0");
-        step.setVirtualService("web");
-        step.setRoute("primary");
-        step.setStableService("web-stable");
-        step.setCanaryService("web-canary");
-        step.setCredentialsId("k8s-token");
-        step.setServerUrl(cluster.url());
-        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
-                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)))).getSteps());
+        Harness harness = scene.harness();
+        FakeStepContext context = scene.context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(scene.step(), List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)));
         KubeClientCache clients = KubeClientCache.shared();
         long builtBefore = clients.builds();
         int openBefore = clients.openClients();
@@ -155,13 +76,14 @@ class AgentRolloutTest {
         execution.start();
         for (int i = 0; i < 20 && context.completions() == 0; i++) {
             harness.settle();
-            cluster.markRolledOut(NS, "web-canary");
-            cluster.markRolledOut(NS, "web");
+            scene.cluster.markRolledOut(NS, "web-canary");
+            scene.cluster.markRolledOut(NS, "web");
             harness.advance(Duration.ofSeconds(2));
         }
 
-        assertThat(log.text()).contains("Promoted");
-        assertThat(agent.calls()).as("preflight, writes, readiness checks, promotion").isGreaterThanOrEqualTo(8);
+        assertThat(scene.log.text()).contains("Promoted");
+        assertThat(scene.agent.calls()).as("preflight, writes, readiness checks, promotion")
+                .isGreaterThanOrEqualTo(8);
         assertThat(clients.builds() - builtBefore).as("Kubernetes clients built on the agent").isEqualTo(1);
         harness.settle(); // the step's end releases its session where the calls ran
         assertThat(clients.openClients()).as("closed with the last step using it").isEqualTo(openBefore);
