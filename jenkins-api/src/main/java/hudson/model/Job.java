@@ -8,4 +8,8 @@ public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
     public RunT getLastBuild() {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
+
+    public RunT getBuildByNumber(int n) {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
 }

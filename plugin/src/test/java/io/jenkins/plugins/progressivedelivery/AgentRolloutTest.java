@@ -50,6 +50,9 @@ class AgentRolloutTest {
                 .contains("warning");
         assertThat(scene.log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
                 "#  SEVERITY  CHECK");
+        assertThat(scene.run.getAction(io.jenkins.plugins.progressivedelivery.actions.DeliveryAction.class)
+                .getFromImage()).as("the stable Deployment's image at the preflight, in the record")
+                .isEqualTo("web:1.0");
 
         FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
                 new CauseOfInterruption.UserInterruption("alice"));

@@ -12,6 +12,7 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
     private final Set<Permission> granted = new HashSet<>();
     private Result result;
     private int saves;
+    private boolean building;
 
     private final FakeJob job;
     private final int number;
@@ -40,7 +41,27 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
 
     @Override
     public FakeRun getPreviousBuild() {
+        job.countRead();
+        FakeRun run = previous;
+        while (run != null && job.isDeleted(run.getNumber())) {
+            run = run.previous;
+        }
+        return run;
+    }
+
+    FakeRun previousRegardless() {
         return previous;
+    }
+
+    @Override
+    public boolean isBuilding() {
+        return building;
+    }
+
+    /** Marks the build as still running ({@code true}) or finished. */
+    public FakeRun building(boolean running) {
+        building = running;
+        return this;
     }
 
     public FakeRun grant(Permission... permissions) {
