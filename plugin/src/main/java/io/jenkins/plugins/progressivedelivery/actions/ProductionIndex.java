@@ -13,8 +13,8 @@ import java.util.WeakHashMap;
 
 /**
  * What the Production page knows of each job between two views, so that a view does not read every job's last
- * {@value DeploymentHistory#BUILDS} builds again: per job, one small summary per build read (its number, whether it
- * had finished, and its promoted rollouts' targets, record ids and end times). A view brings a job's summary up to
+ * {@value DeploymentHistory#BUILDS} builds again: per job, the numbers of the builds read, up to which one they had
+ * all finished, and their promoted rollouts (target, record id, end time). A view brings a job's summary up to
  * date by reading only the builds newer than the newest one that had finished when read, and then loads just the
  * builds behind the rows it shows; the first view after Jenkins starts reads what the page always read.
  *
@@ -29,15 +29,22 @@ final class ProductionIndex {
     private record Promoted(int build, String recordId, String target, Instant finished) {
     }
 
-    /** One build as read: {@code settled} once it had finished, so that it need not be read again. */
-    private record BuildSummary(int number, boolean settled, List<Promoted> promoted) {
+    /**
+     * A job as read.
+     *
+     * @param numbers     the builds read, newest first, at most {@value DeploymentHistory#BUILDS}: the window
+     * @param settledUpTo every build read up to this number had finished when read; the next view reads the builds
+     *                    above it again (0: read them all)
+     * @param promoted    the promoted rollouts of the builds in the window
+     */
+    private record JobSummary(int[] numbers, int settledUpTo, List<Promoted> promoted) {
+        static final JobSummary NONE = new JobSummary(new int[0], 0, List.of());
     }
 
     private static final Comparator<Promoted> NEWEST = Comparator.comparing(Promoted::finished,
             DeploymentHistory.BY_TIME);
 
-    /** Per job, its builds as read, newest first, at most {@value DeploymentHistory#BUILDS}. */
-    private final Map<Job<?, ?>, List<BuildSummary>> jobs = Collections.synchronizedMap(new WeakHashMap<>());
+    private final Map<Job<?, ?>, JobSummary> jobs = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** Per target, the newest promoted rollout among {@code visible} jobs (those the viewer may read). */
     List<Deployment> production(Iterable<? extends Job<?, ?>> visible) {
@@ -71,40 +78,41 @@ final class ProductionIndex {
         return DeploymentHistory.production(List.of(DeploymentHistory.of(job, DeploymentHistory.BUILDS)));
     }
 
-    /** The job's summary, with the builds since its newest settled one read now. */
-    private List<BuildSummary> refresh(Job<?, ?> job) {
-        List<BuildSummary> known = jobs.getOrDefault(job, List.of());
-        int settledUpTo = settledUpTo(known);
-        List<BuildSummary> fresh = new ArrayList<>();
-        int read = 0;
-        for (Run<?, ?> run = job.getLastBuild(); run != null && run.getNumber() > settledUpTo
-                && read < DeploymentHistory.BUILDS; run = run.getPreviousBuild()) {
-            read++;
-            fresh.add(summary(run));
+    /** The job's summary, with the builds above its settled ones read now. */
+    private JobSummary refresh(Job<?, ?> job) {
+        JobSummary known = jobs.getOrDefault(job, JobSummary.NONE);
+        List<Integer> numbers = new ArrayList<>();
+        List<Promoted> promoted = new ArrayList<>();
+        int firstUnsettled = Integer.MAX_VALUE;
+        for (Run<?, ?> run = job.getLastBuild(); run != null && run.getNumber() > known.settledUpTo()
+                && numbers.size() < DeploymentHistory.BUILDS; run = run.getPreviousBuild()) {
+            // asked before the records are read: a build that had finished by then has its records complete
+            if (run.isBuilding()) {
+                firstUnsettled = run.getNumber();
+            }
+            numbers.add(run.getNumber());
+            promoted.addAll(promoted(run));
         }
-        List<BuildSummary> merged = new ArrayList<>(fresh);
-        for (BuildSummary old : known) {
-            if (old.number() <= settledUpTo && merged.size() < DeploymentHistory.BUILDS) {
-                merged.add(old);
+        int settledUpTo = firstUnsettled != Integer.MAX_VALUE ? firstUnsettled - 1
+                : numbers.isEmpty() ? known.settledUpTo() : numbers.get(0);
+        for (int number : known.numbers()) {
+            if (number <= known.settledUpTo() && numbers.size() < DeploymentHistory.BUILDS) {
+                numbers.add(number);
             }
         }
-        List<BuildSummary> summary = List.copyOf(merged);
+        int oldest = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
+        for (Promoted old : known.promoted()) {
+            if (old.build() <= known.settledUpTo() && old.build() >= oldest) {
+                promoted.add(old);
+            }
+        }
+        JobSummary summary = new JobSummary(numbers.stream().mapToInt(Integer::intValue).toArray(),
+                Math.min(settledUpTo, numbers.isEmpty() ? 0 : numbers.get(0)), List.copyOf(promoted));
         jobs.put(job, summary);
         return summary;
     }
 
-    /** The highest build number up to which every build read had finished; 0 when there is none. */
-    private static int settledUpTo(List<BuildSummary> newestFirst) {
-        int upTo = 0;
-        for (int i = newestFirst.size() - 1; i >= 0 && newestFirst.get(i).settled(); i--) {
-            upTo = newestFirst.get(i).number();
-        }
-        return upTo;
-    }
-
-    private static BuildSummary summary(Run<?, ?> run) {
-        // asked before the records are read: a build that had finished by then has its records complete
-        boolean settled = !run.isBuilding();
+    private static List<Promoted> promoted(Run<?, ?> run) {
         List<Promoted> promoted = new ArrayList<>();
         for (DeliveryAction record : run.getActions(DeliveryAction.class)) {
             Deployment row = Deployment.of(run, record);
@@ -112,15 +120,13 @@ final class ProductionIndex {
                 promoted.add(new Promoted(run.getNumber(), record.getId(), row.target(), row.finished()));
             }
         }
-        return new BuildSummary(run.getNumber(), settled, List.copyOf(promoted));
+        return promoted;
     }
 
-    private static List<Promoted> newestPerTarget(List<BuildSummary> builds) {
+    private static List<Promoted> newestPerTarget(JobSummary job) {
         Map<String, Promoted> newest = new LinkedHashMap<>();
-        for (BuildSummary build : builds) {
-            for (Promoted promoted : build.promoted()) {
-                newest.merge(promoted.target(), promoted, (a, b) -> NEWEST.compare(a, b) >= 0 ? a : b);
-            }
+        for (Promoted promoted : job.promoted()) {
+            newest.merge(promoted.target(), promoted, (a, b) -> NEWEST.compare(a, b) >= 0 ? a : b);
         }
         return List.copyOf(newest.values());
     }

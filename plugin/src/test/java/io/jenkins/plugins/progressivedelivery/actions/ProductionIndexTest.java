@@ -85,6 +85,20 @@ class ProductionIndexTest {
     }
 
     @Test
+    void aPromotionOlderThanTheJobsLast100BuildsLeavesThePageAsItAlwaysDid() {
+        Records.promotedCanary(shop, T0, "shop/checkout", "registry/checkout:2.4.1", "alice");
+        idleBuilds(shop, 99);
+        assertThat(index.production(List.of(shop))).as("build 1 is the 100th newest").hasSize(1);
+
+        idleBuilds(shop, 1);
+        assertThat(index.production(List.of(shop))).as("now the 101st").isEmpty();
+        assertThat(readingEverything(shop)).isEmpty();
+        Records.promotedCanary(shop, T0.plusSeconds(60), "shop/checkout", "registry/checkout:2.4.2", "bob");
+        idleBuilds(shop, 150);
+        assertThat(index.production(List.of(shop))).as("more than 100 builds since the last view").isEmpty();
+    }
+
+    @Test
     void aBuildStillRunningIsReadAgainUntilItHasEnded() {
         Records.promotedCanary(shop, T0, "shop/checkout", "registry/checkout:2.4.1", "alice");
         FakeRun running = shop.newBuild(T0.plusSeconds(3600).toEpochMilli()).building(true);
