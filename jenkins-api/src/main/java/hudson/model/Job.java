@@ -5,11 +5,11 @@ public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         super(parent, name);
     }
 
-    public RunT getLastBuild() {
+    public RunT getBuildByNumber(int n) {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 
-    public RunT getBuildByNumber(int n) {
+    public RunT getLastBuild() {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 }

@@ -61,15 +61,15 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 
-    public boolean isBuilding() {
-        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
-    }
-
     public String getUrl() {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 
     public String getExternalizableId() {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
+
+    public boolean isBuilding() {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 

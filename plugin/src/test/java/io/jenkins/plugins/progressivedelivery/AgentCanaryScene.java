@@ -20,18 +20,17 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What the tests of {@code canaryRollout} inside {@code node {}} start from, made anew for each test (register it with
- * {@code @RegisterExtension} on an instance field): on fabric8's mock API server, Deployment {@code demo/web}
+ * What the tests of {@code canaryRollout} inside {@code node {}} start from (they extend it), made anew for each test:
+ * on fabric8's mock API server, Deployment {@code demo/web}
  * ({@code web:1.0}, rolled out), Services {@code web-stable} and {@code web-canary}, VirtualService {@code web} whose
  * route {@code primary} sends everything to stable; an agent channel that serialises every call as remoting does; and
  * the step that targets all of it from the token credential {@code k8s-token}, run by the production cluster calls.
  */
-final class AgentCanaryScene implements BeforeEachCallback, AfterEachCallback {
+abstract class AgentCanaryScene {
     static final String NS = "demo";
     static final SecretText CLUSTER_TOKEN = new SecretText("k8s-token", "agent-token");
 
@@ -41,8 +40,8 @@ final class AgentCanaryScene implements BeforeEachCallback, AfterEachCallback {
     MockKubernetes cluster;
     KubernetesClient kube;
 
-    @Override
-    public void beforeEach(ExtensionContext test) {
+    @BeforeEach
+    void startCluster() {
         cluster = new MockKubernetes();
         kube = cluster.client;
         kube.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
@@ -75,8 +74,8 @@ final class AgentCanaryScene implements BeforeEachCallback, AfterEachCallback {
                 """);
     }
 
-    @Override
-    public void afterEach(ExtensionContext test) {
+    @AfterEach
+    void stopCluster() {
         cluster.close();
     }
 

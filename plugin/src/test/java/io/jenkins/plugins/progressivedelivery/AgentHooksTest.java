@@ -1,6 +1,5 @@
 package io.jenkins.plugins.progressivedelivery;
 
-import static io.jenkins.plugins.progressivedelivery.AgentCanaryScene.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,15 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * polled over an agent channel that serialises every call as remoting does; its failure ends the step with the
  * route untouched.
  */
-class AgentHooksTest {
-    @RegisterExtension
-    final AgentCanaryScene scene = new AgentCanaryScene();
-
+class AgentHooksTest extends AgentCanaryScene {
     /** The scene's step, reading its steps and hooks from {@code deploy/canary.yaml} in {@code ws}. */
     private CanaryRolloutStep stepWithPlanFile(Path ws, String plan) throws Exception {
         Files.createDirectories(ws.resolve("deploy"));
         Files.writeString(ws.resolve("deploy/canary.yaml"), plan);
-        CanaryRolloutStep step = scene.step();
+        CanaryRolloutStep step = step();
         step.setPlanFile("deploy/canary.yaml");
         return step;
     }
@@ -49,25 +44,25 @@ class AgentHooksTest {
                   - name: expand
                     job: {spec: {template: {spec: {containers: [{name: m, image: "web-migrations:2.0"}]}}}}
                 """);
-        Harness harness = scene.harness();
-        FakeStepContext context = scene.context(ws.toString());
+        Harness harness = harness();
+        FakeStepContext context = context(ws.toString());
 
         new CanaryRolloutStep.Execution(step, context, harness.runtime).start();
         harness.settle();
         String name = KubernetesHooks.jobName("web", HooksSpec.Phase.PRE_ROLLOUT, "expand", "web:2.0");
-        Job job = scene.kube.batch().v1().jobs().inNamespace(NS).withName(name).get();
-        assertThat(job).as(scene.log.text()).isNotNull();
+        Job job = kube.batch().v1().jobs().inNamespace(NS).withName(name).get();
+        assertThat(job).as(log.text()).isNotNull();
         job.setStatus(new JobStatusBuilder().withFailed(1).withConditions(new JobConditionBuilder()
                 .withType("Failed").withStatus("True").withReason("BackoffLimitExceeded").build()).build());
-        scene.kube.batch().v1().jobs().inNamespace(NS).resource(job).updateStatus();
+        kube.batch().v1().jobs().inNamespace(NS).resource(job).updateStatus();
         harness.advance(Duration.ofSeconds(5));
 
-        assertThat(context.failure()).as(scene.log.text()).isNotNull();
-        assertThat(scene.log.text()).contains("preRollout hook 'expand' failed: the Job failed: BackoffLimitExceeded;"
+        assertThat(context.failure()).as(log.text()).isNotNull();
+        assertThat(log.text()).contains("preRollout hook 'expand' failed: the Job failed: BackoffLimitExceeded;"
                 + " no traffic was moved").doesNotContain("agent-token");
-        assertThat(scene.cluster.routeWeights(NS, "web")).containsExactly(100, 0);
-        assertThat(scene.deployment("web-canary")).isNull();
-        assertThat(scene.kube.batch().v1().jobs().inNamespace(NS).withName(name).get()).as("deleted after it failed")
+        assertThat(cluster.routeWeights(NS, "web")).containsExactly(100, 0);
+        assertThat(deployment("web-canary")).isNull();
+        assertThat(kube.batch().v1().jobs().inNamespace(NS).withName(name).get()).as("deleted after it failed")
                 .isNull();
     }
 
@@ -92,16 +87,16 @@ class AgentHooksTest {
                       - name: announce
                         webhook: {url: "http://127.0.0.1:%d/hook", credentialsId: hook-token}
                     """.formatted(hookServer.getAddress().getPort()));
-            Harness harness = scene.harness(new SecretText("hook-token", "hook-s3cret"));
-            FakeStepContext context = scene.context(ws.toString());
+            Harness harness = harness(new SecretText("hook-token", "hook-s3cret"));
+            FakeStepContext context = context(ws.toString());
 
             new CanaryRolloutStep.Execution(step, context, harness.runtime).start();
             harness.settle();
 
-            assertThat(authorizations).as(scene.log.text()).containsExactly("Bearer hook-s3cret");
-            assertThat(scene.log.text()).doesNotContain("hook-s3cret");
-            assertThat(context.failure()).as(scene.log.text()).isNull();
-            assertThat(scene.deployment("web-canary")).as("the rollout went on after the hook").isNotNull();
+            assertThat(authorizations).as(log.text()).containsExactly("Bearer hook-s3cret");
+            assertThat(log.text()).doesNotContain("hook-s3cret");
+            assertThat(context.failure()).as(log.text()).isNull();
+            assertThat(deployment("web-canary")).as("the rollout went on after the hook").isNotNull();
         } finally {
             hookServer.stop(0);
         }

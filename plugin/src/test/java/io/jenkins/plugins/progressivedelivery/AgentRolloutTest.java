@@ -1,6 +1,5 @@
 package io.jenkins.plugins.progressivedelivery;
 
-import static io.jenkins.plugins.progressivedelivery.AgentCanaryScene.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.model.Result;
@@ -12,17 +11,13 @@ import java.util.Map;
 import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code canaryRollout} inside {@code node {}}: every cluster call is shipped over an agent channel that serialises
  * it as remoting does, and made there with the engine's Kubernetes client (fabric8 over OkHttp 4.11, as the
  * kubernetes-client-api plugin provides it) against fabric8's mock API server, from a token credential.
  */
-class AgentRolloutTest {
-    @RegisterExtension
-    final AgentCanaryScene scene = new AgentCanaryScene();
-
+class AgentRolloutTest extends AgentCanaryScene {
     private static CanaryRolloutStep withSteps(CanaryRolloutStep step, List<Map<String, Object>> steps) {
         step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
                 Map.of("steps", steps)).getSteps());
@@ -31,26 +26,26 @@ class AgentRolloutTest {
 
     @Test
     void aRolloutInsideNodeShiftsAndRollsBackTrafficThroughTheAgent() throws Exception {
-        Harness harness = scene.harness();
-        FakeStepContext context = scene.context("/home/agent/ws");
-        CanaryRolloutStep step = withSteps(scene.step(), List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
+        Harness harness = harness();
+        FakeStepContext context = context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(step(), List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         assertThat(execution.start()).isFalse();
         harness.settle();
-        assertThat(scene.deployment("web-canary")).isNotNull();
-        scene.cluster.markRolledOut(NS, "web-canary");
+        assertThat(deployment("web-canary")).isNotNull();
+        cluster.markRolledOut(NS, "web-canary");
         harness.advance(Duration.ofSeconds(5));
 
-        assertThat(scene.cluster.routeWeights(NS, "web")).containsExactly(80, 20);
-        assertThat(scene.agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
-        assertThat(scene.log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
-        assertThat(scene.run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class)
+        assertThat(cluster.routeWeights(NS, "web")).containsExactly(80, 20);
+        assertThat(agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
+        assertThat(log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
+        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class)
                 .getSummary()).as("the preflight doctor ran on the agent and its report is on the build page")
                 .contains("warning");
-        assertThat(scene.log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
+        assertThat(log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
                 "#  SEVERITY  CHECK");
-        assertThat(scene.run.getAction(io.jenkins.plugins.progressivedelivery.actions.DeliveryAction.class)
+        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DeliveryAction.class)
                 .getFromImage()).as("the stable Deployment's image at the preflight, in the record")
                 .isEqualTo("web:1.0");
 
@@ -58,19 +53,19 @@ class AgentRolloutTest {
                 new CauseOfInterruption.UserInterruption("alice"));
         execution.stop(abort);
         harness.settle();
-        assertThat(scene.cluster.routeWeights(NS, "web")).as("traffic back on stable at once")
+        assertThat(cluster.routeWeights(NS, "web")).as("traffic back on stable at once")
                 .containsExactly(100, 0);
         harness.advance(Duration.ofSeconds(30));
-        assertThat(scene.deployment("web-canary").getSpec().getReplicas()).isZero();
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
         assertThat(context.failure()).isSameAs(abort);
-        assertThat(scene.log.text()).contains("[rollback] virtualservice/demo/web");
+        assertThat(log.text()).contains("[rollback] virtualservice/demo/web");
     }
 
     @Test
     void theAgentBuildsOneClientForTheWholeRolloutAndClosesItWhenTheStepEnds() throws Exception {
-        Harness harness = scene.harness();
-        FakeStepContext context = scene.context("/home/agent/ws");
-        CanaryRolloutStep step = withSteps(scene.step(), List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)));
+        Harness harness = harness();
+        FakeStepContext context = context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(step(), List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)));
         KubeClientCache clients = KubeClientCache.shared();
         long builtBefore = clients.builds();
         int openBefore = clients.openClients();
@@ -79,13 +74,13 @@ class AgentRolloutTest {
         execution.start();
         for (int i = 0; i < 20 && context.completions() == 0; i++) {
             harness.settle();
-            scene.cluster.markRolledOut(NS, "web-canary");
-            scene.cluster.markRolledOut(NS, "web");
+            cluster.markRolledOut(NS, "web-canary");
+            cluster.markRolledOut(NS, "web");
             harness.advance(Duration.ofSeconds(2));
         }
 
-        assertThat(scene.log.text()).contains("Promoted");
-        assertThat(scene.agent.calls()).as("preflight, writes, readiness checks, promotion")
+        assertThat(log.text()).contains("Promoted");
+        assertThat(agent.calls()).as("preflight, writes, readiness checks, promotion")
                 .isGreaterThanOrEqualTo(8);
         assertThat(clients.builds() - builtBefore).as("Kubernetes clients built on the agent").isEqualTo(1);
         harness.settle(); // the step's end releases its session where the calls ran

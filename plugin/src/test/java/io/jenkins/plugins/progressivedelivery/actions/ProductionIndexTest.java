@@ -34,7 +34,7 @@ class ProductionIndexTest {
 
     private void idleBuilds(FakeJob job, int count) {
         for (int i = 0; i < count; i++) {
-            job.newBuild(T0.toEpochMilli());
+            job.newBuild(T0.toEpochMilli()).finish();
         }
     }
 
@@ -101,7 +101,7 @@ class ProductionIndexTest {
     @Test
     void aBuildStillRunningIsReadAgainUntilItHasEnded() {
         Records.promotedCanary(shop, T0, "shop/checkout", "registry/checkout:2.4.1", "alice");
-        FakeRun running = shop.newBuild(T0.plusSeconds(3600).toEpochMilli()).building(true);
+        FakeRun running = shop.newBuild(T0.plusSeconds(3600).toEpochMilli());
         DeliveryAction record = DeliveryAction.addTo(running, "canaryRollout", "shop/checkout: registry/checkout:2.5");
         record.record(AuditEvent.at(T0.plusSeconds(3700), AuditAction.START).resource("deployment/shop/checkout")
                 .build());
@@ -111,7 +111,7 @@ class ProductionIndexTest {
 
         record.record(AuditEvent.at(T0.plusSeconds(4000), AuditAction.COMPLETE).after("Promoted").build());
         record.complete("Promoted", 0, "done");
-        running.building(false);
+        running.finish();
         assertThat(index.production(List.of(shop))).singleElement()
                 .satisfies(row -> assertThat(row.toImage()).isEqualTo("registry/checkout:2.5"));
     }
@@ -148,6 +148,7 @@ class ProductionIndexTest {
     @Test
     void theFromImageIsTheRecordsOwnFieldAndARecordWrittenBeforeItExistedFallsBackToItsEvents() {
         FakeRun run = shop.newBuild(T0.toEpochMilli());
+        run.finish();
         DeliveryAction rolledBack = DeliveryAction.addTo(run, "canaryRollout", "shop/checkout: checkout:3");
         rolledBack.record(AuditEvent.at(T0, AuditAction.PREFLIGHT).resource("deployment/shop/checkout")
                 .after("ok: istio host split").detail("fromImage", "checkout:2").build());

@@ -6,7 +6,7 @@ import io.jenkins.plugins.progressivedelivery.fakes.FakeJob;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import java.time.Instant;
 
-/** Builds with the records the engine leaves, as the Deployments pages' tests need them. */
+/** Finished builds with the records the engine leaves, as the Deployments pages' tests need them. */
 final class Records {
     private Records() {
     }
@@ -28,6 +28,7 @@ final class Records {
                 .change("replicas 4, image registry/checkout:2.4.0", "replicas 4, image " + image).build());
         record.record(AuditEvent.at(t.plusSeconds(900), AuditAction.COMPLETE).after("Promoted").build());
         record.complete("Promoted", 0, image + " is stable");
+        run.finish();
         return run;
     }
 
@@ -49,6 +50,7 @@ final class Records {
                 .resource("deployment/pay/payments-green").change("replicas 4", "replicas 0").build());
         record.record(AuditEvent.at(buildStart.plusSeconds(460), AuditAction.COMPLETE).after("Rolled back").build());
         record.complete("Rolled back", null, "post-promotion analysis failed");
+        run.finish();
         return run;
     }
 
@@ -63,6 +65,7 @@ final class Records {
                 .build());
         record.record(AuditEvent.at(buildStart.plusSeconds(120), AuditAction.COMPLETE).after("Promoted").build());
         record.complete("Promoted", null, image + " in production");
+        run.finish();
         return run;
     }
 }

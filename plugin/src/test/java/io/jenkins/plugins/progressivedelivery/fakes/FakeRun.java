@@ -12,7 +12,6 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
     private final Set<Permission> granted = new HashSet<>();
     private Result result;
     private int saves;
-    private boolean building;
 
     private final FakeJob job;
     private final int number;
@@ -53,17 +52,6 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
         return previous;
     }
 
-    @Override
-    public boolean isBuilding() {
-        return building;
-    }
-
-    /** Marks the build as still running ({@code true}) or finished. */
-    public FakeRun building(boolean running) {
-        building = running;
-        return this;
-    }
-
     public FakeRun grant(Permission... permissions) {
         granted.addAll(Set.of(permissions));
         return this;
@@ -99,6 +87,18 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
     @Override
     public String getUrl() {
         return "job/" + job.getFullName() + "/" + number + "/";
+    }
+
+    private volatile boolean building = true;
+
+    /** Running until {@link #finish()}: ended, or hard-killed. */
+    @Override
+    public boolean isBuilding() {
+        return building;
+    }
+
+    public void finish() {
+        building = false;
     }
 
     @Override
