@@ -15,12 +15,15 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.Arguments;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.MeshMetricsSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
 import io.jenkins.plugins.progressivedelivery.parameters.DryRunMetric;
 import io.jenkins.plugins.progressivedelivery.parameters.MeasurementRetention;
@@ -64,6 +67,7 @@ public final class AnalysisGateStep extends Step {
     private List<DryRunMetric> dryRun;
     private List<MeasurementRetention> measurementRetention;
     private String conditionLanguage;
+    private BuiltinMetrics builtinMetrics;
 
     @DataBoundConstructor
     public AnalysisGateStep() {
@@ -80,6 +84,11 @@ public final class AnalysisGateStep extends Step {
      * Jenkins » System fills in addresses, timeouts and headers the metrics do not give.
      */
     AnalysisSpec loadSpec(FilePath workspace) throws IOException, InterruptedException {
+        return loadAnalysis(workspace).spec();
+    }
+
+    /** {@link #loadSpec}, with what each built-in metric became, for the log. */
+    BuiltinThresholds.Resolution loadAnalysis(FilePath workspace) throws IOException, InterruptedException {
         boolean inline = metrics != null && !metrics.isEmpty();
         boolean named = template != null && !template.isBlank();
         boolean file = templateFile != null && !templateFile.isBlank();
@@ -142,10 +151,28 @@ public final class AnalysisGateStep extends Step {
                 PlanDefaults.apply(copy, config, prometheus);
             }
             spec = PlanLoader.analysisFromMap(copy, source);
-            return Arguments.resolve(spec, arguments());
+            BuiltinThresholds.Resolution builtins = builtins(spec, config);
+            return new BuiltinThresholds.Resolution(Arguments.resolve(builtins.spec(), arguments()),
+                    builtins.builtins());
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
+    }
+
+    /**
+     * The analysis with its built-in metrics ({@code [name: 'success-rate', min: 99, workload: 'checkout',
+     * namespace: 'prod']}) made Prometheus queries of the workload each names; {@code builtinMetrics} (else the
+     * configured Prometheus server) says where they come from.
+     */
+    BuiltinThresholds.Resolution builtins(AnalysisSpec spec, ProgressiveDeliveryConfiguration config)
+            throws AbortException {
+        if (spec.metrics().stream().noneMatch(BuiltinThresholds::isBuiltin)) {
+            return new BuiltinThresholds.Resolution(spec, List.of());
+        }
+        Map<String, Object> source = PlanDefaults.builtinSource(builtinMetrics == null ? null
+                : builtinMetrics.toPlan(), config, prometheus);
+        MeshMetricsSpec mesh = PlanLoader.meshMetricsFromMap(source, "analysisGate builtinMetrics");
+        return BuiltinThresholds.resolve(spec, BuiltinThresholds.Context.gate(mesh, null));
     }
 
     Map<String, String> arguments() {
@@ -246,6 +273,19 @@ public final class AnalysisGateStep extends Step {
         this.prometheus = prometheus;
     }
 
+    public BuiltinMetrics getBuiltinMetrics() {
+        return builtinMetrics;
+    }
+
+    /**
+     * Where built-in metrics come from: {@code builtinMetrics: [prometheus: [address: '...'], requests: [...],
+     * minRequests: 20]}; without it, the configured Prometheus server and Istio's metrics.
+     */
+    @DataBoundSetter
+    public void setBuiltinMetrics(BuiltinMetrics builtinMetrics) {
+        this.builtinMetrics = builtinMetrics;
+    }
+
     public boolean isReturnResult() {
         return returnResult;
     }
@@ -289,13 +329,17 @@ public final class AnalysisGateStep extends Step {
 
         @Override
         Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
-            AnalysisSpec spec = step.loadSpec(context.get(FilePath.class));
+            BuiltinThresholds.Resolution loaded = step.loadAnalysis(context.get(FilePath.class));
+            AnalysisSpec spec = loaded.spec();
             Where where = where(context);
             MeasurementSource metrics = metrics(where);
             String what = spec.metrics().size() + " metric(s), queries from " + where.describe();
             return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + what,
-                    (events, done) -> AnalysisRun.start(analysisName, spec, metrics, runtime().scheduler,
-                            runtime().io, events, done));
+                    (events, done) -> {
+                        loaded.events(analysisName, runtime().scheduler.now()).forEach(events::onEvent);
+                        return AnalysisRun.start(analysisName, spec, metrics, runtime().scheduler, runtime().io,
+                                events, done);
+                    });
         }
 
         @Override

@@ -20,6 +20,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStatus;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
+import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
 import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
@@ -62,6 +63,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     private String greenSubset;
     private Analysis prePromotionAnalysis;
     private Analysis postPromotionAnalysis;
+    private BuiltinMetrics metrics;
     private Integer autoPromotionSeconds;
     private Integer scaleDownDelaySeconds;
     private Integer abortScaleDownDelaySeconds;
@@ -124,6 +126,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         } catch (IllegalArgumentException e) {
             throw new AbortException(planSource("blueGreenSwitch") + ": " + e.getMessage());
         }
+        PlanParameters.put(plan, "metrics", metrics == null ? null : metrics.toPlan());
         PlanParameters.put(plan, "autoPromotionSeconds", autoPromotionSeconds);
         PlanParameters.put(plan, "scaleDownDelaySeconds", scaleDownDelaySeconds);
         PlanParameters.put(plan, "abortScaleDownDelaySeconds", abortScaleDownDelaySeconds);
@@ -221,6 +224,16 @@ public final class BlueGreenSwitchStep extends RolloutStep {
     @DataBoundSetter
     public void setPostPromotionAnalysis(Analysis postPromotionAnalysis) {
         this.postPromotionAnalysis = postPromotionAnalysis;
+    }
+
+    public BuiltinMetrics getMetrics() {
+        return metrics;
+    }
+
+    /** The plan's {@code metrics}: where the analyses' built-in metrics ({@code [name: 'success-rate', min: 99]}) come from. */
+    @DataBoundSetter
+    public void setMetrics(BuiltinMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public Integer getAutoPromotionSeconds() {

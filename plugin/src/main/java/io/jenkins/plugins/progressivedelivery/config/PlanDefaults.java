@@ -49,7 +49,7 @@ public final class PlanDefaults {
      */
     @SuppressWarnings("unchecked")
     static void applyJudgeServer(Map<String, Object> plan, PrometheusServer server) {
-        boolean needed = false;
+        boolean needed = needsBuiltinServer(plan);
         for (Object step : list(plan.get("steps"))) {
             if (step instanceof Map<?, ?> map && map.get("judge") instanceof Map<?, ?> judge) {
                 if (judge.get("prometheus") instanceof Map<?, ?> own) {
@@ -70,6 +70,52 @@ public final class PlanDefaults {
         fill(prometheus, server);
         metrics.put("prometheus", prometheus);
         plan.put("metrics", metrics);
+    }
+
+    /**
+     * Whether an analysis of the plan has a built-in metric ({@code [name: 'success-rate', min: 99]}) without a
+     * Prometheus address of its own, which then reads the plan's {@code metrics.prometheus}.
+     */
+    static boolean needsBuiltinServer(Object node) {
+        if (node instanceof Map<?, ?> map) {
+            boolean builtin = map.containsKey("name") && (map.containsKey("min") || map.containsKey("max")
+                    || map.containsKey("builtin"));
+            if (builtin && !(map.get("provider") instanceof Map<?, ?> provider
+                    && provider.get("prometheus") instanceof Map<?, ?> query && query.get("address") != null)) {
+                return true;
+            }
+            for (Object value : map.values()) {
+                if (needsBuiltinServer(value)) {
+                    return true;
+                }
+            }
+        } else if (node instanceof List<?> list) {
+            for (Object element : list) {
+                if (needsBuiltinServer(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The built-in metrics' source of {@code analysisGate} ({@code builtinMetrics}), with the server's address,
+     * timeout and headers when it gives no Prometheus of its own.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> builtinSource(Map<String, Object> source, ProgressiveDeliveryConfiguration config,
+                                                    String prometheus) throws AbortException {
+        Map<String, Object> metrics = source == null ? new LinkedHashMap<>() : new LinkedHashMap<>(source);
+        PrometheusServer server = config == null ? null : config.prometheusServer(prometheus);
+        if (server == null) {
+            return metrics;
+        }
+        Map<String, Object> query = metrics.get("prometheus") instanceof Map<?, ?> own
+                ? new LinkedHashMap<>((Map<String, Object>) own) : new LinkedHashMap<>();
+        fill(query, server);
+        metrics.put("prometheus", query);
+        return metrics;
     }
 
     /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */

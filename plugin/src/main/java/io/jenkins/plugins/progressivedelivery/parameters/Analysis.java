@@ -1,10 +1,8 @@
 package io.jenkins.plugins.progressivedelivery.parameters;
 
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.kohsuke.stapler.DataBoundConstructor;
@@ -15,38 +13,14 @@ import org.kohsuke.stapler.DataBoundSetter;
  * value of {@code blueGreenSwitch}'s {@code prePromotionAnalysis} and {@code postPromotionAnalysis}
  * ({@code [args: [...], metrics: [...]]} binds to it) and the content of a canary {@code analysis} step.
  *
- * <p>Where analyses learn more: a typed field here, copied in {@link AnalysisStep} (and {@link BackgroundAnalysis}
- * when it applies there), and a line in {@link #toPlan()}.
+ * <p>Where analyses learn more: a typed field in {@link AnalysisParameters} (shared with {@link BackgroundAnalysis}),
+ * copied in {@link AnalysisStep}, and a line in {@link AnalysisParameters#putShared}.
  */
-public final class Analysis extends AbstractDescribableImpl<Analysis> {
-    private List<AnalysisArgument> args;
-    private List<Metric> metrics;
+public final class Analysis extends AnalysisParameters<Analysis> {
     private String template;
-    private List<AnalysisTemplateRef> templates;
-    private List<DryRunMetric> dryRun;
-    private List<MeasurementRetention> measurementRetention;
-    private String conditionLanguage;
 
     @DataBoundConstructor
     public Analysis() {
-    }
-
-    public List<AnalysisArgument> getArgs() {
-        return args;
-    }
-
-    @DataBoundSetter
-    public void setArgs(List<AnalysisArgument> args) {
-        this.args = Literals.copy(args);
-    }
-
-    public List<Metric> getMetrics() {
-        return metrics;
-    }
-
-    @DataBoundSetter
-    public void setMetrics(List<Metric> metrics) {
-        this.metrics = Literals.copy(metrics);
     }
 
     public String getTemplate() {
@@ -59,43 +33,6 @@ public final class Analysis extends AbstractDescribableImpl<Analysis> {
         this.template = template == null || template.isBlank() ? null : template.trim();
     }
 
-    public List<AnalysisTemplateRef> getTemplates() {
-        return templates;
-    }
-
-    /** Argo Rollouts AnalysisTemplates in the cluster, {@code [[templateName: 'x', clusterScope: true]]}. */
-    @DataBoundSetter
-    public void setTemplates(List<AnalysisTemplateRef> templates) {
-        this.templates = Literals.copy(templates);
-    }
-
-    public List<DryRunMetric> getDryRun() {
-        return dryRun;
-    }
-
-    @DataBoundSetter
-    public void setDryRun(List<DryRunMetric> dryRun) {
-        this.dryRun = Literals.copy(dryRun);
-    }
-
-    public List<MeasurementRetention> getMeasurementRetention() {
-        return measurementRetention;
-    }
-
-    @DataBoundSetter
-    public void setMeasurementRetention(List<MeasurementRetention> measurementRetention) {
-        this.measurementRetention = Literals.copy(measurementRetention);
-    }
-
-    public String getConditionLanguage() {
-        return conditionLanguage;
-    }
-
-    @DataBoundSetter
-    public void setConditionLanguage(String conditionLanguage) {
-        this.conditionLanguage = conditionLanguage;
-    }
-
     /**
      * {@code {args: [...], metrics: [...]}} for the engine; a named template is kept as {@code template} for the step
      * to replace with the template's own spec before the engine reads the plan.
@@ -105,17 +42,7 @@ public final class Analysis extends AbstractDescribableImpl<Analysis> {
         if (template != null) {
             analysis.put(TEMPLATE_KEY, template);
         }
-        if (args != null && !args.isEmpty()) {
-            analysis.put("args", args.stream().map(AnalysisArgument::toPlan).toList());
-        }
-        if (metrics != null && !metrics.isEmpty()) {
-            analysis.put("metrics", metrics.stream().map(Metric::toPlan).toList());
-        }
-        Literals.put(analysis, "templates", Literals.plans(templates, AnalysisTemplateRef::toPlan));
-        Literals.put(analysis, "dryRun", Literals.plans(dryRun, DryRunMetric::toPlan));
-        Literals.put(analysis, "measurementRetention", Literals.plans(measurementRetention,
-                MeasurementRetention::toPlan));
-        Literals.put(analysis, "conditionLanguage", conditionLanguage);
+        putShared(analysis);
         return analysis;
     }
 

@@ -87,6 +87,14 @@ public final class Literals {
                 }
                 converted.put(name, argument.getValue().toString());
             }
+            // min: 99 is an Integer in Groovy; a Double parameter takes it as the number it is
+            if (known.get(name) == Double.class && argument.getValue() instanceof Number number
+                    && !(number instanceof Double)) {
+                if (converted == null) {
+                    converted = new LinkedHashMap<>(arguments);
+                }
+                converted.put(name, number.doubleValue());
+            }
         }
         return converted == null ? arguments : converted;
     }

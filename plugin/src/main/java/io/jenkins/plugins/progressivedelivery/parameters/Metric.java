@@ -16,6 +16,11 @@ import org.kohsuke.stapler.DataBoundSetter;
  * provider: prometheus(query: '...'))}, or the same as a map. The engine checks the values (durations, the
  * condition's syntax, limits) and names the field in its error.
  *
+ * <p>Or a built-in metric with a threshold instead of a provider and a condition:
+ * {@code [name: 'success-rate', min: 99]}, {@code metric(name: 'latency-p99', max: 500, interval: '1m', count: 5)};
+ * the engine writes its PromQL for the workload being judged ({@code workload} and {@code namespace} name another,
+ * and {@code analysisGate}, which judges none, needs them).
+ *
  * <p>A field the engine learns is a {@code @DataBoundSetter} here, a line in
  * {@link #toPlan()} and a {@code help-<field>.html}.
  */
@@ -31,6 +36,11 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
     private Integer consecutiveErrorLimit;
     private Integer consecutiveSuccessLimit;
     private MetricProvider provider;
+    private String builtin;
+    private Double min;
+    private Double max;
+    private String workload;
+    private String namespace;
 
     @DataBoundConstructor
     public Metric(String name) {
@@ -132,6 +142,55 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
         this.provider = provider;
     }
 
+    public String getBuiltin() {
+        return builtin;
+    }
+
+    /** The built-in metric measured, when the metric's {@code name} is not itself one ({@code name: 'p99'}). */
+    @DataBoundSetter
+    public void setBuiltin(String builtin) {
+        this.builtin = builtin;
+    }
+
+    public Double getMin() {
+        return min;
+    }
+
+    /** A built-in metric passes at this value or more ({@code success-rate}, in percent). */
+    @DataBoundSetter
+    public void setMin(Double min) {
+        this.min = min;
+    }
+
+    public Double getMax() {
+        return max;
+    }
+
+    /** A built-in metric passes at this value or less (the latencies, in milliseconds). */
+    @DataBoundSetter
+    public void setMax(Double max) {
+        this.max = max;
+    }
+
+    public String getWorkload() {
+        return workload;
+    }
+
+    /** The Deployment a built-in metric measures; by default the one being judged. */
+    @DataBoundSetter
+    public void setWorkload(String workload) {
+        this.workload = workload;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = namespace;
+    }
+
     public Map<String, Object> toPlan() {
         Map<String, Object> metric = new LinkedHashMap<>();
         metric.put("name", name);
@@ -147,6 +206,11 @@ public final class Metric extends AbstractDescribableImpl<Metric> {
         if (provider != null) {
             metric.put("provider", provider.toPlan());
         }
+        Literals.put(metric, "builtin", builtin);
+        Literals.put(metric, "min", min);
+        Literals.put(metric, "max", max);
+        Literals.put(metric, "workload", workload);
+        Literals.put(metric, "namespace", namespace);
         return metric;
     }
 

@@ -42,4 +42,28 @@ class JudgeServerDefaultsTest {
                 "prometheus", other))), PROD);
         assertThat(other).containsExactly(Map.entry("address", "http://other:9090"));
     }
+
+    @Test
+    void builtinMetricsWithAThresholdGetTheServerToo() {
+        Map<String, Object> canary = new LinkedHashMap<>();
+        canary.put("steps", new ArrayList<>(List.of(Map.of("setWeight", 10), Map.of("analysis", Map.of("metrics",
+                List.of(Map.of("name", "success-rate", "min", 99.0)))))));
+        PlanDefaults.applyJudgeServer(canary, PROD);
+        assertThat(canary).containsEntry("metrics", Map.of("prometheus",
+                Map.of("address", "https://prometheus.prod:9090")));
+
+        Map<String, Object> blueGreen = new LinkedHashMap<>(Map.of("postPromotionAnalysis", Map.of("metrics",
+                List.of(Map.of("name", "p99", "builtin", "latency-p99", "max", 300.0)))));
+        PlanDefaults.applyJudgeServer(blueGreen, PROD);
+        assertThat(blueGreen).containsKey("metrics");
+
+        // a metric with its own address, or a metric of your own, needs nothing
+        Map<String, Object> own = new LinkedHashMap<>(Map.of("analysis", Map.of("metrics", List.of(
+                Map.of("name", "success-rate", "min", 99.0, "provider", Map.of("prometheus",
+                        Map.of("address", "http://other:9090"))),
+                Map.of("name", "errors", "successCondition", "result[0] < 1", "provider", Map.of("prometheus",
+                        Map.of("query", "up")))))));
+        PlanDefaults.applyJudgeServer(own, PROD);
+        assertThat(own).doesNotContainKey("metrics");
+    }
 }

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.analysis;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.JobSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.WebSpec;
@@ -74,6 +75,20 @@ public final class AnalysisValidation {
                         + "' is used by another metric; metric names must be unique"));
             }
             validateSchedule(metric, path, stepAnalysis, errors);
+            if (BuiltinThresholds.isBuiltin(metric)) {
+                // [name: 'success-rate', min: 99]: the query and the condition are built when it runs
+                errors.addAll(BuiltinThresholds.validate(metric, path));
+                PrometheusSpec own = metric.provider() == null ? null : metric.provider().prometheus();
+                if (own != null && own.address() != null) {
+                    validateAddress(own.address(), path + ".provider.prometheus.address", defaults, standIns, errors);
+                }
+                continue;
+            }
+            if (metric.workload() != null || metric.namespace() != null) {
+                errors.add(new ValidationError(path + (metric.workload() != null ? ".workload" : ".namespace"),
+                        "only a built-in metric (with min or max) takes a workload and namespace; put them in the"
+                                + " query"));
+            }
             validateCondition(metric.successCondition(), path + ".successCondition", standIns, language, errors);
             validateCondition(metric.failureCondition(), path + ".failureCondition", standIns, language, errors);
             validateProvider(metric, path, defaults, standIns, errors);

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.engine.metrics;
 
+import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementException;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
@@ -101,7 +102,26 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
                 throw new MeasurementException("rangeQuery: " + e.getMessage(), e);
             }
         }
+        MetricSpec.MinimumTraffic guard = metric.minimumTraffic();
+        if (guard != null) {
+            long seen = requests(provider(prometheus).query(guard.query(), at));
+            if (seen < guard.requests()) {
+                return tooLittleTraffic(guard, seen);
+            }
+        }
         return provider(prometheus).query(prometheus.query(), at);
+    }
+
+    /** The request count a traffic guard's query returned: no series is no requests. */
+    private static long requests(MetricValue count) {
+        if (count.values().isEmpty() || Double.isNaN(count.values().get(0))) {
+            return 0;
+        }
+        return Math.round(count.values().get(0));
+    }
+
+    private static MetricValue tooLittleTraffic(MetricSpec.MinimumTraffic guard, long seen) {
+        return MetricValue.outcome(AnalysisPhase.INCONCLUSIVE, guard.message(seen));
     }
 
     @Override
@@ -112,7 +132,16 @@ public final class ProviderMeasurementSource implements MeasurementSource, Seria
             return MeasurementSource.super.measureAsync(metric, at, io);
         }
         try {
-            return provider(prometheus).queryAsync(prometheus.query(), at, io);
+            MetricProvider provider = provider(prometheus);
+            MetricSpec.MinimumTraffic guard = metric.minimumTraffic();
+            if (guard == null) {
+                return provider.queryAsync(prometheus.query(), at, io);
+            }
+            return provider.queryAsync(guard.query(), at, io).thenCompose(count -> {
+                long seen = requests(count);
+                return seen < guard.requests() ? CompletableFuture.completedFuture(tooLittleTraffic(guard, seen))
+                        : provider.queryAsync(prometheus.query(), at, io);
+            });
         } catch (MeasurementException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -39,6 +39,8 @@ import java.time.Duration;
  * @param drainSeconds               after a switch (or switch back), how long the colour that lost production keeps
  *                                   serving its in-flight requests before it may be scaled down (default: the
  *                                   preStop sleep the doctor found)
+ * @param metrics                    where the analyses' built-in metrics come from ({@code success-rate} of the new
+ *                                   colour): the Prometheus, or the request metric of a cluster without Istio
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record BlueGreenPlan(
@@ -58,7 +60,8 @@ public record BlueGreenPlan(
         Duration rollbackTimeout,
         DoctorSpec doctor,
         HooksSpec hooks,
-        Integer drainSeconds) implements DeliveryPlan {
+        Integer drainSeconds,
+        MeshMetricsSpec metrics) implements DeliveryPlan {
 
     private static final long serialVersionUID = 1L;
 
@@ -83,6 +86,18 @@ public record BlueGreenPlan(
     @Override
     public HooksSpec effectiveHooks() {
         return hooks == null ? HooksSpec.NONE : hooks;
+    }
+
+    /** A plan without built-in metric settings. */
+    public BlueGreenPlan(BlueGreenTarget target, String colorLabel, String activeService, String previewService,
+                         Integer previewReplicaCount, BlueGreenTraffic traffic, AnalysisSpec prePromotionAnalysis,
+                         Integer autoPromotionSeconds, AnalysisSpec postPromotionAnalysis,
+                         Integer scaleDownDelaySeconds, Integer abortScaleDownDelaySeconds, Duration readinessTimeout,
+                         CanaryPlan.OnInconclusive onInconclusive, Duration rollbackTimeout, DoctorSpec doctor,
+                         HooksSpec hooks, Integer drainSeconds) {
+        this(target, colorLabel, activeService, previewService, previewReplicaCount, traffic, prePromotionAnalysis,
+                autoPromotionSeconds, postPromotionAnalysis, scaleDownDelaySeconds, abortScaleDownDelaySeconds,
+                readinessTimeout, onInconclusive, rollbackTimeout, doctor, hooks, drainSeconds, null);
     }
 
     /** A plan without doctor settings, hooks or a drain window. */

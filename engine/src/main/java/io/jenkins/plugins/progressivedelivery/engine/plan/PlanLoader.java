@@ -131,6 +131,28 @@ public final class PlanLoader {
         return analysis(MAPPER.valueToTree(map), sourceName);
     }
 
+    /**
+     * Where built-in metrics come from, from the maps of a Jenkinsfile ({@code [prometheus: [address: '...'],
+     * minRequests: 20]}), for a step without a plan of its own ({@code analysisGate}).
+     */
+    public static MeshMetricsSpec meshMetricsFromMap(Map<String, ?> map, String sourceName) {
+        return validated(MAPPER.valueToTree(map), sourceName, MeshMetricsSpec.class, mesh -> {
+            List<ValidationError> errors = new java.util.ArrayList<>();
+            if (mesh.prometheus() != null && mesh.prometheus().address() != null) {
+                String problem = io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation
+                        .addressProblem(mesh.prometheus().address());
+                if (problem != null) {
+                    errors.add(new ValidationError("prometheus.address", problem));
+                }
+            }
+            if (mesh.minRequests() != null && mesh.minRequests() < 0) {
+                errors.add(new ValidationError("minRequests", mesh.minRequests() + " is negative; use 0 to turn the"
+                        + " traffic guard off, or a number of requests such as 50"));
+            }
+            return errors;
+        });
+    }
+
     /** The plan as YAML, in the form {@link #loadCanary} or {@link #loadBlueGreen} reads back. */
     public static String toYaml(Object planOrSpec) {
         try {

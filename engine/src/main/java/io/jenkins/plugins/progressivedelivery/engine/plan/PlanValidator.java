@@ -1,5 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.plan;
 
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
+
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisValidation;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +27,11 @@ public final class PlanValidator {
     private PlanValidator() {
     }
 
+    /** Where a built-in metric's Prometheus may be given, for the error that finds none. */
+    private static final String BUILTIN_PROMETHEUS_HINT = "set the plan's metrics.prometheus (the step's"
+            + " metrics: builtinMetrics(prometheus: [address: 'http://prometheus:9090'])), configure a Prometheus server"
+            + " in Manage Jenkins \u00bb System, or give the metric provider.prometheus.address";
+
     public static List<ValidationError> validate(CanaryPlan plan) {
         List<ValidationError> errors = new ArrayList<>();
         validateTarget(plan.target(), plan.traffic(), errors);
@@ -33,6 +40,8 @@ public final class PlanValidator {
         validateStepsForTraffic(plan.steps(), plan.traffic(), errors);
         if (plan.analysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.analysis().spec(), "analysis", false));
+            errors.addAll(BuiltinThresholds.validateContext(plan.analysis().spec(),
+                    BuiltinThresholds.Context.canary(plan), "analysis", BUILTIN_PROMETHEUS_HINT));
             int starting = plan.analysis().effectiveStartingStep();
             if (starting < 0 || (starting > 0 && starting >= plan.steps().size())) {
                 errors.add(new ValidationError("analysis.startingStep", starting + " is not a step of the plan;"
@@ -115,9 +124,15 @@ public final class PlanValidator {
         }
         if (plan.prePromotionAnalysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.prePromotionAnalysis(), "prePromotionAnalysis", true));
+            errors.addAll(BuiltinThresholds.validateContext(plan.prePromotionAnalysis(),
+                    BuiltinThresholds.Context.blueGreen(plan, Colour.BLUE, true), "prePromotionAnalysis",
+                    BUILTIN_PROMETHEUS_HINT));
         }
         if (plan.postPromotionAnalysis() != null) {
             errors.addAll(AnalysisValidation.validate(plan.postPromotionAnalysis(), "postPromotionAnalysis", true));
+            errors.addAll(BuiltinThresholds.validateContext(plan.postPromotionAnalysis(),
+                    BuiltinThresholds.Context.blueGreen(plan, Colour.BLUE, false), "postPromotionAnalysis",
+                    BUILTIN_PROMETHEUS_HINT));
         }
         SafetyValidation.validate(plan.doctor(), plan.hooks(), plan.drainSeconds(), errors);
         return errors;
@@ -356,6 +371,8 @@ public final class PlanValidator {
                     errors.add(new ValidationError(path + ".analysis", "is empty; give it metrics"));
                 } else {
                     errors.addAll(AnalysisValidation.validate(a.analysis(), path + ".analysis", true));
+                    errors.addAll(BuiltinThresholds.validateContext(a.analysis(),
+                            BuiltinThresholds.Context.canary(plan), path + ".analysis", BUILTIN_PROMETHEUS_HINT));
                 }
             }
         }

@@ -14,8 +14,9 @@ import java.util.Map;
  *                         {@code http_request_duration_seconds})
  * @param latencyUnit      {@code s} (default) or {@code ms}: the built-in latencies are in milliseconds either way
  * @param workloadLabel    the label that tells the Deployments' series apart (required)
- * @param workloads        that label's value for {@code stable}, {@code canary} and {@code baseline}; by default the
- *                         Deployment names ({@code web}, {@code web-canary}, {@code web-baseline})
+ * @param workloads        that label's value for {@code stable}, {@code canary} and {@code baseline} (for
+ *                         {@code blue} and {@code green} in a blue-green plan); by default the Deployment names
+ *                         ({@code web}, {@code web-canary}, {@code web-baseline}; {@code payments-green})
  * @param labels           further labels every series of the app has ({@code app: web})
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.rollout;
 
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
+
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.Arguments;
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
 final class BackgroundAnalysisHook {
     private final Object lock;
     private final BackgroundAnalysis spec;
+    private final BuiltinThresholds.Context builtins;
     private final Map<String, String> analysisArgs;
     private final MeasurementSource metrics;
     private final Scheduler scheduler;
@@ -40,6 +43,7 @@ final class BackgroundAnalysisHook {
                            Scheduler scheduler, Executor io, AuditListener audit, Consumer<AnalysisResult> onVerdict) {
         this.lock = lock;
         this.spec = plan.analysis();
+        this.builtins = plan.analysis() == null ? null : BuiltinThresholds.Context.canary(plan);
         this.analysisArgs = analysisArgs == null ? Map.of() : analysisArgs;
         this.metrics = metrics;
         this.scheduler = scheduler;
@@ -54,7 +58,9 @@ final class BackgroundAnalysisHook {
             return;
         }
         started = true;
-        AnalysisSpec analysis = spec.spec();
+        BuiltinThresholds.Resolution resolution = BuiltinThresholds.resolve(spec.spec(), builtins);
+        resolution.events("background", scheduler.now()).forEach(audit::onEvent);
+        AnalysisSpec analysis = resolution.spec();
         Map<String, String> own = new LinkedHashMap<>();
         for (ArgumentSpec arg : analysis.args()) {
             if (analysisArgs.containsKey(arg.name())) {

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.engine.rollout;
 
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
+
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
@@ -287,7 +289,7 @@ public final class BlueGreenRunner implements Rollout {
                         }
                     });
             case PRE_ANALYSIS -> core.startAnalysis("pre-promotion", plan.prePromotionAnalysis(), analysisArgs,
-                    this::prePromotionVerdict);
+                    BuiltinThresholds.Context.blueGreen(plan, newColour, true), this::prePromotionVerdict);
             case AWAIT_PROMOTION -> armPromotionGate();
             case SCALE_UP_NEW -> core.call("scale " + plan.target().deployment(newColour) + " to full size",
                     () -> cluster.scaleColour(newColour, fullReplicas), changes -> {
@@ -311,7 +313,7 @@ public final class BlueGreenRunner implements Rollout {
                         }
                     });
             case POST_ANALYSIS -> core.startAnalysis("post-promotion", plan.postPromotionAnalysis(), analysisArgs,
-                    this::postPromotionVerdict);
+                    BuiltinThresholds.Context.blueGreen(plan, newColour, false), this::postPromotionVerdict);
             case AWAIT_CONFIRMATION -> {
                 phase = RolloutPhase.PAUSED;
                 awaitingPromotion = true;

@@ -8,6 +8,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeAudit;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeRun;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
@@ -562,7 +563,8 @@ public final class CanaryRunner implements Rollout {
 
     private void startAnalysis() {
         PlanStep.Analysis step = (PlanStep.Analysis) plan.steps().get(stepIndex);
-        core.startAnalysis("step-" + (stepIndex + 1), step.analysis(), analysisArgs, this::analysisDone);
+        core.startAnalysis("step-" + (stepIndex + 1), step.analysis(), analysisArgs,
+                BuiltinThresholds.Context.canary(plan), this::analysisDone);
     }
 
     private void analysisDone(AnalysisResult result) {

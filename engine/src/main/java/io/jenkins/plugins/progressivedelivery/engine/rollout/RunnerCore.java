@@ -6,6 +6,7 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.Arguments;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
+import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
@@ -407,6 +408,15 @@ final class RunnerCore {
      */
     void startAnalysis(String name, AnalysisSpec spec, Map<String, String> analysisArgs,
                        Consumer<AnalysisResult> onVerdict) {
+        startAnalysis(name, spec, analysisArgs, null, onVerdict);
+    }
+
+    /**
+     * {@link #startAnalysis(String, AnalysisSpec, Map, Consumer)} whose built-in metrics ({@code [name:
+     * 'success-rate', min: 99]}) measure the workload {@code builtins} names; each one's PromQL is logged as it starts.
+     */
+    void startAnalysis(String name, AnalysisSpec spec, Map<String, String> analysisArgs,
+                       BuiltinThresholds.Context builtins, Consumer<AnalysisResult> onVerdict) {
         long armed = epoch;
         Consumer<AnalysisResult> done = result -> {
             synchronized (lock) {
@@ -421,7 +431,13 @@ final class RunnerCore {
             restoredAnalysis = null;
             analysisRun = AnalysisRun.resume(state, metrics, scheduler, io, audit, done);
         } else {
-            AnalysisSpec resolved = Arguments.resolve(spec, argumentsFor(spec, analysisArgs));
+            AnalysisSpec withBuiltins = spec;
+            if (builtins != null) {
+                BuiltinThresholds.Resolution resolution = BuiltinThresholds.resolve(spec, builtins);
+                resolution.events(name, scheduler.now()).forEach(audit::onEvent);
+                withBuiltins = resolution.spec();
+            }
+            AnalysisSpec resolved = Arguments.resolve(withBuiltins, argumentsFor(withBuiltins, analysisArgs));
             analysisRun = AnalysisRun.start(name, resolved, metrics, scheduler, io, audit, done);
         }
     }

@@ -159,4 +159,40 @@ class BuiltinMetricsPrometheusTest {
         assertThat(outcome.scorecard().metrics().get(1).classification()).isEqualTo(Classification.NODATA);
         assertThat(outcome.scorecard().message()).contains("critical metric 'custom' was Nodata");
     }
+
+    @Test
+    void aGatesBuiltinMetricReadsTheRequestMetricOfTheWorkloadItNames() throws Exception {
+        io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec spec = PlanLoader.loadAnalysis("""
+                metrics: [{name: success-rate, min: 99, interval: 10m, count: 1, workload: web-canary}]
+                """, "gate.yaml");
+        RequestMetricSpec requests = new RequestMetricSpec(null, null, null, null, "version",
+                null, Map.of("app", "web"));
+        java.util.function.IntFunction<io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec> resolve =
+                minRequests -> BuiltinThresholds.resolve(spec, BuiltinThresholds.Context.gate(new io.jenkins.plugins.progressivedelivery.engine.plan
+                                .MeshMetricsSpec(new PrometheusSpec(prometheus.url(), null, null, null), requests,
+                                minRequests), null)).spec().metrics().get(0);
+        // the app labels its series version="canary": the workload label's value is the one the gate names
+        io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec byVersion = BuiltinThresholds.resolve(
+                PlanLoader.loadAnalysis("""
+                        metrics: [{name: success-rate, min: 99, interval: 10m, count: 1, workload: canary}]
+                        """, "gate.yaml"), BuiltinThresholds.Context.gate(
+                        new io.jenkins.plugins.progressivedelivery.engine.plan.MeshMetricsSpec(
+                                new PrometheusSpec(prometheus.url(), null, null, null), requests, null), null))
+                .spec().metrics().get(0);
+
+        MetricValue value = source.measure(byVersion, AT);
+        assertThat(value.outcome()).isNull();
+        assertThat(value.values().get(0)).isCloseTo(99.8, within(0.2));
+        assertThat(io.jenkins.plugins.progressivedelivery.engine.analysis.Verdicts.assessMeasurement(
+                io.jenkins.plugins.progressivedelivery.engine.analysis.Condition.compile(byVersion.successCondition(),
+                        null), null, value).phase())
+                .isEqualTo(io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase.SUCCESSFUL);
+
+        // a workload with no series saw no requests: Inconclusive, never a pass
+        MetricValue none = source.measure(resolve.apply(50), AT);
+        assertThat(none.outcome()).isEqualTo(io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase
+                .INCONCLUSIVE);
+        assertThat(none.json()).startsWith("web-canary saw 0 requests in 10m; at this traffic a measurement cannot"
+                + " tell good from bad");
+    }
 }
