@@ -25,6 +25,15 @@ public class Jenkins extends AbstractCIBase implements AccessControlled {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 
+    public java.io.File getRootDir() {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
+
+    public <T extends hudson.model.Item> T getItemByFullName(String fullName, Class<T> type)
+            throws org.springframework.security.access.AccessDeniedException {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
+
     public hudson.model.Computer getComputer(String name) {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }

@@ -20,6 +20,11 @@ public abstract class CredentialsProvider extends Descriptor<CredentialsProvider
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
     }
 
+    public static <C extends Credentials> java.util.List<C> lookupCredentialsInItem(Class<C> type,
+            hudson.model.Item item, org.springframework.security.core.Authentication authentication) {
+        throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");
+    }
+
     public static <C extends Credentials> java.util.List<C> lookupCredentialsInItemGroup(Class<C> type,
             hudson.model.ItemGroup itemGroup, org.springframework.security.core.Authentication authentication) {
         throw new UnsupportedOperationException("declaration only: Jenkins provides the real class");

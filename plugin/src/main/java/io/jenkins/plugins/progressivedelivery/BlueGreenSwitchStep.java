@@ -306,6 +306,12 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         }
 
         @Override
+        io.jenkins.plugins.progressivedelivery.rollback.ClusterRef keeperCluster(StepContext context)
+                throws IOException, InterruptedException {
+            return connection.clusterRef(context.get(hudson.EnvVars.class));
+        }
+
+        @Override
         String functionName() {
             return "blueGreenSwitch";
         }
@@ -323,7 +329,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                         BlueGreenCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return BlueGreenRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 
@@ -341,7 +347,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
                         BlueGreenCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return BlueGreenRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 

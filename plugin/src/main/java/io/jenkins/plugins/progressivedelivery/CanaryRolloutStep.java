@@ -293,6 +293,12 @@ public final class CanaryRolloutStep extends RolloutStep {
         }
 
         @Override
+        io.jenkins.plugins.progressivedelivery.rollback.ClusterRef keeperCluster(StepContext context)
+                throws IOException, InterruptedException {
+            return connection.clusterRef(context.get(hudson.EnvVars.class));
+        }
+
+        @Override
         String functionName() {
             return "canaryRollout";
         }
@@ -313,7 +319,7 @@ public final class CanaryRolloutStep extends RolloutStep {
                         CanaryCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return CanaryRunner.start(plan, args, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 
@@ -329,7 +335,7 @@ public final class CanaryRolloutStep extends RolloutStep {
                         CanaryCluster cluster = cluster(reach, plan);
                         WebhookTokens.attach(cluster, tokens);
                         return CanaryRunner.resume(snapshot, cluster, metrics(reach, cluster, plan),
-                                runtime().scheduler, runtime().io, events, done);
+                                engineScheduler(), engineIo(), events, done);
                     });
         }
 

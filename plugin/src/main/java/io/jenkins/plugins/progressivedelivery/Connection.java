@@ -108,6 +108,22 @@ final class Connection implements Serializable {
                 .withCaCertificate(prometheusCaCertificate));
     }
 
+    /**
+     * The cluster {@link #reach} resolves, as it may be written to disk for the rollback keeper: ids, addresses and the
+     * build's {@code KUBECONFIG} path, never a secret.
+     */
+    io.jenkins.plugins.progressivedelivery.rollback.ClusterRef clusterRef(EnvVars env) {
+        String kubeconfig = env == null ? null : env.get("KUBECONFIG");
+        boolean useDefault = isBlank(credentialsId) && isBlank(serverUrl) && !isBlank(defaultCredentialsId)
+                && isBlank(kubeconfig);
+        if (useDefault) {
+            return new io.jenkins.plugins.progressivedelivery.rollback.ClusterRef(defaultCredentialsId,
+                    defaultServerUrl, defaultCaCertificate, context, null);
+        }
+        return new io.jenkins.plugins.progressivedelivery.rollback.ClusterRef(credentialsId, serverUrl, caCertificate,
+                context, isBlank(credentialsId) && !isBlank(kubeconfig) ? kubeconfig : null);
+    }
+
     private static boolean isBlank(String value) {
         return value == null || value.isBlank();
     }

@@ -8,7 +8,13 @@ import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import io.jenkins.plugins.progressivedelivery.remote.Serialized;
+import io.jenkins.plugins.progressivedelivery.rollback.ClusterRef;
+import io.jenkins.plugins.progressivedelivery.rollback.EngineGate;
+import io.jenkins.plugins.progressivedelivery.rollback.PendingRollback;
+import io.jenkins.plugins.progressivedelivery.rollback.RollbackKeeper;
+import io.jenkins.plugins.progressivedelivery.rollback.RollbackKind;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.io.IOException;
 import java.io.Serializable;
@@ -41,7 +47,7 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * @param <R> its result
  */
 abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractStepExecutionImpl
-        implements DeliveryAction.Gate {
+        implements DeliveryAction.Gate, RollbackKeeper.KeepingStep {
     private static final long serialVersionUID = 1L;
 
     private String recordId;
@@ -52,6 +58,8 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     /** Who stopped the build and why, kept so that a step stopped before a restart still ends as stopped. */
     private String stopActor;
     private String stopReason;
+    /** The rollback keeper's file for this step's rollback while traffic is not safe (see {@link #keep}), else null. */
+    private String keeperId;
 
     private transient StepRuntime runtime;
     private transient volatile E engine;
@@ -65,6 +73,11 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     private transient Throwable stopCause;
     /** What the engine used that is let go when the step ends: its sessions of the client cache. */
     private transient java.util.List<AutoCloseable> endOfStep;
+    /** Stops this step's engine when its rollback passes to the keeper. */
+    private transient volatile EngineGate gate;
+    /** Set once the keeper carries the rollback on: the step's engine, events and end are no longer its own. */
+    private transient volatile boolean handedOver;
+    private transient ClusterRef keptCluster;
 
     RunnerExecution(StepContext context, StepRuntime runtime) {
         super(context);
@@ -119,6 +132,14 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     /** Ends the step with the engine's result (when the build was not stopped): its value, or a failure. */
     abstract void deliver(E engine, R result) throws Exception;
 
+    /**
+     * The cluster a rollback of this step reaches, as the rollback keeper writes it down (ids, never secrets); null
+     * for a step without a rollback.
+     */
+    ClusterRef keeperCluster(StepContext context) throws IOException, InterruptedException {
+        return null;
+    }
+
     /** Who may Promote or Abort ({@code approvers:}), kept on the record; null: the Job/Build and Job/Cancel holders. */
     String approvers() {
         return null;
@@ -142,6 +163,23 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
 
     final Run<?, ?> run() {
         return run;
+    }
+
+    /** The timers the engine runs on: stopped when its rollback passes to the keeper. */
+    final Scheduler engineScheduler() {
+        return gate().scheduler(runtime.scheduler);
+    }
+
+    /** The I/O executor the engine's calls run on: stopped when its rollback passes to the keeper. */
+    final java.util.concurrent.Executor engineIo() {
+        return gate().io(runtime.io);
+    }
+
+    private synchronized EngineGate gate() {
+        if (gate == null) {
+            gate = new EngineGate();
+        }
+        return gate;
     }
 
     /** The engine, once started (or resumed); null before. */
@@ -248,6 +286,15 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                             + " cluster (the build log lists every change made) and run the build again."));
                     return;
                 }
+                RollbackKeeper keeper = runtime.keeper;
+                if (keeperId != null && keeper != null) {
+                    if (keeper.keeps(keeperId)) {
+                        fail(new AbortException(functionName() + ": the Jenkins rollback keeper has taken the"
+                                + " rollback over and finishes it; see the record"));
+                        return;
+                    }
+                    keeper.claim(keeperId, new Handle());
+                }
                 Launch<E, R> launch = prepareResume(context, Serialized.fromText(state, snapshotType()));
                 synchronized (this) {
                     record = DeliveryAction.find(run, recordId);
@@ -298,6 +345,9 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     }
 
     private void onEvent(AuditEvent event) {
+        if (handedOver) {
+            return; // a call that was on the wire when the keeper took over; the keeper's engine makes it again
+        }
         StepSupport.logEvent(listener, event);
         io.jenkins.plugins.progressivedelivery.actions.DoctorAction.onRolloutEvent(event, run, listener,
                 this::flowNode);
@@ -336,9 +386,14 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             if (current == null) {
                 return;
             }
-            state = Serialized.toText(snapshot(current));
+            if (handedOver) {
+                return;
+            }
+            S snapshot = snapshot(current);
+            state = Serialized.toText(snapshot);
             getContext().saveState();
             Progress progress = progress(current);
+            keep(snapshot, progress.status());
             DeliveryAction currentRecord = record;
             if (currentRecord != null) {
                 currentRecord.setStatus(progress.status());
@@ -353,7 +408,94 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     }
 
     private void onComplete(R result) {
+        if (handedOver) {
+            return;
+        }
         runtime.io.execute(() -> finish(result));
+    }
+
+    // ---- the rollback keeper ---------------------------------------------------------------------------------------
+
+    /**
+     * While the engine rolls back and traffic is not safe, the rollback keeper holds a copy of its state on disk and
+     * watches whether this step can still finish it; once traffic is safe the copy goes.
+     */
+    private void keep(S snapshot, String status) {
+        RollbackKeeper keeper = runtime.keeper;
+        RollbackKind kind = RollbackKind.ofStep(functionName());
+        if (keeper == null || kind == null || handedOver) {
+            return;
+        }
+        try {
+            if (kind.unsafe(snapshot)) {
+                if (keeperId == null) {
+                    keeperId = java.util.UUID.randomUUID().toString();
+                    // the program state names the file before the file exists: after a restart, a file whose step
+                    // resumes is always claimed by it, never resumed a second time by the keeper
+                    try {
+                        getContext().saveState().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        log("could not save this step's state before handing its rollback to the keeper: " + e);
+                    }
+                }
+                if (keptCluster == null) {
+                    keptCluster = keeperCluster(getContext());
+                }
+                DeliveryAction current = record;
+                keeper.track(new PendingRollback(keeperId, functionName(), run.getParent().getFullName(),
+                        run.getNumber(), recordId, current == null ? null : current.getTitle(), computer, keptCluster,
+                        PendingRollback.STEP, null, null, kind.tree(snapshot)), status, new Handle());
+            } else if (keeperId != null) {
+                keeper.release(keeperId);
+                keeperId = null;
+            }
+        } catch (IOException | RuntimeException e) {
+            log("could not hand the rollback's state to the Jenkins rollback keeper (if this step is ended before"
+                    + " traffic is safe, nothing carries the rollback on): " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public final String pendingRollbackId() {
+        return handedOver ? null : keeperId;
+    }
+
+    /** What the keeper sees of this step: whether it has ended, and how to take its rollback over. */
+    private final class Handle implements RollbackKeeper.StepHandle {
+        @Override
+        public String endedBecause() {
+            AtomicBoolean done = completed;
+            if (done != null && done.get()) {
+                return null;
+            }
+            return runtime.liveness.endedBecause(getContext(), run);
+        }
+
+        @Override
+        public RollbackKeeper.Handover handOver(String because) {
+            E current;
+            synchronized (RunnerExecution.this) {
+                current = engine;
+                if (current == null || completed.get()) {
+                    return null;
+                }
+                handedOver = true;
+                completed.set(true); // the step's context has ended (or will never be heard again)
+            }
+            gate().close();
+            S snapshot = snapshot(current);
+            DeliveryAction currentRecord = record;
+            if (currentRecord != null) {
+                currentRecord.detach();
+            }
+            log("this step has ended before traffic was safe (" + because + "): the Jenkins rollback keeper carries"
+                    + " the rollback on from where it is; its attempts go into the record, into this log while the"
+                    + " build runs, and into the Jenkins log after");
+            closeEndOfStep();
+            return new RollbackKeeper.Handover(snapshot, listener);
+        }
     }
 
     private void finish(R result) {

@@ -16,6 +16,8 @@ import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteMeasurementSource;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
+import io.jenkins.plugins.progressivedelivery.rollback.JenkinsRollbackKeeper;
+import io.jenkins.plugins.progressivedelivery.rollback.RollbackKeeper;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -34,6 +36,11 @@ final class StepRuntime {
     final BlueGreenClusterFactory blueGreenClusters;
     final MetricsFactory metrics;
 
+    /** Who carries on a rollback once the step has ended before traffic was safe; null: nobody (most tests). */
+    volatile RollbackKeeper keeper;
+    /** Whether a step can still finish its rollback itself. */
+    volatile StepLiveness liveness = StepLiveness.ALWAYS;
+
     StepRuntime(Scheduler scheduler, java.util.concurrent.Executor io, CredentialLookup credentials,
                 CanaryClusterFactory canaryClusters, BlueGreenClusterFactory blueGreenClusters,
                 MetricsFactory metrics) {
@@ -47,7 +54,49 @@ final class StepRuntime {
 
     static StepRuntime jenkins() {
         return new StepRuntime(new TimerScheduler(), IoPool.EXECUTOR, CredentialLookup.JENKINS,
-                RemoteCanaryCluster::new, RemoteBlueGreenCluster::new, RemoteMeasurementSource::new);
+                RemoteCanaryCluster::new, RemoteBlueGreenCluster::new, RemoteMeasurementSource::new)
+                .withKeeper(JenkinsRollbackKeeper.get(),
+                        StepLiveness.JENKINS);
+    }
+
+    /** This runtime, with {@code keeper} carrying on rollbacks of steps that {@code liveness} finds ended. */
+    StepRuntime withKeeper(RollbackKeeper rollbackKeeper,
+                           StepLiveness stepLiveness) {
+        this.keeper = rollbackKeeper;
+        this.liveness = stepLiveness;
+        return this;
+    }
+
+    /**
+     * Whether a step's execution can still end its rollback itself. Pipeline does not tell a step that its context was
+     * completed from outside ({@code timeout} does that a minute after it fired), nor that the build was hard-killed:
+     * both are read from the step's node and the build.
+     */
+    @FunctionalInterface
+    interface StepLiveness {
+        StepLiveness ALWAYS = (context, run) -> null;
+
+        StepLiveness JENKINS = (context, run) -> {
+            if (run != null && !run.isBuilding()) {
+                return "the build has ended (killed, or finished without this step)";
+            }
+            try {
+                org.jenkinsci.plugins.workflow.graph.FlowNode node =
+                        context.get(org.jenkinsci.plugins.workflow.graph.FlowNode.class);
+                if (node != null && !node.isActive()) {
+                    return "the step was ended from outside it (timeout's grace period passed, or the build was"
+                            + " terminated)";
+                }
+            } catch (java.io.IOException e) {
+                return "the step's context is gone (" + e.getMessage() + ")";
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        };
+
+        /** Why the step can no longer end its rollback; null while it can. */
+        String endedBecause(org.jenkinsci.plugins.workflow.steps.StepContext context, hudson.model.Run<?, ?> run);
     }
 
     @FunctionalInterface

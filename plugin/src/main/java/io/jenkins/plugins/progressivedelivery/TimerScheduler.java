@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import jenkins.util.Timer;
 
 /** The engine's {@link Scheduler} on Jenkins' shared {@link Timer}: a wait holds no thread. */
-final class TimerScheduler implements Scheduler {
+public final class TimerScheduler implements Scheduler {
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
         ScheduledFuture<?> future = Timer.get().schedule(task, Math.max(0, delay.toMillis()), TimeUnit.MILLISECONDS);

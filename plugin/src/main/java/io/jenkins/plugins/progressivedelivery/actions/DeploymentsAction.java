@@ -60,6 +60,22 @@ public final class DeploymentsAction implements Action {
     }
 
     /** The row's duration for the page ({@code running} while it runs). */
+    /**
+     * What a row without a verdict shows: {@code running}, or while its rollback is not yet safe (retried by the step,
+     * or by the rollback keeper after the step ended) the rollback's status, e.g. {@code ROLLING BACK — retrying
+     * (attempt 4, API unreachable since 12:00:01Z)}.
+     */
+    public String statusOf(Deployment row) {
+        String url = row.recordUrl();
+        String marker = "progressive-delivery-";
+        int at = url.lastIndexOf(marker);
+        String recordId = at < 0 ? null : url.substring(at + marker.length()).replace("/", "");
+        String live = recordId == null ? null
+                : io.jenkins.plugins.progressivedelivery.rollback.JenkinsRollbackKeeper.statusOf(row.job(),
+                        row.build(), recordId);
+        return live == null ? "running" : live;
+    }
+
     public String durationOf(Deployment row) {
         return row.duration() == null ? "running" : format(row.duration());
     }

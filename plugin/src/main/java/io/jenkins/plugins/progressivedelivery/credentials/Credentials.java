@@ -21,7 +21,7 @@ final class Credentials {
         IdCredentials found = lookup.find(id, run);
         if (found == null) {
             throw new AbortException(parameter + ": no credential with id '" + id + "' is visible to "
-                    + run.getFullDisplayName() + "; add a " + acceptable + " credential with that id to the folder"
+                    + (run == null ? "the job" : run.getFullDisplayName()) + "; add a " + acceptable + " credential with that id to the folder"
                     + " of the job or to the global store, or fix the id");
         }
         for (Class<? extends IdCredentials> kind : kinds) {

@@ -64,6 +64,11 @@ public final class FakeBlueGreenCluster implements BlueGreenCluster {
     @Override
     public synchronized List<ClusterChange> switchActiveTo(Colour colour) {
         calls.add("switchActiveTo " + colour);
+        if (failingSwitches > 0) {
+            failingSwitches--;
+            throw new io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException("cannot update " + ACTIVE
+                    + ": the API server did not answer (ConnectException)", true, null);
+        }
         Colour before = production;
         if (before != colour) {
             productionSwitches++;
@@ -88,6 +93,13 @@ public final class FakeBlueGreenCluster implements BlueGreenCluster {
     private String describe(Colour colour) {
         String image = images.get(colour);
         return image == null ? "absent" : "replicas " + replicas.get(colour) + ", image " + image;
+    }
+
+    private int failingSwitches;
+
+    /** The next {@code times} writes of the active Service fail as an unreachable API server would. */
+    public synchronized void failSwitches(int times) {
+        failingSwitches = times;
     }
 
     public synchronized Colour production() {

@@ -1,0 +1,195 @@
+package io.jenkins.plugins.progressivedelivery.rollback;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementException;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
+import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
+import io.jenkins.plugins.progressivedelivery.engine.plan.EngineJson;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenRunner;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenStage;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenState;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutPhase;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutState;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.Stage;
+import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
+import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
+import io.jenkins.plugins.progressivedelivery.remote.Where;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The two engines whose rollback the keeper can carry on: what in their state means "traffic is not safe yet", and how
+ * to resume them from that state with a cluster the keeper built.
+ */
+public enum RollbackKind {
+    CANARY("canaryRollout") {
+        private static final Set<Stage> UNSAFE = Set.of(Stage.ROLLBACK_RESTORE_STABLE, Stage.ROLLBACK_AWAIT_STABLE,
+                Stage.ROLLBACK_TRAFFIC);
+
+        @Override
+        public boolean unsafe(Object snapshot) {
+            return snapshot instanceof RolloutState state && state.phase() == RolloutPhase.ROLLING_BACK
+                    && UNSAFE.contains(state.stage());
+        }
+
+        @Override
+        String toJson(Object snapshot) {
+            return ((RolloutState) snapshot).toJson();
+        }
+
+        @Override
+        Kept resume(JsonNode state, Clusters clusters, Where where, ClusterAccess access, Scheduler scheduler,
+                    Executor io, AuditListener events, Consumer<Outcome> done) {
+            RolloutState restored = RolloutState.fromJson(state.toString());
+            CanaryCluster cluster = clusters.canary(where, access, restored.plan());
+            EngineGate gate = new EngineGate();
+            CanaryRunner runner = CanaryRunner.resume(restored, cluster, NO_MEASUREMENTS, gate.scheduler(scheduler),
+                    gate.io(io), events, result -> done.accept(outcome(result)));
+            return new Kept(gate, cluster) {
+                @Override
+                Object snapshot() {
+                    return runner.snapshot();
+                }
+
+                @Override
+                String status() {
+                    return runner.status().line();
+                }
+            };
+        }
+    },
+    BLUE_GREEN("blueGreenSwitch") {
+        private static final Set<BlueGreenStage> UNSAFE = Set.of(BlueGreenStage.ROLLBACK_WARM_OLD,
+                BlueGreenStage.ROLLBACK_AWAIT_OLD, BlueGreenStage.ROLLBACK_SWITCH);
+
+        @Override
+        public boolean unsafe(Object snapshot) {
+            return snapshot instanceof BlueGreenState state && state.phase() == RolloutPhase.ROLLING_BACK
+                    && UNSAFE.contains(state.stage());
+        }
+
+        @Override
+        String toJson(Object snapshot) {
+            return ((BlueGreenState) snapshot).toJson();
+        }
+
+        @Override
+        Kept resume(JsonNode state, Clusters clusters, Where where, ClusterAccess access, Scheduler scheduler,
+                    Executor io, AuditListener events, Consumer<Outcome> done) {
+            BlueGreenState restored = BlueGreenState.fromJson(state.toString());
+            BlueGreenCluster cluster = clusters.blueGreen(where, access, restored.plan());
+            EngineGate gate = new EngineGate();
+            BlueGreenRunner runner = BlueGreenRunner.resume(restored, cluster, NO_MEASUREMENTS,
+                    gate.scheduler(scheduler), gate.io(io), events, result -> done.accept(outcome(result)));
+            return new Kept(gate, cluster) {
+                @Override
+                Object snapshot() {
+                    return runner.snapshot();
+                }
+
+                @Override
+                String status() {
+                    return runner.status().line();
+                }
+            };
+        }
+    };
+
+    /** A rollback has no analysis left to run; a measurement asked for anyway is an error, never a pass. */
+    private static final MeasurementSource NO_MEASUREMENTS = (metric, at) -> {
+        throw new MeasurementException("no measurements after the step has ended: the keeper only rolls back");
+    };
+
+    private final String stepName;
+
+    RollbackKind(String stepName) {
+        this.stepName = stepName;
+    }
+
+    public String stepName() {
+        return stepName;
+    }
+
+    /** The kind of the step named {@code functionName}; null for a step without a rollback ({@code analysisGate}). */
+    public static RollbackKind ofStep(String functionName) {
+        for (RollbackKind kind : values()) {
+            if (kind.stepName.equals(functionName)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    /** Rolling back, and production traffic is not yet where it should be. */
+    public abstract boolean unsafe(Object snapshot);
+
+    abstract String toJson(Object snapshot);
+
+    /** The engine's state as the tree written into the pending rollback's file. */
+    public JsonNode tree(Object snapshot) {
+        try {
+            return EngineJson.JSON.readTree(toJson(snapshot));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the engine's state is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    abstract Kept resume(JsonNode state, Clusters clusters, Where where, ClusterAccess access, Scheduler scheduler,
+                         Executor io, AuditListener events, Consumer<Outcome> done);
+
+    static Outcome outcome(RolloutResult result) {
+        String name = result.phase().name().replace('_', ' ').toLowerCase(Locale.ROOT);
+        String verdict = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        return new Outcome(verdict, result.finalWeight(), result.message(), result.phase().trafficSafe());
+    }
+
+    /** How the resumed engine ended. */
+    record Outcome(String verdict, int finalWeight, String message, boolean trafficSafe) {
+        String logLine() {
+            return verdict + ": " + message;
+        }
+    }
+
+    /** Builds the engine's cluster object: in Jenkins the remote ones, in tests the fakes. */
+    public interface Clusters {
+        CanaryCluster canary(Where where, ClusterAccess access,
+                             io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan plan);
+
+        BlueGreenCluster blueGreen(Where where, ClusterAccess access,
+                                   io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan plan);
+    }
+
+    /** An engine the keeper resumed: its state and status, and how to stop it. */
+    abstract static class Kept {
+        private final EngineGate gate;
+        private final Object cluster;
+
+        Kept(EngineGate gate, Object cluster) {
+            this.gate = gate;
+            this.cluster = cluster;
+        }
+
+        abstract Object snapshot();
+
+        abstract String status();
+
+        /** No more timers or calls from this engine; its cluster session is let go. */
+        void stop() {
+            gate.close();
+            if (cluster instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    // an idle client is closed by the cache anyway
+                }
+            }
+        }
+    }
+}
