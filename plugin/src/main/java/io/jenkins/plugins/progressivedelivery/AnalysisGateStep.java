@@ -3,12 +3,6 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
-import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisRun;
@@ -25,6 +19,8 @@ import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfigur
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
 import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.AnalysisArgument;
+import io.jenkins.plugins.progressivedelivery.parameters.AnalysisTemplateRef;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates;
 import io.jenkins.plugins.progressivedelivery.parameters.DryRunMetric;
 import io.jenkins.plugins.progressivedelivery.parameters.MeasurementRetention;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
@@ -36,33 +32,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code analysisGate}: runs an analysis (Argo Rollouts AnalysisTemplate semantics: metrics, intervals, counts,
- * failure and inconclusive limits, CEL conditions) against Prometheus and blocks the pipeline, holding no thread,
- * until the verdict. By default a Failed or Error verdict fails the build and Inconclusive marks it UNSTABLE;
- * {@code returnResult: true} only returns the result map.
+ * failure and inconclusive limits, Argo's expression language or CEL) against Prometheus, web endpoints or Jobs and
+ * blocks the pipeline, holding no thread, until the verdict. The metrics come inline, from a configured template, a
+ * template file, or AnalysisTemplates read by name from the cluster with the step's credential ({@code templates},
+ * where the step runs, merged as {@code canaryRollout} merges them). By default a Failed or Error verdict fails the
+ * build and Inconclusive marks it UNSTABLE; {@code returnResult: true} only returns the result map.
  */
-public final class AnalysisGateStep extends Step {
+public final class AnalysisGateStep extends ConnectedStep {
     private String name = "analysis";
     private List<Metric> metrics;
     private String template;
     private String templateFile;
     private List<AnalysisArgument> args;
-    private String prometheusCredentialsId;
-    private String prometheus;
+    private List<AnalysisTemplateRef> templates;
+    private String namespace;
     private boolean returnResult;
     private List<DryRunMetric> dryRun;
     private List<MeasurementRetention> measurementRetention;
@@ -92,9 +84,11 @@ public final class AnalysisGateStep extends Step {
         boolean inline = metrics != null && !metrics.isEmpty();
         boolean named = template != null && !template.isBlank();
         boolean file = templateFile != null && !templateFile.isBlank();
-        if (file == (inline || named)) {
-            throw new AbortException("analysisGate: give metrics: [...] and/or template: '...', or templateFile:"
-                    + " '...', " + (file ? "not both" : "one of them is required"));
+        boolean cluster = templates != null && !templates.isEmpty();
+        if (file == (inline || named || cluster)) {
+            throw new AbortException("analysisGate: give metrics: [...], template: '...' and/or templates:"
+                    + " [[templateName: '...']], or templateFile: '...', " + (file ? "not both"
+                    : "one of them is required"));
         }
         ProgressiveDeliveryConfiguration config = ProgressiveDeliveryConfiguration.getOrNull();
         if (named && config == null) {
@@ -115,7 +109,10 @@ public final class AnalysisGateStep extends Step {
                     throw new AbortException("templateFile: " + templateFile + " does not exist in the workspace "
                             + workspace.getRemote());
                 }
-                map = PlanParameters.analysisMap(templatePath.readToString(), templateFile);
+                String text = templatePath.readToString();
+                // several templates in one file: merged first, as Argo merges a run's templates
+                map = PlanParameters.analysisMap(PlanParameters.severalTemplates(text)
+                        ? PlanLoader.toYaml(PlanLoader.loadAnalysis(text, templateFile)) : text, templateFile);
                 source = templateFile;
             } else {
                 // inline metrics declare the step's args, as an AnalysisTemplate declares its own
@@ -130,6 +127,8 @@ public final class AnalysisGateStep extends Step {
                 if (named) {
                     map.put(Analysis.TEMPLATE_KEY, template.trim());
                 }
+                // read from the cluster when the step runs (Execution#prepare), merged as Argo merges them
+                Literals.put(map, "templates", Literals.plans(templates, AnalysisTemplateRef::toPlan));
                 map.put("args", declared);
                 try {
                     if (inline) {
@@ -148,7 +147,7 @@ public final class AnalysisGateStep extends Step {
             Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(map);
             if (config != null) {
                 PlanDefaults.expand(copy, config);
-                PlanDefaults.apply(copy, config, prometheus);
+                PlanDefaults.apply(copy, config, getPrometheus());
             }
             spec = PlanLoader.analysisFromMap(copy, source);
             BuiltinThresholds.Resolution builtins = builtins(spec, config);
@@ -170,7 +169,7 @@ public final class AnalysisGateStep extends Step {
             return new BuiltinThresholds.Resolution(spec, List.of());
         }
         Map<String, Object> source = PlanDefaults.builtinSource(builtinMetrics == null ? null
-                : builtinMetrics.toPlan(), config, prometheus);
+                : builtinMetrics.toPlan(), config, getPrometheus());
         MeshMetricsSpec mesh = PlanLoader.meshMetricsFromMap(source, "analysisGate builtinMetrics");
         return BuiltinThresholds.resolve(spec, BuiltinThresholds.Context.gate(mesh, null));
     }
@@ -254,23 +253,27 @@ public final class AnalysisGateStep extends Step {
         this.args = Literals.copy(args);
     }
 
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
+    public List<AnalysisTemplateRef> getTemplates() {
+        return templates;
     }
 
+    /**
+     * Argo Rollouts AnalysisTemplates (or, with {@code clusterScope: true}, ClusterAnalysisTemplates) read from the
+     * cluster with the step's credential and merged into one analysis, as Argo merges a rollout's templates.
+     */
     @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
+    public void setTemplates(List<AnalysisTemplateRef> templates) {
+        this.templates = Literals.copy(templates);
     }
 
-    public String getPrometheus() {
-        return prometheus;
+    public String getNamespace() {
+        return namespace;
     }
 
-    /** The name of a Prometheus server configured in Manage Jenkins » System. */
+    /** Where the {@code templates} are read and {@code job} metrics run; default: the kubeconfig context's. */
     @DataBoundSetter
-    public void setPrometheus(String prometheus) {
-        this.prometheus = prometheus;
+    public void setNamespace(String namespace) {
+        this.namespace = namespace == null || namespace.isBlank() ? null : namespace.trim();
     }
 
     public BuiltinMetrics getBuiltinMetrics() {
@@ -307,18 +310,18 @@ public final class AnalysisGateStep extends Step {
 
         private final transient AnalysisGateStep step;
         private final String analysisName;
-        private final String prometheusCredentialsId;
-        private final String prometheusCaCertificate;
+        /** How to reach the cluster (templates, Jobs) and Prometheus; never a secret. */
+        private final Connection connection;
+        /** Where the templates were read and Jobs run: the step's, or the one the cluster said was the default. */
+        private volatile String namespace;
         private final boolean returnResult;
 
         Execution(AnalysisGateStep step, StepContext context, StepRuntime runtime) throws AbortException {
             super(context, runtime);
             this.step = step;
             this.analysisName = step.name;
-            Connection connection = Connection.of(null, null, null, null, step.prometheusCredentialsId,
-                    step.prometheus);
-            this.prometheusCredentialsId = connection.prometheusCredentialsId();
-            this.prometheusCaCertificate = connection.prometheusCaCertificate();
+            this.connection = step.connection();
+            this.namespace = step.namespace;
             this.returnResult = step.returnResult;
         }
 
@@ -329,15 +332,38 @@ public final class AnalysisGateStep extends Step {
 
         @Override
         Launch<AnalysisRun, AnalysisResult> prepare(StepContext context) throws Exception {
-            BuiltinThresholds.Resolution loaded = step.loadAnalysis(context.get(FilePath.class));
-            AnalysisSpec spec = loaded.spec();
-            Where where = where(context);
-            MeasurementSource metrics = metrics(where);
-            String what = spec.metrics().size() + " metric(s), queries from " + where.describe();
-            return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + what,
+            BuiltinThresholds.Resolution builtins = step.loadAnalysis(context.get(FilePath.class));
+            AnalysisSpec loaded = builtins.spec();
+            Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            // a cluster session only for what needs one: templates to read, Jobs to run
+            RemoteAnalysisTemplates cluster = !loaded.templates().isEmpty() || runsJobs(loaded)
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())) : null;
+            AnalysisSpec spec = loaded;
+            String templates = "";
+            if (!loaded.templates().isEmpty()) {
+                // read with the build's credential before the first measurement; a missing or invalid template
+                // stops the step here, naming each problem
+                RemoteAnalysisTemplates.Resolved resolved;
+                try {
+                    resolved = cluster.resolve(loaded, namespace, "", connection.prometheusUrl());
+                    spec = Arguments.resolve(resolved.spec(), step.arguments());
+                } catch (InvalidPlanException e) {
+                    throw new AbortException("analysisGate '" + analysisName + "': " + e.getMessage());
+                }
+                namespace = resolved.namespace();
+                templates = describe(loaded.templates(), namespace) + " from " + reach.cluster().describe()
+                        + " merged: ";
+            }
+            if (cluster == null && runsJobs(spec)) {
+                cluster = closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster()));
+            }
+            MeasurementSource metrics = metrics(reach, cluster);
+            String what = spec.metrics().size() + " metric(s), queries from " + reach.where().describe();
+            AnalysisSpec run = spec;
+            return new Launch<>(analysisName, what, "analysis '" + analysisName + "': " + templates + what,
                     (events, done) -> {
-                        loaded.events(analysisName, runtime().scheduler.now()).forEach(events::onEvent);
-                        return AnalysisRun.start(analysisName, spec, metrics, runtime().scheduler, runtime().io,
+                        builtins.events(analysisName, runtime().scheduler.now()).forEach(events::onEvent);
+                        return AnalysisRun.start(analysisName, run, metrics, runtime().scheduler, runtime().io,
                                 events, done);
                     });
         }
@@ -345,15 +371,38 @@ public final class AnalysisGateStep extends Step {
         @Override
         Launch<AnalysisRun, AnalysisResult> prepareResume(StepContext context, AnalysisState snapshot)
                 throws Exception {
-            MeasurementSource metrics = metrics(where(context));
+            Connection.Reach reach = reach(context);
+            MeasurementSource metrics = metrics(reach, runsJobs(snapshot.spec())
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())) : null);
             return new Launch<>(analysisName, null, "resuming analysis '" + analysisName + "' after a restart",
                     (events, done) -> AnalysisRun.resume(snapshot, metrics, runtime().scheduler, runtime().io,
                             events, done));
         }
 
-        private MeasurementSource metrics(Where where) throws AbortException {
-            return runtime().metrics.create(where, PrometheusCredentials.resolve(runtime().credentials, run(),
-                    prometheusCredentialsId).withCaCertificate(prometheusCaCertificate), null);
+        private Connection.Reach reach(StepContext context) throws Exception {
+            // a program state written before analysisGate had a cluster connection: the configured defaults
+            Connection reachedBy = connection != null ? connection : Connection.of(null, null, null, null, null, null);
+            return reachedBy.reach(runtime().credentials, context, run(), where(context));
+        }
+
+        /** Prometheus with the step's credential; {@code job} metrics with the templates' client, in the namespace. */
+        private MeasurementSource metrics(Connection.Reach reach, RemoteAnalysisTemplates cluster) {
+            return runtime().metrics.create(reach.where(), reach.prometheus(),
+                    cluster == null ? null : cluster.jobs(namespace));
+        }
+
+        private static boolean runsJobs(AnalysisSpec spec) {
+            return spec != null && spec.metrics().stream().anyMatch(m -> m.provider() != null
+                    && m.provider().job() != null);
+        }
+
+        private static String describe(List<AnalysisSpec.TemplateRef> refs, String namespace) {
+            List<String> names = new ArrayList<>();
+            for (AnalysisSpec.TemplateRef ref : refs) {
+                names.add(ref.cluster() ? "ClusterAnalysisTemplate " + ref.templateName()
+                        : "AnalysisTemplate " + namespace + "/" + ref.templateName());
+            }
+            return String.join(" and ", names);
         }
 
         @Override
@@ -410,7 +459,7 @@ public final class AnalysisGateStep extends Step {
 
     @Extension
     @Symbol("analysisGate")
-    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+    public static final class DescriptorImpl extends ConnectedDescriptor implements CustomDescribableModel {
         /** {@code args: [service: 'web']}, as Jenkinsfiles have always passed it. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
@@ -425,17 +474,6 @@ public final class AnalysisGateStep extends Step {
         @Override
         public String getDisplayName() {
             return "Analysis gate: wait for a metric analysis verdict";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @POST
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

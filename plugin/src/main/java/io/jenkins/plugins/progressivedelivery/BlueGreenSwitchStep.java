@@ -3,11 +3,7 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
+import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
@@ -23,6 +19,7 @@ import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
 import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates;
 import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
 import io.jenkins.plugins.progressivedelivery.parameters.BlueGreenGatewayApiRoute;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
@@ -30,17 +27,12 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code blueGreenSwitch}: deploys a new image as the idle colour ({@code <deployment>-blue} or {@code -green}) next to
@@ -108,15 +100,6 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         }
         if (gatewayAPI != null) {
             PlanParameters.put(PlanParameters.section(plan, "traffic"), "gatewayAPI", gatewayAPI.toPlan());
-        }
-        for (Analysis analysis : new Analysis[] {prePromotionAnalysis, postPromotionAnalysis}) {
-            if (analysis != null && analysis.getTemplates() != null && !analysis.getTemplates().isEmpty()) {
-                // only canaryRollout reads AnalysisTemplates from the cluster before it starts
-                throw new AbortException(planSource("blueGreenSwitch") + ": " + (analysis == prePromotionAnalysis
-                        ? "prePromotionAnalysis" : "postPromotionAnalysis") + ".templates: AnalysisTemplates in the"
-                        + " cluster are read by canaryRollout only; give the metrics, a configured template"
-                        + " (template: '...') or a planFile's analysis instead");
-            }
         }
         try {
             PlanParameters.put(plan, "prePromotionAnalysis", prePromotionAnalysis == null ? null
@@ -318,9 +301,14 @@ public final class BlueGreenSwitchStep extends RolloutStep {
 
         @Override
         Launch<BlueGreenRunner, RolloutResult> prepare(StepContext context) throws Exception {
-            BlueGreenPlan plan = step.loadPlan(context.get(FilePath.class));
+            BlueGreenPlan loaded = step.loadPlan(context.get(FilePath.class));
             Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
+            // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
+            BlueGreenPlan plan = AnalysisTemplateRefs.any(loaded)
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded,
+                            connection.prometheusUrl())
+                    : loaded;
             WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()
                     + " in " + plan.target().namespace() + "/" + plan.target().deployment() + "-{blue,green}, calls"
@@ -480,7 +468,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
 
     @Extension
     @Symbol("blueGreenSwitch")
-    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+    public static final class DescriptorImpl extends ConnectedDescriptor implements CustomDescribableModel {
         /** {@code analysisArgs: [service: 'payments']}, as Jenkinsfiles have always passed it. */
         @Override
         public Map<String, Object> customInstantiate(Map<String, Object> arguments) {
@@ -496,23 +484,6 @@ public final class BlueGreenSwitchStep extends RolloutStep {
         @Override
         public String getDisplayName() {
             return "Blue-green switch with preview, gated promotion and instant switch-back";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
-                                                     @QueryParameter String credentialsId) {
-            return CredentialChoices.kubernetes(item, credentialsId);
-        }
-
-        @POST
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

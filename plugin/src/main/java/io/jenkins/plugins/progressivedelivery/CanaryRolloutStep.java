@@ -3,11 +3,6 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
-import hudson.model.Run;
-import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
@@ -21,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.parameters.BackgroundAnalysis;
 import io.jenkins.plugins.progressivedelivery.credentials.WebhookCredentials;
 import io.jenkins.plugins.progressivedelivery.remote.JobAccess;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteAnalysisTemplates;
 import io.jenkins.plugins.progressivedelivery.remote.WebhookTokens;
 import io.jenkins.plugins.progressivedelivery.parameters.BuiltinMetrics;
 import io.jenkins.plugins.progressivedelivery.parameters.CanaryPlanStep;
@@ -33,17 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /**
  * {@code canaryRollout}: rolls a new image out as a canary next to the stable Deployment, shifts traffic step by step
@@ -309,7 +300,9 @@ public final class CanaryRolloutStep extends RolloutStep {
             Map<String, String> args = step.analysisArguments();
             Connection.Reach reach = connection.reach(runtime().credentials, context, run(), where(context));
             // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
-            CanaryPlan plan = AnalysisTemplateRefs.any(loaded) ? cluster(reach, loaded).withAnalysisTemplates(loaded)
+            CanaryPlan plan = AnalysisTemplateRefs.any(loaded)
+                    ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded,
+                            connection.prometheusUrl())
                     : loaded;
             WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "
@@ -434,7 +427,7 @@ public final class CanaryRolloutStep extends RolloutStep {
 
     @Extension
     @Symbol("canaryRollout")
-    public static final class DescriptorImpl extends StepDescriptor implements CustomDescribableModel {
+    public static final class DescriptorImpl extends ConnectedDescriptor implements CustomDescribableModel {
         /**
          * The literals Jenkinsfiles have always passed: {@code steps: [[setWeight: 10], [pause: [:]]]},
          * {@code analysisArgs: [service: 'web']}, {@code canaryLabels: [track: 'canary']}.
@@ -455,23 +448,6 @@ public final class CanaryRolloutStep extends RolloutStep {
         @Override
         public String getDisplayName() {
             return "Canary rollout with traffic shifting and metric analysis";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        @POST
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item,
-                                                     @QueryParameter String credentialsId) {
-            return CredentialChoices.kubernetes(item, credentialsId);
-        }
-
-        @POST
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

@@ -30,6 +30,8 @@ final class Connection implements Serializable {
     private final String prometheusCredentialsId;
     /** The configured Prometheus server's CA certificate (PEM, public): trusted by the build's queries. */
     private String prometheusCaCertificate;
+    /** The configured Prometheus server's URL: the address of templates' metrics read from the cluster without one. */
+    private String prometheusUrl;
     /** The configured default cluster, used when the step names none and the build has no KUBECONFIG. */
     private String defaultCredentialsId;
     private String defaultServerUrl;
@@ -69,6 +71,7 @@ final class Connection implements Serializable {
                 prometheusCredential);
         // the server whose address the plan defaults to (PlanDefaults): its CA, whoever's credential is used
         connection.prometheusCaCertificate = server == null ? null : server.getCaCertificate();
+        connection.prometheusUrl = server == null ? null : server.getUrl();
         if (config != null && isBlank(credentialsId) && isBlank(serverUrl)) {
             connection.defaultCredentialsId = config.getClusterCredentialsId();
             connection.defaultServerUrl = config.getClusterServerUrl();
@@ -83,6 +86,10 @@ final class Connection implements Serializable {
 
     String prometheusCaCertificate() {
         return prometheusCaCertificate;
+    }
+
+    String prometheusUrl() {
+        return prometheusUrl;
     }
 
     /** Where the step's calls run, and how they reach the cluster and Prometheus. Holds secrets: never persisted. */

@@ -3,13 +3,10 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.Extension;
 import hudson.FilePath;
-import hudson.model.Item;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.util.ListBoxModel;
 import io.jenkins.plugins.progressivedelivery.actions.DoctorAction;
-import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport;
 import io.jenkins.plugins.progressivedelivery.engine.doctor.Severity;
 import io.jenkins.plugins.progressivedelivery.engine.doctor.TrafficVolume;
@@ -25,20 +22,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.AbstractStepExecutionImpl;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
-import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
 
 /**
  * {@code deliveryDoctor}: the read-only checks {@code canaryRollout} and {@code blueGreenSwitch} run in their
@@ -46,7 +38,7 @@ import org.kohsuke.stapler.QueryParameter;
  * findings go to the log as a table, to the build page, and back to the pipeline as a map; warnings turn the stage
  * yellow, and a check the plan (or {@code required}) marks required fails the step.
  */
-public final class DeliveryDoctorStep extends Step {
+public final class DeliveryDoctorStep extends ConnectedStep {
     private String planFile;
     private String namespace;
     private String deployment;
@@ -59,11 +51,6 @@ public final class DeliveryDoctorStep extends Step {
     private String destinationRule;
     private String required;
     private String skip;
-    private String credentialsId;
-    private String serverUrl;
-    private String caCertificate;
-    private String context;
-    private String prometheusCredentialsId;
     private boolean returnResult;
 
     @DataBoundConstructor
@@ -105,8 +92,14 @@ public final class DeliveryDoctorStep extends Step {
             plan.put("steps", List.of(Map.of("setWeight", 100)));
         }
         String source = planFile == null || planFile.isBlank() ? "deliveryDoctor" : planFile;
+        // the configured Prometheus server fills in the address the traffic-volume check queries, as for a rollout
+        @SuppressWarnings("unchecked")
+        Map<String, Object> completed = (Map<String, Object>) StepSupport.plain(plan);
+        io.jenkins.plugins.progressivedelivery.config.PlanDefaults.apply(completed,
+                io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration.getOrNull(),
+                getPrometheus());
         try {
-            return PlanLoader.load(PlanLoader.toYaml(plan), source);
+            return PlanLoader.load(PlanLoader.toYaml(completed), source);
         } catch (InvalidPlanException e) {
             throw new AbortException(e.getMessage());
         }
@@ -121,10 +114,6 @@ public final class DeliveryDoctorStep extends Step {
                 : new ArrayList<>();
         Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(list::add);
         doctor.put(key, list);
-    }
-
-    Connection connection() {
-        return new Connection(credentialsId, serverUrl, caCertificate, context, prometheusCredentialsId);
     }
 
     /** Where the doctor's reads run; a seam for tests. */
@@ -155,7 +144,12 @@ public final class DeliveryDoctorStep extends Step {
         Execution(DeliveryDoctorStep step, StepContext context, StepRuntime runtime, DoctorClient doctors) {
             super(context);
             this.step = step;
-            this.connection = step.connection();
+            try {
+                this.connection = step.connection();
+            } catch (AbortException e) {
+                // prometheus: names no configured server; the step fails at once with the message
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
             this.returnResult = step.returnResult;
             this.runtime = runtime;
             this.doctors = doctors;
@@ -366,51 +360,6 @@ public final class DeliveryDoctorStep extends Step {
         this.skip = skip;
     }
 
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId;
-    }
-
-    public String getServerUrl() {
-        return serverUrl;
-    }
-
-    @DataBoundSetter
-    public void setServerUrl(String serverUrl) {
-        this.serverUrl = serverUrl;
-    }
-
-    public String getCaCertificate() {
-        return caCertificate;
-    }
-
-    @DataBoundSetter
-    public void setCaCertificate(String caCertificate) {
-        this.caCertificate = caCertificate;
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = context;
-    }
-
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
-    }
-
     public boolean isReturnResult() {
         return returnResult;
     }
@@ -422,7 +371,7 @@ public final class DeliveryDoctorStep extends Step {
 
     @Extension
     @Symbol("deliveryDoctor")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends ConnectedDescriptor {
         @Override
         public String getFunctionName() {
             return "deliveryDoctor";
@@ -431,20 +380,6 @@ public final class DeliveryDoctorStep extends Step {
         @Override
         public String getDisplayName() {
             return "Delivery doctor: check workloads for zero-downtime delivery";
-        }
-
-        @Override
-        public Set<? extends Class<?>> getRequiredContext() {
-            return Set.of(Run.class, TaskListener.class);
-        }
-
-        public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId) {
-            return CredentialChoices.kubernetes(item, credentialsId);
-        }
-
-        public ListBoxModel doFillPrometheusCredentialsIdItems(@AncestorInPath Item item,
-                                                               @QueryParameter String prometheusCredentialsId) {
-            return CredentialChoices.prometheus(item, prometheusCredentialsId);
         }
     }
 }

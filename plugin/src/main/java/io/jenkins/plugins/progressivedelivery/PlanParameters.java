@@ -78,4 +78,24 @@ final class PlanParameters {
     static Map<String, Object> analysisMap(String text, String name) throws AbortException {
         return yamlMap(text, "templateFile: " + name, "an AnalysisTemplate or args: and metrics:");
     }
+
+    /**
+     * Whether an analysis template file holds several templates (YAML documents, or a {@code kind: List} as
+     * {@code kubectl get -o yaml} writes): those are merged into one analysis, as Argo merges a run's templates.
+     */
+    static boolean severalTemplates(String text) {
+        int documents = 0;
+        try (com.fasterxml.jackson.databind.MappingIterator<Object> iterator = new YAMLMapper().readerFor(Object.class)
+                .readValues(text)) {
+            while (iterator.hasNextValue()) {
+                Object document = iterator.nextValue();
+                if (document instanceof Map<?, ?> map && !map.isEmpty()) {
+                    documents += "List".equals(map.get("kind")) ? 2 : 1;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // analysisMap says what is wrong with it
+        }
+        return documents > 1;
+    }
 }

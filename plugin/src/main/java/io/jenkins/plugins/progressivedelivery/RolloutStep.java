@@ -10,15 +10,15 @@ import io.jenkins.plugins.progressivedelivery.parameters.Hooks;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import org.jenkinsci.plugins.workflow.steps.Step;
 import org.kohsuke.stapler.DataBoundSetter;
 
 /**
  * The parameters {@code canaryRollout} and {@code blueGreenSwitch} share: the plan file, the workload, the Istio
- * route, analysis arguments and limits, and how to reach the cluster and Prometheus. Each step adds its strategy's
- * own; Pipeline's data binding and the Snippet Generator find the setters here as well (they walk the superclasses).
+ * route, analysis arguments and limits (how to reach the cluster and Prometheus is {@link ConnectedStep}'s). Each
+ * step adds its strategy's own; Pipeline's data binding and the Snippet Generator find the setters here as well (they
+ * walk the superclasses).
  */
-public abstract class RolloutStep extends Step {
+public abstract class RolloutStep extends ConnectedStep {
     private String planFile;
     private String namespace;
     private String deployment;
@@ -30,12 +30,6 @@ public abstract class RolloutStep extends Step {
     private List<AnalysisArgument> analysisArgs;
     private String readinessTimeout;
     private String onInconclusive;
-    private String credentialsId;
-    private String serverUrl;
-    private String caCertificate;
-    private String context;
-    private String prometheusCredentialsId;
-    private String prometheus;
     private String approvers;
     private boolean returnResult;
     private String rollbackTimeout;
@@ -78,18 +72,13 @@ public abstract class RolloutStep extends Step {
     @SuppressWarnings("unchecked")
     final Map<String, Object> completed(Map<String, Object> plan) throws AbortException {
         Map<String, Object> copy = (Map<String, Object>) StepSupport.plain(plan);
-        PlanDefaults.apply(copy, ProgressiveDeliveryConfiguration.getOrNull(), prometheus);
+        PlanDefaults.apply(copy, ProgressiveDeliveryConfiguration.getOrNull(), getPrometheus());
         return copy;
     }
 
     /** What error messages about the plan name: the plan file, or the step. */
     final String planSource(String step) {
         return planFile == null || planFile.isBlank() ? step : planFile;
-    }
-
-    /** How to reach the cluster and Prometheus: the step's parameters, else what Manage Jenkins » System says. */
-    final Connection connection() throws AbortException {
-        return Connection.of(credentialsId, serverUrl, caCertificate, context, prometheusCredentialsId, prometheus);
     }
 
     final Map<String, String> analysisArguments() {
@@ -194,61 +183,6 @@ public abstract class RolloutStep extends Step {
     @DataBoundSetter
     public void setOnInconclusive(String onInconclusive) {
         this.onInconclusive = onInconclusive;
-    }
-
-    public String getCredentialsId() {
-        return credentialsId;
-    }
-
-    @DataBoundSetter
-    public void setCredentialsId(String credentialsId) {
-        this.credentialsId = credentialsId;
-    }
-
-    public String getServerUrl() {
-        return serverUrl;
-    }
-
-    @DataBoundSetter
-    public void setServerUrl(String serverUrl) {
-        this.serverUrl = serverUrl;
-    }
-
-    public String getCaCertificate() {
-        return caCertificate;
-    }
-
-    @DataBoundSetter
-    public void setCaCertificate(String caCertificate) {
-        this.caCertificate = caCertificate;
-    }
-
-    public String getContext() {
-        return context;
-    }
-
-    @DataBoundSetter
-    public void setContext(String context) {
-        this.context = context;
-    }
-
-    public String getPrometheusCredentialsId() {
-        return prometheusCredentialsId;
-    }
-
-    @DataBoundSetter
-    public void setPrometheusCredentialsId(String prometheusCredentialsId) {
-        this.prometheusCredentialsId = prometheusCredentialsId;
-    }
-
-    public String getPrometheus() {
-        return prometheus;
-    }
-
-    /** The name of a Prometheus server configured in Manage Jenkins » System (its URL, credential and headers). */
-    @DataBoundSetter
-    public void setPrometheus(String prometheus) {
-        this.prometheus = prometheus;
     }
 
     public String getApprovers() {

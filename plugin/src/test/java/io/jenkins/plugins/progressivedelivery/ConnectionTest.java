@@ -37,6 +37,10 @@ class ConnectionTest {
                 .isEqualTo("prod-token");
         assertThat(Connection.of(config(), null, null, null, null, null, "staging").prometheusCredentialsId())
                 .isNull();
+        assertThat(Connection.of(config(), null, null, null, null, null, "staging").prometheusUrl())
+                .as("the address of templates' metrics that give none").isEqualTo("http://staging:9090");
+        assertThat(Connection.of(config(), null, null, null, null, null, null).prometheusUrl())
+                .isEqualTo("https://prom");
         assertThat(Connection.of(config(), null, null, null, null, "mine", "prod").prometheusCredentialsId())
                 .isEqualTo("mine");
         assertThatThrownBy(() -> Connection.of(config(), null, null, null, null, null, "qa"))

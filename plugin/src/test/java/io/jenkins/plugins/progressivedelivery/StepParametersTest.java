@@ -685,14 +685,14 @@ class StepParametersTest {
     }
 
     @Test
-    void aBlueGreenAnalysisNamingClusterTemplatesIsRefusedUntilTheSwitchReadsThem() {
+    void aBlueGreenAnalysisNamingClusterTemplatesKeepsThemForTheSwitchToRead() throws Exception {
         Map<String, Object> args = map("namespace", "pay", "deployment", "payments", "container", "app",
                 "image", "payments:5.12.0", "activeService", "payments", "previewService", "payments-preview",
-                "prePromotionAnalysis", map("templates", List.of(map("templateName", "smoke"))));
-        assertThatThrownBy(() -> Structs.instantiate(BlueGreenSwitchStep.class, args).planMap(null))
-                .isInstanceOf(hudson.AbortException.class)
-                .hasMessageContaining("prePromotionAnalysis.templates: AnalysisTemplates in the cluster are read by"
-                        + " canaryRollout only");
+                "prePromotionAnalysis", map("templates", List.of(map("templateName", "smoke"),
+                        map("templateName", "latency", "clusterScope", true))));
+        BlueGreenPlan plan = Structs.instantiate(BlueGreenSwitchStep.class, args).loadPlan(null);
+        assertThat(plan.prePromotionAnalysis().templates()).extracting(t -> t.templateName() + "/" + t.cluster())
+                .containsExactly("smoke/false", "latency/true");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,12 +42,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PLAN.yaml", description = "The plan, in YAML or JSON.")
     private Path plan;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or the pod's service account).")
-    private Path kubeconfig;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: its current one).")
-    private String context;
+    @Mixin
+    private ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--prometheus-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token for Prometheus (never printed).")
@@ -67,8 +64,7 @@ final class DoctorCommand implements Callable<Integer> {
             return PlanFiles.INVALID;
         }
         DeliveryPlan delivery = loaded.get();
-        KubernetesConnection connection = kubeconfig == null ? KubernetesConnection.auto(context)
-                : KubernetesConnection.kubeconfig(read(kubeconfig), context);
+        KubernetesConnection connection = cluster.connection();
         PrometheusAuth auth = prometheusTokenFile == null ? PrometheusAuth.none()
                 : PrometheusAuth.bearerToken(read(prometheusTokenFile).trim());
         if (prometheusCa != null) {

@@ -19,6 +19,9 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluste
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.progressivedelivery.engine.kube.ClusterAnalysisTemplates;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisTemplateRefs;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
@@ -50,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -84,12 +88,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--rollback", description = "With --resume: roll the rollout back instead of continuing it.")
     private boolean rollback;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "The kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or the pod's service account).")
-    private Path kubeconfig;
-
-    @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: its current one).")
-    private String context;
+    @Mixin
+    private ClusterOptions cluster = new ClusterOptions();
 
     @Option(names = "--prometheus-token-file", paramLabel = "FILE",
             description = "A file holding the bearer token for Prometheus (never printed).")
@@ -162,8 +162,7 @@ final class RunCommand implements Callable<Integer> {
                 }
             }
         }
-        KubernetesConnection connection = kubeconfig == null ? KubernetesConnection.auto(context)
-                : KubernetesConnection.kubeconfig(read(kubeconfig), context);
+        KubernetesConnection connection = cluster.connection();
         PrometheusAuth auth = prometheusTokenFile == null ? PrometheusAuth.none()
                 : PrometheusAuth.bearerToken(read(prometheusTokenFile).trim());
         if (prometheusCa != null) {
@@ -312,7 +311,14 @@ final class RunCommand implements Callable<Integer> {
     private Launched launch(DeliveryPlan delivery, RunState resumed, KubernetesConnection connection,
                             MeasurementSource metrics, Scheduler scheduler, ExecutorService io, AuditListener audit,
                             Consumer<RolloutResult> onComplete) throws Exception {
-        if (delivery instanceof BlueGreenPlan blueGreen) {
+        if (delivery instanceof BlueGreenPlan named) {
+            BlueGreenPlan blueGreen = named;
+            if (resumed == null && AnalysisTemplateRefs.any(named)) {
+                // the analyses' AnalysisTemplates, read before anything changes (a resumed plan has them merged)
+                try (KubernetesClient client = KubeClients.create(connection)) {
+                    blueGreen = new ClusterAnalysisTemplates(client, named.target().namespace()).resolve(named);
+                }
+            }
             KubernetesBlueGreenCluster cluster = KubernetesBlueGreenCluster.connect(connection, blueGreen)
                     .watchingReadiness();
             try {
@@ -327,7 +333,8 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         CanaryPlan canary = (CanaryPlan) delivery;
-        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary).watchingReadiness();
+        KubernetesCanaryCluster cluster = KubernetesCanaryCluster.connect(connection, canary).watchingReadiness()
+                .watchingDrift();
         try {
             CanaryPlan resolved = resumed == null && AnalysisTemplateRefs.any(canary)
                     ? cluster.withAnalysisTemplates(canary) : canary;

@@ -225,16 +225,14 @@ class RunCommandTest {
         Path plan = Files.writeString(dir.resolve("canary.yaml"), PAUSED_AT_25);
         Path state = dir.resolve("state.json");
         RunCommand[] command = new RunCommand[1];
-        CommandLine crashing = cli(new PipedInputStream(new PipedOutputStream()), command);
-        CompletableFuture<Integer> first = new CompletableFuture<>();
-        Thread process = new Thread(() -> first.complete(crashing.execute("run", plan.toString(), "--kubeconfig",
-                kubeconfig.toString(), "--state", state.toString())));
-        process.start();
-        awaitOutput(first, "[pause]");
-        awaitState(state, "\"awaitingPromotion\":true");
-        // A SIGKILL: the process stops where it is, nothing rolls back.
-        process.interrupt();
-        first.get(30, TimeUnit.SECONDS);
+        // The run in a JVM of its own, SIGKILLed in the pause: it stops where it is, nothing rolls back.
+        CliProcess first = CliProcess.start(dir.resolve("first-run.log"), "run", plan.toString(), "--kubeconfig",
+                kubeconfig.toString(), "--state", state.toString());
+        try {
+            first.awaitState(state, "\"awaitingPromotion\":true");
+        } finally {
+            first.kill();
+        }
         assertThat(cluster.weights()).as("left as the crash left it").containsExactly(75, 25);
 
         // stdin is a pipe, never the test JVM's own (which carries surefire's commands)
@@ -254,14 +252,6 @@ class RunCommandTest {
                 .contains("resumed at step 2/2 (pause)");
         assertThat(cluster.weights()).containsExactly(100, 0);
         assertThat(RunState.read(state).completed()).isTrue();
-    }
-
-    private static void awaitState(Path state, String text) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(state) || !Files.readString(state).contains(text)) {
-            assertThat(System.nanoTime()).as("waiting for " + text + " in " + state).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 
     /** Waits, with a deadline, until the command has printed {@code text}; fails early if it ended. */

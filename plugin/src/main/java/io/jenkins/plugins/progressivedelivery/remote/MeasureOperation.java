@@ -35,7 +35,10 @@ final class MeasureOperation implements Operation<MetricValue> {
         Object outcome = ClusterOperation.withPluginClassLoader(() -> KubeClientCache.shared().call(
                 jobs.cluster().resolve(), jobs.session(), lease -> {
                     try {
-                        return source.withJobs(new JobProvider(lease.client(), jobs.namespace())).measure(metric, at);
+                        // no namespace named (analysisGate without one): the client's, as kubectl's
+                        String namespace = io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients.namespace(
+                                lease.client(), jobs.namespace());
+                        return source.withJobs(new JobProvider(lease.client(), namespace)).measure(metric, at);
                     } catch (MeasurementException e) {
                         return e;
                     }

@@ -128,9 +128,33 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         return wake -> watch(lease -> cluster(lease, plan).stableReadinessWatch().whenMaybeReady(wake));
     }
 
+    /**
+     * While paused, a watch on the route and the Deployments when the calls run on the controller; on an agent none
+     * (a watch there would have to call back over the channel): drift is then read before the next step.
+     */
+    @Override
+    public io.jenkins.plugins.progressivedelivery.engine.rollout.ChangeWatch driftWatch() {
+        // a pause may last longer than the client cache's idle time: the watch keeps its client open while it runs
+        return wake -> watch(lease -> {
+            Runnable unpin = lease.pin();
+            try {
+                io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler.Cancellable watching =
+                        cluster(lease, plan).driftWatch().whenChanged(wake);
+                return () -> {
+                    watching.cancel();
+                    unpin.run();
+                };
+            } catch (RuntimeException e) {
+                unpin.run();
+                throw e;
+            }
+        });
+    }
+
     /** The session's cluster object: built on its first call, so the routers discover the Istio API once. */
     static CanaryCluster cluster(KubeClientCache.Lease lease, CanaryPlan plan) {
-        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness());
+        return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness()
+                .watchingDrift());
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,

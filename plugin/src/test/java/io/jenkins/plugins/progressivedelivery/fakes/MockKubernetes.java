@@ -69,6 +69,35 @@ public final class MockKubernetes implements AutoCloseable {
         return route.stream().map(r -> ((Number) r.get("weight")).intValue()).toList();
     }
 
+    /**
+     * The requests the server took since the last call (the test's own set-up included), as {@code "GET /apis/..."},
+     * in the order they came.
+     */
+    public List<String> takeRequests() throws InterruptedException {
+        List<String> requests = new java.util.ArrayList<>();
+        io.fabric8.mockwebserver.http.RecordedRequest request;
+        while ((request = server.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)) != null) {
+            requests.add(request.getMethod() + " " + request.getPath());
+        }
+        return requests;
+    }
+
+    /** Creates an Argo Rollouts AnalysisTemplate or ClusterAnalysisTemplate written in {@code yaml}. */
+    public void createAnalysisTemplate(String yaml) {
+        GenericKubernetesResource template = Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+        boolean cluster = "ClusterAnalysisTemplate".equals(template.getKind());
+        ResourceDefinitionContext type = new ResourceDefinitionContext.Builder().withGroup("argoproj.io")
+                .withVersion("v1alpha1").withKind(template.getKind())
+                .withPlural(cluster ? "clusteranalysistemplates" : "analysistemplates").withNamespaced(!cluster)
+                .build();
+        if (cluster) {
+            client.genericKubernetesResources(type).resource(template).create();
+        } else {
+            client.genericKubernetesResources(type).inNamespace(template.getMetadata().getNamespace())
+                    .resource(template).create();
+        }
+    }
+
     /** Reports the Deployment rolled out at its current spec, as the Deployment controller would. */
     public void markRolledOut(String namespace, String name) {
         Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();

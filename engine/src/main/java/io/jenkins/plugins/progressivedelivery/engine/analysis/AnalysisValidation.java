@@ -192,10 +192,19 @@ public final class AnalysisValidation {
                 errors.add(new ValidationError(path + ".inconclusiveLimit", metric.inconclusiveLimit()
                         + " is more than count " + metric.count() + "; lower it or raise count"));
             }
-            if (metric.count() < metric.effectiveConsecutiveSuccessLimit()) {
+            int successLimit = metric.effectiveConsecutiveSuccessLimit();
+            if (metric.count() < successLimit) {
                 errors.add(new ValidationError(path + ".consecutiveSuccessLimit", metric.consecutiveSuccessLimit()
                         + " is more than count " + metric.count() + ", so the metric could never succeed; lower it"
                         + " or raise count"));
+            } else if (successLimit > 0 && metric.failureLimitApplies()
+                    && metric.count() < metric.effectiveFailureLimit() + successLimit) {
+                // Argo's ValidateMetric: with both limits, count must leave room for failureLimit failures and then
+                // the streak
+                errors.add(new ValidationError(path + ".count", metric.count() + " is less than failureLimit "
+                        + metric.effectiveFailureLimit() + " + consecutiveSuccessLimit " + successLimit
+                        + " (Argo refuses it); raise count to " + (metric.effectiveFailureLimit() + successLimit)
+                        + " or lower a limit"));
             }
         }
     }

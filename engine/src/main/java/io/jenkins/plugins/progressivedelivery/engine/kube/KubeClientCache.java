@@ -202,6 +202,23 @@ public final class KubeClientCache {
         public <T> T keep(Object key, Supplier<T> create) {
             return (T) entry.kept.computeIfAbsent(new SessionKey(session, key), k -> create.get());
         }
+
+        /**
+         * Keeps the client open after the call returns, as if a call were in flight, until the returned handle runs
+         * (once): for a watch that outlives the call that started it (a paused rollout's drift watch), which the idle
+         * sweep would otherwise cut after {@link #DEFAULT_IDLE}.
+         */
+        public Runnable pin() {
+            if (!entry.enter(null)) {
+                return () -> { }; // closed already: nothing to keep open
+            }
+            java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+            return () -> {
+                if (once.compareAndSet(false, true)) {
+                    entry.exit();
+                }
+            };
+        }
     }
 
     private record SessionKey(String session, Object key) { }

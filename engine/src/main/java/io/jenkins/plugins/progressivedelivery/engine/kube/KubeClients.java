@@ -101,4 +101,16 @@ public final class KubeClients {
         }
         return Config.fromKubeconfig(Serialization.asYaml(kubeconfig));
     }
+
+    /**
+     * The namespace a step works in: the one it names, else the client's (the kubeconfig context's, or the pod's
+     * service account's), else {@code default}, as kubectl chooses.
+     */
+    public static String namespace(KubernetesClient client, String requested) {
+        if (requested != null && !requested.isBlank()) {
+            return requested.trim();
+        }
+        String configured = client.getNamespace();
+        return configured == null || configured.isBlank() ? "default" : configured;
+    }
 }

@@ -9,6 +9,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ChangeWatch;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.DriftBaseline;
@@ -35,6 +36,7 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     private final Workloads workloads;
     private final TrafficRouter router;
     private volatile boolean watchReadiness;
+    private volatile boolean watchDrift;
     /** The plan's baseline, or null without one. */
     private final BaselineWorkload baseline;
 
@@ -243,6 +245,28 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     public ReadinessWatch stableReadinessWatch() {
         return !watchReadiness ? ReadinessWatch.NONE
                 : new DeploymentReadinessWatch(client, workloads.stableRef().namespace(), workloads.stableRef().name());
+    }
+
+    /**
+     * Lets a paused runner learn of changes by others from a watch on the route and the two Deployments (informers,
+     * as for readiness) instead of at its next step. What the plugin and the CLI use; off by default, so that a test
+     * on a manual clock sees drift only when the runner reads it.
+     */
+    public KubernetesCanaryCluster watchingDrift() {
+        this.watchDrift = true;
+        return this;
+    }
+
+    @Override
+    public ChangeWatch driftWatch() {
+        if (!watchDrift) {
+            return ChangeWatch.NONE;
+        }
+        var deployments = client.apps().deployments();
+        return new DriftWatch(List.of(router::watchedRoute,
+                () -> deployments.inNamespace(workloads.stableRef().namespace()).withName(workloads.stableRef().name()),
+                () -> deployments.inNamespace(workloads.canaryRef().namespace())
+                        .withName(workloads.canaryRef().name())));
     }
 
     @Override

@@ -12,4 +12,16 @@ public final class AnalysisTemplateRefs {
         return plan.steps().stream().anyMatch(step -> step instanceof PlanStep.Analysis a
                 && !a.analysis().templates().isEmpty());
     }
+
+    public static boolean any(BlueGreenPlan plan) {
+        return named(plan.prePromotionAnalysis()) || named(plan.postPromotionAnalysis());
+    }
+
+    public static boolean any(DeliveryPlan plan) {
+        return plan instanceof BlueGreenPlan blueGreen ? any(blueGreen) : any((CanaryPlan) plan);
+    }
+
+    private static boolean named(AnalysisSpec spec) {
+        return spec != null && !spec.templates().isEmpty();
+    }
 }

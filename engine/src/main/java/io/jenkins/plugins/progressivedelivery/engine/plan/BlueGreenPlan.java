@@ -148,4 +148,12 @@ public record BlueGreenPlan(
     public int previewReplicas(int activeReplicas) {
         return previewReplicaCount == null ? activeReplicas : previewReplicaCount;
     }
+
+    /** The plan with other pre- and post-promotion analyses (their AnalysisTemplates read and merged in). */
+    public BlueGreenPlan withAnalyses(AnalysisSpec newPrePromotionAnalysis, AnalysisSpec newPostPromotionAnalysis) {
+        return new BlueGreenPlan(target, colorLabel, activeService, previewService, previewReplicaCount, traffic,
+                newPrePromotionAnalysis, autoPromotionSeconds, newPostPromotionAnalysis, scaleDownDelaySeconds,
+                abortScaleDownDelaySeconds, readinessTimeout, onInconclusive, rollbackTimeout, doctor, hooks,
+                drainSeconds);
+    }
 }

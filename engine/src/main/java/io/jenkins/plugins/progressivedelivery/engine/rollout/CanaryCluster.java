@@ -105,6 +105,14 @@ public interface CanaryCluster {
     }
 
     /**
+     * Wakes the runner while it is paused when the route or the stable or canary Deployment may have been changed by
+     * someone else; without one, drift is read before the next weight change and the promotion only.
+     */
+    default ChangeWatch driftWatch() {
+        return ChangeWatch.NONE;
+    }
+
+    /**
      * The doctor's read-only checks of the plan's workloads (without the traffic volume, which needs Prometheus);
      * null when this cluster cannot run them.
      */

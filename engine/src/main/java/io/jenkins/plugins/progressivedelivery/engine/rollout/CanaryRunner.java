@@ -71,8 +71,16 @@ public final class CanaryRunner implements Rollout {
     private boolean driftPause;
     /** Set by a promote after a drift pause: the step it re-begins does not check again what the person accepted. */
     private boolean skipDriftCheck;
+    /** Changes by others a person accepted by promoting after a drift pause: not reported as drift again. */
+    private final List<String> driftAccepted = new ArrayList<>();
+    /** What the last drift pause was for, accepted if a person promotes. */
+    private List<String> driftSeen = List.of();
+    /** With {@code onDrift: overwrite}, what a pause's watch already logged, so that each change is logged once. */
+    private List<String> overwriteLogged = List.of();
     /** The canary has been sized by this process for {@link #canaryWeight}, so its size can be checked. */
     private boolean canaryPrepared;
+    /** {@link #suspend()} was called: the process is going away. */
+    private boolean suspended;
     private final BackgroundAnalysisHook background;
 
     private CanaryRunner(RolloutState state, CanaryCluster cluster, MeasurementSource metrics, Scheduler scheduler,
@@ -101,10 +109,11 @@ public final class CanaryRunner implements Rollout {
         this.stablePromoted = state.stablePromoted();
         this.rollbackStartedAt = state.rollbackStartedAt();
         this.driftPause = state.driftPause();
+        this.driftAccepted.addAll(state.driftAccepted());
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
-                return stage == Stage.DONE;
+                return stage == Stage.DONE || suspended;
             }
 
             @Override
@@ -124,8 +133,10 @@ public final class CanaryRunner implements Rollout {
 
             @Override
             public String retryResource() {
-                return stage == Stage.PREFLIGHT || stage == Stage.ROLLBACK_RESTORE_STABLE
-                        || stage == Stage.ROLLBACK_AWAIT_STABLE ? deploymentResource() : routeResource();
+                return stage == Stage.AWAIT_CANARY || stage == Stage.PREPARE_CANARY ? canaryResource()
+                        : stage == Stage.PREFLIGHT || stage == Stage.PROMOTE_STABLE || stage == Stage.AWAIT_STABLE
+                        || stage == Stage.ROLLBACK_RESTORE_STABLE || stage == Stage.ROLLBACK_AWAIT_STABLE
+                        ? deploymentResource() : routeResource();
             }
 
             @Override
@@ -205,13 +216,15 @@ public final class CanaryRunner implements Rollout {
      */
     @Override
     public synchronized boolean promote(String actor) {
-        if (stage != Stage.PAUSE || phase.completed()) {
+        if (stage != Stage.PAUSE || phase.completed() || suspended) {
             return false;
         }
         awaitingPromotion = false;
         phase = RolloutPhase.PROGRESSING;
         if (driftPause) {
             driftPause = false;
+            driftAccepted.addAll(driftSeen);
+            driftSeen = List.of();
             boolean weightStep = stepIndex >= plan.steps().size()
                     || plan.steps().get(stepIndex) instanceof PlanStep.SetWeight;
             core.emit(core.event(AuditAction.PROMOTE).actor(actor).resource(deploymentResource())
@@ -239,7 +252,7 @@ public final class CanaryRunner implements Rollout {
      */
     @Override
     public synchronized boolean abort(String actor, String reason) {
-        if (phase.completed() || stage.rollingBack() || core.abortPending()) {
+        if (phase.completed() || stage.rollingBack() || core.abortPending() || suspended) {
             return false;
         }
         core.emit(core.event(AuditAction.ABORT).actor(actor).resource(deploymentResource())
@@ -250,12 +263,26 @@ public final class CanaryRunner implements Rollout {
         return true;
     }
 
+    /**
+     * For a process that is going away: every timer and watch is let go and the runner does nothing more (a call in
+     * flight finishes, its answer ignored). {@link #resume} continues from the state returned, re-reading what it
+     * watched.
+     */
+    public synchronized RolloutState suspend() {
+        RolloutState state = snapshot();
+        suspended = true;
+        core.terminateAnalysis("the process running the rollout is going away");
+        background.terminate("the process running the rollout is going away");
+        core.transition();
+        return state;
+    }
+
     public synchronized RolloutState snapshot() {
         return new RolloutState(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt,
                 deadline, core.attempt(), stage == Stage.ANALYSIS ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, stableImage,
                 stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, core.failingSince(),
-                core.trouble(), driftPause);
+                core.trouble(), driftPause, driftAccepted);
     }
 
     @Override
@@ -331,6 +358,7 @@ public final class CanaryRunner implements Rollout {
                     awaitingPromotion = true;
                 } else {
                     armPause();
+                    watchForDrift(false);
                 }
             }
             case ANALYSIS -> startAnalysis();
@@ -417,6 +445,9 @@ public final class CanaryRunner implements Rollout {
                     awaitingPromotion = true;
                 } else {
                     core.armTimer(dueAt, this::endPause);
+                }
+                if (!driftPause) {
+                    watchForDrift(true); // what changed while no process watched is read once, then watched
                 }
             }
             case ROLLBACK_WAIT -> core.armTimer(dueAt, () -> enter(Stage.ROLLBACK_SCALE_DOWN));
@@ -505,13 +536,41 @@ public final class CanaryRunner implements Rollout {
         }
         DriftBaseline expected = baseline();
         core.call("check the route and the Deployments for changes by others", () -> cluster.drift(expected),
-                changes -> {
+                found -> {
+                    List<String> changes = unaccepted(found);
                     if (changes.isEmpty() || !driftFound(changes)) {
                         skipDriftCheck = true;
                         then.run();
                     }
                 });
         return true;
+    }
+
+    /**
+     * While paused (timed or indefinite): a watch on the route and the Deployments reads them as soon as something may
+     * have changed, and a change the engine did not make is handled at once as {@code onDrift} says, instead of when
+     * the pause ends. Closed with the pause (its end, a promote, an abort, the rollout's end). Without a watch (calls
+     * made on an agent) drift is read before the next weight change, as it always is.
+     */
+    private void watchForDrift(boolean readNow) {
+        overwriteLogged = List.of();
+        DriftBaseline expected = baseline();
+        core.watch(cluster.driftWatch(), () -> cluster.drift(expected), found -> {
+            if (stage != Stage.PAUSE || driftPause || phase.completed()) {
+                return;
+            }
+            List<String> changes = unaccepted(found);
+            if (changes.isEmpty() || changes.equals(overwriteLogged)) {
+                return;
+            }
+            if (!driftFound(changes)) {
+                overwriteLogged = changes; // onDrift: overwrite: said once; the next step writes over it
+            }
+        }, readNow);
+    }
+
+    private List<String> unaccepted(List<String> changes) {
+        return changes.stream().filter(change -> !driftAccepted.contains(change)).toList();
     }
 
     private DriftBaseline baseline() {
@@ -535,6 +594,7 @@ public final class CanaryRunner implements Rollout {
         };
         core.emit(core.event(AuditAction.DRIFT).resource(routeResource()).after(response)
                 .reason("changed by someone else since the engine wrote it: " + what));
+        driftSeen = List.copyOf(changes);
         switch (onDrift) {
             case PAUSE -> {
                 core.transition();
@@ -633,6 +693,7 @@ public final class CanaryRunner implements Rollout {
         awaitingPromotion = true;
         core.transition();
         stage = Stage.PAUSE;
+        watchForDrift(false);
     }
 
     /**

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param failingSince   since when the current rollback call keeps failing, else null
  * @param trouble        what kind of failure that is ({@code API unreachable}), else null
  * @param driftPause     paused because someone else changed what the engine manages
+ * @param driftAccepted  changes by others that a person accepted by promoting after a drift pause: not drift again
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutState(
@@ -56,7 +57,8 @@ public record RolloutState(
         Instant rollbackStartedAt,
         Instant failingSince,
         String trouble,
-        boolean driftPause) implements Serializable {
+        boolean driftPause,
+        List<String> driftAccepted) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -67,12 +69,26 @@ public record RolloutState(
                         String rollbackActor, boolean abortedByUser, boolean awaitingPromotion, String message) {
         this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
                 analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, null,
-                null, null, false, null, null, null, false);
+                null, null, false, null, null, null, false, null);
+    }
+
+    /** A state from before {@code driftAccepted}. */
+    public RolloutState(CanaryPlan plan, Map<String, String> analysisArgs, RolloutPhase phase, Stage stage,
+                        int stepIndex, int canaryWeight, int stableReplicas, Instant dueAt, Instant deadline,
+                        int attempt, AnalysisState analysis, List<AnalysisResult> analyses, String rollbackReason,
+                        String rollbackActor, boolean abortedByUser, boolean awaitingPromotion, String message,
+                        String stableImage, String stablePodTemplate, String rollbackCommand, boolean stablePromoted,
+                        Instant rollbackStartedAt, Instant failingSince, String trouble, boolean driftPause) {
+        this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
+                analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
+                stableImage, stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, failingSince,
+                trouble, driftPause, null);
     }
 
     public RolloutState {
         analysisArgs = analysisArgs == null ? Map.of() : Map.copyOf(analysisArgs);
         analyses = analyses == null ? List.of() : List.copyOf(analyses);
+        driftAccepted = driftAccepted == null ? List.of() : List.copyOf(driftAccepted);
     }
 
     /** The state as JSON, for a CLI run to persist between invocations. */

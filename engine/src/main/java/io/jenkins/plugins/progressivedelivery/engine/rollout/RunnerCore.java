@@ -350,6 +350,70 @@ final class RunnerCore {
         };
     }
 
+    /**
+     * Until the next transition: whenever {@code watch} says something may have changed, reads with {@code read} on
+     * the I/O executor and hands the answer to {@code onRead} under the lock. One read at a time; events during a read
+     * cause one more read after it. These reads are not {@link #call calls}: an abort does not wait for them (a read
+     * cannot land after the rollback's write) and a failed one is not retried, it is let go: the watch's next event, or
+     * the runner's own check before its next step, reads again. The watch is closed with the stage's timer.
+     *
+     * @param readNow read once at once, whatever the watch says (a resumed runner re-reads what it missed)
+     */
+    <T> void watch(ChangeWatch watch, Callable<T> read, Consumer<T> onRead, boolean readNow) {
+        long armed = epoch;
+        boolean[] reading = new boolean[1];
+        boolean[] again = new boolean[1];
+        Runnable[] readOnce = new Runnable[1];
+        readOnce[0] = () -> {
+            if (reading[0]) {
+                again[0] = true;
+                return;
+            }
+            reading[0] = true;
+            io.execute(() -> {
+                T value = null;
+                Exception failure = null;
+                try {
+                    value = read.call();
+                } catch (Exception e) {
+                    failure = e;
+                }
+                synchronized (lock) {
+                    reading[0] = false;
+                    if (armed != epoch || machine.ended()) {
+                        return;
+                    }
+                    if (failure == null) {
+                        onRead.accept(value);
+                    } else {
+                        java.util.logging.Logger.getLogger(RunnerCore.class.getName()).log(
+                                java.util.logging.Level.FINE, "a read after a watch event failed; the next event or"
+                                        + " the next step reads again", failure);
+                    }
+                    if (again[0] && armed == epoch && !machine.ended()) {
+                        again[0] = false;
+                        readOnce[0].run();
+                    }
+                }
+            });
+        };
+        Scheduler.Cancellable watching;
+        try {
+            watching = watch.whenChanged(() -> scheduler.schedule(Duration.ZERO, guarded(armed, readOnce[0])));
+        } catch (RuntimeException e) {
+            watching = Scheduler.Cancellable.NONE; // the check before the next step still reads
+        }
+        Scheduler.Cancellable before = timer;
+        Scheduler.Cancellable stopWatching = watching;
+        timer = () -> {
+            before.cancel();
+            stopWatching.cancel();
+        };
+        if (readNow) {
+            readOnce[0].run();
+        }
+    }
+
     /** How readiness was seen, and how long after that the runner acts on it (it does so next). */
     private String readyNote(Instant started, Instant wokenAt) {
         Instant now = scheduler.now();

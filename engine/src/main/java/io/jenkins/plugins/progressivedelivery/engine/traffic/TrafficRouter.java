@@ -123,4 +123,13 @@ public interface TrafficRouter {
     default List<String> drift(int canaryWeight) {
         return List.of();
     }
+
+    /**
+     * The object whose changes {@link #drift} reports, for a watch while the rollout is paused; null when there is none
+     * to watch (its drift, if any, is then read before each step only).
+     */
+    default io.fabric8.kubernetes.client.dsl.Resource<? extends io.fabric8.kubernetes.api.model.HasMetadata>
+            watchedRoute() {
+        return null;
+    }
 }

@@ -114,6 +114,24 @@ class KubeClientCacheTest {
     }
 
     @Test
+    void aPinnedClientStaysOpenPastTheIdleTimeUntilItsWatchLetsGo() {
+        KubeClientCache cache = cache();
+        Runnable unpin = cache.call(connection("t"), "paused-rollout", lease -> {
+            lease.client(); // what the watch uses
+            return lease.pin();
+        });
+        now = now.plus(Duration.ofHours(1));
+        cache.sweep();
+        assertThat(closed).as("a paused rollout's drift watch keeps its client").hasValue(0);
+
+        unpin.run();
+        unpin.run(); // once only
+        now = now.plus(Duration.ofMinutes(6));
+        cache.sweep();
+        assertThat(closed).hasValue(1);
+    }
+
+    @Test
     void fingerprintsAreStableAndRevealNoSecret() {
         String token = "s3cr3t-token-value";
         String fingerprint = KubeClientCache.fingerprint(connection(token));

@@ -42,7 +42,8 @@ final class BlueGreenHarness implements AuditListener {
     final List<String> observedProduction = new ArrayList<>();
     /** Every request to the API server since the harness was made, as {@code METHOD path}. */
     final List<String> requests = new ArrayList<>();
-    final MeasurementSource metrics = new ProviderMeasurementSource(PrometheusAuth.none());
+    /** Where analyses measure: the backfilled Prometheus, or a test's scripted answers. */
+    MeasurementSource metrics = new ProviderMeasurementSource(PrometheusAuth.none());
     Executor io = Runnable::run;
     /** Called with each event as it happens, to look at the cluster at that very moment. */
     final List<Consumer<AuditEvent>> taps = new ArrayList<>();

@@ -79,6 +79,37 @@ class BlueGreenRollbackFaultsTest {
     }
 
     @Test
+    void aFailedPostPromotionAnalysisThenFourServerErrorsOnTheSwitchBackEndsWithProductionOnTheOldColour() {
+        harness.metrics = (metric, at) -> io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue.vector(
+                List.of(0.5)); // the new colour's error rate in production
+        harness.start(plan("""
+                postPromotionAnalysis:
+                  metrics:
+                    - name: error-rate
+                      initialDelay: 10s
+                      count: 1
+                      failureCondition: result[0] > 0.01
+                      provider: {prometheus: {address: "http://prometheus.example:9090", query: error_rate}}
+                """));
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.POST_ANALYSIS);
+        assertThat(harness.production()).isEqualTo("slot=green");
+        cluster.server.expect().put().withPath(ACTIVE_SERVICE).andReturn(500, new StatusBuilder().withCode(500)
+                .withReason("InternalError").withMessage("etcdserver: request timed out").build()).times(4);
+        Instant failedAt = harness.scheduler.now().plusSeconds(10);
+
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("error-rate");
+        assertThat(harness.production()).isEqualTo("slot=blue");
+        assertThat(retries()).hasSize(4).allSatisfy(e -> assertThat(e.reason()).contains("answered 500"));
+        assertThat(harness.first(AuditAction.ROLLBACK, "slot=green -> slot=blue").time())
+                .isEqualTo(failedAt.plusSeconds(1 + 2 + 4 + 8));
+        assertThat(harness.image("payments-blue")).isEqualTo("payments:1.0");
+        assertThat(harness.replicas("payments-blue")).isEqualTo(4);
+    }
+
+    @Test
     void aSwitchBackThatGivesUpAtRollbackTimeoutSaysWhereProductionIsAndHowToMoveIt() {
         harness.start(plan("rollbackTimeout: 10s\n"));
         switchToGreenThenFail(100);

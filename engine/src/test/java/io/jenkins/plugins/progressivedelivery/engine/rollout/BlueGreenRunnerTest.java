@@ -298,12 +298,12 @@ class BlueGreenRunnerTest {
                 autoPromotionSeconds: 0
                 POST: broken
                 """), "bluegreen.yaml");
-        List<String> switchBackWrites = new ArrayList<>();
+        List<String> switchBackRequests = new ArrayList<>();
         harness.taps.add(event -> {
             if (event.action() == AuditAction.ROLLBACK && event.after().startsWith("switching production back")) {
                 harness.newRequests();
             } else if (event.action() == AuditAction.ROLLBACK && event.resource().startsWith("virtualservice/")) {
-                switchBackWrites.addAll(MockCluster.writes(harness.newRequests()));
+                switchBackRequests.addAll(harness.newRequests());
             }
         });
 
@@ -311,7 +311,8 @@ class BlueGreenRunnerTest {
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
         assertThat(harness.observedProduction).containsExactly("blue 0, green 100", "blue 100, green 0");
-        assertThat(switchBackWrites).containsExactly("PUT " + VIRTUAL_SERVICE);
+        assertThat(switchBackRequests).as("between the failed verdict and the switch back: one PUT of the"
+                + " VirtualService as the switch left it, no GET").containsExactly("PUT " + VIRTUAL_SERVICE);
         assertThat(harness.writesTo(VIRTUAL_SERVICE)).hasSize(2);
         assertThat(harness.log).contains(
                 "[weight] virtualservice/demo/payments route primary: blue 100, green 0 -> blue 0, green 100",
@@ -322,6 +323,45 @@ class BlueGreenRunnerTest {
         assertThat(http.get(0)).as("other routes untouched").isEqualTo(adminRoute);
         assertThat(http.get(1)).containsEntry("timeout", "2s");
         assertThat(harness.writesTo(ACTIVE_SERVICE)).isEmpty();
+    }
+
+    @Test
+    void withIstioASwitchBackAfterSomeoneEditedTheRouteIsAConflictAReReadAndAWriteKeepingTheirEdit() {
+        harness.withBlueInProductionBehindIstio();
+        BlueGreenPlan plan = PlanLoader.loadBlueGreen(planYaml("""
+                traffic:
+                  istio: {virtualService: payments, route: primary, blueService: payments-blue,
+                          greenService: payments-green}
+                autoPromotionSeconds: 0
+                POST: broken
+                """), "bluegreen.yaml");
+        List<String> switchBackRequests = new ArrayList<>();
+        harness.taps.add(event -> {
+            if (event.action() == AuditAction.ROLLBACK && event.after().startsWith("switching production back")) {
+                harness.newRequests();
+                // someone raises the route's timeout between the switch and the switch back
+                var ops = cluster.client.genericKubernetesResources(
+                        io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioApi.virtualServices("v1"))
+                        .inNamespace("demo");
+                var vs = ops.withName("payments").get();
+                List<Map<String, Object>> http = vs.get("spec", "http");
+                http.get(1).put("timeout", "9s");
+                ops.resource(vs).update();
+                harness.newRequests();
+            } else if (event.action() == AuditAction.ROLLBACK && event.resource().startsWith("virtualservice/")) {
+                switchBackRequests.addAll(harness.newRequests());
+            }
+        });
+
+        RolloutResult result = harness.start(plan).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(harness.production()).isEqualTo("blue 100, green 0");
+        assertThat(switchBackRequests).as("the PUT from the object last read meets a 409; one read, one write")
+                .containsExactly("PUT " + VIRTUAL_SERVICE, "GET " + VIRTUAL_SERVICE, "PUT " + VIRTUAL_SERVICE);
+        List<Map<String, Object>> http = cluster.getIstio("v1", "VirtualService", "payments").get("spec", "http");
+        assertThat(http.get(1)).as("the other writer's edit is kept").containsEntry("timeout", "9s");
+        assertThat(harness.logged(AuditAction.RETRY, "written after re-reading 1 time(s)")).isTrue();
     }
 
     @Test

@@ -120,4 +120,27 @@ final class FaultyCanaryCluster implements CanaryCluster {
     public List<String> drift(DriftBaseline expected) {
         return call("drift", () -> delegate.drift(expected));
     }
+
+    /** Drift watches started and not yet closed. */
+    final java.util.concurrent.atomic.AtomicInteger openWatches = new java.util.concurrent.atomic.AtomicInteger();
+    /** Drift watches started, ever. */
+    final java.util.concurrent.atomic.AtomicInteger watchesStarted = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public ChangeWatch driftWatch() {
+        ChangeWatch real = delegate.driftWatch();
+        return wake -> {
+            io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler.Cancellable handle =
+                    real.whenChanged(wake);
+            watchesStarted.incrementAndGet();
+            openWatches.incrementAndGet();
+            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            return () -> {
+                if (closed.compareAndSet(false, true)) {
+                    openWatches.decrementAndGet();
+                }
+                handle.cancel();
+            };
+        };
+    }
 }

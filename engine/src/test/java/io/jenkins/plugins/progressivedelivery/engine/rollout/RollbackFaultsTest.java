@@ -6,8 +6,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection;
 import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
@@ -52,6 +55,7 @@ class RollbackFaultsTest {
     void freshCluster() {
         harness = new RolloutHarness(cluster.reset()).withHostSplit();
         harness.wrap = real -> faults = new FaultyCanaryCluster(real, harness.scheduler::now);
+        harness.metrics = (metric, at) -> MetricValue.vector(List.of(0.5)); // a bad canary's error rate
     }
 
     private static CanaryPlan plan(String extra, String steps) {
@@ -71,6 +75,43 @@ class RollbackFaultsTest {
                   - pause: {}
                   - setWeight: 60
                 """);
+    }
+
+    /**
+     * 20 %, then an analysis whose one measurement, 10 s later, fails: the scripted error rate is 0.5 against
+     * {@code failureCondition: result[0] > 0.01}. The rollback the faults strike is the one a bad canary causes.
+     */
+    private static CanaryPlan failingAt20() {
+        return plan("", """
+                  - setWeight: 20
+                  - analysis:
+                      metrics:
+                        - name: error-rate
+                          initialDelay: 10s
+                          count: 1
+                          failureCondition: result[0] > 0.01
+                          provider: {prometheus: {address: "http://prometheus.example:9090", query: error_rate}}
+                  - setWeight: 60
+                """);
+    }
+
+    /** Runs to the analysis at 20 %; returns when its Failed verdict comes, and the rollback starts. */
+    private Instant runToTheAnalysis() {
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.ANALYSIS);
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 80, canary 20");
+        return harness.scheduler.now().plusSeconds(10);
+    }
+
+    /** Starts {@link #pausedAt20} and runs it to the pause at 20 %, where an abort or a fault strikes. */
+    private void startAndRunToThePause(String extra) {
+        harness.start(pausedAt20(extra));
+        runToThePause();
+    }
+
+    /** A person aborts the paused canary; the rollback runs to its end, whatever the faults make of it. */
+    private RolloutResult abortAndRunToEnd() {
+        assertThat(harness.runner.abort("alice", "bad canary")).isTrue();
+        return harness.runToEnd();
     }
 
     private void runToThePause() {
@@ -153,21 +194,44 @@ class RollbackFaultsTest {
     }
 
     @Test
-    void apiLatencyAfterThePromotionWriteRollsBackToTheOldImageNotJustTheOldWeights() {
-        harness.start(plan("", """
-                  - setWeight: 20
-                  - setWeight: 100
-                """));
-        faults.fail("stableReadiness", 4, () -> new ClusterException("cannot get deployment/demo/web: the API"
-                + " server did not answer (SocketTimeoutException: timeout after 30s)", true, null));
+    void apiLatencyAfterThePromotionWriteRollsBackToTheOldImageNotJustTheOldWeights() throws Exception {
+        // The API server answers the reads of the promoted stable only after the client's request timeout (here
+        // 250 ms instead of 30 s, and the answer 1 s late instead of 30 s): real timeouts, not a stand-in exception.
+        try (var slowClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(cluster.client.getConfiguration())
+                        .withRequestTimeout(250).build()).build()) {
+            harness.client = slowClient;
+            harness.taps.add(event -> {
+                if (event.action() == AuditAction.SCALE && event.resource().equals("deployment/demo/web")
+                        && event.after().contains("web:2.0")) {
+                    // the test's own reads of web (playing its controller) would take the late answers: it pauses
+                    harness.neverReady.add("web");
+                    Deployment promoted = cluster.deployment("web");
+                    cluster.server.expect().get().delay(1, java.util.concurrent.TimeUnit.SECONDS)
+                            .withPath(STABLE_PATH).andReturn(200, promoted).times(4);
+                }
+                if (event.action() == AuditAction.ROLLBACK && event.resource().equals("deployment/demo/web")
+                        && event.toLogLine().contains("put back")) {
+                    harness.neverReady.remove("web");
+                }
+            });
+            harness.start(plan("", """
+                      - setWeight: 20
+                      - setWeight: 100
+                    """));
 
-        RolloutResult result = harness.runToEnd();
+            RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
-        assertThat(harness.image("web")).isEqualTo("web:1.0");
-        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
-        assertThat(faults.count("restoreStablePodTemplate ok")).isEqualTo(1);
-        assertThat(result.message()).contains("traffic is on stable web (web:1.0)");
+            assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+            assertThat(harness.image("web")).isEqualTo("web:1.0");
+            assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+            assertThat(harness.trail.events()).filteredOn(e -> e.action() == AuditAction.RETRY)
+                    .as("each late answer is a timeout, retried").hasSize(3)
+                    .allSatisfy(e -> assertThat(e.reason()).containsIgnoringCase("timeout"));
+            assertThat(harness.log).anySatisfy(line -> assertThat(line).startsWith("[rollback] deployment/demo/web:"
+                    + " replicas 4, image web:2.0 -> replicas 4, image web:1.0"));
+            assertThat(result.message()).contains("traffic is on stable web (web:1.0)");
+        }
     }
 
     // ---- a rollback retries until traffic is safe --------------------------------------------------------------
@@ -182,8 +246,7 @@ class RollbackFaultsTest {
                 requests.addAll(cluster.takeRequests());
             }
         });
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
 
         harness.runner.abort("alice", "bad");
 
@@ -194,54 +257,51 @@ class RollbackFaultsTest {
 
     @Test
     void conflictsOnEveryRollbackPutAreReReadAndRetriedUntilTheOtherWriterStops() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant abortedAt = harness.scheduler.now();
+        harness.start(failingAt20());
+        Instant failedAt = runToTheAnalysis();
         // Someone keeps editing the VirtualService: two rounds of five re-reads fail, the third gets through.
         cluster.server.expect().put().withPath(VS_PATH).andReturn(409, status(409, "Conflict")).times(12);
 
-        harness.runner.abort("alice", "bad canary");
         RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(rollbackRetries()).hasSize(2).allSatisfy(e -> assertThat(e.reason()).contains("409 Conflict"));
         assertThat(harness.trail.events()).filteredOn(e -> e.action() == AuditAction.ROLLBACK
                 && e.resource().startsWith("virtualservice/") && e.before() != null).singleElement()
-                .satisfies(e -> assertThat(e.time()).isEqualTo(abortedAt.plusSeconds(1 + 2)));
+                .satisfies(e -> assertThat(e.time()).isEqualTo(failedAt.plusSeconds(1 + 2)));
     }
 
     @Test
     void fourServerErrorsInARowAreRetriedAfter1_2_4_8SecondsAndTheFifthAttemptHolds() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant abortedAt = harness.scheduler.now();
+        harness.start(failingAt20());
+        Instant failedAt = runToTheAnalysis();
         cluster.server.expect().put().withPath(VS_PATH).andReturn(500, status(500, "InternalError")).times(4);
 
-        harness.runner.abort("alice", "bad canary");
         RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(rollbackRetries()).extracting(AuditEvent::after).containsExactly(
-                "rollback attempt 1 failed; next attempt at " + abortedAt.plusSeconds(1) + " (in 1s), retrying until"
+                "rollback attempt 1 failed; next attempt at " + failedAt.plusSeconds(1) + " (in 1s), retrying until"
                         + " traffic is safe",
-                "rollback attempt 2 failed; next attempt at " + abortedAt.plusSeconds(3) + " (in 2s), retrying until"
+                "rollback attempt 2 failed; next attempt at " + failedAt.plusSeconds(3) + " (in 2s), retrying until"
                         + " traffic is safe",
-                "rollback attempt 3 failed; next attempt at " + abortedAt.plusSeconds(7) + " (in 4s), retrying until"
+                "rollback attempt 3 failed; next attempt at " + failedAt.plusSeconds(7) + " (in 4s), retrying until"
                         + " traffic is safe",
-                "rollback attempt 4 failed; next attempt at " + abortedAt.plusSeconds(15) + " (in 8s), retrying until"
+                "rollback attempt 4 failed; next attempt at " + failedAt.plusSeconds(15) + " (in 8s), retrying until"
                         + " traffic is safe");
         assertThat(rollbackRetries()).allSatisfy(e -> assertThat(e.reason()).contains("answered 500"));
         assertThat(harness.first(AuditAction.ROLLBACK, "stable 80, canary 20 -> stable 100, canary 0").time())
-                .isEqualTo(abortedAt.plusSeconds(15));
+                .isEqualTo(failedAt.plusSeconds(15));
     }
 
     @Test
     void unavailableOnEveryWriteAfterTheShiftRetriesWithTheBackoffCappedAt30SecondsAndSaysSoInTheStatus() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant abortedAt = harness.scheduler.now();
+        harness.start(failingAt20());
+        Instant failedAt = runToTheAnalysis();
         cluster.server.expect().put().withPath(VS_PATH).andReturn(503, status(503, "ServiceUnavailable")).times(8);
         cluster.server.expect().put().withPath(STABLE_PATH + "-canary").andReturn(503,
                 status(503, "ServiceUnavailable")).times(2);
@@ -252,47 +312,51 @@ class RollbackFaultsTest {
             }
         });
 
-        harness.runner.abort("alice", "bad canary");
         RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(result.message()).contains("analysis step-2 was Failed");
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
         assertThat(harness.replicas("web-canary")).isZero();
         assertThat(rollbackRetries()).hasSize(8);
         long waited = 1 + 2 + 4 + 8 + 16 + 30 + 30 + 30;
         assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
-                .isEqualTo(abortedAt.plusSeconds(waited));
+                .isEqualTo(failedAt.plusSeconds(waited));
         assertThat(statuses.get(7)).isEqualTo("ROLLING BACK \u2014 retrying (attempt 8, API answering 503 since "
-                + abortedAt + "), step 2/3, canary 20%");
+                + failedAt + "), step 2/3, canary 20%");
     }
 
     @Test
     void theApiUnreachableFor40SecondsDuringThePauseNeitherEndsThePauseNorTheRollback() {
-        harness.start(pausedAt20(""));
-        runToThePause();
-        Instant outage = harness.scheduler.now();
-        faults.unreachableUntil(outage.plusSeconds(40));
-        harness.scheduler.advance(Duration.ofSeconds(10));
-        assertThat(harness.runner.status().phase()).isEqualTo(RolloutPhase.PAUSED);
+        // The runner reaches the API server through a proxy that is taken down: real refused connections.
+        try (var proxy = new io.jenkins.plugins.progressivedelivery.engine.kube.ApiOutageProxy(cluster.server.url("/"));
+             var client = KubeClients.create(KubernetesConnection.token(proxy.url(), "test-token", null))) {
+            harness.client = client;
+            startAndRunToThePause("");
+            Instant outage = harness.scheduler.now();
+            proxy.down();
+            harness.scheduler.schedule(Duration.ofSeconds(40), proxy::up);
+            harness.scheduler.advance(Duration.ofSeconds(10));
+            assertThat(harness.runner.status().phase()).isEqualTo(RolloutPhase.PAUSED);
 
-        harness.runner.abort("alice", "bad canary");
-        assertThat(harness.runner.status().line()).startsWith("ROLLING BACK \u2014 retrying (attempt 1, API"
-                + " unreachable since " + outage.plusSeconds(10) + ")");
-        RolloutResult result = harness.runToEnd();
+            harness.runner.abort("alice", "bad canary");
+            assertThat(harness.runner.status().line()).startsWith("ROLLING BACK \u2014 retrying (attempt 1, API"
+                    + " unreachable since " + outage.plusSeconds(10) + ")");
+            RolloutResult result = harness.runToEnd();
 
-        assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
-        // attempts at +10, 11, 13, 17, 25 fail; the next, 16 s later at +41, holds
-        assertThat(rollbackRetries()).hasSize(5);
-        assertThat(faults.count("restoreStable failed")).isEqualTo(5);
-        assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
-                .isEqualTo(outage.plusSeconds(41));
+            assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
+            assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+            // attempts at +10, 11, 13, 17, 25 fail; the next, 16 s later at +41, holds
+            assertThat(rollbackRetries()).hasSize(5).allSatisfy(e -> assertThat(e.reason())
+                    .contains("the API server did not answer"));
+            assertThat(harness.first(AuditAction.ROLLBACK, "-> stable 100, canary 0").time())
+                    .isEqualTo(outage.plusSeconds(41));
+        }
     }
 
     @Test
     void aSecondAbortDoesNotStopARetryingRollback() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         faults.unreachableUntil(harness.scheduler.now().plusSeconds(20));
         harness.runner.abort("alice", "bad canary");
 
@@ -304,13 +368,11 @@ class RollbackFaultsTest {
 
     @Test
     void aRollbackTimeoutEndsTheRetriesWithOneLineNamingWhatIsLeftAndTheKubectlCommand() {
-        harness.start(pausedAt20("rollbackTimeout: 1m\n"));
-        runToThePause();
+        startAndRunToThePause("rollbackTimeout: 1m\n");
         Instant abortedAt = harness.scheduler.now();
         faults.unreachableUntil(Instant.MAX);
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(result.phase().trafficSafe()).isFalse();
@@ -329,12 +391,10 @@ class RollbackFaultsTest {
 
     @Test
     void forbiddenFailsFastWithTheSameOneLineInstruction() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         cluster.server.expect().put().withPath(VS_PATH).andReturn(403, status(403, "Forbidden")).always();
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(rollbackRetries()).isEmpty();
@@ -347,13 +407,11 @@ class RollbackFaultsTest {
 
     @Test
     void aDeletedRouteFailsFastAndSaysSo() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         cluster.client.genericKubernetesResources(IstioApi.virtualServices("v1")).inNamespace("demo")
                 .withName("web").delete();
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLBACK_FAILED);
         assertThat(rollbackRetries()).isEmpty();
@@ -362,8 +420,7 @@ class RollbackFaultsTest {
 
     @Test
     void aRestartDuringARetryingRollbackResumesItFromTheSerialisedStateAndKeepsCounting() throws Exception {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         Instant outageEnds = harness.scheduler.now().plusSeconds(40);
         faults.unreachableUntil(outageEnds);
         harness.runner.abort("alice", "bad canary");
@@ -373,8 +430,7 @@ class RollbackFaultsTest {
         assertThat(state.attempt()).isEqualTo(3);
 
         // The process went away; a new one at the same time, the API still down.
-        RolloutHarness restarted = new RolloutHarness(cluster);
-        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutHarness restarted = harness.restarted();
         List<FaultyCanaryCluster> again = new ArrayList<>();
         restarted.wrap = real -> {
             FaultyCanaryCluster wrapped = new FaultyCanaryCluster(real, restarted.scheduler::now)
@@ -428,8 +484,7 @@ class RollbackFaultsTest {
 
     @Test
     void anAbortAfterAThirdDestinationWasAddedInAnIndefinitePauseRollsBackInsteadOfRefusing() {
-        harness.start(pausedAt20(""));
-        runToThePause();
+        startAndRunToThePause("");
         editRoute("kubectl-edit", vsYaml("""
                     - destination: {host: web-canary, port: {number: 80}}
                       weight: 20
@@ -439,8 +494,7 @@ class RollbackFaultsTest {
                       weight: 20
                 """));
 
-        harness.runner.abort("alice", "bad canary");
-        RolloutResult result = harness.runToEnd();
+        RolloutResult result = abortAndRunToEnd();
 
         assertThat(result.phase()).isEqualTo(RolloutPhase.ABORTED);
         assertThat(harness.weights("web", "primary")).isEqualTo("canary 0, stable 100, shadow 0");

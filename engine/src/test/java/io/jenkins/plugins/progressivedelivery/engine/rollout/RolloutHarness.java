@@ -16,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurement
 import io.jenkins.plugins.progressivedelivery.engine.metrics.prometheus.BackfilledPrometheus;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.ManualScheduler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,10 @@ final class RolloutHarness implements AuditListener {
     final AtomicReference<RolloutResult> result = new AtomicReference<>();
     /** The route's weights read back from the API server right after each weight event. */
     final List<String> observedWeights = new ArrayList<>();
-    final MeasurementSource metrics = new ProviderMeasurementSource(PrometheusAuth.none());
+    /** Where analyses measure: the backfilled Prometheus, or a test's scripted answers. */
+    MeasurementSource metrics = new ProviderMeasurementSource(PrometheusAuth.none());
+    /** The client the runner's cluster uses (one with a short request timeout, say); the test reads with its own. */
+    io.fabric8.kubernetes.client.KubernetesClient client;
     Executor io = Runnable::run;
     /** Called with each event as it happens, to look at the cluster at that very moment. */
     final List<java.util.function.Consumer<AuditEvent>> taps = new ArrayList<>();
@@ -68,6 +72,7 @@ final class RolloutHarness implements AuditListener {
 
     RolloutHarness(MockCluster cluster) {
         this.cluster = cluster;
+        this.client = cluster.client;
     }
 
     /** Stable Deployment web (4 replicas, rolled out), Services web-stable and web-canary, VirtualService web. */
@@ -86,18 +91,25 @@ final class RolloutHarness implements AuditListener {
     }
 
     RolloutHarness start(CanaryPlan plan, Map<String, String> args) {
-        runner = CanaryRunner.start(plan, args, wrap.apply(new KubernetesCanaryCluster(cluster.client, plan)),
+        runner = CanaryRunner.start(plan, args, wrap.apply(new KubernetesCanaryCluster(client, plan)),
                 metrics, scheduler, io, this, result::set);
         return this;
     }
 
     RolloutHarness resume(RolloutState state) {
-        runner = CanaryRunner.resume(state, wrap.apply(new KubernetesCanaryCluster(cluster.client, state.plan())),
+        runner = CanaryRunner.resume(state, wrap.apply(new KubernetesCanaryCluster(client, state.plan())),
                 metrics, scheduler, io, this, result::set);
         return this;
     }
 
-    void noController() {
+    /** A new process on the same cluster at the same moment: what a restart after the process went away finds. */
+    RolloutHarness restarted() {
+        RolloutHarness restarted = new RolloutHarness(cluster);
+        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), scheduler.now()));
+        return restarted;
+    }
+
+        void noController() {
         autoReady = false;
     }
 

@@ -10,7 +10,6 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.MockCluster;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,8 +209,7 @@ class TrafficRoutingRolloutTest {
         }
         assertThat(crashed.get().stage()).isEqualTo(Stage.SET_ROUTE);
 
-        RolloutHarness restarted = new RolloutHarness(cluster);
-        restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
+        RolloutHarness restarted = harness.restarted();
         restarted.resume(crashed.get());
         restarted.runUntil(() -> restarted.logged(AuditAction.WEIGHT, "stable 60, canary 40"));
 

@@ -41,6 +41,11 @@ public final class IstioColourRouter implements ColourRouter {
     private final KubeRef destinationRuleRef;
     /** The route preflight found, so that the subset checks can compare hosts. */
     private ManagedRoute route;
+    /**
+     * The VirtualService as this router last read or wrote it: a switch (and the switch back) PUTs from it without
+     * reading again, so it is one round trip unless someone changed the object since (then a 409, a read, a retry).
+     */
+    private volatile GenericKubernetesResource lastRead;
 
     public IstioColourRouter(KubernetesClient client, String namespace, BlueGreenIstioSpec spec) {
         this.istio = new IstioObjects(client, namespace);
@@ -75,6 +80,7 @@ public final class IstioColourRouter implements ColourRouter {
         if (virtualService == null) {
             return null;
         }
+        lastRead = virtualService;
         try {
             route = VirtualServiceRoutes.locate(virtualService, spec.route(), split);
         } catch (RouteProblem e) {
@@ -184,7 +190,8 @@ public final class IstioColourRouter implements ColourRouter {
     @Override
     public ClusterChange switchTo(Colour colour) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.setWeights(virtualServiceRef, spec.route(),
-                split, colour == Colour.GREEN ? 100 : 0);
+                split, colour == Colour.GREEN ? 100 : 0, lastRead);
+        lastRead = result.after();
         ManagedRoute before = IstioObjects.locate(result.before(), spec.route(), split, virtualServiceRef);
         ManagedRoute after = IstioObjects.locate(result.after(), spec.route(), split, virtualServiceRef);
         return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(), weights(before),

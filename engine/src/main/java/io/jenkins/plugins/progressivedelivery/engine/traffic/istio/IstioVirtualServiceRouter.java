@@ -361,6 +361,11 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     }
 
     @Override
+    public io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> watchedRoute() {
+        return istio.virtualServices().withName(spec.virtualService());
+    }
+
+    @Override
     public List<String> drift(int canaryWeight) {
         GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
         lastRead = current;
