@@ -36,6 +36,10 @@ final class BenchApi implements AutoCloseable {
     private final KubernetesMockServer server;
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicInteger reads = new AtomicInteger();
+    /** Every write: {@code PUT deployments/web-canary}, {@code PUT deployments/web/status}, in order. */
+    private final List<String> writeLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** When each status write (the simulated Deployment controller's) arrived. */
+    private final List<java.time.Instant> statusWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     BenchApi() {
         requestLog.setLevel(Level.WARNING);
@@ -57,6 +61,10 @@ final class BenchApi implements AutoCloseable {
                     reads.incrementAndGet();
                 } else {
                     writes.incrementAndGet();
+                    writeLog.add(request.getMethod() + " " + resourceOf(bare));
+                    if (bare.endsWith("/status")) {
+                        statusWrites.add(java.time.Instant.now());
+                    }
                 }
                 return super.dispatch(request);
             }
@@ -79,6 +87,26 @@ final class BenchApi implements AutoCloseable {
 
     int reads() {
         return reads.get();
+    }
+
+    List<java.time.Instant> statusWriteTimes() {
+        return List.copyOf(statusWrites);
+    }
+
+    /** The writes so far, each {@code VERB resource/name[/subresource]}. */
+    List<String> writeLog() {
+        return List.copyOf(writeLog);
+    }
+
+    /** {@code /apis/apps/v1/namespaces/demo/deployments/web/status} → {@code deployments/web/status}. */
+    static String resourceOf(String path) {
+        int at = path.indexOf("/namespaces/");
+        if (at < 0) {
+            return path;
+        }
+        String rest = path.substring(at + "/namespaces/".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.substring(slash + 1);
     }
 
     /** How the engine reaches it: a token and TLS (the mock's certificate is self-signed, so not verified). */

@@ -26,6 +26,31 @@ final class CountingChannel implements VirtualChannel {
         return (V) roundTrip(shipped.call(), bytesIn);
     }
 
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V, T extends Throwable> hudson.remoting.Future<V> callAsync(Callable<V, T> callable) throws IOException {
+        calls.incrementAndGet();
+        Callable<V, T> shipped = (Callable<V, T>) roundTrip(callable, bytesOut);
+        AsyncAnswer<V> answer = new AsyncAnswer<>(() -> {
+            try {
+                return (V) roundTrip(shipped.call(), bytesIn);
+            } catch (Throwable e) {
+                throw new java.util.concurrent.ExecutionException(e);
+            }
+        });
+        Thread thread = new Thread(answer, "counting channel request");
+        thread.setDaemon(true);
+        thread.start();
+        return answer;
+    }
+
+    private static final class AsyncAnswer<V> extends java.util.concurrent.FutureTask<V>
+            implements hudson.remoting.Future<V> {
+        AsyncAnswer(java.util.concurrent.Callable<V> work) {
+            super(work);
+        }
+    }
+
     void reset() {
         calls.set(0);
         bytesOut.set(0);

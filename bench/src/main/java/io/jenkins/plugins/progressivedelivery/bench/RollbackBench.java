@@ -40,7 +40,7 @@ final class RollbackBench {
             """;
 
     record Result(Map<String, Stats> stats, long channelCallsPerRollback, long channelBytesPerRollback,
-                  String kubectl) { }
+                  String kubectl, int planBytes) { }
 
     private interface Contender {
         void rollback() throws Exception;
@@ -110,7 +110,8 @@ final class RollbackBench {
                         }
                     }
                 }
-                return new Result(stats, channelCalls / rounds, channelBytes / rounds, kubectl);
+                return new Result(stats, channelCalls / rounds, channelBytes / rounds, kubectl,
+                        io.jenkins.plugins.progressivedelivery.remote.Serialized.toBytes(plan).length);
             }
         }
     }

@@ -24,32 +24,32 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
 
     @Override
     public BlueGreenSnapshot preflight() {
-        return (BlueGreenSnapshot) call(new Call(plan, Kind.PREFLIGHT, null, 0));
+        return (BlueGreenSnapshot) callWithPlan(plan, p -> new Call(p, Kind.PREFLIGHT, null, 0));
     }
 
     @Override
     public List<ClusterChange> deployColour(Colour colour, int replicas) {
-        return changes(call(new Call(plan, Kind.DEPLOY_COLOUR, colour, replicas)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.DEPLOY_COLOUR, colour, replicas)));
     }
 
     @Override
     public Readiness readiness(Colour colour) {
-        return (Readiness) call(new Call(plan, Kind.READINESS, colour, 0));
+        return (Readiness) callWithPlan(plan, p -> new Call(p, Kind.READINESS, colour, 0));
     }
 
     @Override
     public List<ClusterChange> pointPreviewAt(Colour colour) {
-        return changes(call(new Call(plan, Kind.POINT_PREVIEW_AT, colour, 0)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.POINT_PREVIEW_AT, colour, 0)));
     }
 
     @Override
     public List<ClusterChange> switchActiveTo(Colour colour) {
-        return changes(call(new Call(plan, Kind.SWITCH_ACTIVE_TO, colour, 0)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.SWITCH_ACTIVE_TO, colour, 0)));
     }
 
     @Override
     public List<ClusterChange> scaleColour(Colour colour, int replicas) {
-        return changes(call(new Call(plan, Kind.SCALE_COLOUR, colour, replicas)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.SCALE_COLOUR, colour, replicas)));
     }
 
     @Override
@@ -66,12 +66,38 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
 
     @Override
     public ReadinessWatch readinessWatch(Colour colour) {
-        return wake -> watch(lease -> cluster(lease, plan).readinessWatch(colour).whenMaybeReady(wake));
+        return readinessWatch(lease -> cluster(lease, plan).readinessWatch(colour),
+                p -> new AwaitReadiness((BlueGreenPlan) p, colour), plan);
     }
 
-    /** The session's cluster object: built on its first call, so the router discovers the Istio API once. */
+    /**
+     * The session's cluster object: built on its first call, so the router discovers the Istio API once, and the
+     * plan crosses the channel once.
+     *
+     * @param plan null when the controller sent it earlier in the session
+     * @throws SessionLost when {@code plan} is null and this JVM does not have the session (any more)
+     */
     static BlueGreenCluster cluster(KubeClientCache.Lease lease, BlueGreenPlan plan) {
+        if (plan == null) {
+            BlueGreenCluster kept = lease.kept(Kind.class);
+            if (kept == null) {
+                throw new SessionLost(lease.session());
+            }
+            return kept;
+        }
         return lease.keep(Kind.class, () -> new KubernetesBlueGreenCluster(lease.client(), plan).watchingReadiness());
+    }
+
+    /** On the agent: the colour's readiness once the watch there sees it, or after the long poll. */
+    private record AwaitReadiness(BlueGreenPlan plan, Colour colour) implements ClusterOperation.Call {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Serializable on(KubeClientCache.Lease lease) {
+            BlueGreenCluster cluster = cluster(lease, plan);
+            return AgentReadinessPoll.awaitHere(lease, () -> cluster.readiness(colour), cluster.readinessWatch(colour),
+                    AgentReadinessPoll.LONG_POLL);
+        }
     }
 
     private enum Kind { PREFLIGHT, DEPLOY_COLOUR, READINESS, POINT_PREVIEW_AT, SWITCH_ACTIVE_TO, SCALE_COLOUR }

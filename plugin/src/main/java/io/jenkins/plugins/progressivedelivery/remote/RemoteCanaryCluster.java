@@ -24,37 +24,37 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
 
     @Override
     public ClusterSnapshot preflight() {
-        return (ClusterSnapshot) call(new Call(plan, Kind.PREFLIGHT, 0));
+        return (ClusterSnapshot) callWithPlan(plan, p -> new Call(p, Kind.PREFLIGHT, 0));
     }
 
     @Override
     public List<ClusterChange> prepareCanary(int canaryWeight) {
-        return changes(call(new Call(plan, Kind.PREPARE_CANARY, canaryWeight)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.PREPARE_CANARY, canaryWeight)));
     }
 
     @Override
     public Readiness canaryReadiness() {
-        return (Readiness) call(new Call(plan, Kind.CANARY_READINESS, 0));
+        return (Readiness) callWithPlan(plan, p -> new Call(p, Kind.CANARY_READINESS, 0));
     }
 
     @Override
     public List<ClusterChange> setWeight(int canaryWeight) {
-        return changes(call(new Call(plan, Kind.SET_WEIGHT, canaryWeight)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.SET_WEIGHT, canaryWeight)));
     }
 
     @Override
     public List<ClusterChange> scaleCanary(int replicas) {
-        return changes(call(new Call(plan, Kind.SCALE_CANARY, replicas)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.SCALE_CANARY, replicas)));
     }
 
     @Override
     public List<ClusterChange> promoteStable() {
-        return changes(call(new Call(plan, Kind.PROMOTE_STABLE, 0)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.PROMOTE_STABLE, 0)));
     }
 
     @Override
     public Readiness stableReadiness() {
-        return (Readiness) call(new Call(plan, Kind.STABLE_READINESS, 0));
+        return (Readiness) callWithPlan(plan, p -> new Call(p, Kind.STABLE_READINESS, 0));
     }
 
     @Override
@@ -64,28 +64,28 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
 
     @Override
     public List<ClusterChange> prepareCanaryAt(int stepIndex) {
-        return changes(call(new Call(plan, Kind.PREPARE_CANARY_AT, stepIndex)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.PREPARE_CANARY_AT, stepIndex)));
     }
 
     @Override
     public List<ClusterChange> applyRouteStep(int stepIndex) {
-        return changes(call(new Call(plan, Kind.APPLY_ROUTE_STEP, stepIndex)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.APPLY_ROUTE_STEP, stepIndex)));
     }
 
     @Override
     public List<ClusterChange> restoreStable() {
-        return changes(call(new Call(plan, Kind.RESTORE_STABLE, 0)));
+        return changes(callWithPlan(plan, p -> new Call(p, Kind.RESTORE_STABLE, 0)));
     }
 
     @Override
     public List<ClusterChange> restoreStablePodTemplate(String podTemplate) {
-        return changes(call(new RollbackCall(plan, podTemplate, null)));
+        return changes(callWithPlan(plan, p -> new RollbackCall(p, podTemplate, null)));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public List<String> drift(DriftBaseline expected) {
-        return (List<String>) call(new RollbackCall(plan, null, expected));
+        return (List<String>) callWithPlan(plan, p -> new RollbackCall(p, null, expected));
     }
 
     /**
@@ -120,12 +120,14 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
 
     @Override
     public ReadinessWatch canaryReadinessWatch() {
-        return wake -> watch(lease -> cluster(lease, plan).canaryReadinessWatch().whenMaybeReady(wake));
+        return readinessWatch(lease -> cluster(lease, plan).canaryReadinessWatch(),
+                p -> new AwaitReadiness((CanaryPlan) p, true), plan);
     }
 
     @Override
     public ReadinessWatch stableReadinessWatch() {
-        return wake -> watch(lease -> cluster(lease, plan).stableReadinessWatch().whenMaybeReady(wake));
+        return readinessWatch(lease -> cluster(lease, plan).stableReadinessWatch(),
+                p -> new AwaitReadiness((CanaryPlan) p, false), plan);
     }
 
     /**
@@ -151,10 +153,36 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         });
     }
 
-    /** The session's cluster object: built on its first call, so the routers discover the Istio API once. */
+    /**
+     * The session's cluster object: built on its first call, so the routers discover the Istio API once, and the
+     * plan crosses the channel once.
+     *
+     * @param plan null when the controller sent it earlier in the session
+     * @throws SessionLost when {@code plan} is null and this JVM does not have the session (any more)
+     */
     static CanaryCluster cluster(KubeClientCache.Lease lease, CanaryPlan plan) {
+        if (plan == null) {
+            CanaryCluster kept = lease.kept(Kind.class);
+            if (kept == null) {
+                throw new SessionLost(lease.session());
+            }
+            return kept;
+        }
         return lease.keep(Kind.class, () -> new KubernetesCanaryCluster(lease.client(), plan).watchingReadiness()
                 .watchingDrift());
+    }
+
+    /** On the agent: the canary's (or stable's) readiness once the watch there sees it, or after the long poll. */
+    private record AwaitReadiness(CanaryPlan plan, boolean canary) implements ClusterOperation.Call {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Serializable on(KubeClientCache.Lease lease) {
+            CanaryCluster cluster = cluster(lease, plan);
+            return AgentReadinessPoll.awaitHere(lease, canary ? cluster::canaryReadiness : cluster::stableReadiness,
+                    canary ? cluster.canaryReadinessWatch() : cluster.stableReadinessWatch(),
+                    AgentReadinessPoll.LONG_POLL);
+        }
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,

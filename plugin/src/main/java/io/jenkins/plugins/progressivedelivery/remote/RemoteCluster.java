@@ -4,9 +4,12 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,6 +51,48 @@ abstract class RemoteCluster implements AutoCloseable {
         return new JobAccess(access, session, namespace);
     }
 
+    /**
+     * Whether the JVM making the calls has this session's cluster object, built from the plan by an earlier call: then
+     * calls go without the plan (most of what a call would carry). A {@link SessionLost} answer clears it.
+     */
+    private volatile boolean sessionOpen;
+
+    /**
+     * Makes a call that needs the plan only to build the session's cluster object: with {@code plan} on the first call
+     * (and after the agent lost the session: it answers {@link SessionLost} and the call is sent again, once, with
+     * the plan), without it afterwards.
+     */
+    final <P> Object callWithPlan(P plan, Function<P, ClusterOperation.Call> call) {
+        if (sessionOpen) {
+            try {
+                return call(call.apply(null));
+            } catch (SessionLost lost) {
+                sessionOpen = false;
+                LOGGER.log(Level.FINE, "sending the plan again to " + where.describe(), lost);
+            }
+        }
+        Object answer = call(call.apply(plan));
+        sessionOpen = true;
+        return answer;
+    }
+
+    /** What the next call carries: the plan, unless the session already has it. */
+    final <P> P planUnlessSent(P plan) {
+        return sessionOpen ? null : plan;
+    }
+
+    final void sessionLost() {
+        sessionOpen = false;
+    }
+
+    final void sessionOpened() {
+        sessionOpen = true;
+    }
+
+    final String session() {
+        return session;
+    }
+
     /** Makes the call where the step runs; the engine's own exceptions come back as they were thrown. */
     final Object call(ClusterOperation.Call call) {
         try {
@@ -62,6 +107,32 @@ abstract class RemoteCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new ClusterException(e.toString(), false, e);
         }
+    }
+
+    /**
+     * Readiness as the watch sees it where the calls run: in this JVM the engine's informer ({@code here}, with the
+     * session's lease), on an agent a long poll ({@link AgentReadinessPoll}) that runs the informer there.
+     *
+     * @param onAgent the long poll's call, given the plan to send (null when the session has it)
+     * @param plan    the plan, for the first call of the session
+     */
+    final ReadinessWatch readinessWatch(Function<KubeClientCache.Lease, ReadinessWatch> here,
+                                        Function<Object, ClusterOperation.Call> onAgent, Object plan) {
+        return new ReadinessWatch() {
+            @Override
+            public Scheduler.Cancellable whenMaybeReady(Runnable wake) {
+                return where.isThisJvm() ? watch(lease -> here.apply(lease).whenMaybeReady(wake))
+                        : Scheduler.Cancellable.NONE; // an agent needs the runner's scheduler (whenReady)
+            }
+
+            @Override
+            public Scheduler.Cancellable whenReady(Scheduler scheduler, Consumer<Readiness> ready) {
+                if (where.isThisJvm()) {
+                    return watch(lease -> here.apply(lease).whenReady(scheduler, ready));
+                }
+                return AgentReadinessPoll.start(RemoteCluster.this, onAgent, plan, scheduler, ready);
+            }
+        };
     }
 
     /**

@@ -75,11 +75,28 @@ public final class Where {
         if (target == null) {
             return operation.run();
         }
-        byte[] answer = target.call(new AgentCall(operation));
+        return (R) answer(target.call(new AgentCall(operation)));
+    }
+
+    /**
+     * Sends the operation to the agent without waiting for its answer ({@code VirtualChannel.callAsync}): the caller
+     * checks {@link java.util.concurrent.Future#isDone()} on its timer and reads the answer with {@link #answer}, so
+     * no controller thread waits while the agent does. Only for calls on an agent ({@link #isThisJvm()} false).
+     */
+    hudson.remoting.Future<byte[]> callAsync(Operation<?> operation) throws IOException {
+        VirtualChannel target = channel();
+        if (target == null) {
+            throw new IllegalStateException("callAsync is for calls on an agent; " + name + " runs them in this JVM");
+        }
+        return target.callAsync(new AgentCall(operation));
+    }
+
+    /** The answer of an {@link AgentCall}: the value, or the exception the operation threw, rethrown. */
+    static Serializable answer(byte[] answer) throws Exception {
         Serializable value = Serialized.fromBytes(answer, Serializable.class);
         if (value instanceof Exception e) {
             throw e;
         }
-        return (R) value;
+        return value;
     }
 }

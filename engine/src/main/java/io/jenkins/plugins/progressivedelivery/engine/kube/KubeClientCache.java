@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +221,24 @@ public final class KubeClientCache {
                 }
             };
         }
+
+        /** What the session keeps under {@code key}, or null: not built yet, or dropped (released, client closed). */
+        @SuppressWarnings("unchecked")
+        public <T> T kept(Object key) {
+            return (T) entry.kept.get(new SessionKey(session, key));
+        }
+
+        public String session() {
+            return session;
+        }
+
+        /**
+         * Runs {@code ended} once when the session is released or the client closed, so that a call waiting on the
+         * session's behalf (an agent's readiness long poll) stops waiting; the returned handle unregisters it.
+         */
+        public Runnable onEnd(Runnable ended) {
+            return entry.onEnd(session, ended);
+        }
     }
 
     private record SessionKey(String session, Object key) { }
@@ -229,8 +249,11 @@ public final class KubeClientCache {
         final KubernetesConnection connection;
         final Map<SessionKey, Object> kept = new ConcurrentHashMap<>();
         final Set<String> sessions = ConcurrentHashMap.newKeySet();
+        private final Map<String, List<Runnable>> endHooks = new HashMap<>();
         private KubernetesClient client;
         private int callsInFlight;
+        /** A session was released while calls were in flight: the last of them closes an unused client. */
+        private boolean releasedInFlight;
         private Instant lastUsed;
         private boolean closed;
 
@@ -254,6 +277,38 @@ public final class KubeClientCache {
         synchronized void exit() {
             callsInFlight--;
             lastUsed = clock.instant();
+            if (callsInFlight == 0 && releasedInFlight && sessions.isEmpty() && !closed) {
+                close("its last rollout ended");
+                entries.remove(fingerprint, this);
+            }
+        }
+
+        synchronized Runnable onEnd(String session, Runnable ended) {
+            if (closed || !sessions.contains(session)) {
+                ended.run();
+                return () -> { };
+            }
+            endHooks.computeIfAbsent(session, s -> new ArrayList<>()).add(ended);
+            return () -> {
+                synchronized (Entry.this) {
+                    List<Runnable> hooks = endHooks.get(session);
+                    if (hooks != null) {
+                        hooks.remove(ended);
+                    }
+                }
+            };
+        }
+
+        private void runEndHooks(String session) {
+            List<Runnable> hooks = session == null ? endHooks.values().stream().flatMap(List::stream).toList()
+                    : endHooks.getOrDefault(session, List.of());
+            List<Runnable> copy = List.copyOf(hooks);
+            if (session == null) {
+                endHooks.clear();
+            } else {
+                endHooks.remove(session);
+            }
+            copy.forEach(Runnable::run);
         }
 
         synchronized KubernetesClient client() {
@@ -275,10 +330,12 @@ public final class KubeClientCache {
                 return false;
             }
             kept.keySet().removeIf(key -> key.session().equals(session));
+            runEndHooks(session);
             if (sessions.isEmpty() && callsInFlight == 0) {
                 close("its last rollout ended");
                 return true;
             }
+            releasedInFlight = true;
             return false;
         }
 
@@ -293,6 +350,7 @@ public final class KubeClientCache {
         private void close(String why) {
             closed = true;
             kept.clear();
+            runEndHooks(null);
             if (client != null) {
                 LOGGER.fine(() -> "closing the Kubernetes client for " + connection + " (" + shortName() + "): "
                         + why);

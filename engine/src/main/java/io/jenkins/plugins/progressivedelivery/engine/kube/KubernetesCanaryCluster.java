@@ -238,7 +238,8 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
     @Override
     public ReadinessWatch canaryReadinessWatch() {
         return !watchReadiness ? ReadinessWatch.NONE
-                : new DeploymentReadinessWatch(client, workloads.canaryRef().namespace(), workloads.canaryRef().name());
+                : new DeploymentReadinessWatch(client, workloads.canaryRef().namespace(), workloads.canaryRef().name(),
+                        baseline == null); // with a baseline, the check reads both
     }
 
     @Override

@@ -300,11 +300,7 @@ final class RunnerCore {
                                 Instant wokenAt) {
         call("check that deployment " + deployment + " is ready", check, readiness -> {
             if (readiness.ready()) {
-                Instant started = timeout == null ? scheduler.now() : deadline.minus(timeout);
-                emit(event(AuditAction.READY).resource(resource).after(readiness.status())
-                        .reason(readyNote(started, wokenAt))
-                        .detail("readyAfterMillis", Duration.between(started, scheduler.now()).toMillis()));
-                whenReady.run();
+                ready(resource, readiness, deadline, timeout, wokenAt, false, whenReady);
             } else if (!scheduler.now().isBefore(deadline)) {
                 emit(event(AuditAction.READY).resource(resource)
                         .after("not ready: " + readiness.status())
@@ -315,6 +311,15 @@ final class RunnerCore {
                 waitForReadiness(deployment, resource, check, watch, deadline, timeout, whenReady, whenLate);
             }
         });
+    }
+
+    private void ready(String resource, Readiness readiness, Instant deadline, Duration timeout, Instant wokenAt,
+                       boolean fromWatch, Runnable whenReady) {
+        Instant started = timeout == null ? scheduler.now() : deadline.minus(timeout);
+        emit(event(AuditAction.READY).resource(resource).after(readiness.status())
+                .reason(readyNote(started, wokenAt, fromWatch))
+                .detail("readyAfterMillis", Duration.between(started, scheduler.now()).toMillis()));
+        whenReady.run();
     }
 
     private void waitForReadiness(String deployment, String resource, Callable<Readiness> check,
@@ -336,9 +341,18 @@ final class RunnerCore {
         long armed = epoch;
         Scheduler.Cancellable watching;
         try {
-            watching = watch.whenMaybeReady(() -> {
+            watching = watch.whenReady(scheduler, seen -> {
                 Instant woken = scheduler.now();
-                scheduler.schedule(Duration.ZERO, guarded(armed, () -> again.accept(woken)));
+                scheduler.schedule(Duration.ZERO, guarded(armed, () -> {
+                    if (seen != null && seen.ready()) {
+                        if (once.compareAndSet(false, true)) {
+                            transition(); // the poll and the watch end here
+                            ready(resource, seen, deadline, timeout, woken, true, whenReady);
+                        }
+                    } else {
+                        again.accept(woken);
+                    }
+                }));
             });
         } catch (RuntimeException e) {
             watching = Scheduler.Cancellable.NONE; // polling alone still gets there
@@ -415,7 +429,7 @@ final class RunnerCore {
     }
 
     /** How readiness was seen, and how long after that the runner acts on it (it does so next). */
-    private String readyNote(Instant started, Instant wokenAt) {
+    private String readyNote(Instant started, Instant wokenAt, boolean fromWatch) {
         Instant now = scheduler.now();
         Duration took = Duration.between(started, now);
         String after = took.compareTo(Duration.ofSeconds(1)) < 0 ? took.toMillis() + " ms"
@@ -423,8 +437,8 @@ final class RunnerCore {
         if (wokenAt == null) {
             return "ready " + after + " after the write, seen by a poll";
         }
-        return "ready " + after + " after the write, seen by the watch; next action "
-                + Duration.between(wokenAt, now).toMillis() + " ms after the watch event";
+        return "ready " + after + " after the write, seen by the watch" + (fromWatch ? " (no re-read)" : "")
+                + "; next action " + Duration.between(wokenAt, now).toMillis() + " ms after the watch event";
     }
 
     // ---- abort -------------------------------------------------------------------------------------------------

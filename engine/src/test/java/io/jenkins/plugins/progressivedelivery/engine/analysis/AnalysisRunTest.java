@@ -253,7 +253,8 @@ class AnalysisRunTest {
             assertThat(result.phase()).as(result.message()).isEqualTo(AnalysisPhase.SUCCESSFUL);
             assertThat(result.metrics()).extracting(MetricResult::successful).containsExactly(4, 4);
             assertThat(result.message()).isEqualTo("all 2 metrics Successful");
-            assertThat(measurementLines()).hasSize(8);
+            // on a loaded machine a 150 ms query can still be out when the next is due: that one is skipped and said
+            assertThat(measurementLines()).filteredOn(line -> !line.contains(": skipped (")).hasSize(8);
             assertThat(events(AuditAction.VERDICT)).hasSize(3);
             assertThat(completions).hasValue(1);
         } finally {
