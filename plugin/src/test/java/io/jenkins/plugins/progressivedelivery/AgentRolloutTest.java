@@ -94,28 +94,14 @@ class AgentRolloutTest extends AgentCanaryScene {
 
     @Test
     void onAnAgentTheWatchThereMovesTheRolloutOnWithoutWaitingForAPoll() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
-                (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
-        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
-        CanaryRolloutStep step = new CanaryRolloutStep();
-        step.setNamespace(NS);
-        step.setDeployment("web");
-        step.setContainer("app");
-        step.setImage("web:2.0");
-        step.setVirtualService("web");
-        step.setRoute("primary");
-        step.setStableService("web-stable");
-        step.setCanaryService("web-canary");
-        step.setCredentialsId("k8s-token");
-        step.setServerUrl(cluster.url());
-        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
-                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())))).getSteps());
+        Harness harness = harness();
+        FakeStepContext context = context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(step(), List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         execution.start();
         harness.settle();
-        assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get()).isNotNull();
+        assertThat(deployment("web-canary")).isNotNull();
         Duration waited = Duration.ZERO;
         cluster.markRolledOut(NS, "web-canary");
         // the long poll answers on the agent's side in real time; the runner looks at it on the manual clock
@@ -127,9 +113,11 @@ class AgentRolloutTest extends AgentCanaryScene {
             waited = waited.plusMillis(50);
         }
 
-        assertThat(cluster.routeWeights(NS, "web")).as("the weight after the canary was ready").containsExactly(80, 20);
+        assertThat(cluster.routeWeights(NS, "web")).as("the weight after the canary was ready")
+                .containsExactly(80, 20);
         assertThat(waited).as("before the first 2 s poll").isLessThan(Duration.ofSeconds(2));
-        assertThat(log.text()).contains("[ready] deployment/demo/web-canary").contains("seen by the watch (no re-read)");
+        assertThat(log.text()).contains("[ready] deployment/demo/web-canary")
+                .contains("seen by the watch (no re-read)");
         execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("bob")));
         harness.advance(Duration.ofSeconds(31));
     }
