@@ -2,29 +2,14 @@ package io.jenkins.plugins.progressivedelivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import hudson.EnvVars;
-import hudson.FilePath;
 import hudson.model.Result;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
-import io.jenkins.plugins.progressivedelivery.fakes.FakeListener;
-import io.jenkins.plugins.progressivedelivery.fakes.FakeRun;
 import io.jenkins.plugins.progressivedelivery.fakes.FakeStepContext;
-import io.jenkins.plugins.progressivedelivery.fakes.MockKubernetes;
-import io.jenkins.plugins.progressivedelivery.fakes.SecretText;
-import io.jenkins.plugins.progressivedelivery.fakes.SerialisingAgent;
-import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
-import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,121 +17,55 @@ import org.junit.jupiter.api.Test;
  * it as remoting does, and made there with the engine's Kubernetes client (fabric8 over OkHttp 4.11, as the
  * kubernetes-client-api plugin provides it) against fabric8's mock API server, from a token credential.
  */
-class AgentRolloutTest {
-    private static final String NS = "demo";
-    private MockKubernetes cluster;
-    private KubernetesClient kube;
-    private final SerialisingAgent agent = new SerialisingAgent();
-    private final FakeRun run = new FakeRun();
-    private final FakeListener log = new FakeListener();
-
-    @BeforeEach
-    void startCluster() {
-        cluster = new MockKubernetes();
-        kube = cluster.client;
-        kube.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder()
-                .withNewMetadata().withName("web").withNamespace(NS).endMetadata()
-                .withNewSpec().withReplicas(4)
-                .withNewSelector().addToMatchLabels("app", "web").addToMatchLabels("track", "stable").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").addToLabels("track", "stable")
-                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("web:1.0").endContainer()
-                .endSpec().endTemplate().endSpec().build()).create();
-        cluster.markRolledOut(NS, "web");
-        for (String track : List.of("stable", "canary")) {
-            kube.services().inNamespace(NS).resource(new ServiceBuilder()
-                    .withNewMetadata().withName("web-" + track).withNamespace(NS).endMetadata()
-                    .withNewSpec().addToSelector("app", "web").addToSelector("track", track).addNewPort().withPort(80)
-                    .endPort().endSpec().build()).create();
-        }
-        cluster.createVirtualService("""
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: web, namespace: demo}
-                spec:
-                  hosts: [web]
-                  http:
-                  - name: primary
-                    route:
-                    - destination: {host: web-stable}
-                      weight: 100
-                    - destination: {host: web-canary}
-                      weight: 0
-                """);
+class AgentRolloutTest extends AgentCanaryScene {
+    private static CanaryRolloutStep withSteps(CanaryRolloutStep step, List<Map<String, Object>> steps) {
+        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
+                Map.of("steps", steps)).getSteps());
+        return step;
     }
-
-    @AfterEach
-    void stopCluster() {
-        cluster.close();
-    }
-
 
     @Test
     void aRolloutInsideNodeShiftsAndRollsBackTrafficThroughTheAgent() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
-                (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
-        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
-        CanaryRolloutStep step = new CanaryRolloutStep();
-        step.setNamespace(NS);
-        step.setDeployment("web");
-        step.setContainer("app");
-        step.setImage("web:2.0");
-        step.setVirtualService("web");
-        step.setRoute("primary");
-        step.setStableService("web-stable");
-        step.setCanaryService("web-canary");
-        step.setCredentialsId("k8s-token");
-        step.setServerUrl(cluster.url());
-        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
-                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())))).getSteps());
+        Harness harness = harness();
+        FakeStepContext context = context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(step(), List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         assertThat(execution.start()).isFalse();
         harness.settle();
-        assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get()).isNotNull();
+        assertThat(deployment("web-canary")).isNotNull();
         cluster.markRolledOut(NS, "web-canary");
         harness.advance(Duration.ofSeconds(5));
 
         assertThat(cluster.routeWeights(NS, "web")).containsExactly(80, 20);
         assertThat(agent.calls()).as("every cluster call went through the agent").isGreaterThanOrEqualTo(4);
         assertThat(log.text()).contains("calls from agent /home/agent/ws").doesNotContain("agent-token");
-        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class).getSummary())
-                .as("the preflight doctor ran on the agent and its report is on the build page")
+        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DoctorAction.class)
+                .getSummary()).as("the preflight doctor ran on the agent and its report is on the build page")
                 .contains("warning");
         assertThat(log.text()).contains("[doctor] deployment/demo/web: warning readiness-probe",
                 "#  SEVERITY  CHECK");
+        assertThat(run.getAction(io.jenkins.plugins.progressivedelivery.actions.DeliveryAction.class)
+                .getFromImage()).as("the stable Deployment's image at the preflight, in the record")
+                .isEqualTo("web:1.0");
 
         FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
                 new CauseOfInterruption.UserInterruption("alice"));
         execution.stop(abort);
         harness.settle();
-        assertThat(cluster.routeWeights(NS, "web")).as("traffic back on stable at once").containsExactly(100, 0);
+        assertThat(cluster.routeWeights(NS, "web")).as("traffic back on stable at once")
+                .containsExactly(100, 0);
         harness.advance(Duration.ofSeconds(30));
-        assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get().getSpec().getReplicas())
-                .isZero();
+        assertThat(deployment("web-canary").getSpec().getReplicas()).isZero();
         assertThat(context.failure()).isSameAs(abort);
         assertThat(log.text()).contains("[rollback] virtualservice/demo/web");
     }
 
     @Test
     void theAgentBuildsOneClientForTheWholeRolloutAndClosesItWhenTheStepEnds() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
-                (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
-        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
-        CanaryRolloutStep step = new CanaryRolloutStep();
-        step.setNamespace(NS);
-        step.setDeployment("web");
-        step.setContainer("app");
-        step.setImage("web:2.0");
-        step.setVirtualService("web");
-        step.setRoute("primary");
-        step.setStableService("web-stable");
-        step.setCanaryService("web-canary");
-        step.setCredentialsId("k8s-token");
-        step.setServerUrl(cluster.url());
-        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
-                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)))).getSteps());
+        Harness harness = harness();
+        FakeStepContext context = context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(step(), List.of(Map.of("setWeight", 20), Map.of("setWeight", 60)));
         KubeClientCache clients = KubeClientCache.shared();
         long builtBefore = clients.builds();
         int openBefore = clients.openClients();
@@ -161,7 +80,8 @@ class AgentRolloutTest {
         }
 
         assertThat(log.text()).contains("Promoted");
-        assertThat(agent.calls()).as("preflight, writes, readiness checks, promotion").isGreaterThanOrEqualTo(8);
+        assertThat(agent.calls()).as("preflight, writes, readiness checks, promotion")
+                .isGreaterThanOrEqualTo(8);
         assertThat(clients.builds() - builtBefore).as("Kubernetes clients built on the agent").isEqualTo(1);
         harness.settle(); // the step's end releases its session where the calls ran
         // an agent's readiness long poll still waiting ends with the session, and the last call out closes the client
@@ -174,28 +94,14 @@ class AgentRolloutTest {
 
     @Test
     void onAnAgentTheWatchThereMovesTheRolloutOnWithoutWaitingForAPoll() throws Exception {
-        Harness harness = new Harness(RemoteCanaryCluster::new, RemoteBlueGreenCluster::new,
-                (metric, at) -> MetricValue.vector(List.of(1.0)),
-                (id, r) -> id.equals("k8s-token") ? new SecretText("k8s-token", "agent-token") : null);
-        FakeStepContext context = new FakeStepContext(run, log, new EnvVars(), new FilePath(agent, "/home/agent/ws"));
-        CanaryRolloutStep step = new CanaryRolloutStep();
-        step.setNamespace(NS);
-        step.setDeployment("web");
-        step.setContainer("app");
-        step.setImage("web:2.0");
-        step.setVirtualService("web");
-        step.setRoute("primary");
-        step.setStableService("web-stable");
-        step.setCanaryService("web-canary");
-        step.setCredentialsId("k8s-token");
-        step.setServerUrl(cluster.url());
-        step.setSteps(io.jenkins.plugins.progressivedelivery.fakes.Structs.instantiate(CanaryRolloutStep.class,
-                Map.of("steps", List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())))).getSteps());
+        Harness harness = harness();
+        FakeStepContext context = context("/home/agent/ws");
+        CanaryRolloutStep step = withSteps(step(), List.of(Map.of("setWeight", 20), Map.of("pause", Map.of())));
 
         CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step, context, harness.runtime);
         execution.start();
         harness.settle();
-        assertThat(kube.apps().deployments().inNamespace(NS).withName("web-canary").get()).isNotNull();
+        assertThat(deployment("web-canary")).isNotNull();
         Duration waited = Duration.ZERO;
         cluster.markRolledOut(NS, "web-canary");
         // the long poll answers on the agent's side in real time; the runner looks at it on the manual clock
@@ -207,9 +113,11 @@ class AgentRolloutTest {
             waited = waited.plusMillis(50);
         }
 
-        assertThat(cluster.routeWeights(NS, "web")).as("the weight after the canary was ready").containsExactly(80, 20);
+        assertThat(cluster.routeWeights(NS, "web")).as("the weight after the canary was ready")
+                .containsExactly(80, 20);
         assertThat(waited).as("before the first 2 s poll").isLessThan(Duration.ofSeconds(2));
-        assertThat(log.text()).contains("[ready] deployment/demo/web-canary").contains("seen by the watch (no re-read)");
+        assertThat(log.text()).contains("[ready] deployment/demo/web-canary")
+                .contains("seen by the watch (no re-read)");
         execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("bob")));
         harness.advance(Duration.ofSeconds(31));
     }

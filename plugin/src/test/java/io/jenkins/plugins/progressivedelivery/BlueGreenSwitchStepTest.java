@@ -135,6 +135,7 @@ class BlueGreenSwitchStepTest {
         CanaryRolloutStepTest.assertOnlyJdkTypes(result());
         assertThat(record().getVerdict()).isEqualTo("Promoted");
         assertThat(record().getFinalWeight()).as("no canary weight on a blue-green record").isNull();
+        assertThat(record().getFromImage()).as("what production ran at the preflight").isEqualTo("payments:1.0");
         assertThat(record().getDecisions()).singleElement().satisfies(e -> {
             assertThat(e.actor()).isEqualTo("alice");
             assertThat(e.action().id()).isEqualTo("promote");

@@ -53,6 +53,11 @@ public final class DeliveryAction implements RunAction2 {
     private String approvers;
     /** What people wrote when they promoted or aborted, one line each: time, action, who, text. */
     private List<String> comments;
+    /**
+     * The image production ran before this rollout, from the engine's preflight; null in records written before the
+     * field existed (their rows fall back to reading the events) and until the preflight has run.
+     */
+    private String fromImage;
 
     private transient List<AuditEvent> events;
     private transient volatile Gate gate;
@@ -106,7 +111,13 @@ public final class DeliveryAction implements RunAction2 {
         all.add(event);
         events = Collections.unmodifiableList(all);
         eventsJson = AuditTrail.toJson(all);
+        if (fromImage == null) {
+            fromImage = event.details().get(FROM_IMAGE);
+        }
     }
+
+    /** The engine's preflight event detail naming the image production ran before the rollout. */
+    static final String FROM_IMAGE = "fromImage";
 
     public synchronized void setTarget(String target) {
         this.target = target;
@@ -129,6 +140,11 @@ public final class DeliveryAction implements RunAction2 {
 
     public synchronized String getApprovers() {
         return approvers;
+    }
+
+    /** The image production ran before; null when the record does not say (see {@link #fromImage}). */
+    public synchronized String getFromImage() {
+        return fromImage;
     }
 
     public synchronized List<String> getComments() {

@@ -58,7 +58,8 @@ public record Deployment(int build, String buildUrl, String recordUrl, String jo
                 .orElse(events.isEmpty() ? null : events.get(events.size() - 1).time());
         String buildUrl = run.getUrl();
         return new Deployment(run.getNumber(), buildUrl, buildUrl + record.getUrlName() + "/",
-                run.getParent().getFullName(), started, target, strategy, fromImage(events, target, toImage),
+                run.getParent().getFullName(), started, target, strategy,
+                record.getFromImage() != null ? record.getFromImage() : legacyFromImage(events, target, toImage),
                 toImage, record.getVerdict(), finished, people(events, AuditAction.PROMOTE),
                 people(events, AuditAction.ABORT), record.getComments(),
                 (int) events.stream().filter(e -> e.action() == AuditAction.ROLLBACK).count());
@@ -87,17 +88,12 @@ public record Deployment(int build, String buildUrl, String recordUrl, String jo
     private static final Pattern IMAGE = Pattern.compile("image (\\S+)");
 
     /**
-     * What ran before, from what the engine wrote: an explicit {@code fromImage} detail if an event has one; the
-     * image production ran at a blue-green preflight; the stable Deployment's image before a canary's promotion
-     * replaced it. Null when the record does not tell (a canary rolled back before promotion).
+     * What ran before, for a record written before it kept {@link DeliveryAction#getFromImage()}: read back from the
+     * text of the events the engine wrote then (the image production ran at a blue-green preflight; the stable
+     * Deployment's image before a canary's promotion replaced it). Null when they do not tell (a canary rolled back
+     * before promotion).
      */
-    static String fromImage(List<AuditEvent> events, String target, String toImage) {
-        for (AuditEvent event : events) {
-            String detail = event.details().get("fromImage");
-            if (detail != null) {
-                return detail;
-            }
-        }
+    static String legacyFromImage(List<AuditEvent> events, String target, String toImage) {
         for (AuditEvent event : events) {
             if (event.action() == AuditAction.PREFLIGHT && event.after() != null) {
                 Matcher m = BLUE_GREEN_ACTIVE.matcher(event.after());

@@ -22,6 +22,10 @@ public final class DeploymentHistory {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Times in order, an unknown one (a record without events) first. */
+    static final java.util.Comparator<java.time.Instant> BY_TIME = java.util.Comparator.nullsFirst(
+            java.util.Comparator.naturalOrder());
+
     private DeploymentHistory() {
     }
 
@@ -61,7 +65,8 @@ public final class DeploymentHistory {
         for (List<Deployment> rows : histories) {
             for (Deployment row : rows) {
                 if (row.promoted()) {
-                    latest.merge(row.target(), row, (a, b) -> a.finished().isAfter(b.finished()) ? a : b);
+                    latest.merge(row.target(), row, (a, b) -> BY_TIME.compare(a.finished(), b.finished()) > 0 ? a
+                            : b);
                 }
             }
         }

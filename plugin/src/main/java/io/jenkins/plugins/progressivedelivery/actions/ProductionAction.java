@@ -12,16 +12,17 @@ import org.kohsuke.stapler.verb.GET;
 /**
  * The dashboard's "Production" link: what runs in production now and which build put it there, one row per target
  * from the newest promoted rollout among the jobs the viewer may read (their last
- * {@value DeploymentHistory#BUILDS} builds each). JSON at {@code /progressive-delivery/api/json}.
+ * {@value DeploymentHistory#BUILDS} builds each, kept between views by {@link ProductionIndex} so that a view reads
+ * only the builds since the last one). JSON at {@code /progressive-delivery/api/json}.
  */
 @Extension
 public final class ProductionAction implements RootAction {
     public List<Deployment> getRows() {
-        List<List<Deployment>> histories = new ArrayList<>();
+        List<Job<?, ?>> visible = new ArrayList<>();
         for (Job<?, ?> job : Jenkins.get().getAllItems(Job.class)) { // only those the viewer may read
-            histories.add(DeploymentHistory.of(job, DeploymentHistory.BUILDS));
+            visible.add(job);
         }
-        return DeploymentHistory.production(histories);
+        return ProductionIndex.INSTANCE.production(visible);
     }
 
     public Api getApi() {

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.parameters;
 
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
@@ -15,42 +13,12 @@ import org.kohsuke.stapler.DataBoundSetter;
  * GRPCRoute whose two {@code backendRefs} are the blue and green Services, all the weight on one; the switch moves it in
  * one write: {@code [httpRoute: 'web', blueService: 'web-blue', greenService: 'web-green']}.
  */
-public final class BlueGreenGatewayApiRoute extends AbstractDescribableImpl<BlueGreenGatewayApiRoute> {
-    private String httpRoute;
-    private String grpcRoute;
-    private String rule;
+public final class BlueGreenGatewayApiRoute extends AbstractGatewayApiRoute<BlueGreenGatewayApiRoute> {
     private String blueService;
     private String greenService;
 
     @DataBoundConstructor
     public BlueGreenGatewayApiRoute() {
-    }
-
-    public String getHttpRoute() {
-        return httpRoute;
-    }
-
-    @DataBoundSetter
-    public void setHttpRoute(String httpRoute) {
-        this.httpRoute = httpRoute;
-    }
-
-    public String getGrpcRoute() {
-        return grpcRoute;
-    }
-
-    @DataBoundSetter
-    public void setGrpcRoute(String grpcRoute) {
-        this.grpcRoute = grpcRoute;
-    }
-
-    public String getRule() {
-        return rule;
-    }
-
-    @DataBoundSetter
-    public void setRule(String rule) {
-        this.rule = rule;
     }
 
     public String getBlueService() {
@@ -71,14 +39,10 @@ public final class BlueGreenGatewayApiRoute extends AbstractDescribableImpl<Blue
         this.greenService = greenService;
     }
 
-    public Map<String, Object> toPlan() {
-        Map<String, Object> gatewayApi = new LinkedHashMap<>();
-        Literals.put(gatewayApi, "httpRoute", httpRoute);
-        Literals.put(gatewayApi, "grpcRoute", grpcRoute);
-        Literals.put(gatewayApi, "rule", rule);
+    @Override
+    protected void putServices(Map<String, Object> gatewayApi) {
         Literals.put(gatewayApi, "blueService", blueService);
         Literals.put(gatewayApi, "greenService", greenService);
-        return gatewayApi;
     }
 
     @Extension

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.parameters;
 
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.structs.describable.CustomDescribableModel;
@@ -15,42 +13,12 @@ import org.kohsuke.stapler.DataBoundSetter;
  * canary {@code backendRefs} of one rule of an HTTPRoute or GRPCRoute: {@code [httpRoute: 'web', stableService:
  * 'web-stable', canaryService: 'web-canary']}.
  */
-public final class GatewayApiRoute extends AbstractDescribableImpl<GatewayApiRoute> {
-    private String httpRoute;
-    private String grpcRoute;
-    private String rule;
+public final class GatewayApiRoute extends AbstractGatewayApiRoute<GatewayApiRoute> {
     private String stableService;
     private String canaryService;
 
     @DataBoundConstructor
     public GatewayApiRoute() {
-    }
-
-    public String getHttpRoute() {
-        return httpRoute;
-    }
-
-    @DataBoundSetter
-    public void setHttpRoute(String httpRoute) {
-        this.httpRoute = httpRoute;
-    }
-
-    public String getGrpcRoute() {
-        return grpcRoute;
-    }
-
-    @DataBoundSetter
-    public void setGrpcRoute(String grpcRoute) {
-        this.grpcRoute = grpcRoute;
-    }
-
-    public String getRule() {
-        return rule;
-    }
-
-    @DataBoundSetter
-    public void setRule(String rule) {
-        this.rule = rule;
     }
 
     public String getStableService() {
@@ -71,14 +39,10 @@ public final class GatewayApiRoute extends AbstractDescribableImpl<GatewayApiRou
         this.canaryService = canaryService;
     }
 
-    public Map<String, Object> toPlan() {
-        Map<String, Object> gatewayApi = new LinkedHashMap<>();
-        Literals.put(gatewayApi, "httpRoute", httpRoute);
-        Literals.put(gatewayApi, "grpcRoute", grpcRoute);
-        Literals.put(gatewayApi, "rule", rule);
+    @Override
+    protected void putServices(Map<String, Object> gatewayApi) {
         Literals.put(gatewayApi, "stableService", stableService);
         Literals.put(gatewayApi, "canaryService", canaryService);
-        return gatewayApi;
     }
 
     @Extension

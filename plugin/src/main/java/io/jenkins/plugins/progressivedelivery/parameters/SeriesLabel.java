@@ -1,7 +1,6 @@
 package io.jenkins.plugins.progressivedelivery.parameters;
 
 import hudson.Extension;
-import hudson.model.AbstractDescribableImpl;
 import hudson.model.Descriptor;
 import java.util.Map;
 import org.jenkinsci.Symbol;
@@ -12,27 +11,10 @@ import org.kohsuke.stapler.DataBoundConstructor;
  * A label every series of the application has: {@code seriesLabel(name: 'app', value: 'web')}; the map
  * {@code [app: 'web']} binds as these.
  */
-public final class SeriesLabel extends AbstractDescribableImpl<SeriesLabel> {
-    private final String name;
-    private final String value;
-
+public final class SeriesLabel extends AbstractNameValue<SeriesLabel> {
     @DataBoundConstructor
     public SeriesLabel(String name, String value) {
-        this.name = name == null || name.isBlank() ? null : name.trim();
-        this.value = value;
-    }
-
-    public String getName() {
-        return name;
-    }
-
-    public String getValue() {
-        return value;
-    }
-
-    /** The labels as the plan's mapping; null when none were given. */
-    public static Map<String, Object> toPlan(java.util.List<SeriesLabel> labels) {
-        return Literals.mapping(labels, SeriesLabel::getName, SeriesLabel::getValue);
+        super(name == null || name.isBlank() ? null : name.trim(), value);
     }
 
     @Extension

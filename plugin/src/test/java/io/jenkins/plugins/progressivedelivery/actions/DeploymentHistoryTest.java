@@ -21,39 +21,12 @@ class DeploymentHistoryTest {
 
     private final FakeJob shop = new FakeJob("shop");
 
-    /** A canary promoted by a person 20 minutes after its build started, replacing checkout:2.4.0. */
     private void promotedCanary(Instant buildStart, String image, String by) {
-        FakeRun run = shop.newBuild(buildStart.toEpochMilli());
-        DeliveryAction record = DeliveryAction.addTo(run, "canaryRollout", "shop/checkout: " + image);
-        Instant t = buildStart.plusSeconds(300);
-        record.record(AuditEvent.at(t, AuditAction.START).resource("deployment/shop/checkout")
-                .after("container app gets " + image + " in 4 steps").detail("image", image).build());
-        record.record(AuditEvent.at(t.plusSeconds(600), AuditAction.PROMOTE).actor(by)
-                .resource("deployment/shop/checkout").build());
-        record.record(AuditEvent.at(t.plusSeconds(840), AuditAction.SCALE).resource("deployment/shop/checkout")
-                .change("replicas 4, image registry/checkout:2.4.0", "replicas 4, image " + image).build());
-        record.record(AuditEvent.at(t.plusSeconds(900), AuditAction.COMPLETE).after("Promoted").build());
-        record.complete("Promoted", 0, image + " is stable");
+        Records.promotedCanary(shop, buildStart, "shop/checkout", image, by);
     }
 
-    /** A blue-green switch that failed its post-promotion analysis and switched back. */
     private void switchedBack(Instant buildStart) {
-        FakeRun run = shop.newBuild(buildStart.toEpochMilli());
-        DeliveryAction analysis = DeliveryAction.addTo(run, "analysisGate", "staging smoke");
-        analysis.complete("Successful", null, null);
-        DeliveryAction record = DeliveryAction.addTo(run, "blueGreenSwitch", "pay/payments: payments:5.12.0");
-        record.record(AuditEvent.at(buildStart.plusSeconds(60), AuditAction.START).resource("service/pay/payments")
-                .detail("image", "payments:5.12.0").build());
-        record.record(AuditEvent.at(buildStart.plusSeconds(70), AuditAction.PREFLIGHT)
-                .resource("service/pay/payments").after("ok: service selector service/pay/payments slot; production"
-                        + " on blue (payments-blue, 4 replicas of payments:5.11.3); payments:5.12.0 goes to green")
-                .build());
-        record.record(AuditEvent.at(buildStart.plusSeconds(400), AuditAction.ROLLBACK)
-                .resource("service/pay/payments").change("slot=green", "slot=blue").build());
-        record.record(AuditEvent.at(buildStart.plusSeconds(460), AuditAction.ROLLBACK)
-                .resource("deployment/pay/payments-green").change("replicas 4", "replicas 0").build());
-        record.record(AuditEvent.at(buildStart.plusSeconds(460), AuditAction.COMPLETE).after("Rolled back").build());
-        record.complete("Rolled back", null, "post-promotion analysis failed");
+        Records.switchedBack(shop, buildStart);
     }
 
     private List<Deployment> history() {

@@ -1,9 +1,14 @@
 package io.jenkins.plugins.progressivedelivery.fakes;
 
 import hudson.model.Job;
+import java.util.HashSet;
+import java.util.Set;
 
 public final class FakeJob extends Job<FakeJob, FakeRun> {
     private FakeRun lastBuild;
+    private final Set<Integer> deleted = new HashSet<>();
+    /** How many builds were asked for one by one (previous build, build by number): what loads build.xml files. */
+    private int buildsRead;
 
     public FakeJob() {
         this("demo");
@@ -26,6 +31,35 @@ public final class FakeJob extends Job<FakeJob, FakeRun> {
 
     @Override
     public FakeRun getLastBuild() {
-        return lastBuild;
+        FakeRun last = lastBuild;
+        return last != null && deleted.contains(last.getNumber()) ? last.getPreviousBuild() : last;
+    }
+
+    @Override
+    public FakeRun getBuildByNumber(int n) {
+        buildsRead++;
+        for (FakeRun run = lastBuild; run != null; run = run.previousRegardless()) {
+            if (run.getNumber() == n) {
+                return deleted.contains(n) ? null : run;
+            }
+        }
+        return null;
+    }
+
+    /** As a build discarder does: the build is gone from the job. */
+    public void delete(int number) {
+        deleted.add(number);
+    }
+
+    boolean isDeleted(int number) {
+        return deleted.contains(number);
+    }
+
+    void countRead() {
+        buildsRead++;
+    }
+
+    public int buildsRead() {
+        return buildsRead;
     }
 }

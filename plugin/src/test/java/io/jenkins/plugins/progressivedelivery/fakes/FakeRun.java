@@ -40,6 +40,15 @@ public final class FakeRun extends Run<FakeJob, FakeRun> {
 
     @Override
     public FakeRun getPreviousBuild() {
+        job.countRead();
+        FakeRun run = previous;
+        while (run != null && job.isDeleted(run.getNumber())) {
+            run = run.previous;
+        }
+        return run;
+    }
+
+    FakeRun previousRegardless() {
         return previous;
     }
 

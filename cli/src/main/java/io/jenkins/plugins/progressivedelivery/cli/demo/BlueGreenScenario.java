@@ -128,17 +128,7 @@ final class BlueGreenScenario implements DemoScenario {
             return new Outcome(result.phase().name(), result.message(),
                     problems(env.cluster().client(), result, before, moves));
         }).whenComplete((o, e) -> client.close());
-        return new Running() {
-            @Override
-            public CompletableFuture<Outcome> completion() {
-                return outcome;
-            }
-
-            @Override
-            public void abort(String reason) {
-                runner.get().abort("demo", reason);
-            }
-        };
+        return Running.of(outcome, reason -> runner.get().abort("demo", reason));
     }
 
     /** The promotion gate opened and waits for a person: an indefinite pause. */

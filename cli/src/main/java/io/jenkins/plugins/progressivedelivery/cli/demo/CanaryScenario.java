@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.cli.demo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 
 /**
  * A canary of {@code image} over the demo's Istio VirtualService, with a baseline next to it, judged against the
@@ -70,29 +72,29 @@ final class CanaryScenario implements DemoScenario {
 
     @Override
     public Running start(DemoEnvironment env, AuditListener audit) {
-        String yaml = DemoPlans.canary(image, env.prometheus().toString(), env.timing());
+        return start(env, audit, fileName, DemoPlans.canary(image, env.prometheus().toString(), env.timing()),
+                Map.of(), ProviderMeasurementSource.nonBlocking(PrometheusAuth.none()), this::problems);
+    }
+
+    /**
+     * Writes the plan {@code yaml} next to the report as {@code fileName.plan.yaml}, and starts a canary of it on its
+     * own client of the embedded cluster; when it has ended, {@code problems} says what is not as it should be.
+     */
+    static Running start(DemoEnvironment env, AuditListener audit, String fileName, String yaml,
+                         Map<String, String> analysisArgs, MeasurementSource metrics,
+                         BiFunction<KubernetesClient, RolloutResult, List<String>> problems) {
         Path planFile = env.outDir().resolve(fileName + ".plan.yaml");
         write(planFile, yaml);
         CanaryPlan plan = PlanLoader.loadCanary(yaml, planFile.getFileName().toString());
         KubernetesClient client = env.cluster().newClient();
         KubernetesCanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
         CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
-        CanaryRunner runner = CanaryRunner.start(plan, Map.of(), cluster, ProviderMeasurementSource.nonBlocking(PrometheusAuth.none()), env.scheduler(), env.io(), audit,
-                ended::complete);
+        CanaryRunner runner = CanaryRunner.start(plan, analysisArgs, cluster, metrics, env.scheduler(), env.io(),
+                audit, ended::complete);
         CompletableFuture<Outcome> outcome = ended.thenApply(result -> new Outcome(result.phase().name(),
-                result.message(), problems(env.cluster().client(), result)))
+                result.message(), problems.apply(env.cluster().client(), result)))
                 .whenComplete((o, e) -> client.close());
-        return new Running() {
-            @Override
-            public CompletableFuture<Outcome> completion() {
-                return outcome;
-            }
-
-            @Override
-            public void abort(String reason) {
-                runner.abort("demo", reason);
-            }
-        };
+        return Running.of(outcome, reason -> runner.abort("demo", reason));
     }
 
     /**
@@ -109,10 +111,22 @@ final class CanaryScenario implements DemoScenario {
                         + expectedWeight + "%");
             }
         }
-        Deployment stable = client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
-                .withName(EmbeddedCluster.APP).get();
+        problems.addAll(workloadProblems(client, EmbeddedCluster.APP, image, result.promoted()));
+        if (client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
+                .withName(EmbeddedCluster.APP + "-baseline").get() != null) {
+            problems.add("the baseline Deployment is still there");
+        }
+        return problems;
+    }
+
+    /**
+     * What a canary of {@code image} must leave behind in the Deployments of {@code app}, whichever way it went: the
+     * canary scaled to zero, and the stable running the new image exactly when it was promoted.
+     */
+    static List<String> workloadProblems(KubernetesClient client, String app, String image, boolean promoted) {
+        List<String> problems = new ArrayList<>();
+        Deployment stable = client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE).withName(app).get();
         String stableImage = stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-        boolean promoted = result.promoted();
         if (promoted && !stableImage.equals(image)) {
             problems.add("the stable Deployment runs " + stableImage + " after promoting " + image);
         }
@@ -120,13 +134,9 @@ final class CanaryScenario implements DemoScenario {
             problems.add("the stable Deployment runs " + image + " although it was not promoted");
         }
         Deployment canary = client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
-                .withName(EmbeddedCluster.APP + "-canary").get();
+                .withName(app + "-canary").get();
         if (canary != null && canary.getSpec().getReplicas() != null && canary.getSpec().getReplicas() != 0) {
             problems.add("the canary Deployment still has " + canary.getSpec().getReplicas() + " replicas");
-        }
-        if (client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
-                .withName(EmbeddedCluster.APP + "-baseline").get() != null) {
-            problems.add("the baseline Deployment is still there");
         }
         return problems;
     }

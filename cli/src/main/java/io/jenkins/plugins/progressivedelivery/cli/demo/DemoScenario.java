@@ -4,6 +4,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One rollout the demo shows, against the shared {@link DemoEnvironment}: the canaries ({@link CanaryScenario}),
@@ -38,6 +39,21 @@ interface DemoScenario {
 
         /** Stops it early (the demo ran out of time): it rolls back. */
         void abort(String reason);
+
+        /** The rollout that ends with {@code completion} and is stopped by {@code abort} (given the reason). */
+        static Running of(CompletableFuture<Outcome> completion, Consumer<String> abort) {
+            return new Running() {
+                @Override
+                public CompletableFuture<Outcome> completion() {
+                    return completion;
+                }
+
+                @Override
+                public void abort(String reason) {
+                    abort.accept(reason);
+                }
+            };
+        }
     }
 
     /**

@@ -1,25 +1,18 @@
 package io.jenkins.plugins.progressivedelivery.cli.demo;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
-import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.PrometheusAuth;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.ProviderMeasurementSource;
-import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
-import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
-import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A canary of the shop app over its Gateway API HTTPRoute, with no mesh: scaled to two pods and reached by testers
@@ -64,30 +57,10 @@ final class GatewayCanaryScenario implements DemoScenario {
 
     @Override
     public Running start(DemoEnvironment env, AuditListener audit) {
-        String yaml = DemoPlans.gatewayCanary(image, env.prometheus().toString(), env.timing());
-        Path planFile = env.outDir().resolve(fileName() + ".plan.yaml");
-        CanaryScenario.write(planFile, yaml);
-        CanaryPlan plan = PlanLoader.loadCanary(yaml, planFile.getFileName().toString());
-        KubernetesClient client = env.cluster().newClient();
-        KubernetesCanaryCluster cluster = new KubernetesCanaryCluster(client, plan);
-        CompletableFuture<RolloutResult> ended = new CompletableFuture<>();
-        CanaryRunner runner = CanaryRunner.start(plan, Map.of("window", Durations.format(env.timing().window())),
-                cluster, new ProviderMeasurementSource(PrometheusAuth.none()), env.scheduler(), env.io(), audit,
-                ended::complete);
-        CompletableFuture<Outcome> outcome = ended.thenApply(result -> new Outcome(result.phase().name(),
-                result.message(), problems(env.cluster().client(), result)))
-                .whenComplete((o, e) -> client.close());
-        return new Running() {
-            @Override
-            public CompletableFuture<Outcome> completion() {
-                return outcome;
-            }
-
-            @Override
-            public void abort(String reason) {
-                runner.abort("demo", reason);
-            }
-        };
+        return CanaryScenario.start(env, audit, fileName(),
+                DemoPlans.gatewayCanary(image, env.prometheus().toString(), env.timing()),
+                Map.of("window", Durations.format(env.timing().window())),
+                new ProviderMeasurementSource(PrometheusAuth.none()), this::problems);
     }
 
     /** Afterwards: rule primary all on shop-stable, no managed rule left, the canary at zero. */
@@ -108,18 +81,7 @@ final class GatewayCanaryScenario implements DemoScenario {
                 });
             }
         }
-        Deployment stable = client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
-                .withName(EmbeddedCluster.SHOP_APP).get();
-        String stableImage = stable.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-        if (result.promoted() != stableImage.equals(image)) {
-            problems.add("the stable Deployment runs " + stableImage + (result.promoted() ? " after promoting "
-                    : " although it did not promote ") + image);
-        }
-        Deployment canary = client.apps().deployments().inNamespace(EmbeddedCluster.NAMESPACE)
-                .withName(EmbeddedCluster.SHOP_APP + "-canary").get();
-        if (canary != null && canary.getSpec().getReplicas() != null && canary.getSpec().getReplicas() != 0) {
-            problems.add("the canary Deployment still has " + canary.getSpec().getReplicas() + " replicas");
-        }
+        problems.addAll(CanaryScenario.workloadProblems(client, EmbeddedCluster.SHOP_APP, image, result.promoted()));
         return problems;
     }
 }

@@ -407,7 +407,8 @@ public final class BlueGreenRunner implements Rollout {
         core.emit(core.event(AuditAction.PREFLIGHT).resource(routeResource())
                 .after("ok: " + snapshot.router() + "; production on " + activeColour + " ("
                         + plan.target().deployment(activeColour) + ", " + fullReplicas + " replicas of "
-                        + snapshot.activeImage() + "); " + plan.target().image() + " goes to " + newColour));
+                        + snapshot.activeImage() + "); " + plan.target().image() + " goes to " + newColour)
+                .detail("fromImage", snapshot.activeImage()));
         PreflightDoctor.run(core, plan, cluster::doctor, metrics, found -> preStopSeconds = found,
                 () -> hooks(HooksSpec.Phase.PRE_ROLLOUT, () -> enter(BlueGreenStage.DEPLOY_NEW),
                         failed -> finish(RolloutPhase.FAILED, failed + "; nothing was deployed or switched")),

@@ -324,6 +324,7 @@ public final class CanaryRunner implements Rollout {
                 core.emit(core.event(AuditAction.PREFLIGHT).resource(deploymentResource())
                         .after("ok: " + snapshot.router() + ", stable replicas " + snapshot.stableReplicas()
                                 + ", canary weight " + snapshot.canaryWeight())
+                        .detail("fromImage", snapshot.stableImage())
                         .reason(snapshot.canaryWeight() > 0 ? "a previous rollout left traffic on the canary;"
                                 + " the plan's steps set it again" : null));
                 PreflightDoctor.run(core, plan, cluster::doctor, metrics, found -> preStopSeconds = found,
