@@ -90,14 +90,31 @@ public final class ServiceSelectors {
      *               {@link AuditAction#ROUTE}
      */
     public ClusterChange select(String service, Colour colour, AuditAction action) {
+        return select(service, colour, action, null).change();
+    }
+
+    /**
+     * What a {@link #select(String, Colour, AuditAction, Service)} did, and the Service as the API server stored it
+     * (or as it was read, when nothing was written): the object to write from next time.
+     */
+    public record Selected(ClusterChange change, Service stored) {
+    }
+
+    /**
+     * As {@link #select(String, Colour, AuditAction)}, computed first from {@code lastRead} (the Service as the
+     * caller last read or wrote it): one PUT and no GET when nothing changed since, a 409 and then a fresh read
+     * when something did, so another writer's edit is kept.
+     */
+    public Selected select(String service, Colour colour, AuditAction action, Service lastRead) {
         KubeRef ref = ref(service);
         ReadModifyWrite.Result<Service> result = rmw.update(services, ref, current -> {
             Map<String, String> selector = new LinkedHashMap<>(selector(current));
             selector.put(colorLabel, colour.id());
             current.getSpec().setSelector(selector);
             return current;
-        });
-        return new ClusterChange(action, ref.toString(), describe(result.before()), describe(result.after()),
-                result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
+        }, lastRead);
+        ClusterChange change = new ClusterChange(action, ref.toString(), describe(result.before()),
+                describe(result.after()), result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
+        return new Selected(change, result.after());
     }
 }

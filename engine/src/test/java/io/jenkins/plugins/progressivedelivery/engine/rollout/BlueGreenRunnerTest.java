@@ -287,6 +287,60 @@ class BlueGreenRunnerTest {
     }
 
     @Test
+    void theSelectorSwitchBackAfterAFailedVerdictIsOnePutOfTheServiceAsTheSwitchLeftItAndNoGet() {
+        List<String> switchBackRequests = new ArrayList<>();
+        harness.taps.add(event -> {
+            if (event.action() == AuditAction.ROLLBACK && event.after().startsWith("switching production back")) {
+                harness.newRequests();
+            } else if (event.action() == AuditAction.ROLLBACK && event.resource().equals("service/demo/payments")) {
+                switchBackRequests.addAll(harness.newRequests());
+            }
+        });
+
+        RolloutResult result = harness.withBlueInProduction().start(plan("""
+                autoPromotionSeconds: 0
+                POST: broken
+                """)).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(harness.observedProduction).containsExactly("slot=green", "slot=blue");
+        assertThat(switchBackRequests).as("between the failed verdict and the switch back: one PUT of the Service"
+                + " as the switch left it, no GET").containsExactly("PUT " + ACTIVE_SERVICE);
+        assertThat(harness.writesTo(ACTIVE_SERVICE)).as("the switch and the switch back").hasSize(2);
+        assertThat(harness.log).contains("[rollback] service/demo/payments: slot=green -> slot=blue (ok)");
+    }
+
+    @Test
+    void theSelectorSwitchBackAfterSomeoneEditedTheServiceIsAConflictAReReadAndAWriteKeepingTheirEdit() {
+        List<String> switchBackRequests = new ArrayList<>();
+        harness.taps.add(event -> {
+            if (event.action() == AuditAction.ROLLBACK && event.after().startsWith("switching production back")) {
+                // someone annotates the active Service between the switch and the switch back
+                var ops = cluster.client.services().inNamespace("demo");
+                var service = ops.withName("payments").get();
+                service.getMetadata().setAnnotations(Map.of("owner", "team-payments"));
+                ops.resource(service).update();
+                harness.newRequests();
+            } else if (event.action() == AuditAction.ROLLBACK && event.resource().equals("service/demo/payments")) {
+                switchBackRequests.addAll(harness.newRequests());
+            }
+        });
+
+        RolloutResult result = harness.withBlueInProduction().start(plan("""
+                autoPromotionSeconds: 0
+                POST: broken
+                """)).runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.ROLLED_BACK);
+        assertThat(harness.production()).isEqualTo("slot=blue");
+        assertThat(switchBackRequests).as("the PUT from the object last written meets a 409; one read, one write")
+                .containsExactly("PUT " + ACTIVE_SERVICE, "GET " + ACTIVE_SERVICE, "PUT " + ACTIVE_SERVICE);
+        assertThat(cluster.client.services().inNamespace("demo").withName("payments").get().getMetadata()
+                .getAnnotations()).as("the other writer's edit is kept").containsEntry("owner", "team-payments");
+        assertThat(harness.logged(AuditAction.RETRY, "written after re-reading 1 time(s)")).isTrue();
+    }
+
+    @Test
     void withIstioTheRouteMovesFrom100_0To0_100AndBackLeavingOtherRoutesAlone() {
         harness.withBlueInProductionBehindIstio();
         Object adminRoute = cluster.getIstio("v1", "VirtualService", "payments").<List<Object>>get("spec", "http")

@@ -5,6 +5,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ColourPods;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeErrors;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
+import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ServiceSelectors;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
@@ -18,6 +19,11 @@ import java.util.List;
  * which colour that is. The switch sets that one label, what {@code kubectl patch service} does, as one
  * read-modify-write of the Service; kube-proxy then moves new connections within seconds (connections already open
  * stay where they are until they close).
+ *
+ * <p>As {@link io.jenkins.plugins.progressivedelivery.engine.traffic.istio.IstioColourRouter} does with its
+ * VirtualService, the router keeps the Service as it last read or wrote it and writes from that
+ * ({@link ReadModifyWrite#update} with a last-read object): a switch after preflight, and the switch back after it,
+ * is one PUT carrying that resourceVersion, and only a concurrent edit (409) costs a read and a second PUT.
  */
 public final class ServiceSelectorRouter implements ColourRouter {
     private static final String PATH = "activeService";
@@ -25,6 +31,8 @@ public final class ServiceSelectorRouter implements ColourRouter {
     private final ServiceSelectors services;
     private final String activeService;
     private final String colorLabel;
+    /** The active Service as this router last read or wrote it; null until the first read. */
+    private volatile Service lastRead;
 
     public ServiceSelectorRouter(ServiceSelectors services, String activeService, String colorLabel) {
         this.services = services;
@@ -73,7 +81,9 @@ public final class ServiceSelectorRouter implements ColourRouter {
 
     @Override
     public ClusterChange switchTo(Colour colour) {
-        return services.select(activeService, colour, AuditAction.WEIGHT);
+        ServiceSelectors.Selected selected = services.select(activeService, colour, AuditAction.WEIGHT, lastRead);
+        lastRead = selected.stored();
+        return selected.change();
     }
 
     private Service read(List<ValidationError> problems) {
@@ -83,6 +93,9 @@ public final class ServiceSelectorRouter implements ColourRouter {
             problems.add(new ValidationError(PATH, "service " + activeService + " not found in namespace "
                     + services.ref(activeService).namespace() + "; it is the Service taking production traffic,"
                     + " whose selector picks a colour with " + colorLabel + ": blue or green"));
+        }
+        if (service != null) {
+            lastRead = service;
         }
         return service;
     }
