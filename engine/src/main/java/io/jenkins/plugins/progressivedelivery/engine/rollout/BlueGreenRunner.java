@@ -343,6 +343,7 @@ public final class BlueGreenRunner implements Rollout {
                     });
             case ROLLBACK_AWAIT_OLD -> core.pollReadiness(plan.target().deployment(newColour.other()),
                     deploymentResource(newColour.other()), () -> cluster.readiness(newColour.other()),
+                    cluster.readinessWatch(newColour.other()),
                     rollbackStartedAt == null || plan.rollbackTimeout() == null ? Instant.MAX
                             : rollbackStartedAt.plus(plan.rollbackTimeout()), plan.rollbackTimeout(),
                     () -> enter(BlueGreenStage.ROLLBACK_SWITCH),

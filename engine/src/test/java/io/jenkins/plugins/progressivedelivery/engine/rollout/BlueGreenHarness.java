@@ -50,6 +50,8 @@ final class BlueGreenHarness implements AuditListener {
     BlueGreenRunner runner;
     private boolean istio;
     private boolean autoReady = true;
+    /** Readiness from a watch on the Deployments as well as polls, as the CLI and the plugin run it. */
+    boolean watchReadiness;
 
     BlueGreenHarness(MockCluster cluster) {
         this.cluster = cluster;
@@ -76,16 +78,21 @@ final class BlueGreenHarness implements AuditListener {
     }
 
     BlueGreenHarness start(BlueGreenPlan plan, Map<String, String> args) {
-        runner = BlueGreenRunner.start(plan, args, new KubernetesBlueGreenCluster(cluster.client, plan), metrics,
+        runner = BlueGreenRunner.start(plan, args, blueGreenCluster(plan), metrics,
                 scheduler, io, this, result::set);
         return this;
     }
 
     BlueGreenHarness resume(BlueGreenState state) {
         istio = !state.plan().traffic().isServiceSelector();
-        runner = BlueGreenRunner.resume(state, new KubernetesBlueGreenCluster(cluster.client, state.plan()), metrics,
+        runner = BlueGreenRunner.resume(state, blueGreenCluster(state.plan()), metrics,
                 scheduler, io, this, result::set);
         return this;
+    }
+
+    private KubernetesBlueGreenCluster blueGreenCluster(BlueGreenPlan plan) {
+        KubernetesBlueGreenCluster blueGreen = new KubernetesBlueGreenCluster(cluster.client, plan);
+        return watchReadiness ? blueGreen.watchingReadiness() : blueGreen;
     }
 
     void noController() {
