@@ -142,6 +142,38 @@ class AgentBlueGreenTest {
     }
 
     @Test
+    void onAnAgentTheWatchThereSeesTheNewColourReadyAndTheSwitchHappensBeforeAPoll() throws Exception {
+        BlueGreenSwitchStep step = step();
+        step.setActiveService("payments");
+        step.setAutoPromotionSeconds(0);
+        step.setScaleDownDelaySeconds(600);
+        BlueGreenSwitchStep.Execution execution = new BlueGreenSwitchStep.Execution(step, context, harness.runtime);
+        execution.start();
+        harness.settle();
+        assertThat(deployment("payments-green")).isNotNull();
+        Duration waited = Duration.ZERO;
+        cluster.markRolledOut(NS, "payments-green");
+        // the long poll answers on the agent's side in real time; the runner looks at it on the manual clock
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!"green".equals(selector("payments").get("slot")) && System.nanoTime() < deadline
+                && waited.compareTo(Duration.ofMillis(1500)) < 0) {
+            Thread.sleep(20);
+            harness.advance(Duration.ofMillis(50));
+            waited = waited.plusMillis(50);
+        }
+
+        assertThat(selector("payments")).as("production switched once green was ready")
+                .containsEntry("slot", "green");
+        assertThat(waited).as("before the first 2 s poll").isLessThan(Duration.ofSeconds(2));
+        assertThat(log.text()).contains("[ready] deployment/pay/payments-green")
+                .contains("seen by the watch (no re-read)");
+        execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("bob")));
+        harness.settle();
+        harness.advance(Duration.ofSeconds(31));
+        assertThat(selector("payments")).as("switched back by the stop").containsEntry("slot", "blue");
+    }
+
+    @Test
     void withIstioTheRouteMovesFromBlueToGreenInOneWriteAndTheOldColourIsScaledDownAfterTheDelay()
             throws Exception {
         cluster.createVirtualService("""
