@@ -142,6 +142,11 @@ class RollbackKeeperTest {
                         + " controller with credential 'kube' for https://api.example.com:6443");
         assertThat(cluster.weight()).as("the route still refuses the PUT").isEqualTo(50);
         assertThat(record().getStatus()).startsWith("ROLLING BACK \u2014 retrying (attempt");
+        assertThat(log.text()).as("the engine's resume line says it was a hand-over, not a restart")
+                .contains("resumed at")
+                .contains("(handed over to the Jenkins rollback keeper: the step was ended from outside it"
+                        + " (timeout's grace period passed), before traffic was safe)")
+                .doesNotContain("the process running the rollout restarted");
 
         harness.advance(Duration.ofMinutes(5));
         assertThat(cluster.weight()).as("stable 100, canary 0").isZero();
@@ -186,6 +191,7 @@ class RollbackKeeperTest {
                 .as("the build's log is gone with the old JVM: the Jenkins log has the lines")
                 .contains("demo #1 (demo/web: web:2.0): resumed by the Jenkins rollback keeper after a controller"
                         + " restart")
+                .contains("(the process running the rollout restarted)")
                 .contains("rollback attempt 10 failed")
                 .contains("finished by the Jenkins rollback keeper");
         assertThat(record().getVerdict()).isEqualTo("Aborted");

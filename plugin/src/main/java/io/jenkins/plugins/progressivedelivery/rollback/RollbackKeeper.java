@@ -6,6 +6,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ResumeReason;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RollbackRetry;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
@@ -39,6 +40,8 @@ public class RollbackKeeper {
     /** How often the keeper looks whether a step that is rolling back has ended. */
     public static final Duration WATCH = Duration.ofSeconds(10);
     static final String PREFIX = "[progressive-delivery] ";
+    /** Who goes on with a rollback the step let go, as the engine's resume line names it. */
+    private static final String KEEPER = "the Jenkins rollback keeper";
 
     /** What the keeper runs on: Jenkins in production, fakes in tests. */
     public interface Host extends RollbackKind.Clusters {
@@ -262,7 +265,7 @@ public class RollbackKeeper {
                 if (entries.putIfAbsent(stored.id(), entry) == null) {
                     entry.handedOver.set(true);
                     start(entry, "resumed by the Jenkins rollback keeper after a controller restart (the step had"
-                            + " ended: " + stored.endedBecause() + ")");
+                            + " ended: " + stored.endedBecause() + ")", ResumeReason.RESTART);
                 }
                 continue;
             }
@@ -285,7 +288,7 @@ public class RollbackKeeper {
                     entry.handedOver.set(true);
                     save(entry);
                     start(entry, "resumed by the Jenkins rollback keeper after a controller restart (" + because
-                            + ")");
+                            + ")", ResumeReason.RESTART);
                 }
             }
             // else: the build runs; its step resumes and claims the file (checked again at the next round)
@@ -332,11 +335,12 @@ public class RollbackKeeper {
                 .handedOver(host.scheduler().now(), because);
         save(entry);
         start(entry, "the Jenkins rollback keeper continues the rollback from attempt " + attempt(handover)
-                + " on");
+                + " on", ResumeReason.handedOver(KEEPER, because
+                + ", before traffic was safe"));
     }
 
     /** Resumes the engine from the entry's state, with the credential looked up now. */
-    private void start(Entry entry, String announcement) {
+    private void start(Entry entry, String announcement, ResumeReason reason) {
         PendingRollback pending = entry.pending;
         Run<?, ?> run = host.run(pending.job(), pending.build());
         Where where = host.where(pending);
@@ -346,18 +350,18 @@ public class RollbackKeeper {
         } catch (IOException | RuntimeException e) {
             log(entry, run, "cannot look up " + pending.cluster().describe() + " for " + pending.buildName()
                     + " (" + e.getMessage() + "); the keeper tries again in " + RollbackRetry.CAP.toSeconds() + "s");
-            host.scheduler().schedule(RollbackRetry.CAP, () -> host.io().execute(() -> start(entry, announcement)));
+            host.scheduler().schedule(RollbackRetry.CAP, () -> host.io().execute(() -> start(entry, announcement, reason)));
             return;
         }
         log(entry, run, announcement + ", calls from " + where.describe() + " with " + pending.cluster().describe());
-        resume(entry, pending.state(), where, access);
+        resume(entry, pending.state(), where, access, reason);
     }
 
-    private void resume(Entry entry, JsonNode state, Where where, ClusterAccess access) {
+    private void resume(Entry entry, JsonNode state, Where where, ClusterAccess access, ResumeReason reason) {
         entry.access = access;
         entry.where = where.describe();
         entry.engine = entry.kind().resume(state, host, where, access, host.scheduler(), host.io(),
-                event -> onEvent(entry, event), outcome -> host.io().execute(() -> finish(entry, outcome)));
+                event -> onEvent(entry, event), outcome -> host.io().execute(() -> finish(entry, outcome)), reason);
         checkpoint(entry);
     }
 
@@ -432,7 +436,8 @@ public class RollbackKeeper {
             Object snapshot = engine.snapshot();
             log(entry, run, "the cluster credential or where the calls run changed; the rollback goes on with "
                     + pending.cluster().describe() + " from " + where.describe());
-            resume(entry, entry.kind().tree(snapshot), where, access);
+            resume(entry, entry.kind().tree(snapshot), where, access, new ResumeReason("the cluster credential or"
+                    + " where the calls run changed, so " + KEEPER + " goes on with the new ones"));
         }
     }
 

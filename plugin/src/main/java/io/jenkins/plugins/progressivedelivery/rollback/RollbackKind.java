@@ -13,6 +13,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutPhase;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ResumeReason;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutResult;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.RolloutState;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Stage;
@@ -46,12 +47,12 @@ public enum RollbackKind {
 
         @Override
         Kept resume(JsonNode state, Clusters clusters, Where where, ClusterAccess access, Scheduler scheduler,
-                    Executor io, AuditListener events, Consumer<Outcome> done) {
+                    Executor io, AuditListener events, Consumer<Outcome> done, ResumeReason reason) {
             RolloutState restored = RolloutState.fromJson(state.toString());
             CanaryCluster cluster = clusters.canary(where, access, restored.plan());
             EngineGate gate = new EngineGate();
             CanaryRunner runner = CanaryRunner.resume(restored, cluster, NO_MEASUREMENTS, gate.scheduler(scheduler),
-                    gate.io(io), events, result -> done.accept(outcome(result)));
+                    gate.io(io), events, result -> done.accept(outcome(result)), reason);
             return new Kept(gate, cluster) {
                 @Override
                 Object snapshot() {
@@ -82,12 +83,12 @@ public enum RollbackKind {
 
         @Override
         Kept resume(JsonNode state, Clusters clusters, Where where, ClusterAccess access, Scheduler scheduler,
-                    Executor io, AuditListener events, Consumer<Outcome> done) {
+                    Executor io, AuditListener events, Consumer<Outcome> done, ResumeReason reason) {
             BlueGreenState restored = BlueGreenState.fromJson(state.toString());
             BlueGreenCluster cluster = clusters.blueGreen(where, access, restored.plan());
             EngineGate gate = new EngineGate();
             BlueGreenRunner runner = BlueGreenRunner.resume(restored, cluster, NO_MEASUREMENTS,
-                    gate.scheduler(scheduler), gate.io(io), events, result -> done.accept(outcome(result)));
+                    gate.scheduler(scheduler), gate.io(io), events, result -> done.accept(outcome(result)), reason);
             return new Kept(gate, cluster) {
                 @Override
                 Object snapshot() {
@@ -141,8 +142,9 @@ public enum RollbackKind {
         }
     }
 
+    /** @param reason why the engine goes on from {@code state}, for its {@code [start] ... resumed} line */
     abstract Kept resume(JsonNode state, Clusters clusters, Where where, ClusterAccess access, Scheduler scheduler,
-                         Executor io, AuditListener events, Consumer<Outcome> done);
+                         Executor io, AuditListener events, Consumer<Outcome> done, ResumeReason reason);
 
     static Outcome outcome(RolloutResult result) {
         String name = result.phase().name().replace('_', ' ').toLowerCase(Locale.ROOT);

@@ -174,6 +174,16 @@ public final class BlueGreenRunner implements Rollout {
     public static BlueGreenRunner resume(BlueGreenState state, BlueGreenCluster cluster, MeasurementSource metrics,
                                          Scheduler scheduler, Executor io, AuditListener audit,
                                          Consumer<RolloutResult> onComplete) {
+        return resume(state, cluster, metrics, scheduler, io, audit, onComplete, ResumeReason.RESTART);
+    }
+
+    /**
+     * As {@link #resume(BlueGreenState, BlueGreenCluster, MeasurementSource, Scheduler, Executor, AuditListener, Consumer)},
+     * with why it resumes, for the {@code [start] ... resumed ...} line (a restart, or a hand-over).
+     */
+    public static BlueGreenRunner resume(BlueGreenState state, BlueGreenCluster cluster, MeasurementSource metrics,
+                                         Scheduler scheduler, Executor io, AuditListener audit,
+                                         Consumer<RolloutResult> onComplete, ResumeReason reason) {
         BlueGreenRunner runner = new BlueGreenRunner(state, cluster, metrics, scheduler, io, audit, onComplete);
         synchronized (runner) {
             if (state.phase().completed()) {
@@ -184,7 +194,7 @@ public final class BlueGreenRunner implements Rollout {
             runner.core.emit(runner.core.event(AuditAction.START).resource(runner.routeResource())
                     .after("resumed at " + runner.stageLabel() + (runner.activeColour == null ? ""
                             : ", production on " + runner.activeColour))
-                    .reason("the process running the rollout restarted"));
+                    .reason(reason.text()));
             runner.reenter();
         }
         return runner;

@@ -197,6 +197,16 @@ public final class CanaryRunner implements Rollout {
     public static CanaryRunner resume(RolloutState state, CanaryCluster cluster, MeasurementSource metrics,
                                       Scheduler scheduler, Executor io, AuditListener audit,
                                       Consumer<RolloutResult> onComplete) {
+        return resume(state, cluster, metrics, scheduler, io, audit, onComplete, ResumeReason.RESTART);
+    }
+
+    /**
+     * As {@link #resume(RolloutState, CanaryCluster, MeasurementSource, Scheduler, Executor, AuditListener, Consumer)},
+     * with why it resumes, for the {@code [start] ... resumed ...} line (a restart, or a hand-over).
+     */
+    public static CanaryRunner resume(RolloutState state, CanaryCluster cluster, MeasurementSource metrics,
+                                      Scheduler scheduler, Executor io, AuditListener audit,
+                                      Consumer<RolloutResult> onComplete, ResumeReason reason) {
         CanaryRunner runner = new CanaryRunner(state, cluster, metrics, scheduler, io, audit, onComplete);
         synchronized (runner) {
             if (state.phase().completed()) {
@@ -208,7 +218,7 @@ public final class CanaryRunner implements Rollout {
                     .resource(runner.deploymentResource())
                     .after("resumed at step " + runner.stepLabel() + " (" + state.stage().name().toLowerCase()
                             + ")")
-                    .reason("the process running the rollout restarted"));
+                    .reason(reason.text()));
             runner.reenter();
         }
         return runner;
