@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The new colour's readiness comes from a watch on its Deployment, as in the CLI and on the controller: with the
  * manual clock standing still (so no poll can run), the Deployment controller's status update alone moves the
- * switch on. Without a watch event the 2 s poll is still scheduled as the fallback.
+ * switch on, and on a switch back the warmed old colour's readiness moves production back. Without a watch event the
+ * 2 s poll is still scheduled as the fallback.
  */
 class BlueGreenReadinessWatchTest {
     private static final BlueGreenPlan PLAN = PlanLoader.loadBlueGreen("""
@@ -75,6 +76,34 @@ class BlueGreenReadinessWatchTest {
         cluster.markRolledOut("payments-green");
         assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.PROMOTED);
         assertThat(harness.production()).isEqualTo("slot=green");
+    }
+
+    @Test
+    void onTheWayBackTheWatchSeesTheWarmedOldColourReadyAndProductionGoesBackWithNoTimePassing()
+            throws InterruptedException {
+        BlueGreenHarness first = new BlueGreenHarness(cluster.reset()).withBlueInProduction();
+        first.start(PLAN);
+        first.runUntil(() -> first.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+        // the process went away after the old colour was scaled down; the same plan is run again
+        var blue = cluster.deployment("payments-blue");
+        blue.getSpec().setReplicas(0);
+        cluster.client.apps().deployments().inNamespace("demo").resource(blue).update();
+        cluster.markRolledOut("payments-blue");
+        harness.scheduler.advance(Duration.between(harness.scheduler.now(), first.scheduler.now()));
+        harness.start(PLAN);
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+
+        assertThat(harness.runner.abort("bob", "changed my mind")).isTrue();
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.ROLLBACK_AWAIT_OLD);
+        assertThat(harness.production()).as("not before the old colour is ready").isEqualTo("slot=green");
+        Instant frozen = harness.scheduler.now();
+
+        cluster.markRolledOut("payments-blue");
+        awaitOnFrozenClock(() -> "slot=blue".equals(harness.production()));
+
+        assertThat(harness.scheduler.now()).as("no time passed, so no poll ran").isEqualTo(frozen);
+        assertThat(harness.log).anySatisfy(line -> assertThat(line).startsWith("[ready] deployment/demo/payments-blue")
+                .contains("seen by the watch"));
     }
 
     private boolean waitingForReadiness() {
