@@ -83,8 +83,9 @@ public final class CanaryRunner implements Rollout {
     private boolean suspended;
     private final BackgroundAnalysisHook background;
     /**
-     * When the canary's weight last changed in this process (null after a restart, until it changes again): a judge
-     * step's window starts no earlier, so that it compares the canary at its current weight only.
+     * When the canary's weight last changed (persisted in the state, so it survives a restart; null in a state from
+     * before it was): a judge step's window starts no earlier, so that it compares the canary at its current weight
+     * only.
      */
     private Instant weightSince;
 
@@ -115,6 +116,7 @@ public final class CanaryRunner implements Rollout {
         this.rollbackStartedAt = state.rollbackStartedAt();
         this.driftPause = state.driftPause();
         this.driftAccepted.addAll(state.driftAccepted());
+        this.weightSince = state.weightSince();
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -287,7 +289,7 @@ public final class CanaryRunner implements Rollout {
                 deadline, core.attempt(), stage == Stage.ANALYSIS ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, stableImage,
                 stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, core.failingSince(),
-                core.trouble(), driftPause, driftAccepted);
+                core.trouble(), driftPause, driftAccepted, weightSince);
     }
 
     @Override
@@ -501,7 +503,7 @@ public final class CanaryRunner implements Rollout {
             enter(Stage.PAUSE);
         } else if (step instanceof PlanStep.Judge judge) {
             // The window ends once the canary has served at its weight for the whole of it (at once after a pause
-            // that long); after a restart that time is unknown, and the judge waits a whole window.
+            // that long); only a state from before weightSince was saved leaves it unknown: a whole window then.
             Duration window = judge.judge().effectiveWindow();
             Instant windowEnd = (weightSince == null ? core.now() : weightSince).plus(window);
             dueAt = windowEnd.isAfter(core.now()) ? windowEnd : core.now();

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param trouble        what kind of failure that is ({@code API unreachable}), else null
  * @param driftPause     paused because someone else changed what the engine manages
  * @param driftAccepted  changes by others that a person accepted by promoting after a drift pause: not drift again
+ * @param weightSince    when the canary's weight was last set, else null: a judge step's window starts no earlier, so
+ *                       a judge resumed after a restart collects the same window as one that was never interrupted
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutState(
@@ -58,7 +60,8 @@ public record RolloutState(
         Instant failingSince,
         String trouble,
         boolean driftPause,
-        List<String> driftAccepted) implements Serializable {
+        List<String> driftAccepted,
+        Instant weightSince) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -82,7 +85,21 @@ public record RolloutState(
         this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
                 analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
                 stableImage, stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, failingSince,
-                trouble, driftPause, null);
+                trouble, driftPause, null, null);
+    }
+
+    /** A state from before {@code weightSince}: a judge after a restart waits a whole window. */
+    public RolloutState(CanaryPlan plan, Map<String, String> analysisArgs, RolloutPhase phase, Stage stage,
+                        int stepIndex, int canaryWeight, int stableReplicas, Instant dueAt, Instant deadline,
+                        int attempt, AnalysisState analysis, List<AnalysisResult> analyses, String rollbackReason,
+                        String rollbackActor, boolean abortedByUser, boolean awaitingPromotion, String message,
+                        String stableImage, String stablePodTemplate, String rollbackCommand, boolean stablePromoted,
+                        Instant rollbackStartedAt, Instant failingSince, String trouble, boolean driftPause,
+                        List<String> driftAccepted) {
+        this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
+                analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
+                stableImage, stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, failingSince,
+                trouble, driftPause, driftAccepted, null);
     }
 
     public RolloutState {
