@@ -92,6 +92,11 @@ public final class JudgeRun {
         public Outcome {
             queries = List.copyOf(queries);
         }
+
+        /** Without the metrics' series: small enough for a rollout's saved state and its result. */
+        public Outcome withoutSeries() {
+            return new Outcome(scorecard.withoutSeries(), queries, canaryRequests, controlWorkload, window, step);
+        }
     }
 
     /** One metric's PromQL, as run for each side. */

@@ -7,6 +7,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeAudit;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeGate;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeRun;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
@@ -58,6 +59,8 @@ public final class CanaryRunner implements Rollout {
     private Instant dueAt;
     private Instant deadline;
     private final List<AnalysisResult> analyses = new ArrayList<>();
+    /** Every judge step's result so far, without its series (the audit events carry those). */
+    private final List<JudgeGate.Result> judgements = new ArrayList<>();
     private String rollbackReason;
     private String rollbackActor;
     private boolean abortedByUser;
@@ -117,6 +120,7 @@ public final class CanaryRunner implements Rollout {
         this.driftPause = state.driftPause();
         this.driftAccepted.addAll(state.driftAccepted());
         this.weightSince = state.weightSince();
+        this.judgements.addAll(state.judgements());
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -289,7 +293,7 @@ public final class CanaryRunner implements Rollout {
                 deadline, core.attempt(), stage == Stage.ANALYSIS ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, stableImage,
                 stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, core.failingSince(),
-                core.trouble(), driftPause, driftAccepted, weightSince);
+                core.trouble(), driftPause, driftAccepted, weightSince, judgements);
     }
 
     @Override
@@ -683,7 +687,9 @@ public final class CanaryRunner implements Rollout {
         String name = "step-" + (stepIndex + 1) + "-judge";
         core.call("judge the canary", () -> judge.run(step.judge(), end), outcome -> {
             JudgeAudit.events(name, outcome, deploymentResource(), core::event).forEach(core::emit);
-            analysisDone(JudgeAudit.toAnalysisResult(name, outcome, start, core.now()));
+            AnalysisResult result = JudgeAudit.toAnalysisResult(name, outcome, start, core.now());
+            judgements.add(new JudgeGate.Result(result, outcome.withoutSeries()));
+            analysisDone(result);
         });
     }
 
@@ -849,7 +855,7 @@ public final class CanaryRunner implements Rollout {
     }
 
     private RolloutResult result() {
-        return new RolloutResult(phase, canaryWeight, analyses, message);
+        return new RolloutResult(phase, canaryWeight, analyses, message, judgements);
     }
 
     /** A call failed for good: before any write the rollout fails; later it rolls back, or the rollback ends loudly. */

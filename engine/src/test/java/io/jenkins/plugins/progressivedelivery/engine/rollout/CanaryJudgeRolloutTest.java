@@ -298,6 +298,35 @@ class CanaryJudgeRolloutTest {
         assertThat(rangeQueries()).hasSize(2).allSatisfy(form -> assertThat(form).contains(sameWindow));
     }
 
+    @Test
+    void aJudgesFullResultIsSavedWithTheStateAndEndsInTheRolloutsResult() throws Exception {
+        harness.start(plan(true, """
+                - setWeight: 10
+                - judge: {metrics: [success-rate], window: 10m}
+                - pause: {}
+                """));
+        harness.runUntil(() -> harness.runner.status().awaitingPromotion());
+        RolloutState paused = RolloutState.fromJson(javaCopy(harness.runner.suspend()).toJson());
+        assertThat(paused.judgements()).singleElement().satisfies(judged -> {
+            assertThat(judged.analysis().name()).isEqualTo("step-2-judge");
+            assertThat(judged.outcome().scorecard().control()).isEqualTo("baseline");
+            assertThat(judged.outcome().scorecard().metrics()).singleElement().satisfies(metric -> {
+                assertThat(metric.name()).isEqualTo("success-rate");
+                assertThat(metric.canarySamples()).isEqualTo(20);
+                assertThat(metric.canaryValues()).isEmpty(); // the series stay in the record only
+            });
+        });
+
+        RolloutHarness restarted = harness.restarted();
+        restarted.resume(paused);
+        restarted.runUntil(() -> restarted.runner.status().awaitingPromotion());
+        assertThat(restarted.runner.promote("alice")).isTrue();
+        RolloutResult result = restarted.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(result.judgements()).isEqualTo(paused.judgements());
+    }
+
     private static <T extends java.io.Serializable> T javaCopy(T value) throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
