@@ -359,6 +359,59 @@ class CanaryRolloutStepTest {
     }
 
     @Test
+    void aJudgeStepsFullResultIsInTheReturnedMap() throws Exception {
+        // the canary web-canary is six times slower than the stable web (no baseline), and as successful
+        Harness judged = new Harness(cluster, (metric, at) -> {
+            var prometheus = metric.provider().prometheus();
+            if (prometheus.rangeQuery() == null) {
+                return MetricValue.vector(List.of(1200.0));
+            }
+            boolean canary = prometheus.query().contains("web-canary");
+            List<Double> series = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                series.add(prometheus.query().contains("histogram_quantile") ? (canary ? 180.0 : 30.0) + i % 7
+                        : 99.5 + (i % 5) * 0.1);
+            }
+            return MetricValue.vector(series);
+        }, (id, r) -> null);
+        CanaryRolloutStep step = step(List.of(Map.of("setWeight", 10), Map.of("judge", Map.of(
+                "metrics", List.of("success-rate", Map.of("name", "latency-p99", "weight", 3)),
+                "window", "10m", "prometheus", Map.of("address", "http://prometheus:9090")))));
+        step.setReturnResult(true);
+        assertThat(new CanaryRolloutStep.Execution(step, context, judged.runtime).start()).isFalse();
+        judged.settle();
+        judged.advance(Duration.ofMinutes(10));
+        judged.advance(Duration.ofMinutes(5)); // the rollback's abortScaleDownDelay
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.success();
+        assertOnlyJdkTypes(result);
+        assertThat(result).containsEntry("verdict", "Rolled back").containsEntry("promoted", false);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> judgements = (List<Map<String, Object>>) result.get("judgements");
+        assertThat(judgements).singleElement().satisfies(judgement -> {
+            assertThat(judgement).containsEntry("name", "step-2-judge").containsEntry("verdict", "Failed")
+                    .containsEntry("judgement", "Fail").containsEntry("score", 25.0).containsEntry("pass", 95.0)
+                    .containsEntry("marginal", 75.0).containsEntry("compared", "stable")
+                    .containsEntry("control", "web").containsEntry("experimentRequests", 1200L);
+            assertThat((String) judgement.get("bias")).contains("the comparison with the stable is biased");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> metrics = (List<Map<String, Object>>) judgement.get("metrics");
+            assertThat(metrics).extracting(m -> m.get("name") + " " + m.get("classification"))
+                    .containsExactly("success-rate Pass", "latency-p99 High");
+            assertThat(metrics.get(1)).containsEntry("weight", 3.0).containsEntry("critical", false)
+                    .containsEntry("experimentSamples", 20).containsEntry("controlSamples", 20)
+                    .containsKeys("pValue", "estimate", "lower", "upper", "effectSize", "reason");
+            assertThat((Double) metrics.get(1).get("pValue")).isLessThan(0.02);
+            assertThat((Double) metrics.get(1).get("lower")).isGreaterThan(100);
+        });
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> analyses = (List<Map<String, Object>>) result.get("analyses");
+        assertThat(analyses).extracting(a -> a.get("name")).containsExactly("step-2-judge");
+        assertThat(log.text()).contains("metric latency-p99 High");
+    }
+
+    @Test
     void theResultHandedToGroovyHoldsOnlyJdkTypes() throws Exception {
         start(step(List.of(Map.of("setWeight", 20))));
         harness.settle();
