@@ -358,22 +358,61 @@ class CanaryRolloutStepTest {
                 .hasMessageContaining("planFile: needs a workspace");
     }
 
+    /** When each range query was evaluated (its window's end). */
+    private final List<java.time.Instant> rangeEnds = new java.util.ArrayList<>();
+
+    /** The canary web-canary is six times slower than the stable web (no baseline), and as successful. */
+    private MetricValue slowCanary(io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec metric,
+                                   java.time.Instant at) {
+        var prometheus = metric.provider().prometheus();
+        if (prometheus.rangeQuery() == null) {
+            return MetricValue.vector(List.of(1200.0));
+        }
+        rangeEnds.add(at);
+        boolean canary = prometheus.query().contains("web-canary");
+        List<Double> series = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            series.add(prometheus.query().contains("histogram_quantile") ? (canary ? 180.0 : 30.0) + i % 7
+                    : 99.5 + (i % 5) * 0.1);
+        }
+        return MetricValue.vector(series);
+    }
+
+    @Test
+    void aRestartDuringThePauseBeforeAJudgeLeavesItsWindowWhereAnUninterruptedRunHasIt() throws Exception {
+        List<Object> steps = List.of(Map.of("setWeight", 10), Map.of("pause", "4m"), Map.of("judge", Map.of(
+                "metrics", List.of("success-rate"), "window", "10m",
+                "prometheus", Map.of("address", "http://prometheus:9090"))));
+        Harness uninterrupted = new Harness(cluster, this::slowCanary, (id, r) -> null);
+        assertThat(new CanaryRolloutStep.Execution(step(steps), new FakeStepContext(new FakeRun(), new FakeListener(),
+                new EnvVars()), uninterrupted.runtime).start()).isFalse();
+        uninterrupted.settle();
+        uninterrupted.advance(Duration.ofMinutes(10));
+        List<java.time.Instant> expected = List.copyOf(rangeEnds);
+        assertThat(expected).hasSize(2).containsOnly(Harness.START.plus(Duration.ofMinutes(10)));
+        rangeEnds.clear();
+
+        Harness first = new Harness(cluster, this::slowCanary, (id, r) -> null);
+        CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step(steps), context, first.runtime);
+        assertThat(execution.start()).isFalse();
+        first.settle();
+        first.advance(Duration.ofMinutes(2));
+        byte[] programState = serialise(execution);
+        // the controller goes away during the pause and comes back a minute later
+        Harness restarted = new Harness(first.scheduler.now().plus(Duration.ofMinutes(1)), cluster,
+                this::slowCanary, (id, r) -> null);
+        CanaryRolloutStep.Execution restored = (CanaryRolloutStep.Execution) deserialise(programState);
+        restored.resume(restarted.runtime);
+        restarted.settle();
+        restarted.advance(Duration.ofMinutes(7));
+
+        assertThat(rangeEnds).as("the same window as the uninterrupted run's").isEqualTo(expected);
+        assertThat(log.text()).doesNotContain("collects its 10m window in 10m");
+    }
+
     @Test
     void aJudgeStepsFullResultIsInTheReturnedMap() throws Exception {
-        // the canary web-canary is six times slower than the stable web (no baseline), and as successful
-        Harness judged = new Harness(cluster, (metric, at) -> {
-            var prometheus = metric.provider().prometheus();
-            if (prometheus.rangeQuery() == null) {
-                return MetricValue.vector(List.of(1200.0));
-            }
-            boolean canary = prometheus.query().contains("web-canary");
-            List<Double> series = new java.util.ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                series.add(prometheus.query().contains("histogram_quantile") ? (canary ? 180.0 : 30.0) + i % 7
-                        : 99.5 + (i % 5) * 0.1);
-            }
-            return MetricValue.vector(series);
-        }, (id, r) -> null);
+        Harness judged = new Harness(cluster, this::slowCanary, (id, r) -> null);
         CanaryRolloutStep step = step(List.of(Map.of("setWeight", 10), Map.of("judge", Map.of(
                 "metrics", List.of("success-rate", Map.of("name", "latency-p99", "weight", 3)),
                 "window", "10m", "prometheus", Map.of("address", "http://prometheus:9090")))));
