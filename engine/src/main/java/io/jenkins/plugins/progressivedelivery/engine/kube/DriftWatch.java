@@ -111,6 +111,11 @@ public final class DriftWatch implements ChangeWatch {
     private static Object spec(HasMetadata object) {
         Object spec = object instanceof Deployment deployment ? deployment.getSpec()
                 : object instanceof GenericKubernetesResource generic ? generic.getAdditionalProperties().get("spec")
+                : object instanceof io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress ? ingress.getSpec()
+                : object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute route ? route.getSpec()
+                : object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.HTTPRoute route
+                        ? route.getSpec()
+                : object instanceof io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute route ? route.getSpec()
                 : object.getMetadata().getResourceVersion();
         return java.util.Arrays.asList(spec, object.getMetadata().getLabels(), object.getMetadata().getAnnotations());
     }

@@ -134,18 +134,77 @@ public final class GatewayApiRouter implements TrafficRouter {
     }
 
     private ClusterChange weightChange(ReadModifyWrite.Result<HasMetadata> result, String note) {
+        route.remember(result.after());
         WeightedRule before = route.route.locate(result.before());
         WeightedRule after = route.route.locate(result.after());
         return new ClusterChange(AuditAction.WEIGHT, route.route.ref + " rule " + before.label(), before.weights(),
                 after.weights(), result.conflicts(), result.written() ? note : NOTHING_WRITTEN);
     }
 
+    @Override
+    public io.fabric8.kubernetes.client.dsl.Resource<HasMetadata> watchedRoute() {
+        return route.route.resource();
+    }
+
+    /**
+     * Compares the weighted rule's stable and canary weights with {@code canaryWeight}, and the managed (header,
+     * mirror) rules with what this router last wrote. Other rules, and the weighted rule's matches and filters, are
+     * not the engine's: a change there is not drift (every write carries it through).
+     */
+    @Override
+    public List<String> drift(int canaryWeight) {
+        GatewayRoute<?> r = route.route;
+        HasMetadata current = r.current();
+        String expected = "stable " + (100 - canaryWeight) + ", canary " + canaryWeight;
+        if (current == null) {
+            return List.of(r.ref + " is gone, the engine set " + expected + "; deleted by someone else (the API"
+                    + " server keeps no record of who)");
+        }
+        String who = "; changed " + io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers.lastWriter(
+                current);
+        List<String> changes = new ArrayList<>();
+        try {
+            WeightedRule weighted = r.editor.locate(current);
+            if (weighted.stableWeight() != 100 - canaryWeight || weighted.canaryWeight() != canaryWeight) {
+                changes.add(r.ref + " rule " + weighted.label() + " is now " + weighted.weights()
+                        + ", the engine set " + expected + who);
+            }
+        } catch (RuleProblem e) {
+            return List.of(r.ref + " is no longer as the engine left it (" + expected + "): "
+                    + e.error().message() + who);
+        }
+        java.util.Map<String, String> written = route.written;
+        if (written != null) {
+            java.util.Map<String, String> now = r.editor.managedRules(current);
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(written.keySet());
+            names.addAll(now.keySet());
+            for (String name : names) {
+                String before = written.get(name);
+                String after = now.get(name);
+                if (!java.util.Objects.equals(before, after)) {
+                    changes.add(r.ref + " managed rule " + name + (before == null ? " was added"
+                            : after == null ? " was removed" : " was edited") + ", not by the engine" + who);
+                }
+            }
+        }
+        return changes;
+    }
+
     /** Keeps the rule type of the route together with the code that builds its managed rules. */
     private static final class Typed<RULE> {
         private final GatewayRoute<RULE> route;
+        /**
+         * The managed rules as this router last wrote them (JSON by name); null until it writes, so that a router made
+         * after a restart does not report the managed rules the process before it wrote.
+         */
+        private volatile java.util.Map<String, String> written;
 
         Typed(GatewayRoute<RULE> route) {
             this.route = route;
+        }
+
+        void remember(HasMetadata after) {
+            written = after == null ? null : route.editor.managedRules(after);
         }
 
         ClusterChange header(PlanStep.SetHeaderRoute step) {
@@ -170,6 +229,7 @@ public final class GatewayApiRouter implements TrafficRouter {
         private ClusterChange managed(String name, RouteRulesEditor.ManagedRuleFactory<RULE> make, String after) {
             ReadModifyWrite.Result<HasMetadata> result = route.update(current ->
                     route.editor.withManagedRule(current, name, make));
+            remember(result.after());
             boolean existed = RouteRulesEditor.managedNames(result.before()).contains(name);
             return new ClusterChange(AuditAction.ROUTE, route.ref + " rule " + name, existed ? "present" : "absent",
                     after, result.conflicts(), result.written() ? null : NOTHING_WRITTEN);

@@ -69,6 +69,16 @@ final class GatewayRoute<RULE> {
         return route;
     }
 
+    /** The route as it is now, or null when it is gone. */
+    HasMetadata current() {
+        return rmw.read(operations(), ref);
+    }
+
+    /** The route by name, for a watch (naming it may need a discovery request). */
+    Resource<HasMetadata> resource() {
+        return operations().withName(spec.routeName());
+    }
+
     /** The weighted rule as it is now. */
     WeightedRule weighted() {
         return locate(rmw.require(operations(), ref));

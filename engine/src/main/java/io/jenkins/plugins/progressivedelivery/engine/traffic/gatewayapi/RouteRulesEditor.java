@@ -195,6 +195,20 @@ final class RouteRulesEditor<RULE> {
         return withAnnotation(copy, List.of());
     }
 
+    /**
+     * The managed rules as they are in {@code route}, each as JSON by its name in the annotation, for a comparison with
+     * what the engine last wrote; a managed rule missing from {@code spec.rules} is {@code "absent"}.
+     */
+    Map<String, String> managedRules(HasMetadata route) {
+        List<RULE> rules = kind.rules(route);
+        List<String> names = managedNames(route);
+        Map<String, String> managed = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            managed.put(names.get(i), i < rules.size() ? Serialization.asJson(rules.get(i)) : "absent");
+        }
+        return managed;
+    }
+
     /** Builds a managed rule from the weighted one. */
     interface ManagedRuleFactory<RULE> {
         RULE make(RULE weighted, int canaryIndex);

@@ -149,6 +149,20 @@ final class CanaryIngresses {
         return "canary-by-header " + annotations.get(BY_HEADER) + " " + value;
     }
 
+    /** The header route's annotations ({@code canary-by-header} and its value or pattern) as they are. */
+    static Map<String, String> headerAnnotations(Ingress canary) {
+        Map<String, String> found = new LinkedHashMap<>();
+        Map<String, String> annotations = canary == null ? null : canary.getMetadata().getAnnotations();
+        if (annotations != null) {
+            for (String key : List.of(BY_HEADER, BY_HEADER_VALUE, BY_HEADER_PATTERN)) {
+                if (annotations.containsKey(key)) {
+                    found.put(key, annotations.get(key));
+                }
+            }
+        }
+        return found;
+    }
+
     static boolean isManaged(Ingress ingress, String stableIngress) {
         Map<String, String> labels = ingress.getMetadata().getLabels();
         return labels != null && stableIngress.equals(labels.get(CANARY_OF_LABEL));

@@ -39,6 +39,11 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
     private final ReadModifyWrite rmw;
     private final KubeRef stableRef;
     private final KubeRef canaryRef;
+    /**
+     * The header route's annotations as this router last wrote them; null until it writes, so that a router made after
+     * a restart does not report a header route the process before it wrote.
+     */
+    private volatile java.util.Map<String, String> headerWritten;
 
     public NginxCanaryIngressRouter(KubernetesClient client, String namespace, NginxSpec spec, Workloads workloads) {
         this.client = client;
@@ -144,6 +149,7 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
     public ClusterChange restoreStable() {
         Ingress canary = rmw.read(ingresses(), canaryRef);
         if (canary == null) {
+            headerWritten = java.util.Map.of();
             return new ClusterChange(AuditAction.WEIGHT, canaryRef.toString(), "absent", "absent", 0,
                     NOTHING_WRITTEN);
         }
@@ -152,8 +158,70 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
         } catch (KubernetesClientException e) {
             throw KubeErrors.toClusterException(e, "delete", canaryRef);
         }
+        headerWritten = java.util.Map.of();
         return new ClusterChange(AuditAction.WEIGHT, canaryRef.toString(), describe(canary),
                 "deleted: all traffic on " + stableRef, 0, null);
+    }
+
+    @Override
+    public io.fabric8.kubernetes.client.dsl.Resource<Ingress> watchedRoute() {
+        return ingresses().withName(spec.canaryIngress());
+    }
+
+    /**
+     * Compares the canary Ingress's {@code canary} and {@code canary-weight} annotations with {@code canaryWeight}, the
+     * plan's additional annotations with the plan, and the header route's annotations with what this router last
+     * wrote. The stable Ingress and the canary Ingress's other fields are not compared: the stable one is only read,
+     * and the canary one is made again from it at each write.
+     */
+    @Override
+    public List<String> drift(int canaryWeight) {
+        Ingress canary = rmw.read(ingresses(), canaryRef);
+        java.util.Map<String, String> headerExpected = headerWritten;
+        if (canary == null) {
+            boolean headerRoute = headerExpected != null && !headerExpected.isEmpty();
+            if (canaryWeight == 0 && !headerRoute) {
+                return List.of(); // absent is all traffic on stable, as the engine left it
+            }
+            return List.of(canaryRef + " is gone, the engine set canary-weight " + canaryWeight
+                    + (headerRoute ? " and a header route" : "") + "; deleted by someone else (the API server keeps"
+                    + " no record of who)");
+        }
+        java.util.Map<String, String> annotations = canary.getMetadata().getAnnotations() == null
+                ? java.util.Map.of() : canary.getMetadata().getAnnotations();
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put(CanaryIngresses.CANARY, "true");
+        expected.put(CanaryIngresses.WEIGHT, Integer.toString(canaryWeight));
+        spec.additionalIngressAnnotations().forEach((key, value) ->
+                expected.put(key.contains("/") ? key : CanaryIngresses.PREFIX + key, value));
+        List<String> changed = new ArrayList<>();
+        expected.forEach((key, value) -> {
+            String found = annotations.get(key);
+            if (!value.equals(found == null ? null : found.trim())) {
+                changed.add(key + " is now " + (found == null ? "absent" : '"' + found + '"') + ", the engine set \""
+                        + value + '"');
+            }
+        });
+        if (headerExpected != null) {
+            java.util.Map<String, String> headerNow = CanaryIngresses.headerAnnotations(canary);
+            if (!headerNow.equals(headerExpected)) {
+                changed.add("the header route is now " + describeHeader(headerNow) + ", the engine set "
+                        + describeHeader(headerExpected));
+            }
+        }
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        return List.of(canaryRef + ": " + String.join("; ", changed) + "; changed "
+                + io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers.lastWriter(canary));
+    }
+
+    private static String describeHeader(java.util.Map<String, String> annotations) {
+        if (annotations.isEmpty()) {
+            return "none";
+        }
+        return annotations.entrySet().stream().map(e -> e.getKey().substring(CanaryIngresses.PREFIX.length())
+                + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** Creates the canary Ingress, or updates it with a read-modify-write; one write either way. */
@@ -169,6 +237,7 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
                 }
                 return write(change, action, what); // created meanwhile: update it instead
             }
+            headerWritten = CanaryIngresses.headerAnnotations(created);
             return new ClusterChange(action, canaryRef.toString(), "absent", describe(created), 0, null);
         }
         if (!CanaryIngresses.isManaged(existing, spec.stableIngress())) {
@@ -176,6 +245,7 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
                     + CanaryIngresses.CANARY_OF_LABEL + ")", false, null);
         }
         ReadModifyWrite.Result<Ingress> result = rmw.update(ingresses(), canaryRef, change);
+        headerWritten = CanaryIngresses.headerAnnotations(result.after());
         return new ClusterChange(action, canaryRef.toString(), describe(result.before()), describe(result.after()),
                 result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
     }
