@@ -4,19 +4,14 @@ import hudson.AbortException;
 import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
-import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisPhase;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeGate;
-import io.jenkins.plugins.progressivedelivery.engine.judge.MetricJudgement;
-import io.jenkins.plugins.progressivedelivery.engine.judge.Scorecard;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.JudgeGateSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.parameters.JudgeComparison;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -175,64 +170,11 @@ final class AnalysisGateJudgeExecution extends RunnerExecution<JudgeGate, JudgeG
 
     @Override
     void deliver(JudgeGate gate, JudgeGate.Result result) throws Exception {
-        AnalysisPhase phase = result.analysis().phase();
-        String message = result.analysis().message();
-        if (!returnResult) {
-            if (phase == AnalysisPhase.FAILED || phase == AnalysisPhase.ERROR) {
-                getContext().onFailure(new AbortException("analysisGate '" + gateName + "': "
-                        + phase.displayName() + (message == null ? "" : ": " + message)
-                        + " (returnResult: true returns the result instead of failing)"));
-                return;
-            }
-            if (phase == AnalysisPhase.INCONCLUSIVE) {
-                StepSupport.markUnstable(getContext(), run(), "analysis '" + gateName + "' was inconclusive"
-                        + (message == null ? "" : ": " + message));
-            }
-        }
-        getContext().onSuccess(resultMap(result));
+        AnalysisGateStep.deliver(getContext(), run(), gateName, result.analysis(), returnResult, resultMap(result));
     }
 
-    /**
-     * The step's value: {@code name}, {@code verdict} (Successful, Failed, Inconclusive, as analysisGate's), the
-     * judge's {@code judgement} (Pass, Marginal, Fail, Nodata), {@code score}, the thresholds, and per metric its
-     * classification, p-value, shift estimate and interval, effect size and sample sizes. Only JDK types.
-     */
+    /** The step's value: {@link JudgeResults#map}, as each judge step of {@code canaryRollout} returns it. */
     static Map<String, Object> resultMap(JudgeGate.Result result) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("name", result.analysis().name());
-        map.put("verdict", result.analysis().phase().displayName());
-        map.put("message", result.analysis().message());
-        List<Object> metrics = new ArrayList<>();
-        if (result.outcome() != null) {
-            Scorecard card = result.outcome().scorecard();
-            map.put("judgement", card.verdict().displayName());
-            map.put("score", card.score());
-            map.put("pass", card.passThreshold());
-            map.put("marginal", card.marginalThreshold());
-            map.put("control", result.outcome().controlWorkload());
-            map.put("experimentRequests", result.outcome().canaryRequests() < 0 ? null
-                    : result.outcome().canaryRequests());
-            for (MetricJudgement metric : card.metrics()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("name", metric.name());
-                m.put("classification", metric.classification().displayName());
-                m.put("reason", metric.reason());
-                m.put("direction", metric.direction().id());
-                m.put("weight", metric.weight());
-                m.put("critical", metric.critical());
-                m.put("pValue", metric.pValue());
-                m.put("estimate", metric.estimate());
-                m.put("lower", metric.lower());
-                m.put("upper", metric.upper());
-                m.put("effectSizeMeasure", metric.effectSizeMeasure() == null ? null
-                        : metric.effectSizeMeasure().id());
-                m.put("effectSize", metric.effectSize());
-                m.put("experimentSamples", metric.canarySamples());
-                m.put("controlSamples", metric.controlSamples());
-                metrics.add(m);
-            }
-        }
-        map.put("metrics", metrics);
-        return map;
+        return JudgeResults.map(result);
     }
 }

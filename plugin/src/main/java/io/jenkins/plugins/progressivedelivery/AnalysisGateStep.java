@@ -457,21 +457,32 @@ public final class AnalysisGateStep extends ConnectedStep {
 
         @Override
         void deliver(AnalysisRun analysis, AnalysisResult result) throws Exception {
-            if (!returnResult) {
-                String verdict = result.phase().displayName();
-                if (result.phase() == AnalysisPhase.FAILED || result.phase() == AnalysisPhase.ERROR) {
-                    getContext().onFailure(new AbortException("analysisGate '" + analysisName + "': " + verdict
-                            + (result.message() == null ? "" : ": " + result.message())
-                            + " (returnResult: true returns the result instead of failing)"));
-                    return;
-                }
-                if (result.phase() == AnalysisPhase.INCONCLUSIVE) {
-                    StepSupport.markUnstable(getContext(), run(), "analysis '" + analysisName + "' was"
-                            + " inconclusive" + (result.message() == null ? "" : ": " + result.message()));
-                }
-            }
-            getContext().onSuccess(StepSupport.analysisMap(result));
+            AnalysisGateStep.deliver(getContext(), run(), analysisName, result, returnResult,
+                    StepSupport.analysisMap(result));
         }
+    }
+
+    /**
+     * How every {@code analysisGate} ends (its analysis or its judge): Failed or Error fails the build, Inconclusive
+     * marks it UNSTABLE, unless {@code returnResult: true}; otherwise the step returns {@code value}.
+     */
+    static void deliver(org.jenkinsci.plugins.workflow.steps.StepContext context, hudson.model.Run<?, ?> run,
+                        String name, AnalysisResult result, boolean returnResult, Map<String, Object> value)
+            throws Exception {
+        if (!returnResult) {
+            String verdict = result.phase().displayName();
+            if (result.phase() == AnalysisPhase.FAILED || result.phase() == AnalysisPhase.ERROR) {
+                context.onFailure(new AbortException("analysisGate '" + name + "': " + verdict
+                        + (result.message() == null ? "" : ": " + result.message())
+                        + " (returnResult: true returns the result instead of failing)"));
+                return;
+            }
+            if (result.phase() == AnalysisPhase.INCONCLUSIVE) {
+                StepSupport.markUnstable(context, run, "analysis '" + name + "' was inconclusive"
+                        + (result.message() == null ? "" : ": " + result.message()));
+            }
+        }
+        context.onSuccess(value);
     }
 
     @Extension

@@ -410,6 +410,8 @@ public final class CanaryRolloutStep extends RolloutStep {
             map.put("finalWeight", result.finalWeight());
             map.put("message", result.message());
             map.put("analyses", StepSupport.analysisMaps(result.analyses()));
+            // each judge step's full result, in order: what analysisGate(judge: ...) returns
+            map.put("judgements", JudgeResults.maps(result.judgements()));
             return map;
         }
 

@@ -358,6 +358,98 @@ class CanaryRolloutStepTest {
                 .hasMessageContaining("planFile: needs a workspace");
     }
 
+    /** When each range query was evaluated (its window's end). */
+    private final List<java.time.Instant> rangeEnds = new java.util.ArrayList<>();
+
+    /** The canary web-canary is six times slower than the stable web (no baseline), and as successful. */
+    private MetricValue slowCanary(io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec metric,
+                                   java.time.Instant at) {
+        var prometheus = metric.provider().prometheus();
+        if (prometheus.rangeQuery() == null) {
+            return MetricValue.vector(List.of(1200.0));
+        }
+        rangeEnds.add(at);
+        boolean canary = prometheus.query().contains("web-canary");
+        List<Double> series = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            series.add(prometheus.query().contains("histogram_quantile") ? (canary ? 180.0 : 30.0) + i % 7
+                    : 99.5 + (i % 5) * 0.1);
+        }
+        return MetricValue.vector(series);
+    }
+
+    @Test
+    void aRestartDuringThePauseBeforeAJudgeLeavesItsWindowWhereAnUninterruptedRunHasIt() throws Exception {
+        List<Object> steps = List.of(Map.of("setWeight", 10), Map.of("pause", "4m"), Map.of("judge", Map.of(
+                "metrics", List.of("success-rate"), "window", "10m",
+                "prometheus", Map.of("address", "http://prometheus:9090"))));
+        Harness uninterrupted = new Harness(cluster, this::slowCanary, (id, r) -> null);
+        assertThat(new CanaryRolloutStep.Execution(step(steps), new FakeStepContext(new FakeRun(), new FakeListener(),
+                new EnvVars()), uninterrupted.runtime).start()).isFalse();
+        uninterrupted.settle();
+        uninterrupted.advance(Duration.ofMinutes(10));
+        List<java.time.Instant> expected = List.copyOf(rangeEnds);
+        assertThat(expected).hasSize(2).containsOnly(Harness.START.plus(Duration.ofMinutes(10)));
+        rangeEnds.clear();
+
+        Harness first = new Harness(cluster, this::slowCanary, (id, r) -> null);
+        CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step(steps), context, first.runtime);
+        assertThat(execution.start()).isFalse();
+        first.settle();
+        first.advance(Duration.ofMinutes(2));
+        byte[] programState = serialise(execution);
+        // the controller goes away during the pause and comes back a minute later
+        Harness restarted = new Harness(first.scheduler.now().plus(Duration.ofMinutes(1)), cluster,
+                this::slowCanary, (id, r) -> null);
+        CanaryRolloutStep.Execution restored = (CanaryRolloutStep.Execution) deserialise(programState);
+        restored.resume(restarted.runtime);
+        restarted.settle();
+        restarted.advance(Duration.ofMinutes(7));
+
+        assertThat(rangeEnds).as("the same window as the uninterrupted run's").isEqualTo(expected);
+        assertThat(log.text()).doesNotContain("collects its 10m window in 10m");
+    }
+
+    @Test
+    void aJudgeStepsFullResultIsInTheReturnedMap() throws Exception {
+        Harness judged = new Harness(cluster, this::slowCanary, (id, r) -> null);
+        CanaryRolloutStep step = step(List.of(Map.of("setWeight", 10), Map.of("judge", Map.of(
+                "metrics", List.of("success-rate", Map.of("name", "latency-p99", "weight", 3)),
+                "window", "10m", "prometheus", Map.of("address", "http://prometheus:9090")))));
+        step.setReturnResult(true);
+        assertThat(new CanaryRolloutStep.Execution(step, context, judged.runtime).start()).isFalse();
+        judged.settle();
+        judged.advance(Duration.ofMinutes(10));
+        judged.advance(Duration.ofMinutes(5)); // the rollback's abortScaleDownDelay
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = (Map<String, Object>) context.success();
+        assertOnlyJdkTypes(result);
+        assertThat(result).containsEntry("verdict", "Rolled back").containsEntry("promoted", false);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> judgements = (List<Map<String, Object>>) result.get("judgements");
+        assertThat(judgements).singleElement().satisfies(judgement -> {
+            assertThat(judgement).containsEntry("name", "step-2-judge").containsEntry("verdict", "Failed")
+                    .containsEntry("judgement", "Fail").containsEntry("score", 25.0).containsEntry("pass", 95.0)
+                    .containsEntry("marginal", 75.0).containsEntry("compared", "stable")
+                    .containsEntry("control", "web").containsEntry("experimentRequests", 1200L);
+            assertThat((String) judgement.get("bias")).contains("the comparison with the stable is biased");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> metrics = (List<Map<String, Object>>) judgement.get("metrics");
+            assertThat(metrics).extracting(m -> m.get("name") + " " + m.get("classification"))
+                    .containsExactly("success-rate Pass", "latency-p99 High");
+            assertThat(metrics.get(1)).containsEntry("weight", 3.0).containsEntry("critical", false)
+                    .containsEntry("experimentSamples", 20).containsEntry("controlSamples", 20)
+                    .containsKeys("pValue", "estimate", "lower", "upper", "effectSize", "reason");
+            assertThat((Double) metrics.get(1).get("pValue")).isLessThan(0.02);
+            assertThat((Double) metrics.get(1).get("lower")).isGreaterThan(100);
+        });
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> analyses = (List<Map<String, Object>>) result.get("analyses");
+        assertThat(analyses).extracting(a -> a.get("name")).containsExactly("step-2-judge");
+        assertThat(log.text()).contains("metric latency-p99 High");
+    }
+
     @Test
     void theResultHandedToGroovyHoldsOnlyJdkTypes() throws Exception {
         start(step(List.of(Map.of("setWeight", 20))));

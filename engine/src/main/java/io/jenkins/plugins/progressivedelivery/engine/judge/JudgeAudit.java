@@ -37,6 +37,13 @@ public final class JudgeAudit {
         return events(name, "the canary", "the canary", outcome, resource, event);
     }
 
+    /** Why a comparison with the stable (no baseline) is biased, or null when the control is not the stable. */
+    public static String biasNote(Scorecard card) {
+        return !"stable".equals(card.control()) ? null : "no baseline: the comparison with the stable is biased, since"
+                + " the stable is older, warmer and larger than the canary; set baseline: true to compare like with"
+                + " like";
+    }
+
     /**
      * @param subject how the first line names what is judged ({@code the experiment checkout-canary (prod)})
      * @param served  how it names it before "served N requests" ({@code the experiment})
@@ -46,7 +53,6 @@ public final class JudgeAudit {
                                                   Function<AuditAction, AuditEvent.Builder> event) {
         List<AuditEvent.Builder> events = new ArrayList<>();
         Scorecard card = outcome.scorecard();
-        boolean biased = "stable".equals(card.control());
         // START, not MEASUREMENT: these lines say what the judge does; its numbers are in the verdicts.
         events.add(event.apply(AuditAction.START).resource(resource)
                 .after("judge " + name + " compares " + subject + " with the " + card.control() + " "
@@ -54,9 +60,7 @@ public final class JudgeAudit {
                         + " every " + Durations.format(outcome.step())
                         + (outcome.canaryRequests() >= 0 ? "; " + served + " served " + outcome.canaryRequests()
                         + " requests" : ""))
-                .reason(!biased ? null : "no baseline: the comparison with the stable is biased, since the stable"
-                        + " is older, warmer and larger than the canary; set baseline: true to compare like with"
-                        + " like")
+                .reason(biasNote(card))
                 .detail("judge", name).detail("control", outcome.controlWorkload()));
         for (JudgeRun.MetricQueries query : outcome.queries()) {
             events.add(event.apply(AuditAction.START).resource(resource)

@@ -92,6 +92,11 @@ public final class JudgeRun {
         public Outcome {
             queries = List.copyOf(queries);
         }
+
+        /** Without the metrics' series: small enough for a rollout's saved state and its result. */
+        public Outcome withoutSeries() {
+            return new Outcome(scorecard.withoutSeries(), queries, canaryRequests, controlWorkload, window, step);
+        }
     }
 
     /** One metric's PromQL, as run for each side. */
@@ -162,9 +167,8 @@ public final class JudgeRun {
             requests = -1;
         }
         if (requests >= 0 && requests < minRequests) {
-            String message = experiment.role() + " saw " + requests + " requests in " + Durations.format(window)
-                    + "; at this traffic a " + experiment.role() + " cannot tell good from bad \u2014 raise the weight or the window, or"
-                    + " use blueGreenSwitch (minRequests " + minRequests + ")";
+            String message = new MetricSpec.MinimumTraffic(null, minRequests, window, experiment.role(),
+                    MetricSpec.MinimumTraffic.CANARY_ADVICE).message(requests);
             return new Outcome(new Scorecard(Verdict.NODATA, null, pass, marginal, control.role(), List.of(),
                     message), queries, requests, control.shown(), window, step);
         }

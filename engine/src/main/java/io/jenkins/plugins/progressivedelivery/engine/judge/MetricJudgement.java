@@ -47,6 +47,12 @@ public record MetricJudgement(
         return classification == Classification.HIGH || classification == Classification.LOW;
     }
 
+    /** The same judgement without its two series: what a rollout's saved state and its result keep. */
+    public MetricJudgement withoutSeries() {
+        return new MetricJudgement(name, classification, reason, direction, weight, critical, pValue, estimate, lower,
+                upper, effectSizeMeasure, effectSize, canarySamples, controlSamples, null, null);
+    }
+
     public MetricJudgement weighted(double newWeight, boolean newCritical) {
         return new MetricJudgement(name, classification, reason, direction, newWeight, newCritical, pValue, estimate,
                 lower, upper, effectSizeMeasure, effectSize, canarySamples, controlSamples, canaryValues,

@@ -19,4 +19,10 @@ public record Scorecard(Verdict verdict, Double score, double passThreshold, dou
     public Scorecard {
         metrics = metrics == null ? List.of() : List.copyOf(metrics);
     }
+
+    /** The same scorecard without the metrics' series (they are in the audit events, for the build page). */
+    public Scorecard withoutSeries() {
+        return new Scorecard(verdict, score, passThreshold, marginalThreshold, control,
+                metrics.stream().map(MetricJudgement::withoutSeries).toList(), message);
+    }
 }

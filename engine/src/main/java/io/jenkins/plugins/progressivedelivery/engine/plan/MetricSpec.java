@@ -142,6 +142,9 @@ public record MetricSpec(
             implements Serializable {
         private static final long serialVersionUID = 1L;
 
+        /** What to do when a canary sees too little traffic: its analyses' and its judge's advice. */
+        public static final String CANARY_ADVICE = "raise the weight or the window, or use blueGreenSwitch";
+
         /** Why a measurement that counted {@code seen} requests is Inconclusive. */
         public String message(long seen) {
             return (subject == null ? "the workload" : subject) + " saw " + seen + " requests in "

@@ -7,6 +7,7 @@ import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditListener;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeAudit;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeGate;
 import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeRun;
 import io.jenkins.plugins.progressivedelivery.engine.metrics.builtin.BuiltinThresholds;
 import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
@@ -58,6 +59,8 @@ public final class CanaryRunner implements Rollout {
     private Instant dueAt;
     private Instant deadline;
     private final List<AnalysisResult> analyses = new ArrayList<>();
+    /** Every judge step's result so far, without its series (the audit events carry those). */
+    private final List<JudgeGate.Result> judgements = new ArrayList<>();
     private String rollbackReason;
     private String rollbackActor;
     private boolean abortedByUser;
@@ -83,8 +86,9 @@ public final class CanaryRunner implements Rollout {
     private boolean suspended;
     private final BackgroundAnalysisHook background;
     /**
-     * When the canary's weight last changed in this process (null after a restart, until it changes again): a judge
-     * step's window starts no earlier, so that it compares the canary at its current weight only.
+     * When the canary's weight last changed (persisted in the state, so it survives a restart; null in a state from
+     * before it was): a judge step's window starts no earlier, so that it compares the canary at its current weight
+     * only.
      */
     private Instant weightSince;
 
@@ -115,6 +119,8 @@ public final class CanaryRunner implements Rollout {
         this.rollbackStartedAt = state.rollbackStartedAt();
         this.driftPause = state.driftPause();
         this.driftAccepted.addAll(state.driftAccepted());
+        this.weightSince = state.weightSince();
+        this.judgements.addAll(state.judgements());
         this.core = new RunnerCore(this, new RunnerCore.Machine() {
             @Override
             public boolean ended() {
@@ -297,7 +303,7 @@ public final class CanaryRunner implements Rollout {
                 deadline, core.attempt(), stage == Stage.ANALYSIS ? core.analysisSnapshot() : null, analyses,
                 rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message, stableImage,
                 stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, core.failingSince(),
-                core.trouble(), driftPause, driftAccepted);
+                core.trouble(), driftPause, driftAccepted, weightSince, judgements);
     }
 
     @Override
@@ -511,7 +517,7 @@ public final class CanaryRunner implements Rollout {
             enter(Stage.PAUSE);
         } else if (step instanceof PlanStep.Judge judge) {
             // The window ends once the canary has served at its weight for the whole of it (at once after a pause
-            // that long); after a restart that time is unknown, and the judge waits a whole window.
+            // that long); only a state from before weightSince was saved leaves it unknown: a whole window then.
             Duration window = judge.judge().effectiveWindow();
             Instant windowEnd = (weightSince == null ? core.now() : weightSince).plus(window);
             dueAt = windowEnd.isAfter(core.now()) ? windowEnd : core.now();
@@ -694,7 +700,9 @@ public final class CanaryRunner implements Rollout {
         String name = "step-" + (stepIndex + 1) + "-judge";
         core.call("judge the canary", () -> judge.run(step.judge(), end), outcome -> {
             JudgeAudit.events(name, outcome, deploymentResource(), core::event).forEach(core::emit);
-            analysisDone(JudgeAudit.toAnalysisResult(name, outcome, start, core.now()));
+            AnalysisResult result = JudgeAudit.toAnalysisResult(name, outcome, start, core.now());
+            judgements.add(new JudgeGate.Result(result, outcome.withoutSeries()));
+            analysisDone(result);
         });
     }
 
@@ -860,7 +868,7 @@ public final class CanaryRunner implements Rollout {
     }
 
     private RolloutResult result() {
-        return new RolloutResult(phase, canaryWeight, analyses, message);
+        return new RolloutResult(phase, canaryWeight, analyses, message, judgements);
     }
 
     /** A call failed for good: before any write the rollout fails; later it rolls back, or the rollback ends loudly. */

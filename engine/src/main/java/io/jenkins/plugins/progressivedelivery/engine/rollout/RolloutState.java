@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.engine.rollout;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisResult;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.AnalysisState;
+import io.jenkins.plugins.progressivedelivery.engine.judge.JudgeGate;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.EngineJson;
 import java.io.Serializable;
@@ -30,6 +31,9 @@ import java.util.Map;
  * @param trouble        what kind of failure that is ({@code API unreachable}), else null
  * @param driftPause     paused because someone else changed what the engine manages
  * @param driftAccepted  changes by others that a person accepted by promoting after a drift pause: not drift again
+ * @param weightSince    when the canary's weight was last set, else null: a judge step's window starts no earlier, so
+ *                       a judge resumed after a restart collects the same window as one that was never interrupted
+ * @param judgements     every judge step's result so far, in order (without the series, which are in the record)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutState(
@@ -58,7 +62,9 @@ public record RolloutState(
         Instant failingSince,
         String trouble,
         boolean driftPause,
-        List<String> driftAccepted) implements Serializable {
+        List<String> driftAccepted,
+        Instant weightSince,
+        List<JudgeGate.Result> judgements) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -82,13 +88,42 @@ public record RolloutState(
         this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
                 analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
                 stableImage, stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, failingSince,
-                trouble, driftPause, null);
+                trouble, driftPause, null, null);
+    }
+
+    /** A state from before {@code weightSince}: a judge after a restart waits a whole window. */
+    public RolloutState(CanaryPlan plan, Map<String, String> analysisArgs, RolloutPhase phase, Stage stage,
+                        int stepIndex, int canaryWeight, int stableReplicas, Instant dueAt, Instant deadline,
+                        int attempt, AnalysisState analysis, List<AnalysisResult> analyses, String rollbackReason,
+                        String rollbackActor, boolean abortedByUser, boolean awaitingPromotion, String message,
+                        String stableImage, String stablePodTemplate, String rollbackCommand, boolean stablePromoted,
+                        Instant rollbackStartedAt, Instant failingSince, String trouble, boolean driftPause,
+                        List<String> driftAccepted) {
+        this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
+                analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
+                stableImage, stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, failingSince,
+                trouble, driftPause, driftAccepted, null, null);
+    }
+
+    /** A state from before {@code judgements}. */
+    public RolloutState(CanaryPlan plan, Map<String, String> analysisArgs, RolloutPhase phase, Stage stage,
+                        int stepIndex, int canaryWeight, int stableReplicas, Instant dueAt, Instant deadline,
+                        int attempt, AnalysisState analysis, List<AnalysisResult> analyses, String rollbackReason,
+                        String rollbackActor, boolean abortedByUser, boolean awaitingPromotion, String message,
+                        String stableImage, String stablePodTemplate, String rollbackCommand, boolean stablePromoted,
+                        Instant rollbackStartedAt, Instant failingSince, String trouble, boolean driftPause,
+                        List<String> driftAccepted, Instant weightSince) {
+        this(plan, analysisArgs, phase, stage, stepIndex, canaryWeight, stableReplicas, dueAt, deadline, attempt,
+                analysis, analyses, rollbackReason, rollbackActor, abortedByUser, awaitingPromotion, message,
+                stableImage, stablePodTemplate, rollbackCommand, stablePromoted, rollbackStartedAt, failingSince,
+                trouble, driftPause, driftAccepted, weightSince, null);
     }
 
     public RolloutState {
         analysisArgs = analysisArgs == null ? Map.of() : Map.copyOf(analysisArgs);
         analyses = analyses == null ? List.of() : List.copyOf(analyses);
         driftAccepted = driftAccepted == null ? List.of() : List.copyOf(driftAccepted);
+        judgements = judgements == null ? List.of() : List.copyOf(judgements);
     }
 
     /** The state as JSON, for a CLI run to persist between invocations. */

@@ -76,6 +76,34 @@ class JudgePlanTest {
     }
 
     @Test
+    void aStateWithJudgementsAndTheWeightsTimeSurvivesTheJsonRoundTripEvenWithInfiniteAndNaNValues() {
+        CanaryPlan plan = load("""
+                metrics: {prometheus: {address: 'http://prometheus:9090'}}
+                steps:
+                  - setWeight: 10
+                  - judge: {metrics: [success-rate]}
+                """);
+        // an error count that was 0 for the control: mean ratio +Infinity; a degenerate test: p-value NaN
+        MetricJudgement errors = new MetricJudgement("errors", Classification.HIGH, "more errors",
+                Direction.INCREASE, 2, true, Double.NaN, 3.0, 1.0, 5.0, EffectSizeMeasure.MEAN_RATIO,
+                Double.POSITIVE_INFINITY, 20, 20, null, null);
+        Scorecard card = new Scorecard(Verdict.FAIL, 0.0, 95, 75, "stable", List.of(errors), "critical High");
+        JudgeRun.Outcome outcome = new JudgeRun.Outcome(card, List.of(new JudgeRun.MetricQueries("errors", "a", "b")),
+                1200, "checkout", Duration.ofMinutes(10), Duration.ofSeconds(30));
+        JudgeGate.Result judged = new JudgeGate.Result(JudgeAudit.toAnalysisResult("step-2-judge", outcome,
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH.plusSeconds(1)), outcome);
+        RolloutState state = new RolloutState(plan, Map.of(), RolloutPhase.PROGRESSING, Stage.PAUSE, 2, 10, 4, null,
+                null, 0, null, List.of(judged.analysis()), null, null, false, false, null, null, null, null, false,
+                null, null, null, false, List.of(), java.time.Instant.parse("2026-01-01T00:00:00Z"), List.of(judged));
+
+        RolloutState read = RolloutState.fromJson(state.toJson());
+
+        assertThat(read).isEqualTo(state);
+        assertThat(read.judgements().get(0).outcome().scorecard().metrics().get(0).effectSize()).isInfinite();
+        assertThat(read.weightSince()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    @Test
     void mistakesAreNamedWithTheirFix() {
         assertThatThrownBy(() -> load("""
                 steps:

@@ -262,6 +262,84 @@ class CanaryJudgeRolloutTest {
         assertBaselineGoneIn(restarted);
     }
 
+    @Test
+    void aRestartDuringThePauseBeforeAJudgeLeavesTheJudgesWindowWhereItWouldHaveBeen() throws Exception {
+        String steps = """
+                - setWeight: 10
+                - pause: 4m
+                - judge: {metrics: [success-rate], window: 10m}
+                """;
+        harness.start(plan(true, steps)).runToEnd();
+        java.time.Instant weighted = harness.first(AuditAction.WEIGHT, "-> stable 80, canary 10, baseline 10").time();
+        List<String> uninterrupted = rangeQueries();
+        assertThat(uninterrupted).hasSize(2);
+        String window = "&start=" + weighted.plusSeconds(30).getEpochSecond() + ".000&end="
+                + weighted.plusSeconds(600).getEpochSecond() + ".000&";
+        assertThat(uninterrupted).allSatisfy(form -> assertThat(form).contains(window));
+
+        cluster.reset();
+        proxy.clear();
+        RolloutHarness first = new RolloutHarness(cluster).withHostSplit();
+        first.start(plan(true, steps));
+        first.runUntil(() -> first.logged(AuditAction.PAUSE, "for 4m"));
+        java.time.Instant weightedAgain = first.first(AuditAction.WEIGHT, "-> stable 80, canary 10, baseline 10")
+                .time();
+        // saved as Jenkins saves it (Java serialisation) and as the CLI saves it (JSON)
+        RolloutState paused = RolloutState.fromJson(javaCopy(first.runner.suspend()).toJson());
+        assertThat(paused.weightSince()).isEqualTo(weightedAgain);
+
+        RolloutHarness restarted = first.restarted();
+        restarted.scheduler.advance(java.time.Duration.ofMinutes(2));
+        restarted.resume(paused).runToEnd();
+
+        assertThat(restarted.logged(AuditAction.PAUSE, "collects its 10m window in 10m")).isFalse();
+        String sameWindow = "&start=" + weightedAgain.plusSeconds(30).getEpochSecond() + ".000&end="
+                + weightedAgain.plusSeconds(600).getEpochSecond() + ".000&";
+        assertThat(rangeQueries()).hasSize(2).allSatisfy(form -> assertThat(form).contains(sameWindow));
+    }
+
+    @Test
+    void aJudgesFullResultIsSavedWithTheStateAndEndsInTheRolloutsResult() throws Exception {
+        harness.start(plan(true, """
+                - setWeight: 10
+                - judge: {metrics: [success-rate], window: 10m}
+                - pause: {}
+                """));
+        harness.runUntil(() -> harness.runner.status().awaitingPromotion());
+        RolloutState paused = RolloutState.fromJson(javaCopy(harness.runner.suspend()).toJson());
+        assertThat(paused.judgements()).singleElement().satisfies(judged -> {
+            assertThat(judged.analysis().name()).isEqualTo("step-2-judge");
+            assertThat(judged.outcome().scorecard().control()).isEqualTo("baseline");
+            assertThat(judged.outcome().scorecard().metrics()).singleElement().satisfies(metric -> {
+                assertThat(metric.name()).isEqualTo("success-rate");
+                assertThat(metric.canarySamples()).isEqualTo(20);
+                assertThat(metric.canaryValues()).isEmpty(); // the series stay in the record only
+            });
+        });
+
+        RolloutHarness restarted = harness.restarted();
+        restarted.resume(paused);
+        restarted.runUntil(() -> restarted.runner.status().awaitingPromotion());
+        assertThat(restarted.runner.promote("alice")).isTrue();
+        RolloutResult result = restarted.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(result.judgements()).isEqualTo(paused.judgements());
+    }
+
+    private static <T extends java.io.Serializable> T javaCopy(T value) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            @SuppressWarnings("unchecked")
+            T copy = (T) in.readObject();
+            return copy;
+        }
+    }
+
     private void assertBaselineGoneIn(RolloutHarness h) {
         assertThat(cluster.deployment("web-baseline")).isNull();
         assertThat(h.weights("web", "primary")).isEqualTo("stable 100, canary 0");

@@ -67,6 +67,10 @@ class DriftWhilePausedTest {
         harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
         assertThat(harness.weights("web", "primary")).isEqualTo("stable 80, canary 20");
         awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1); // the watch listed the objects and read once
+        // the route and both Deployments are listed on the watch's own thread, each waking the runner once: let all
+        // three arrive and run the reads they schedule, so that what is left on the scheduler is the pause's own
+        awaitOnTheFrozenClock(() -> watched.watchWakes.get() >= 3);
+        awaitOnTheFrozenClock(() -> harness.scheduler.nextDueIn().map(due -> !due.isZero()).orElse(true));
     }
 
     /** Runs what the watch's events schedule, without moving the clock, until {@code done} or 20 s of real time. */

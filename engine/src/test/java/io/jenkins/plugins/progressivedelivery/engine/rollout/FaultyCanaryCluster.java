@@ -125,13 +125,18 @@ final class FaultyCanaryCluster implements CanaryCluster {
     final java.util.concurrent.atomic.AtomicInteger openWatches = new java.util.concurrent.atomic.AtomicInteger();
     /** Drift watches started, ever. */
     final java.util.concurrent.atomic.AtomicInteger watchesStarted = new java.util.concurrent.atomic.AtomicInteger();
+    /** Times a drift watch woke the runner (each watched object's first listing is one). */
+    final java.util.concurrent.atomic.AtomicInteger watchWakes = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public ChangeWatch driftWatch() {
         ChangeWatch real = delegate.driftWatch();
         return wake -> {
             io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler.Cancellable handle =
-                    real.whenChanged(wake);
+                    real.whenChanged(() -> {
+                        watchWakes.incrementAndGet();
+                        wake.run();
+                    });
             watchesStarted.incrementAndGet();
             openWatches.incrementAndGet();
             java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();

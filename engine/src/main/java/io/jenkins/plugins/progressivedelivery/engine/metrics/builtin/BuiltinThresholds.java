@@ -62,7 +62,7 @@ public final class BuiltinThresholds {
             sides.put("canary", plan.target().canaryDeployment());
             sides.put("baseline", plan.target().baselineDeployment());
             return new Context(plan.metrics(), sides, plan.target().canaryDeployment(), plan.target().namespace(),
-                    "canary", "raise the weight or the window, or use blueGreenSwitch");
+                    "canary", MetricSpec.MinimumTraffic.CANARY_ADVICE);
         }
 
         /**
