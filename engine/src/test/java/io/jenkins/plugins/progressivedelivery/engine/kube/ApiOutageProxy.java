@@ -72,8 +72,17 @@ public final class ApiOutageProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 Socket upstream = new Socket(target.getAddress(), target.getPort());
-                open.add(client);
-                open.add(upstream);
+                synchronized (this) {
+                    // accepted just before down(): that connection must not outlive the outage (a client's watch
+                    // reconnecting at that moment would otherwise carry requests through it)
+                    if (listening != server) {
+                        closeQuietly(client);
+                        closeQuietly(upstream);
+                        return;
+                    }
+                    open.add(client);
+                    open.add(upstream);
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
