@@ -58,11 +58,6 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     @Override
-    public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
-        return (CanaryPlan) call(new Call(withTemplates, Kind.ANALYSIS_TEMPLATES, 0));
-    }
-
-    @Override
     public List<ClusterChange> prepareCanaryAt(int stepIndex) {
         return changes(callWithPlan(plan, p -> new Call(p, Kind.PREPARE_CANARY_AT, stepIndex)));
     }
@@ -186,7 +181,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
-        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE, ANALYSIS_TEMPLATES }
+        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE }
 
     /** One {@link CanaryCluster} method and its argument, shipped to where the call is made. */
     private record Call(CanaryPlan plan, Kind kind, int argument) implements ClusterOperation.Call {
@@ -203,7 +198,6 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
                 case SCALE_CANARY -> new ArrayList<>(cluster.scaleCanary(argument));
                 case PROMOTE_STABLE -> new ArrayList<>(cluster.promoteStable());
                 case STABLE_READINESS -> cluster.stableReadiness();
-                case ANALYSIS_TEMPLATES -> cluster.withAnalysisTemplates(plan);
                 case PREPARE_CANARY_AT -> new ArrayList<>(cluster.prepareCanaryAt(argument));
                 case APPLY_ROUTE_STEP -> new ArrayList<>(cluster.applyRouteStep(argument));
                 case RESTORE_STABLE -> new ArrayList<>(cluster.restoreStable());

@@ -326,7 +326,13 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
         return "analysis";
     }
 
-    @Override
+    /**
+     * The plan with the AnalysisTemplates its analyses name ({@code templates:}) read with this cluster's client and
+     * merged in, before the rollout starts (the CLI's; the plugin reads them where the step runs, RemoteAnalysisTemplates).
+     *
+     * @throws io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException naming a missing or invalid
+     *                                                                                 template
+     */
     public CanaryPlan withAnalysisTemplates(CanaryPlan withTemplates) {
         return new ClusterAnalysisTemplates(client, withTemplates.target().namespace()).resolve(withTemplates);
     }

@@ -54,18 +54,6 @@ public interface CanaryCluster {
     }
 
     /**
-     * The plan with the AnalysisTemplates its analyses name ({@code templates:}) read from the cluster and merged
-     * in; called before the rollout starts, and only when the plan names templates.
-     *
-     * @throws io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException naming a missing or invalid
-     *                                                                                 template
-     */
-    default io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan withAnalysisTemplates(
-            io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan plan) {
-        return plan;
-    }
-
-    /**
      * Creates or updates the canary Deployment for step {@code stepIndex} of the plan (a {@code setWeight} or
      * {@code setCanaryScale} step), sized by the latest {@code setCanaryScale} up to it, or by the traffic weight
      * when there is none or it said {@code matchTrafficWeight}.
