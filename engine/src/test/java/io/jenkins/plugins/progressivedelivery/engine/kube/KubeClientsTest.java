@@ -117,4 +117,16 @@ class KubeClientsTest {
             }
         }
     }
+
+    @Test
+    void everyClientOfTheJvmSharesOneSerialization() {
+        KubernetesConnection one = KubernetesConnection.token("https://one.example:6443", "t1", null);
+        KubernetesConnection two = KubernetesConnection.token("https://two.example:6443", "t2", null);
+        try (KubernetesClient first = KubeClients.create(one); KubernetesClient second = KubeClients.create(two)) {
+            // building the serialization (its ObjectMapper, the resource types found on the class path) was most of
+            // a new client's first request
+            assertThat(first.getKubernetesSerialization()).isSameAs(second.getKubernetesSerialization());
+            assertThat(first.getMasterUrl().getHost()).isEqualTo("one.example");
+        }
+    }
 }
