@@ -101,9 +101,14 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
         }
     }
 
+    /**
+     * On the session's cluster, right after its preflight: the Deployment and the Istio discovery that preflight has
+     * just read are not read again.
+     */
     @Override
     public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
-        return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) call(new RemoteDoctor.Call(plan));
+        return (io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport) callWithPlan(plan,
+                p -> new Call(p, Kind.DOCTOR, 0));
     }
 
     @Override
@@ -181,7 +186,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
     }
 
     private enum Kind { PREFLIGHT, PREPARE_CANARY, CANARY_READINESS, SET_WEIGHT, SCALE_CANARY, PROMOTE_STABLE,
-        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE }
+        STABLE_READINESS, PREPARE_CANARY_AT, APPLY_ROUTE_STEP, RESTORE_STABLE, DOCTOR }
 
     /** One {@link CanaryCluster} method and its argument, shipped to where the call is made. */
     private record Call(CanaryPlan plan, Kind kind, int argument) implements ClusterOperation.Call {
@@ -201,6 +206,7 @@ public final class RemoteCanaryCluster extends RemoteCluster implements CanaryCl
                 case PREPARE_CANARY_AT -> new ArrayList<>(cluster.prepareCanaryAt(argument));
                 case APPLY_ROUTE_STEP -> new ArrayList<>(cluster.applyRouteStep(argument));
                 case RESTORE_STABLE -> new ArrayList<>(cluster.restoreStable());
+                case DOCTOR -> cluster.doctor();
             };
         }
     }

@@ -44,9 +44,25 @@ public final class Doctor {
      * @throws ClusterException when the Deployment cannot be read (missing, forbidden, unreachable)
      */
     public static DoctorReport examine(KubernetesClient client, DeliveryPlan plan) {
+        return examine(client, plan, AlreadyRead.NOTHING);
+    }
+
+    /**
+     * What the caller has just read (the preflight before the doctor, a moment ago) and the doctor need not read
+     * again; each may be null.
+     *
+     * @param stable       the canary plan's stable Deployment
+     * @param istioVersion the {@code networking.istio.io} version the cluster serves, as discovered
+     */
+    public record AlreadyRead(Deployment stable, String istioVersion) {
+        public static final AlreadyRead NOTHING = new AlreadyRead(null, null);
+    }
+
+    /** {@link #examine(KubernetesClient, DeliveryPlan)} without reading again what {@code read} holds. */
+    public static DoctorReport examine(KubernetesClient client, DeliveryPlan plan, AlreadyRead read) {
         String namespace = namespace(plan, client);
         List<Finding> access = new ArrayList<>();
-        WorkloadFacts facts = plan instanceof CanaryPlan canary ? canaryFacts(client, namespace, canary, access)
+        WorkloadFacts facts = plan instanceof CanaryPlan canary ? canaryFacts(client, namespace, canary, access, read)
                 : blueGreenFacts(client, namespace, (BlueGreenPlan) plan, access);
         List<Finding> findings = new ArrayList<>(DoctorChecks.check(facts, plan.effectiveDoctor()));
         findings.addAll(access);
@@ -59,15 +75,16 @@ public final class Doctor {
     }
 
     private static WorkloadFacts canaryFacts(KubernetesClient client, String namespace, CanaryPlan plan,
-                                             List<Finding> access) {
-        Deployment stable = deployment(client, namespace, plan.target().deployment());
+                                             List<Finding> access, AlreadyRead read) {
+        Deployment stable = read.stable() != null ? read.stable()
+                : deployment(client, namespace, plan.target().deployment());
         Map<String, String> podLabels = stable.getSpec().getTemplate().getMetadata().getLabels();
         IstioSpec istio = plan.traffic().istio();
         GenericKubernetesResource virtualService = null;
         GenericKubernetesResource subsetRule = null;
         List<GenericKubernetesResource> rules = List.of();
         if (istio != null) {
-            String version = IstioApi.servedVersion(client);
+            String version = read.istioVersion() != null ? read.istioVersion() : IstioApi.servedVersion(client);
             if (version != null) {
                 virtualService = istio(client, IstioApi.virtualServices(version), namespace, istio.virtualService(),
                         KubeRef.virtualService(namespace, istio.virtualService()));

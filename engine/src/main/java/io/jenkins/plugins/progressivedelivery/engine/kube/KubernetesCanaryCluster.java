@@ -274,9 +274,13 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
                         .withName(workloads.canaryRef().name())));
     }
 
+    /** Run right after the preflight: what it has just read is not read again. */
     @Override
     public io.jenkins.plugins.progressivedelivery.engine.doctor.DoctorReport doctor() {
-        return io.jenkins.plugins.progressivedelivery.engine.doctor.Doctor.examine(client, plan);
+        String istioVersion = router instanceof IstioVirtualServiceRouter istio ? istio.knownIstioVersion() : null;
+        return io.jenkins.plugins.progressivedelivery.engine.doctor.Doctor.examine(client, plan,
+                new io.jenkins.plugins.progressivedelivery.engine.doctor.Doctor.AlreadyRead(workloads.stable(),
+                        istioVersion));
     }
 
     /** Hooks' Jobs in the plan's namespace; a webhook's credentialsId names the environment variable of its token. */

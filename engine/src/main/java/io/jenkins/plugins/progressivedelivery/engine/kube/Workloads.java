@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,8 +37,33 @@ public final class Workloads {
     private final Target target;
     private final KubeRef stableRef;
     private final KubeRef canaryRef;
+    private final LongSupplier nanoTime;
+    /** Each Deployment as this process last read or wrote it, and when: see {@link #RECENT}. */
+    private final Map<KubeRef, Known> known = new ConcurrentHashMap<>();
+
+    /**
+     * How long a read stands for the next change: the drift check's reads before a step are that step's reads, the
+     * preflight's checks share theirs, and a write's answer is the first readiness check. A change after a pause or a
+     * person's decision reads again. A stale object can never be written over another writer's change (every write
+     * carries the resourceVersion it was computed from: a 409 re-reads), and "already so" is only said of a fresh read.
+     */
+    static final long RECENT = TimeUnit.SECONDS.toNanos(2);
+
+    /**
+     * A Deployment as read or written ({@code deployment} null: it did not exist) at {@code nanos}; {@code change}:
+     * the answer of a change (a write, or the fresh read that found it already so), which the first readiness check
+     * after it may use once.
+     */
+    private record Known(Deployment deployment, long nanos, boolean change) {
+    }
 
     public Workloads(KubernetesClient client, String namespace, Target target) {
+        this(client, namespace, target, System::nanoTime);
+    }
+
+    /** @param nanoTime what {@link #RECENT} is measured with (tests: a clock that stands still) */
+    Workloads(KubernetesClient client, String namespace, Target target, LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.rmw = new ReadModifyWrite(client);
         this.deployments = client.apps().deployments().inNamespace(namespace);
         this.target = target;
@@ -55,16 +83,65 @@ public final class Workloads {
         return canaryRef;
     }
 
+    /** The stable Deployment as recently read (see {@link #RECENT}), or read now. */
     public Optional<Deployment> findStable() {
-        return Optional.ofNullable(rmw.read(deployments, stableRef));
+        return Optional.ofNullable(recent(stableRef));
     }
 
+    /** As {@link #findStable()}; a missing one is a (non-transient) {@link ClusterException}. */
     public Deployment stable() {
-        return rmw.require(deployments, stableRef);
+        Deployment stable = recent(stableRef);
+        if (stable == null) {
+            return rmw.require(deployments, stableRef); // says "not found" as every other read does
+        }
+        return stable;
     }
 
+    /** The canary Deployment as recently read (see {@link #RECENT}), or read now. */
     public Optional<Deployment> findCanary() {
-        return Optional.ofNullable(rmw.read(deployments, canaryRef));
+        return Optional.ofNullable(recent(canaryRef));
+    }
+
+    private Deployment recent(KubeRef ref) {
+        Known last = known.get(ref);
+        if (last != null && nanoTime.getAsLong() - last.nanos() < RECENT) {
+            return last.deployment();
+        }
+        return fresh(ref);
+    }
+
+    /** Read now, whatever was read before: what a check of the cluster's state (drift, readiness) must see. */
+    private Deployment fresh(KubeRef ref) {
+        return remember(ref, rmw.read(deployments, ref));
+    }
+
+    private Deployment remember(KubeRef ref, Deployment deployment) {
+        return remember(ref, deployment, false);
+    }
+
+    private Deployment remember(KubeRef ref, Deployment deployment, boolean change) {
+        known.put(ref, new Known(deployment, nanoTime.getAsLong(), change));
+        return deployment;
+    }
+
+    /** The object a write stored (or, when nothing was written, read) stands for the next change and readiness. */
+    private <T extends ReadModifyWrite.Result<Deployment>> T remember(KubeRef ref, T result) {
+        remember(ref, result.after(), true);
+        return result;
+    }
+
+    /**
+     * The first readiness check after a write reads nothing: the write's answer (the new spec, the old status) says
+     * "not ready yet", and a no-op's fresh read says what is. Later checks read again.
+     */
+    private Deployment forReadiness(KubeRef ref) {
+        Known last = known.get(ref);
+        if (last != null && last.change() && last.deployment() != null
+                && nanoTime.getAsLong() - last.nanos() < RECENT) {
+            known.put(ref, new Known(last.deployment(), last.nanos(), false)); // once: the next check reads
+            return last.deployment();
+        }
+        return fresh(ref);
     }
 
     /**
@@ -152,11 +229,11 @@ public final class Workloads {
 
     /** {@link #applyCanary(int, Map)} from the stable Deployment as the caller has just read it. */
     public ClusterChange applyCanary(Deployment stable, int replicas, Map<String, String> annotations) {
-        Deployment existing = rmw.read(deployments, canaryRef);
+        Deployment existing = recent(canaryRef);
         if (existing == null) {
             try {
                 Deployment canary = fromPlan(() -> CanaryDeployments.newCanary(stable, target, replicas, annotations));
-                Deployment created = deployments.resource(canary).create();
+                Deployment created = remember(canaryRef, deployments.resource(canary).create(), true);
                 return new ClusterChange(AuditAction.SCALE, canaryRef.toString(), "absent", describe(created), 0,
                         "created from " + stableRef + " with image " + target.image());
             } catch (KubernetesClientException e) {
@@ -174,7 +251,7 @@ public final class Workloads {
             }
             return fromPlan(() -> CanaryDeployments.updatedCanary(current, stable, target, replicas, annotations));
         }, existing);
-        return change(result, canaryRef);
+        return change(remember(canaryRef, result), canaryRef);
     }
 
     private void requireOurs(Deployment canary) {
@@ -186,7 +263,7 @@ public final class Workloads {
 
     /** Scales the canary; a canary that does not exist is already at 0. */
     public ClusterChange scaleCanary(int replicas) {
-        Deployment current = replicas == 0 ? rmw.read(deployments, canaryRef) : null;
+        Deployment current = recent(canaryRef);
         if (replicas == 0 && current == null) {
             return new ClusterChange(AuditAction.SCALE, canaryRef.toString(), "absent", "absent", 0,
                     "does not exist; nothing to scale down");
@@ -195,7 +272,7 @@ public final class Workloads {
     }
 
     public ClusterChange scaleStable(int replicas) {
-        return scale(stableRef, null, replicas);
+        return scale(stableRef, recent(stableRef), replicas);
     }
 
     private ClusterChange scale(KubeRef ref, Deployment justRead, int replicas) {
@@ -206,7 +283,7 @@ public final class Workloads {
             current.getSpec().setReplicas(replicas);
             return current;
         }, justRead);
-        return change(result, ref);
+        return change(remember(ref, result), ref);
     }
 
     /**
@@ -221,8 +298,8 @@ public final class Workloads {
                     target.image()));
             replicas.ifPresent(promoted.getSpec()::setReplicas);
             return promoted;
-        });
-        return change(result, stableRef);
+        }, recent(stableRef));
+        return change(remember(stableRef, result), stableRef);
     }
 
     /** The stable Deployment's pod template as JSON, to put back if a rollback follows the promotion write. */
@@ -237,10 +314,11 @@ public final class Workloads {
     public ClusterChange restoreStable(String podTemplate) {
         PodTemplateSpec template = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(podTemplate,
                 PodTemplateSpec.class);
-        ReadModifyWrite.Result<Deployment> result = rmw.update(deployments, stableRef, current -> {
-            current.getSpec().setTemplate(template);
-            return current;
-        });
+        ReadModifyWrite.Result<Deployment> result = remember(stableRef, rmw.update(deployments, stableRef,
+                current -> {
+                    current.getSpec().setTemplate(template);
+                    return current;
+                }));
         return new ClusterChange(AuditAction.SCALE, stableRef.toString(), describe(result.before()),
                 describe(result.after()), result.conflicts(), result.written()
                 ? "pod template from before the promotion put back" : NOTHING_WRITTEN);
@@ -252,7 +330,10 @@ public final class Workloads {
      */
     public List<String> drift(String stableImage, int stableReplicas, Integer canaryReplicas) {
         List<String> changes = new ArrayList<>();
-        Deployment stable = stable();
+        Deployment stable = fresh(stableRef);
+        if (stable == null) {
+            stable = rmw.require(deployments, stableRef);
+        }
         String image = CanaryDeployments.image(stable, target.container());
         if (stableImage != null && !stableImage.equals(image)) {
             changes.add(stableRef + " runs " + image + " in container " + target.container() + ", the engine left "
@@ -263,7 +344,7 @@ public final class Workloads {
                     + " found " + stableReplicas + "; changed " + FieldManagers.lastWriter(stable));
         }
         if (canaryReplicas != null) {
-            Deployment canary = rmw.read(deployments, canaryRef);
+            Deployment canary = fresh(canaryRef);
             if (canary == null) {
                 changes.add(canaryRef + " was deleted, the engine left " + canaryReplicas + " replicas of "
                         + target.image());
@@ -283,11 +364,15 @@ public final class Workloads {
     }
 
     public Readiness stableReadiness() {
-        return CanaryDeployments.readiness(stable());
+        return CanaryDeployments.readiness(required(forReadiness(stableRef), stableRef));
     }
 
     public Readiness canaryReadiness() {
-        return CanaryDeployments.readiness(rmw.require(deployments, canaryRef));
+        return CanaryDeployments.readiness(required(forReadiness(canaryRef), canaryRef));
+    }
+
+    private Deployment required(Deployment deployment, KubeRef ref) {
+        return deployment != null ? deployment : rmw.require(deployments, ref);
     }
 
     /** A plan the Deployment does not fit (no such container) is not worth retrying. */

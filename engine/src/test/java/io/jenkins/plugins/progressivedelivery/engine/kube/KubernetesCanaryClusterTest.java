@@ -241,27 +241,48 @@ class KubernetesCanaryClusterTest {
     }
 
     @Test
-    void resizingTheCanaryReadsEachDeploymentOnceAndWritesOnce() {
+    void thePreflightReadsEachObjectOnceAndTheDoctorAfterItReadsOnlyWhatItAloneNeeds() {
+        createIstioSetup();
+        cluster.takeRequests();
+        try (KubernetesCanaryCluster canary = new KubernetesCanaryCluster(cluster.client, ISTIO)) {
+            assertThat(canary.preflight().canaryWeight()).isZero();
+            assertThat(cluster.takeRequests()).containsExactly(
+                    "GET /apis/apps/v1/namespaces/demo/deployments/web",
+                    "GET /apis/apps/v1/namespaces/demo/deployments/web-canary",
+                    "GET /apis/networking.istio.io",
+                    "GET /apis/networking.istio.io/v1/namespaces/demo/virtualservices/web",
+                    "GET /api/v1/namespaces/demo/services/web-stable",
+                    "GET /api/v1/namespaces/demo/services/web-canary");
+
+            assertThat(canary.doctor().findings()).isNotEmpty();
+            assertThat(cluster.takeRequests())
+                    .noneMatch(r -> r.endsWith("/deployments/web") || r.equals("GET /apis/networking.istio.io"))
+                    .contains("GET /apis/networking.istio.io/v1/namespaces/demo/virtualservices/web",
+                            "GET /apis/policy/v1/namespaces/demo/poddisruptionbudgets");
+        }
+    }
+
+    @Test
+    void aChangeRightAfterTheLastReadOrWriteSendsOnlyItsWrite() {
         createIstioSetup();
         try (KubernetesCanaryCluster canary = new KubernetesCanaryCluster(cluster.client, ISTIO)) {
             canary.preflight();
             canary.prepareCanary(5);
             cluster.takeRequests();
 
+            // the runner's drift check (or, as here, the previous change) has just read both Deployments
             canary.prepareCanary(50);
 
             assertThat(cluster.takeRequests()).containsExactly(
-                    "GET /apis/apps/v1/namespaces/demo/deployments/web",
-                    "GET /apis/apps/v1/namespaces/demo/deployments/web-canary",
                     "PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
             assertThat(cluster.deployment("web-canary").getSpec().getReplicas()).isEqualTo(2);
-            cluster.takeRequests();
+            cluster.takeRequests(); // the test's own read
 
             canary.scaleCanary(0);
 
             assertThat(cluster.takeRequests()).containsExactly(
-                    "GET /apis/apps/v1/namespaces/demo/deployments/web-canary",
                     "PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
+            assertThat(cluster.deployment("web-canary").getSpec().getReplicas()).isZero();
         }
     }
 }

@@ -148,6 +148,13 @@ public final class MockCluster implements AutoCloseable {
         return client.apps().deployments().inNamespace(NS).withName(name).get();
     }
 
+    /** Someone else (kubectl scale, an autoscaler) sets the Deployment's replicas. */
+    public void patchReplicas(String name, int replicas) {
+        Deployment deployment = deployment(name);
+        deployment.getSpec().setReplicas(replicas);
+        client.apps().deployments().inNamespace(NS).resource(deployment).update();
+    }
+
     /** Plays the Deployment controller: the latest generation is observed and all replicas are up. */
     public void markRolledOut(String name) {
         Deployment deployment = deployment(name);

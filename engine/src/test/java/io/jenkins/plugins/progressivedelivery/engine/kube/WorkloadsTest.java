@@ -12,6 +12,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +63,75 @@ class WorkloadsTest {
         assertThat(MockCluster.writes(cluster.takeRequests()))
                 .containsExactly("PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
         assertThat(workloads.applyCanary(2, Map.of("note", "second")).note()).isEqualTo("already so; nothing written");
+    }
+
+    @Test
+    void aReadStandsForTheNextChangeOnlyWhileRecent() {
+        AtomicLong nanos = new AtomicLong();
+        Workloads timed = new Workloads(cluster.client, NS, TARGET, nanos::get);
+        timed.applyCanary(2, Map.of());
+        cluster.takeRequests();
+
+        nanos.addAndGet(Workloads.RECENT - 1);
+        timed.scaleCanary(3);
+        assertThat(cluster.takeRequests()).containsExactly(
+                "PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
+
+        // after a pause (or a person's decision) the change reads what is there now
+        nanos.addAndGet(Workloads.RECENT);
+        cluster.patchReplicas("web-canary", 5);
+        cluster.takeRequests();
+        ClusterChange change = timed.applyCanary(2, Map.of());
+        assertThat(change.before()).isEqualTo("replicas 5, image web:2.0");
+        assertThat(cluster.takeRequests()).containsExactly(
+                "GET /apis/apps/v1/namespaces/demo/deployments/web",
+                "GET /apis/apps/v1/namespaces/demo/deployments/web-canary",
+                "PUT /apis/apps/v1/namespaces/demo/deployments/web-canary");
+        assertThat(cluster.deployment("web-canary").getSpec().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void aRecentCopyIsNeverWrittenOverAnotherWritersChange() {
+        Workloads standingStill = new Workloads(cluster.client, NS, TARGET, () -> 0L);
+        standingStill.applyCanary(2, Map.of("note", "first"));
+        cluster.patchReplicas("web-canary", 7); // someone scales it after our write
+
+        ClusterChange change = standingStill.applyCanary(3, Map.of("note", "first"));
+
+        assertThat(change.conflicts()).isEqualTo(1); // 409 on the copy, then a fresh read
+        assertThat(change.before()).isEqualTo("replicas 7, image web:2.0");
+        assertThat(cluster.deployment("web-canary").getSpec().getReplicas()).isEqualTo(3);
+        // "already so" is said of what the server has, not of the copy
+        cluster.patchReplicas("web-canary", 4);
+        assertThat(standingStill.applyCanary(3, Map.of("note", "first")).note()).isNull();
+        assertThat(cluster.deployment("web-canary").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void theFirstReadinessCheckAfterAWriteReadsNothingAndTheNextOnesRead() {
+        Workloads standingStill = new Workloads(cluster.client, NS, TARGET, () -> 0L);
+        standingStill.applyCanary(2, Map.of());
+        cluster.takeRequests();
+
+        assertThat(standingStill.canaryReadiness().ready()).isFalse();
+        assertThat(cluster.takeRequests()).isEmpty();
+
+        cluster.markRolledOut("web-canary");
+        cluster.takeRequests();
+        assertThat(standingStill.canaryReadiness().ready()).isTrue();
+        assertThat(standingStill.canaryReadiness().ready()).isTrue();
+        assertThat(cluster.takeRequests()).hasSize(2)
+                .allMatch(r -> r.equals("GET /apis/apps/v1/namespaces/demo/deployments/web-canary"));
+    }
+
+    @Test
+    void driftAlwaysReadsWhatIsThereNow() {
+        Workloads standingStill = new Workloads(cluster.client, NS, TARGET, () -> 0L);
+        standingStill.applyCanary(2, Map.of());
+        cluster.patchReplicas("web-canary", 9);
+
+        assertThat(standingStill.drift("web:1.0", 4, 2)).singleElement().asString()
+                .contains("has 9 replicas, the engine left 2");
     }
 
     @Test

@@ -58,6 +58,11 @@ final class IstioObjects {
         return out.append(versionSuffix()).toString();
     }
 
+    /** The served version once a preflight or a call discovered it, else null. */
+    String knownVersion() {
+        return version;
+    }
+
     /** {@code , networking.istio.io/v1} once the version is known, for a description; else empty. */
     String versionSuffix() {
         String known = version;

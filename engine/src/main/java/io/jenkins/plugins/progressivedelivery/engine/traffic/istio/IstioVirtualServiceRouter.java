@@ -45,6 +45,8 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     private final KubeRef destinationRuleRef;
     /** The VirtualService as this router last read or wrote it: the rollback PUTs from it without reading again. */
     private volatile GenericKubernetesResource lastRead;
+    /** The route {@link #verify()} read, for the {@link #currentWeight()} that follows it; taken once. */
+    private volatile GenericKubernetesResource readByVerify;
 
     public IstioVirtualServiceRouter(KubernetesClient client, String namespace, IstioSpec spec, Workloads workloads) {
         this(client, namespace, spec, workloads, null);
@@ -90,6 +92,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         if (virtualService != null) {
             lastRead = virtualService;
         }
+        readByVerify = virtualService;
         ManagedRoute route = null;
         if (virtualService != null) {
             try {
@@ -273,11 +276,22 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                 + " share (e.g. app)"));
     }
 
+    /**
+     * The weight as the route has it. Right after {@link #verify()} (the preflight asks for both at once) that is the
+     * route verify read; otherwise it is read now.
+     */
     @Override
     public int currentWeight() {
-        GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
+        GenericKubernetesResource verified = readByVerify;
+        readByVerify = null;
+        GenericKubernetesResource current = verified != null ? verified : istio.readVirtualService(virtualServiceRef);
         lastRead = current;
         return locate(current).canaryWeight();
+    }
+
+    /** The {@code networking.istio.io} version discovered, or null before any call discovered it. */
+    public String knownIstioVersion() {
+        return istio.knownVersion();
     }
 
     /** Adds the baseline Service as a destination of the managed route, at weight 0 (the next weight sets it). */
