@@ -70,6 +70,8 @@ public final class Bench {
                         run.engineWaitsPercent(), run.apiCallsPercent(), run.simulatedClusterPercent());
                 System.out.printf("    API writes by the engine: %d (%s)%n", run.engineWrites().size(),
                         WallTimeBench.byResource(run.engineWrites()));
+                System.out.printf("    API reads by the engine: %d (%s)%n", run.engineReads().size(),
+                        WallTimeBench.byResource(run.engineReads()));
                 System.out.printf("    status writes by the simulated Deployment controller (not the engine's): %d%n",
                         run.controllerWrites().size());
             }

@@ -30,6 +30,9 @@ import java.util.logging.Logger;
  */
 final class BenchApi implements AutoCloseable {
     static final String TOKEN = "bench-token";
+    private static final boolean VERBOSE = Boolean.getBoolean("bench.verbose");
+    /** The bench's own client (seeding, the simulated controller): its reads are not the engine's. */
+    static final String ADMIN_AGENT = "progressive-delivery-bench-admin";
 
     // java.util.logging holds loggers weakly: keep the one whose level is changed
     private final Logger requestLog = Logger.getLogger(MockWebServer.class.getName());
@@ -38,6 +41,8 @@ final class BenchApi implements AutoCloseable {
     private final AtomicInteger reads = new AtomicInteger();
     /** Every write: {@code PUT deployments/web-canary}, {@code PUT deployments/web/status}, in order. */
     private final List<String> writeLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every read: {@code GET deployments/web}, {@code LIST deployments}, {@code WATCH deployments}, in order. */
+    private final List<String> readLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** When each status write (the simulated Deployment controller's) arrived. */
     private final List<java.time.Instant> statusWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -52,13 +57,25 @@ final class BenchApi implements AutoCloseable {
                             + "\"reason\":\"Unauthorized\",\"code\":401}");
                 }
                 String path = request.getPath();
+                if (VERBOSE) {
+                    System.out.println("  " + java.time.Instant.now() + " api: " + request.getMethod() + " " + path
+                            + (ADMIN_AGENT.equals(request.getHeader("User-Agent")) ? " (bench)" : ""));
+                }
                 String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
                 if ("GET".equals(request.getMethod())) {
                     String discovery = discovery(bare);
                     if (discovery != null) {
+                        if (!ADMIN_AGENT.equals(request.getHeader("User-Agent"))) {
+                            readLog.add("DISCOVERY " + bare);
+                        }
                         return json(200, discovery);
                     }
                     reads.incrementAndGet();
+                    String resource = resourceOf(bare);
+                    if (!ADMIN_AGENT.equals(request.getHeader("User-Agent"))) {
+                        readLog.add((path.contains("watch=true") ? "WATCH " : resource.contains("/") ? "GET " : "LIST ")
+                                + resource);
+                    }
                 } else {
                     writes.incrementAndGet();
                     writeLog.add(request.getMethod() + " " + resourceOf(bare));
@@ -87,6 +104,11 @@ final class BenchApi implements AutoCloseable {
 
     int reads() {
         return reads.get();
+    }
+
+    /** The reads so far by clients other than {@link #newClient()}'s (discovery documents left out), each {@code VERB resource[/name]}. */
+    List<String> readLog() {
+        return List.copyOf(readLog);
     }
 
     List<java.time.Instant> statusWriteTimes() {
@@ -118,7 +140,7 @@ final class BenchApi implements AutoCloseable {
     KubernetesClient newClient() {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withOauthToken(TOKEN)
                 .withTrustCerts(true).withDisableHostnameVerification(true).withNamespace("demo")
-                .withRequestRetryBackoffLimit(0).build();
+                .withRequestRetryBackoffLimit(0).withUserAgent(ADMIN_AGENT).build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 

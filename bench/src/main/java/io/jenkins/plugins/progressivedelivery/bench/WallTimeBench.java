@@ -87,7 +87,7 @@ final class WallTimeBench {
 
     /** One sizing's figures: wall time, what the plan configured, the overhead by source, the writes. */
     record Run(Sizing sizing, Stats rollout, double configuredMillis, Map<String, Double> overheadMillis,
-               List<String> engineWrites, List<String> controllerWrites) {
+               List<String> engineWrites, List<String> engineReads, List<String> controllerWrites) {
         double overheadPercent() {
             return (rollout.median() - configuredMillis) / configuredMillis * 100;
         }
@@ -130,6 +130,7 @@ final class WallTimeBench {
         Map<Sizing, Double> configured = new LinkedHashMap<>();
         Map<Sizing, List<Round>> measuredRounds = new LinkedHashMap<>();
         Map<Sizing, List<String>> writes = new LinkedHashMap<>();
+        Map<Sizing, List<String>> reads = new LinkedHashMap<>();
         Map<Sizing, List<String>> statusWrites = new LinkedHashMap<>();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
         // the simulated cluster makes blocking calls: on its own thread, never delaying the engine's timers
@@ -147,6 +148,7 @@ final class WallTimeBench {
                     configured.put(sizing, measured.configuredMillis());
                     measuredRounds.computeIfAbsent(sizing, s -> new ArrayList<>()).add(measured);
                     writes.put(sizing, measured.engineWrites());
+                    reads.put(sizing, measured.engineReads());
                     statusWrites.put(sizing, measured.controllerWrites());
                     long start = System.nanoTime();
                     long sleepFor = Math.round(measured.configuredMillis());
@@ -166,24 +168,25 @@ final class WallTimeBench {
             sorted.sort(java.util.Comparator.comparingLong(Round::wallNanos));
             Round median = sorted.get((sorted.size() - 1) / 2);
             runs.add(new Run(sizing, walls.get(sizing), configured.get(sizing), median.overhead(),
-                    writes.get(sizing), statusWrites.get(sizing)));
+                    writes.get(sizing), reads.get(sizing), statusWrites.get(sizing)));
         }
         return new Result(sleep, runs);
     }
 
     private record Round(long wallNanos, double configuredMillis, Map<String, Double> overhead,
-                         List<String> engineWrites, List<String> controllerWrites) { }
+                         List<String> engineWrites, List<String> engineReads, List<String> controllerWrites) { }
 
     private static Round oneRollout(Sizing sizing, ScheduledExecutorService timers,
                                     ScheduledExecutorService cluster, ExecutorService io) throws Exception {
         try (BenchApi api = new BenchApi(); KubernetesClient admin = api.newClient();
-             DeploymentController controller = DeploymentController.start(admin, "demo", ROLLOUT,
-                     Clock.systemUTC(), cluster, Duration.ofMillis(20))) {
+             DeploymentController controller = DeploymentController.startWatching(admin, "demo", ROLLOUT,
+                     Clock.systemUTC(), cluster, Duration.ofMillis(200))) {
             EmbeddedCluster.seed(admin, Clock.systemUTC());
             CanaryPlan plan = PlanLoader.loadCanary(PLAN.formatted(sizing.targetField), "bench");
             ConcurrentLinkedQueue<AuditEvent> events = new ConcurrentLinkedQueue<>();
             CompletableFuture<RolloutResult> done = new CompletableFuture<>();
             int before = api.writeLog().size();
+            int readsBefore = api.readLog().size();
             Instant startedAt = Instant.now();
             long start = System.nanoTime();
             CanaryRunner.start(plan, Map.of(),
@@ -207,8 +210,9 @@ final class WallTimeBench {
             List<AuditEvent> log = List.copyOf(events);
             double configured = PAUSE.toMillis() + INTERVAL.toMillis() * (MEASUREMENTS - 1)
                     + ROLLOUT.toMillis() * rollouts(log);
+            List<String> reads = api.readLog().subList(readsBefore, api.readLog().size());
             return new Round(wall, configured, breakdown(log, startedAt, endedAt, api.statusWriteTimes()), engine,
-                    status);
+                    reads, status);
         }
     }
 
