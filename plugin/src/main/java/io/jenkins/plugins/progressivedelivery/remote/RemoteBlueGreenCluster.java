@@ -7,6 +7,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import java.io.Serializable;
@@ -45,6 +46,11 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
     @Override
     public List<ClusterChange> switchActiveTo(Colour colour) {
         return changes(callWithPlan(plan, p -> new Call(p, Kind.SWITCH_ACTIVE_TO, colour, 0)));
+    }
+
+    @Override
+    public ProductionTraffic production() {
+        return (ProductionTraffic) callWithPlan(plan, p -> new Call(p, Kind.PRODUCTION, null, 0));
     }
 
     @Override
@@ -100,7 +106,7 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
         }
     }
 
-    private enum Kind { PREFLIGHT, DEPLOY_COLOUR, READINESS, POINT_PREVIEW_AT, SWITCH_ACTIVE_TO, SCALE_COLOUR }
+    private enum Kind { PREFLIGHT, DEPLOY_COLOUR, READINESS, POINT_PREVIEW_AT, SWITCH_ACTIVE_TO, PRODUCTION, SCALE_COLOUR }
 
     /** One {@link BlueGreenCluster} method and its arguments, shipped to where the call is made. */
     private record Call(BlueGreenPlan plan, Kind kind, Colour colour, int replicas) implements ClusterOperation.Call {
@@ -115,6 +121,7 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
                 case READINESS -> cluster.readiness(colour);
                 case POINT_PREVIEW_AT -> new ArrayList<>(cluster.pointPreviewAt(colour));
                 case SWITCH_ACTIVE_TO -> new ArrayList<>(cluster.switchActiveTo(colour));
+                case PRODUCTION -> cluster.production();
                 case SCALE_COLOUR -> new ArrayList<>(cluster.scaleColour(colour, replicas));
             };
         }

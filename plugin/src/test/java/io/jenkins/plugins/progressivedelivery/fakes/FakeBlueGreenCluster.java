@@ -79,6 +79,12 @@ public final class FakeBlueGreenCluster implements BlueGreenCluster {
     }
 
     @Override
+    public synchronized io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic production() {
+        return new io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic(production,
+                "slot=" + production, "by progressive-delivery");
+    }
+
+    @Override
     public synchronized List<ClusterChange> scaleColour(Colour colour, int count) {
         calls.add("scaleColour " + colour + " " + count);
         String before = describe(colour);

@@ -11,6 +11,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.Readiness;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ReadinessWatch;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
@@ -146,6 +147,11 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     @Override
     public List<ClusterChange> switchActiveTo(Colour colour) {
         return List.of(router.switchTo(colour));
+    }
+
+    @Override
+    public ProductionTraffic production() {
+        return router.production();
     }
 
     @Override

@@ -339,12 +339,13 @@ public final class BlueGreenRunner implements Rollout {
                                 + " then"));
                 core.armTimer(dueAt, () -> enter(BlueGreenStage.SCALE_DOWN_OLD));
             }
-            case SCALE_DOWN_OLD -> core.call("scale " + plan.target().deployment(newColour.other()) + " down",
+            case SCALE_DOWN_OLD -> whileProductionOn(newColour, () -> core.call("scale "
+                    + plan.target().deployment(newColour.other()) + " down",
                     () -> cluster.scaleColour(newColour.other(), 0), changes -> {
                         core.record(changes, false, newColourWeight());
                         hooks(HooksSpec.Phase.POST_PROMOTION, () -> finish(RolloutPhase.PROMOTED, promotedMessage()),
                                 failed -> finish(RolloutPhase.FAILED, promotedMessage() + ", but " + failed));
-                    });
+                    }));
             case ROLLBACK_WARM_OLD -> core.call("scale " + plan.target().deployment(newColour.other())
                     + " to full size before production goes back to it",
                     () -> cluster.scaleColour(newColour.other(), fullReplicas), changes -> {
@@ -371,8 +372,8 @@ public final class BlueGreenRunner implements Rollout {
                                 + " (abortScaleDownDelaySeconds) before it is scaled down"));
                 core.armTimer(dueAt, () -> enter(BlueGreenStage.ROLLBACK_SCALE_DOWN));
             }
-            case ROLLBACK_SCALE_DOWN -> core.call("point the preview back at " + newColour.other(),
-                    () -> cluster.pointPreviewAt(newColour.other()), preview -> {
+            case ROLLBACK_SCALE_DOWN -> whileProductionOn(newColour.other(), () -> core.call("point the preview"
+                    + " back at " + newColour.other(), () -> cluster.pointPreviewAt(newColour.other()), preview -> {
                         core.record(preview, true, newColourWeight());
                         core.call("scale " + plan.target().deployment(newColour) + " down",
                                 () -> cluster.scaleColour(newColour, 0), scaled -> {
@@ -380,7 +381,7 @@ public final class BlueGreenRunner implements Rollout {
                                     hooks(HooksSpec.Phase.ON_ROLLBACK, () -> finishRollback(null),
                                             this::finishRollback);
                                 });
-                    });
+                    }));
             case DONE -> { }
         }
     }
@@ -566,6 +567,59 @@ public final class BlueGreenRunner implements Rollout {
         enter(BlueGreenStage.SCALE_DOWN_WAIT);
     }
 
+    /**
+     * Before a colour is scaled down: reads where production is (one read of the active Service or route) and runs
+     * {@code scaleDown} only when it is still on {@code expected}, where the engine left it. Someone else (a person
+     * with kubectl, a GitOps sync) may have switched it during the promotion wait or a scale-down delay, and
+     * scaling down the colour production is on now would take it to zero pods. As Argo Rollouts never scales down
+     * what the active Service selects, the switch then ends without another write: see {@link #productionMoved}.
+     * Also read when a resumed runner re-enters the stage, since nothing watched the cluster while it was away.
+     */
+    private void whileProductionOn(Colour expected, Runnable scaleDown) {
+        core.call("read where production is before " + plan.target().deployment(expected.other())
+                + " is scaled down", cluster::production, found -> {
+                    if (found.colour() == expected) {
+                        scaleDown.run();
+                    } else {
+                        productionMoved(expected, found);
+                    }
+                });
+    }
+
+    /**
+     * Production is not where the engine left it: nothing is scaled down and no traffic is moved (the person who
+     * moved it decided; writing over them is what {@code onDrift: overwrite} would be, and blue-green has no such
+     * choice), the drift is logged with who made it, and the switch ends {@link RolloutPhase#FAILED} with what is
+     * left and how to go on.
+     */
+    private void productionMoved(Colour expected, ProductionTraffic found) {
+        Colour idle = expected.other();
+        activeColour = found.colour();
+        String what = routeResource() + " is now " + found.found()
+                + (found.colour() == null ? "" : " (production on " + found.colour() + ")")
+                + ", the engine left production on " + expected + "; changed " + found.writer();
+        core.emit(core.event(AuditAction.DRIFT).resource(routeResource())
+                .after(idle + " was not scaled down and traffic was not moved: "
+                        + (found.colour() == idle ? idle + " takes production traffic"
+                                : "which colour takes production traffic cannot be told")
+                        + "; production stays where it was put")
+                .reason("changed by someone else since the engine wrote it: " + what));
+        String left = plan.target().deployment(Colour.BLUE) + " and " + plan.target().deployment(Colour.GREEN)
+                + " keep their replicas, " + plan.target().image() + " on " + newColour;
+        String next = found.colour() == null
+                ? "put all production traffic on one colour, then run the switch again (or scale the other colour"
+                        + " to 0)"
+                : found.colour() == newColour
+                ? "run the switch again to finish with " + newColour + " in production (or scale "
+                        + plan.target().deployment(newColour.other()) + " to 0)"
+                : "run the switch again to promote " + plan.target().image() + ", or scale "
+                        + plan.target().deployment(newColour) + " to 0 to stay on " + newColour.other();
+        String before = stage.rollingBack() ? (abortedByUser ? "aborted" : "rolled back") + ": " + rollbackReason
+                + "; but then " : "not promoted: ";
+        finish(RolloutPhase.FAILED, before + "someone else moved production off " + expected + " (" + what
+                + "); nothing was scaled down and the engine did not move traffic: " + left + "; " + next);
+    }
+
     private void startRollback(String reason, String actor, boolean byUser) {
         core.terminateAnalysis("the switch is being undone: " + reason);
         if (runningHooks != null) {
@@ -651,8 +705,8 @@ public final class BlueGreenRunner implements Rollout {
             core.emit(core.event(AuditAction.SCALE).resource(deploymentResource(newColour.other())).after("FAILED")
                     .reason(reason));
             finish(RolloutPhase.PROMOTED, promotedMessage() + "; but " + newColour.other() + " could not be scaled"
-                    + " down (" + reason + "): scale " + plan.target().deployment(newColour.other()) + " to 0 by"
-                    + " hand");
+                    + " down (" + reason + "): once " + routeResource() + " sends production to " + newColour
+                    + ", scale " + plan.target().deployment(newColour.other()) + " to 0 by hand");
         } else {
             startRollback(reason, AuditEvent.ENGINE, false);
         }

@@ -4,6 +4,7 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.ColourPods;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
 import java.util.List;
 
 /**
@@ -25,6 +26,12 @@ public interface ColourRouter {
      * failures are thrown.
      */
     Colour activeColour(List<ValidationError> problems);
+
+    /**
+     * Where production traffic is now, with who wrote the object last: one read of the object {@link #switchTo}
+     * writes, for the check before a colour is scaled down. Transient failures are thrown.
+     */
+    ProductionTraffic production();
 
     /** What keeps the objects it switches from sending each colour's traffic to exactly that colour's pods. */
     List<ValidationError> verify(ColourPods pods);

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ColourPods;
+import io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeErrors;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeRef;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
@@ -14,6 +15,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenGatewayApiSpe
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi.RouteRulesEditor.WeightedRule;
 import java.util.ArrayList;
@@ -81,6 +83,25 @@ public final class GatewayApiColourRouter implements ColourRouter {
                 + " splits traffic " + weighted.weights("blue", "green") + "; a blue-green switch starts with all"
                 + " of it on the colour in production: set that colour's weight to 100 and the other's to 0"));
         return null;
+    }
+
+    /** As {@link #activeColour}: all on one colour's backendRef (any positive weight) and 0 on the other's. */
+    @Override
+    public ProductionTraffic production() {
+        HasMetadata object = route.current();
+        if (object == null) {
+            return ProductionTraffic.gone(route.ref.toString());
+        }
+        String writer = FieldManagers.lastWriter(object);
+        WeightedRule weighted;
+        try {
+            weighted = route.editor.locate(object);
+        } catch (RuleProblem e) {
+            return new ProductionTraffic(null, e.error().message(), writer);
+        }
+        Colour colour = weighted.canaryWeight() == 0 && weighted.stableWeight() > 0 ? Colour.BLUE
+                : weighted.stableWeight() == 0 && weighted.canaryWeight() > 0 ? Colour.GREEN : null;
+        return new ProductionTraffic(colour, weighted.weights("blue", "green"), writer);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ColourPods;
+import io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeRef;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
@@ -14,6 +15,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.VirtualServiceRoutes.ManagedRoute;
 import java.util.ArrayList;
@@ -98,6 +100,25 @@ public final class IstioColourRouter implements ColourRouter {
                 + " switch starts with all of it on the colour in production: set that colour's weight to 100 and"
                 + " the other's to 0"));
         return null;
+    }
+
+    @Override
+    public ProductionTraffic production() {
+        GenericKubernetesResource virtualService = istio.rmw().read(istio.virtualServices(), virtualServiceRef);
+        if (virtualService == null) {
+            return ProductionTraffic.gone(virtualServiceRef.toString());
+        }
+        lastRead = virtualService;
+        String writer = FieldManagers.lastWriter(virtualService);
+        ManagedRoute found;
+        try {
+            found = VirtualServiceRoutes.locate(virtualService, spec.route(), split);
+        } catch (RouteProblem e) {
+            return new ProductionTraffic(null, e.error().message(), writer);
+        }
+        Colour colour = found.stableWeight() == 100 && found.canaryWeight() == 0 ? Colour.BLUE
+                : found.stableWeight() == 0 && found.canaryWeight() == 100 ? Colour.GREEN : null;
+        return new ProductionTraffic(colour, weights(found), writer);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.engine.traffic.selector;
 import io.fabric8.kubernetes.api.model.Service;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ColourPods;
+import io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeErrors;
 import io.jenkins.plugins.progressivedelivery.engine.kube.Labels;
 import io.jenkins.plugins.progressivedelivery.engine.kube.ReadModifyWrite;
@@ -10,6 +11,7 @@ import io.jenkins.plugins.progressivedelivery.engine.kube.ServiceSelectors;
 import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.ColourRouter;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +69,17 @@ public final class ServiceSelectorRouter implements ColourRouter {
                     + " the Service's selector"));
         }
         return colour;
+    }
+
+    @Override
+    public ProductionTraffic production() {
+        Service service = services.find(activeService).orElse(null);
+        if (service == null) {
+            return ProductionTraffic.gone(services.ref(activeService).toString());
+        }
+        lastRead = service;
+        Colour colour = Colour.parse(ServiceSelectors.selector(service).get(colorLabel)).orElse(null);
+        return new ProductionTraffic(colour, services.describe(service), FieldManagers.lastWriter(service));
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.kube.BlueGreenFixtures;
@@ -16,6 +17,8 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.BlueGreenSnapshot;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.PreflightException;
+import io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,5 +141,48 @@ class GatewayApiColourRouterTest {
                     }));
         }
         assertThat(MockCluster.writes(cluster.takeRequests())).isEmpty();
+    }
+
+    @Test
+    void productionIsReadInOneGetOfTheRouteAndSaysWhoMovedItAndWhenItCannotBeTold() {
+        create(HTTP_ROUTE);
+        try (KubernetesBlueGreenCluster blueGreen = new KubernetesBlueGreenCluster(cluster.client, PLAN)) {
+            blueGreen.preflight();
+            blueGreen.switchActiveTo(Colour.GREEN);
+            cluster.takeRequests();
+
+            ProductionTraffic engineLeftIt = blueGreen.production();
+            assertThat(cluster.takeRequests()).as("one read of the route").containsExactly("GET " + ROUTE_PATH);
+            assertThat(engineLeftIt.colour()).isEqualTo(Colour.GREEN);
+            assertThat(engineLeftIt.found()).isEqualTo("blue 0, green 100");
+
+            setWeights(100, 0, "argocd-controller");
+            ProductionTraffic switchedBack = blueGreen.production();
+            assertThat(cluster.takeRequests()).as("one read, no write").endsWith("PUT " + ROUTE_PATH,
+                    "GET " + ROUTE_PATH);
+            assertThat(switchedBack.colour()).isEqualTo(Colour.BLUE);
+            assertThat(switchedBack.found()).isEqualTo("blue 100, green 0");
+            assertThat(switchedBack.writer()).startsWith("by argocd-controller (Update at ");
+
+            setWeights(90, 10, "kubectl-edit");
+            assertThat(blueGreen.production().colour()).as("split: not on one colour").isNull();
+
+            cluster.client.resources(HTTPRoute.class).inNamespace(NS).withName("payments").delete();
+            ProductionTraffic gone = blueGreen.production();
+            assertThat(gone.colour()).isNull();
+            assertThat(gone.found()).isEqualTo("httproute/demo/payments does not exist");
+        }
+    }
+
+    /** Someone else's edit of rule primary's weights, recorded in managedFields as the API server would. */
+    private static void setWeights(int blue, int green, String manager) {
+        var ops = cluster.client.resources(HTTPRoute.class).inNamespace(NS);
+        HTTPRoute route = ops.withName("payments").get();
+        var refs = route.getSpec().getRules().get(1).getBackendRefs();
+        refs.get(0).setWeight(blue);
+        refs.get(1).setWeight(green);
+        route.getMetadata().setManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager(manager)
+                .withOperation("Update").withTime("2026-12-07T23:00:00Z").build()));
+        ops.resource(route).update();
     }
 }
