@@ -209,4 +209,29 @@ class AgentBlueGreenTest {
                 .containsEntry("verdict", "Promoted").containsEntry("activeColour", "green");
         assertThat(log.text()).contains("[weight] virtualservice/pay/payments route primary: ");
     }
+
+    @Test
+    void onAnAgentASwitchBackBySomeoneElseDuringTheDelayKeepsTheOldColourAtFullSizeAndFailsTheStep()
+            throws Exception {
+        BlueGreenSwitchStep step = step();
+        step.setActiveService("payments");
+        step.setAutoPromotionSeconds(0);
+        step.setScaleDownDelaySeconds(60);
+        new BlueGreenSwitchStep.Execution(step, context, harness.runtime).start();
+        rollOutGreen();
+        assertThat(selector("payments")).containsEntry("slot", "green");
+
+        // someone switches production back to blue by hand during the scale-down delay
+        var service = kube.services().inNamespace(NS).withName("payments").get();
+        service.getSpec().setSelector(Map.of("app", "payments", "slot", "blue"));
+        kube.services().inNamespace(NS).resource(service).update();
+        harness.advance(Duration.ofSeconds(60));
+
+        assertThat(deployment("payments-blue").getSpec().getReplicas()).as("production keeps its pods")
+                .isEqualTo(3);
+        assertThat(selector("payments")).as("traffic left where they put it").containsEntry("slot", "blue");
+        assertThat(log.text()).contains("[drift] service/pay/payments: blue was not scaled down");
+        assertThat(context.failure()).isNotNull();
+        assertThat(context.failure().getMessage()).contains("someone else moved production off green");
+    }
 }

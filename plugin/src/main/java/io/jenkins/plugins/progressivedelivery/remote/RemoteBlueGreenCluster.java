@@ -49,7 +49,7 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
     }
 
     @Override
-    public ProductionTraffic production() {
+    public ProductionTraffic readProduction() {
         return (ProductionTraffic) callWithPlan(plan, p -> new Call(p, Kind.PRODUCTION, null, 0));
     }
 
@@ -121,7 +121,7 @@ public final class RemoteBlueGreenCluster extends RemoteCluster implements BlueG
                 case READINESS -> cluster.readiness(colour);
                 case POINT_PREVIEW_AT -> new ArrayList<>(cluster.pointPreviewAt(colour));
                 case SWITCH_ACTIVE_TO -> new ArrayList<>(cluster.switchActiveTo(colour));
-                case PRODUCTION -> cluster.production();
+                case PRODUCTION -> cluster.readProduction();
                 case SCALE_COLOUR -> new ArrayList<>(cluster.scaleColour(colour, replicas));
             };
         }

@@ -79,7 +79,7 @@ public final class FakeBlueGreenCluster implements BlueGreenCluster {
     }
 
     @Override
-    public synchronized io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic production() {
+    public synchronized io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic readProduction() {
         return new io.jenkins.plugins.progressivedelivery.engine.rollout.ProductionTraffic(production,
                 "slot=" + production, "by progressive-delivery");
     }

@@ -150,8 +150,8 @@ public final class KubernetesBlueGreenCluster implements BlueGreenCluster, AutoC
     }
 
     @Override
-    public ProductionTraffic production() {
-        return router.production();
+    public ProductionTraffic readProduction() {
+        return router.readProduction();
     }
 
     @Override

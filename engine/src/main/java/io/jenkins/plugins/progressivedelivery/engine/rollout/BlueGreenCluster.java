@@ -53,7 +53,7 @@ public interface BlueGreenCluster {
      * Where production traffic is now, and who wrote it last: one read of the active Service (or the route), made
      * before a colour is scaled down, since someone else may have switched production to it. Writes nothing.
      */
-    ProductionTraffic production();
+    ProductionTraffic readProduction();
 
     /** Scales the Deployment of {@code colour}; one that does not exist is already at 0. */
     List<ClusterChange> scaleColour(Colour colour, int replicas);

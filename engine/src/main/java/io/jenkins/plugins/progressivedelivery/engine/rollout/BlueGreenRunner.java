@@ -577,7 +577,7 @@ public final class BlueGreenRunner implements Rollout {
      */
     private void whileProductionOn(Colour expected, Runnable scaleDown) {
         core.call("read where production is before " + plan.target().deployment(expected.other())
-                + " is scaled down", cluster::production, found -> {
+                + " is scaled down", cluster::readProduction, found -> {
                     if (found.colour() == expected) {
                         scaleDown.run();
                     } else {

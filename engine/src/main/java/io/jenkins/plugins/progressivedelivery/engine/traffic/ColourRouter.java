@@ -31,7 +31,7 @@ public interface ColourRouter {
      * Where production traffic is now, with who wrote the object last: one read of the object {@link #switchTo}
      * writes, for the check before a colour is scaled down. Transient failures are thrown.
      */
-    ProductionTraffic production();
+    ProductionTraffic readProduction();
 
     /** What keeps the objects it switches from sending each colour's traffic to exactly that colour's pods. */
     List<ValidationError> verify(ColourPods pods);

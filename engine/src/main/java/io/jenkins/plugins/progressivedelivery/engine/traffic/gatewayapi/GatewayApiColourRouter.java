@@ -87,7 +87,7 @@ public final class GatewayApiColourRouter implements ColourRouter {
 
     /** As {@link #activeColour}: all on one colour's backendRef (any positive weight) and 0 on the other's. */
     @Override
-    public ProductionTraffic production() {
+    public ProductionTraffic readProduction() {
         HasMetadata object = route.current();
         if (object == null) {
             return ProductionTraffic.gone(route.ref.toString());

@@ -103,7 +103,7 @@ public final class IstioColourRouter implements ColourRouter {
     }
 
     @Override
-    public ProductionTraffic production() {
+    public ProductionTraffic readProduction() {
         GenericKubernetesResource virtualService = istio.rmw().read(istio.virtualServices(), virtualServiceRef);
         if (virtualService == null) {
             return ProductionTraffic.gone(virtualServiceRef.toString());

@@ -72,7 +72,7 @@ public final class ServiceSelectorRouter implements ColourRouter {
     }
 
     @Override
-    public ProductionTraffic production() {
+    public ProductionTraffic readProduction() {
         Service service = services.find(activeService).orElse(null);
         if (service == null) {
             return ProductionTraffic.gone(services.ref(activeService).toString());

@@ -151,13 +151,13 @@ class GatewayApiColourRouterTest {
             blueGreen.switchActiveTo(Colour.GREEN);
             cluster.takeRequests();
 
-            ProductionTraffic engineLeftIt = blueGreen.production();
+            ProductionTraffic engineLeftIt = blueGreen.readProduction();
             assertThat(cluster.takeRequests()).as("one read of the route").containsExactly("GET " + ROUTE_PATH);
             assertThat(engineLeftIt.colour()).isEqualTo(Colour.GREEN);
             assertThat(engineLeftIt.found()).isEqualTo("blue 0, green 100");
 
             setWeights(100, 0, "argocd-controller");
-            ProductionTraffic switchedBack = blueGreen.production();
+            ProductionTraffic switchedBack = blueGreen.readProduction();
             assertThat(cluster.takeRequests()).as("one read, no write").endsWith("PUT " + ROUTE_PATH,
                     "GET " + ROUTE_PATH);
             assertThat(switchedBack.colour()).isEqualTo(Colour.BLUE);
@@ -165,10 +165,10 @@ class GatewayApiColourRouterTest {
             assertThat(switchedBack.writer()).startsWith("by argocd-controller (Update at ");
 
             setWeights(90, 10, "kubectl-edit");
-            assertThat(blueGreen.production().colour()).as("split: not on one colour").isNull();
+            assertThat(blueGreen.readProduction().colour()).as("split: not on one colour").isNull();
 
             cluster.client.resources(HTTPRoute.class).inNamespace(NS).withName("payments").delete();
-            ProductionTraffic gone = blueGreen.production();
+            ProductionTraffic gone = blueGreen.readProduction();
             assertThat(gone.colour()).isNull();
             assertThat(gone.found()).isEqualTo("httproute/demo/payments does not exist");
         }
