@@ -362,7 +362,7 @@ public final class AnalysisGateStep extends ConnectedStep {
                 // stops the step here, naming each problem
                 RemoteAnalysisTemplates.Resolved resolved;
                 try {
-                    resolved = cluster.resolve(loaded, namespace, "", connection.prometheusUrl());
+                    resolved = cluster.resolve(loaded, namespace, "", connection.prometheusDefaults());
                     spec = Arguments.resolve(resolved.spec(), step.arguments());
                 } catch (InvalidPlanException e) {
                     throw new AbortException("analysisGate '" + analysisName + "': " + e.getMessage());
