@@ -177,6 +177,58 @@ class TemplateServerDefaultsTest {
         assertServerDefaultsApplied();
     }
 
+    @Test
+    void aTemplateFileOfSeveralTemplatesGetsTheServerOnEachAsOneTemplateDoes(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path workspace) throws Exception {
+        java.nio.file.Files.writeString(workspace.resolve("several.yaml"), """
+                apiVersion: argoproj.io/v1alpha1
+                kind: AnalysisTemplate
+                metadata: {name: errors}
+                spec:
+                  metrics:
+                  - name: errors
+                    successCondition: result[0] < 1
+                    provider:
+                      prometheus: {query: "sum(rate(errors[1m]))"}
+                ---
+                apiVersion: argoproj.io/v1alpha1
+                kind: AnalysisTemplate
+                metadata: {name: latency}
+                spec:
+                  metrics:
+                  - name: latency
+                    successCondition: result[0] < 0.5
+                    provider:
+                      prometheus:
+                        address: https://prometheus.example.com
+                        query: p95
+                        timeout: 3s
+                        headers: [{key: x-scope-orgid, value: payments}]
+                """);
+        java.nio.file.Files.writeString(workspace.resolve("one.yaml"), """
+                kind: AnalysisTemplate
+                spec:
+                  metrics:
+                  - name: inline
+                    successCondition: result[0] < 1
+                    provider:
+                      prometheus: {query: "sum(rate(inline[1m]))"}
+                """);
+        Harness harness = harness(null, null);
+        for (String file : List.of("several.yaml", "one.yaml")) {
+            AnalysisGateStep gate = Structs.instantiate(AnalysisGateStep.class, Map.of("name", file,
+                    "templateFile", file));
+            FakeStepContext context = new FakeStepContext(run, log, new EnvVars(),
+                    new hudson.FilePath(workspace.toFile()));
+            assertThat(new AnalysisGateStep.Execution(gate, context, runtime).start()).isFalse();
+            harness.settle();
+            assertThat(context.success()).as(file).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                    .containsEntry("verdict", "Successful");
+        }
+
+        assertServerDefaultsApplied();
+    }
+
     private void assertServerDefaultsApplied() {
         List<PrometheusSpec.Header> serverHeaders = List.of(new PrometheusSpec.Header("X-Scope-OrgID", "shop"),
                 new PrometheusSpec.Header("X-Tenant-Key", TENANT_KEY));

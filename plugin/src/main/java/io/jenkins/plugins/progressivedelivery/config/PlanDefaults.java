@@ -120,6 +120,33 @@ public final class PlanDefaults {
         return metrics;
     }
 
+    /**
+     * A file of several AnalysisTemplates ({@code ---}) with the server on each document's Prometheus queries, as
+     * {@link #apply} puts it on a plan's: the file is merged (and validated) before it becomes the step's analysis, so
+     * a metric without {@code address} must have the server's by then. Unchanged without a server, or when it is not
+     * YAML (the loader says what is wrong with it).
+     */
+    public static String applyToDocuments(String yaml, ProgressiveDeliveryConfiguration config, String prometheus)
+            throws AbortException {
+        PrometheusDefaults defaults = config == null ? null : prometheusDefaults(config.prometheusServer(prometheus));
+        if (defaults == null) {
+            return yaml;
+        }
+        YAMLMapper mapper = new YAMLMapper();
+        StringBuilder filled = new StringBuilder();
+        try (com.fasterxml.jackson.databind.MappingIterator<Object> documents = mapper.readerFor(Object.class)
+                .readValues(yaml)) {
+            while (documents.hasNextValue()) {
+                Object document = documents.nextValue();
+                applyServer(document, defaults);
+                filled.append(mapper.writeValueAsString(document)); // each starts with its own "---"
+            }
+        } catch (IOException | RuntimeException e) {
+            return yaml;
+        }
+        return filled.toString();
+    }
+
     /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */
     @SuppressWarnings("unchecked")
     static void expandTemplates(Object node, ProgressiveDeliveryConfiguration config) throws AbortException {
