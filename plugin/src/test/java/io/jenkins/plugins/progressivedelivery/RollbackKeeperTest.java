@@ -74,8 +74,12 @@ class RollbackKeeperTest {
         harness.runtime.withKeeper(keeper, (c, r) -> ended.get());
     }
 
+    /** The canary's pods stay this long after traffic is safe: the window a restart can fall into. */
+    private String abortScaleDownDelay;
+
     private CanaryRolloutStep step(String rollbackTimeout) {
         CanaryRolloutStep step = new CanaryRolloutStep();
+        step.setAbortScaleDownDelay(abortScaleDownDelay);
         step.setNamespace("demo");
         step.setDeployment("web");
         step.setContainer("web");
@@ -298,6 +302,8 @@ class RollbackKeeperTest {
         assertThat(json).doesNotContain(TOKEN);
         assertThat(json).contains("\"credentialsId\":\"kube\"").contains("\"serverUrl\":\"https://api.example.com:6443\"")
                 .contains("\"stage\":\"ROLLBACK_TRAFFIC\"").contains("\"owner\":\"keeper\"");
+        assertThat(json).as("while traffic is unsafe the file has the format of before the scale-down and give-up"
+                + " fields (which files written then lack)").doesNotContain("scaleDown").doesNotContain("gaveUp");
         assertThat(log.text()).doesNotContain(TOKEN);
     }
 
@@ -316,17 +322,48 @@ class RollbackKeeperTest {
     }
 
     @Test
-    void rollbackTimeoutEndsTheKeepersRetriesWithTheOneLineInstructionAndRemovesTheFile() throws Exception {
+    void rollbackTimeoutEndsTheKeepersRetriesWithTheOneLineInstructionAndListsItAsFailedUntilDismissed()
+            throws Exception {
         retryingRollback("2m", 1000);
         timeoutEndsTheStep();
         harness.advance(RollbackKeeper.WATCH);
-        run.finish(); // the build ends too: the keeper's lines go to the Jenkins log
+        run.setResult(Result.SUCCESS);
+        run.finish(); // the build ends too (timeout was caught): the keeper's lines go to the Jenkins log
         harness.advance(Duration.ofMinutes(3));
 
         assertThat(cluster.weight()).isEqualTo(50);
-        assertThat(onDisk()).isEmpty();
-        assertThat(keeper.pending()).isEmpty();
+        assertThat(run.getResult()).as("an ended build's result cannot change").isEqualTo(Result.SUCCESS);
         assertThat(record().getVerdict()).isEqualTo("Rollback failed");
+        assertThat(keeperLines()).as("the build's record says so, and where it is listed")
+                .anySatisfy(line -> assertThat(line).isEqualTo("the build had already ended (SUCCESS) when the"
+                        + " Jenkins rollback keeper gave up with traffic NOT safe: Manage Jenkins » Pending rollbacks"
+                        + " lists it as failed until an administrator dismisses it"))
+                .anySatisfy(line -> assertThat(line).startsWith("Rollback failed: ROLLBACK FAILED, traffic is NOT"
+                        + " safe").contains("finish it by hand: kubectl -n demo edit virtualservice web"));
+        assertThat(onDisk()).as("kept, marked given up: nothing retries it").singleElement()
+                .satisfies(p -> assertThat(p.gaveUp().message()).startsWith("ROLLBACK FAILED, traffic is NOT safe"));
+        String id = onDisk().get(0).id();
+        assertThat(keeper.pending()).as("the Pending rollbacks page lists it").singleElement()
+                .satisfies(p -> assertThat(p.gaveUp()).isNotNull());
+        assertThat(keeper.status("demo", 1, record().getId())).startsWith("ROLLBACK FAILED, traffic is NOT safe");
+
+        // a restart: still listed as failed, and not retried
+        ManualScheduler clock = new ManualScheduler(harness.scheduler.now().plus(Duration.ofMinutes(1)));
+        QueueExecutor io = new QueueExecutor();
+        TestHost restartedHost = new TestHost(clock, io, run, cluster, null);
+        RollbackKeeper restarted = new RollbackKeeper(restartedHost);
+        int calls = cluster.calls().size();
+        restarted.resumeAll();
+        settle(clock, io, Duration.ofMinutes(5));
+        assertThat(cluster.calls()).as("a given-up rollback is not retried after a restart").hasSize(calls);
+        assertThat(restarted.pending()).singleElement().satisfies(p -> assertThat(p.gaveUp()).isNotNull());
+        assertThat(restarted.status("demo", 1, record().getId())).startsWith("ROLLBACK FAILED, traffic is NOT safe");
+
+        assertThat(restarted.cancel(id, "admin")).isEqualTo("dismissed the given-up rollback of demo #1");
+        assertThat(restartedHost.store().all()).isEmpty();
+        assertThat(restarted.pending()).isEmpty();
+        assertThat(keeperLines()).last().isEqualTo("the given-up rollback was dismissed by admin from Manage Jenkins"
+                + " » Pending rollbacks");
         String last = host.systemLog.get(host.systemLog.size() - 1);
         assertThat(last).startsWith("demo #1 (demo/web: web:2.0): Rollback failed: ROLLBACK FAILED, traffic is NOT"
                         + " safe: " + FakeCluster.ROUTE + " still sends 50% of traffic to the canary")
@@ -402,6 +439,112 @@ class RollbackKeeperTest {
         assertThat(payments.production()).as("production back on the old colour").isEqualTo(Colour.BLUE);
         assertThat(restartedHost.store().all()).isEmpty();
         assertThat(payRun.getAction(DeliveryAction.class).getVerdict()).isEqualTo("Aborted");
+    }
+
+    @Test
+    void aRestartAfterTheKeeperMadeTrafficSafeButBeforeTheDelayedScaleDownStillScalesTheCanaryDown()
+            throws Exception {
+        abortScaleDownDelay = "10m";
+        retryingRollback(null, 10);
+        timeoutEndsTheStep();
+        harness.advance(RollbackKeeper.WATCH);
+        harness.advance(Duration.ofMinutes(4));
+        assertThat(cluster.weight()).as("the keeper has moved traffic back").isZero();
+        assertThat(cluster.canaryReplicas()).as("the canary waits for abortScaleDownDelay").isEqualTo(1);
+        assertThat(onDisk()).as("the scale-down still due is on disk").singleElement().satisfies(p -> {
+            assertThat(p.owner()).isEqualTo(PendingRollback.KEEPER);
+            assertThat(p.gaveUp()).isNull();
+            assertThat(p.scaleDown().resource()).isEqualTo("deployment/demo/web-canary");
+            assertThat(p.scaleDown().dueAt()).isEqualTo(p.scaleDown().trafficSafeAt().plus(Duration.ofMinutes(10)));
+            assertThat(p.cluster().credentialsId()).isEqualTo("kube");
+        });
+        Instant due = onDisk().get(0).scaleDown().dueAt();
+        String json;
+        try (var listing = Files.list(host.store().directory())) {
+            json = Files.readString(listing.findFirst().orElseThrow(), StandardCharsets.UTF_8);
+        }
+        assertThat(json).contains("\"stage\":\"ROLLBACK_WAIT\"").doesNotContain(TOKEN);
+        assertThat(log.text()).contains("[progressive-delivery] traffic is safe; deployment/demo/web-canary is scaled"
+                + " down at " + due + " (kept in " + host.store().directory());
+
+        // the controller restarts two minutes later: the old keeper's timer is gone with its JVM
+        ManualScheduler clock = new ManualScheduler(harness.scheduler.now().plus(Duration.ofMinutes(2)));
+        QueueExecutor io = new QueueExecutor();
+        TestHost restartedHost = new TestHost(clock, io, run, cluster, null);
+        RollbackKeeper restarted = new RollbackKeeper(restartedHost);
+        restarted.resumeAll();
+        settle(clock, io, Duration.ZERO);
+        clock.advance(Duration.between(clock.now(), due).minusSeconds(1));
+        settle(clock, io, Duration.ZERO);
+        assertThat(cluster.canaryReplicas()).as("not before its time").isEqualTo(1);
+        assertThat(restartedHost.store().all()).hasSize(1);
+
+        settle(clock, io, Duration.ofMinutes(1));
+        assertThat(cluster.canaryReplicas()).as("scaled down after the restart").isZero();
+        assertThat(cluster.weight()).isZero();
+        assertThat(restartedHost.store().all()).as("nothing left once the scale-down is done").isEmpty();
+        assertThat(restarted.pending()).isEmpty();
+        assertThat(String.join("\n", restartedHost.systemLog))
+                .contains("demo #1 (demo/web: web:2.0): resumed by the Jenkins rollback keeper after a controller"
+                        + " restart: traffic was already safe, deployment/demo/web-canary is scaled down at " + due)
+                .contains("finished by the Jenkins rollback keeper");
+        assertThat(record().getVerdict()).isEqualTo("Aborted");
+    }
+
+    @Test
+    void aKeeperThatFinishesAfterTheBuildEndedWritesTheRollbackIntoTheBuildsRecord() throws Exception {
+        retryingRollback(null, 10);
+        timeoutEndsTheStep();
+        harness.advance(RollbackKeeper.WATCH);
+        run.finish(); // the pipeline went on and ended: its log is closed
+        int logLines = log.text().split("\n").length;
+        int saves = run.saves();
+        harness.advance(Duration.ofMinutes(5));
+
+        assertThat(cluster.weight()).isZero();
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(log.text().split("\n")).as("nothing written into the ended build's log").hasSize(logLines);
+        assertThat(record().getVerdict()).isEqualTo("Aborted");
+        assertThat(record().getRollbackActions()).extracting(e -> e.toLogLine())
+                .as("the record, as the build page shows it")
+                .contains("[rollback] " + FakeCluster.ROUTE + ": stable 50, canary 50 -> stable 100, canary 0 (ok)")
+                .anySatisfy(line -> assertThat(line).startsWith("[rollback] deployment/demo/web-canary: traffic is"
+                        + " safe; deployment/demo/web-canary is scaled down at"))
+                .anySatisfy(line -> assertThat(line).startsWith("[rollback]: Aborted: ").contains("(finished by the"
+                        + " Jenkins rollback keeper: the step had ended before traffic was safe"));
+        assertThat(record().getEvents()).as("the canary's scale-down")
+                .anySatisfy(e -> assertThat(e.toLogLine()).contains("deployment/demo/web-canary: replicas 1 ->"
+                        + " replicas 0"));
+        assertThat(run.saves()).as("and the build was saved with it").isGreaterThan(saves);
+        assertThat(String.join("\n", host.systemLog)).as("the Jenkins log has the lines too")
+                .contains("demo #1 (demo/web: web:2.0): Aborted: ");
+    }
+
+    @Test
+    void aKeeperThatGivesUpWhileTheBuildStillRunsFailsTheBuildAndSaysWhy() throws Exception {
+        retryingRollback("2m", 1000);
+        timeoutEndsTheStep(); // timeout's block ends; the pipeline catches it and goes on
+        harness.advance(RollbackKeeper.WATCH);
+        harness.advance(Duration.ofMinutes(3));
+
+        assertThat(cluster.weight()).isEqualTo(50);
+        assertThat(run.isBuilding()).isTrue();
+        assertThat(run.getResult()).as("never SUCCESS with traffic left unsafe").isEqualTo(Result.FAILURE);
+        String[] lines = log.text().trim().split("\n");
+        assertThat(lines[lines.length - 2]).isEqualTo("[progressive-delivery] the build's result is set to FAILURE:"
+                + " the rollback that the Jenkins rollback keeper carried on after the step ended gave up with traffic"
+                + " NOT safe");
+        assertThat(lines[lines.length - 1]).startsWith("[progressive-delivery] Rollback failed: ROLLBACK FAILED,"
+                + " traffic is NOT safe").contains("finish it by hand: kubectl -n demo edit virtualservice web");
+        assertThat(keeperLines()).contains("the build's result is set to FAILURE: the rollback that the Jenkins"
+                + " rollback keeper carried on after the step ended gave up with traffic NOT safe");
+        assertThat(keeper.pending()).singleElement().satisfies(p -> assertThat(p.gaveUp()).isNotNull());
+    }
+
+    /** The keeper's own lines in the build's record. */
+    private List<String> keeperLines() {
+        return record().getEvents().stream().filter(e -> RollbackKeeper.ACTOR.equals(e.actor()))
+                .map(e -> e.after()).toList();
     }
 
     private static void settle(ManualScheduler clock, QueueExecutor io, Duration duration) {
