@@ -492,6 +492,28 @@ class RollbackKeeperTest {
     }
 
     @Test
+    void cancellingAPendingScaleDownLeavesTrafficSafeAndTheCanaryRunningAndSaysHowToScaleItDown() throws Exception {
+        abortScaleDownDelay = "10m";
+        retryingRollback(null, 10);
+        timeoutEndsTheStep();
+        harness.advance(RollbackKeeper.WATCH);
+        harness.advance(Duration.ofMinutes(4));
+        String id = onDisk().get(0).id();
+        assertThat(onDisk().get(0).scaleDown()).isNotNull();
+
+        assertThat(keeper.cancel(id, "admin")).isEqualTo("cancelled the scale-down of demo #1");
+        harness.advance(Duration.ofMinutes(15));
+        assertThat(cluster.canaryReplicas()).as("left as it was").isEqualTo(1);
+        assertThat(cluster.weight()).isZero();
+        assertThat(onDisk()).isEmpty();
+        assertThat(keeper.pending()).isEmpty();
+        assertThat(record().getVerdict()).as("traffic is safe: not a failed rollback").isEqualTo("Aborted");
+        assertThat(record().getMessage()).isEqualTo("traffic is safe; the scale-down of deployment/demo/web-canary"
+                + " was cancelled by admin, so its pods keep running: scale it down by hand with kubectl -n demo"
+                + " scale deployment web-canary --replicas=0");
+    }
+
+    @Test
     void aKeeperThatFinishesAfterTheBuildEndedWritesTheRollbackIntoTheBuildsRecord() throws Exception {
         retryingRollback(null, 10);
         timeoutEndsTheStep();
@@ -516,6 +538,13 @@ class RollbackKeeperTest {
                 .anySatisfy(e -> assertThat(e.toLogLine()).contains("deployment/demo/web-canary: replicas 1 ->"
                         + " replicas 0"));
         assertThat(run.saves()).as("and the build was saved with it").isGreaterThan(saves);
+        assertThat(io.jenkins.plugins.progressivedelivery.actions.Deployment.of(run, record()))
+                .as("the Deployments page: the verdict, and the rollback actions taken (the keeper's notes are not)")
+                .satisfies(row -> {
+                    assertThat(row.verdict()).isEqualTo("Aborted");
+                    assertThat(row.rollbacks()).isEqualTo((int) record().getRollbackActions().stream()
+                            .filter(e -> !RollbackKeeper.ACTOR.equals(e.actor())).count());
+                });
         assertThat(String.join("\n", host.systemLog)).as("the Jenkins log has the lines too")
                 .contains("demo #1 (demo/web: web:2.0): Aborted: ");
     }

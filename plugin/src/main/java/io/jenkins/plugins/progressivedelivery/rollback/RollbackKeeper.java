@@ -236,6 +236,9 @@ public class RollbackKeeper {
         if (entry.pending.gaveUp() != null) {
             return dismiss(entry, actor);
         }
+        if (entry.pending.scaleDown() != null) {
+            return cancelScaleDown(entry, actor);
+        }
         RollbackKind.Kept engine = entry.engine;
         if (engine != null) {
             engine.stop();
@@ -258,6 +261,35 @@ public class RollbackKeeper {
         }
         say(entry, run, "Rollback failed: " + message, null);
         return "cancelled the rollback of " + pending.buildName();
+    }
+
+    /** Traffic is safe; only the scale-down is called off, and the Deployment keeps its pods until scaled by hand. */
+    private String cancelScaleDown(Entry entry, String actor) {
+        RollbackKind.Kept engine = entry.engine;
+        if (engine != null) {
+            engine.stop();
+        }
+        PendingRollback pending;
+        synchronized (entry) {
+            entry.finished = true;
+            entry.engine = null;
+            pending = entry.pending;
+            entries.remove(pending.id(), entry);
+            remove(pending.id());
+        }
+        PendingRollback.ScaleDown scaleDown = pending.scaleDown();
+        String[] resource = scaleDown.resource().split("/", 3); // deployment/<namespace>/<name>
+        String message = "traffic is safe; the scale-down of " + scaleDown.resource() + " was cancelled by " + actor
+                + ", so its pods keep running: scale it down by hand with kubectl -n " + resource[1]
+                + " scale deployment " + resource[2] + " --replicas=0";
+        Run<?, ?> run = host.run(pending.job(), pending.build());
+        DeliveryAction record = run == null ? null : DeliveryAction.find(run, pending.recordId());
+        if (record != null) {
+            boolean aborted = pending.state() != null && pending.state().path("abortedByUser").asBoolean();
+            record.complete(aborted ? "Aborted" : "Rolled back", 0, message);
+        }
+        say(entry, run, message, scaleDown.resource());
+        return "cancelled the scale-down of " + pending.buildName();
     }
 
     /** A given-up rollback leaves the page once an administrator has seen to it; the record says who and when. */
