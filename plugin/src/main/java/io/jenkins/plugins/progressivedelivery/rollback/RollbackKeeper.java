@@ -123,7 +123,7 @@ public class RollbackKeeper {
         final AtomicBoolean handedOver = new AtomicBoolean();
         volatile boolean safe;
         /** The engine has ended (guarded by the entry): a checkpoint still queued must not write its file again. */
-        boolean finished;
+        volatile boolean finished;
 
         Entry(PendingRollback pending) {
             this.pending = pending;
@@ -243,10 +243,14 @@ public class RollbackKeeper {
         if (engine != null) {
             engine.stop();
         }
-        entry.engine = null;
-        PendingRollback pending = entry.pending;
-        entries.remove(id, entry);
-        remove(id);
+        PendingRollback pending;
+        synchronized (entry) {
+            entry.finished = true;
+            entry.engine = null;
+            pending = entry.pending;
+            entries.remove(id, entry);
+            remove(id);
+        }
         String status = entry.status;
         String command = pending.state() == null || pending.state().get("rollbackCommand") == null ? null
                 : pending.state().get("rollbackCommand").asText();
@@ -410,6 +414,9 @@ public class RollbackKeeper {
 
     /** Resumes the engine from the entry's state, with the credential looked up now. */
     private void start(Entry entry, String announcement, ResumeReason reason) {
+        if (entry.finished || entries.get(entry.pending.id()) != entry) {
+            return; // cancelled while the credential could not be looked up
+        }
         PendingRollback pending = entry.pending;
         Run<?, ?> run = host.run(pending.job(), pending.build());
         Where where = host.where(pending);
@@ -492,7 +499,7 @@ public class RollbackKeeper {
                     + " still scales it down)", scaleDown.resource());
         }
         DeliveryAction record = run == null ? null : DeliveryAction.find(run, entry.pending.recordId());
-        if (record != null) {
+        if (record != null && !entry.finished) {
             record.setStatus(entry.status);
             save(run);
         }
