@@ -48,7 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A rollback whose step ends before traffic is safe ({@code timeout}'s grace period, a hard kill, a deleted build):
  * the rollback keeper carries it on from the engine's state, persists it without secrets, resumes it after a
- * controller restart, and removes it once traffic is safe or {@code rollbackTimeout} ends it.
+ * controller restart (its delayed scale-down too), writes how it ended into the build's record, fails a build still
+ * running when {@code rollbackTimeout} ends it, and removes it once the canary is scaled down (a given-up one once
+ * dismissed).
  */
 class RollbackKeeperTest {
     private static final String TOKEN = "kube-token-do-not-print-7f3a";
@@ -154,7 +156,7 @@ class RollbackKeeperTest {
 
         harness.advance(Duration.ofMinutes(5));
         assertThat(cluster.weight()).as("stable 100, canary 0").isZero();
-        assertThat(onDisk()).as("removed once traffic is safe").isEmpty();
+        assertThat(onDisk()).as("removed once traffic is safe and the canary scaled down").isEmpty();
         assertThat(keeper.pending()).isEmpty();
         assertThat(context.completions()).as("only timeout ended the step; the keeper never touched it")
                 .isEqualTo(1);
