@@ -395,6 +395,53 @@ class RollbackKeeperTest {
     }
 
     @Test
+    void aBlueGreenSwitchBackTheKeeperMadeBeforeARestartStillScalesTheRejectedColourDownAfterIt() throws Exception {
+        FakeRun payRun = new FakeRun();
+        FakeStepContext payContext = new FakeStepContext(payRun, new FakeListener(), new EnvVars());
+        FakeBlueGreenCluster payments = new FakeBlueGreenCluster("payments:2.0");
+        Harness bg = new Harness(Harness.START, payments, (metric, at) -> MetricValue.vector(List.of(0.999)),
+                credentials);
+        TestHost bgHost = new TestHost(bg.scheduler, bg.io, payRun, null, payments);
+        bg.runtime.withKeeper(new RollbackKeeper(bgHost), (c, r) -> ended.get());
+        BlueGreenSwitchStep step = new BlueGreenSwitchStep();
+        step.setNamespace("pay");
+        step.setDeployment("payments");
+        step.setContainer("app");
+        step.setImage("payments:2.0");
+        step.setActiveService("payments");
+        step.setPreviewService("payments-preview");
+        step.setCredentialsId("kube");
+        step.setServerUrl("https://api.example.com:6443");
+        step.setAutoPromotionSeconds(0);
+        step.setScaleDownDelaySeconds(600);
+        step.setAbortScaleDownDelaySeconds(600);
+        BlueGreenSwitchStep.Execution execution = new BlueGreenSwitchStep.Execution(step, payContext, bg.runtime);
+        execution.start();
+        bg.settle();
+        bg.advance(Duration.ofMinutes(2));
+        payments.failSwitches(8);
+        execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("ci")));
+        bg.advance(Duration.ofSeconds(3));
+        payContext.onFailure(new FlowInterruptedException(Result.ABORTED));
+        ended.set("the step was ended from outside it (timeout's grace period passed)");
+        bg.advance(RollbackKeeper.WATCH);
+        bg.advance(Duration.ofMinutes(4));
+        assertThat(payments.production()).as("the keeper switched back").isEqualTo(Colour.BLUE);
+        assertThat(payments.replicas(Colour.GREEN)).as("the rejected colour waits for its delay").isPositive();
+        assertThat(bgHost.store().all()).singleElement().satisfies(p -> assertThat(p.scaleDown().resource())
+                .isEqualTo("deployment/pay/payments-green"));
+
+        ManualScheduler clock = new ManualScheduler(bg.scheduler.now().plus(Duration.ofMinutes(1)));
+        QueueExecutor io = new QueueExecutor();
+        TestHost restartedHost = new TestHost(clock, io, payRun, null, payments);
+        new RollbackKeeper(restartedHost).resumeAll();
+        settle(clock, io, Duration.ofMinutes(15));
+        assertThat(payments.replicas(Colour.GREEN)).as("scaled down after the restart").isZero();
+        assertThat(payments.production()).isEqualTo(Colour.BLUE);
+        assertThat(restartedHost.store().all()).isEmpty();
+    }
+
+    @Test
     void aBlueGreenSwitchBackThatOutlivesItsStepIsFinishedByTheKeeperAfterARestart() throws Exception {
         FakeRun payRun = new FakeRun();
         FakeListener payLog = new FakeListener();
