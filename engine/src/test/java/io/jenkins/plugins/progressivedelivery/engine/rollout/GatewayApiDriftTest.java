@@ -268,4 +268,129 @@ class GatewayApiDriftTest {
         assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
         assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
     }
+
+    // ---- after a restart: the managed rules as the plan's steps made them, compared at once ----------------------
+
+    private static final String MIRROR_STEPS = """
+            steps:
+              - setWeight: 20
+              - setHeaderRoute:
+                  name: testers
+                  match: [{headerName: X-Canary, headerValue: {exact: always}}]
+              - setMirrorRoute:
+                  name: shadow
+                  percentage: 50
+                  match: [{path: {prefix: /api}, headers: {X-Shadow: {exact: "1"}}}]
+              - pause: {}
+              - setWeight: 60
+            """;
+
+    private static CanaryPlan mirrorPlan() {
+        return PlanLoader.loadCanary("""
+                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
+                traffic:
+                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
+                abortScaleDownDelay: 0s
+                readinessTimeout: 2m
+                """ + MIRROR_STEPS, "canary.yaml");
+    }
+
+    /**
+     * Suspends the paused runner (the process goes away), lets {@code whileDown} edit the cluster, and resumes a new
+     * runner with a new router (no memory of the engine's writes) from the saved state, its watch on.
+     */
+    private RolloutHarness restartedAfter(Runnable whileDown) {
+        RolloutState state = RolloutState.fromJson(harness.runner.suspend().toJson());
+        whileDown.run();
+        RolloutHarness restarted = harness.restarted();
+        restarted.wrap = real -> watched = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
+                restarted.scheduler::now);
+        harness = restarted;
+        restarted.resume(state);
+        restarted.scheduler.runDue();
+        return restarted;
+    }
+
+    /** What the restarted engine wrote to the route: nothing, for drift to be found without a write first. */
+    private long routeWrites() {
+        return harness.trail.events().stream()
+                .filter(e -> e.action() == AuditAction.WEIGHT || e.action() == AuditAction.ROUTE).count();
+    }
+
+    @Test
+    void aManagedHeaderRuleEditedWhileNoProcessWatchedIsDriftAsSoonAsTheRolloutResumes() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        RolloutHarness restarted = restartedAfter(() -> editRoute("kubectl-edit",
+                rules -> rules.get(0).getMatches().get(0).getHeaders().get(0).setValue("sometimes")));
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule testers was edited"));
+
+        assertThat(restarted.log).anySatisfy(line -> assertThat(line).startsWith("[drift] httproute/demo/web")
+                .contains("paused: promote to carry on")
+                .contains("httproute/demo/web managed rule testers was edited, not by the engine; changed by"
+                        + " kubectl-edit (Update"));
+        assertThat(routeWrites()).as("found by reading, not by a write").isZero();
+        assertThat(restarted.runner.status().waitingFor()).contains("someone else changed");
+        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+    }
+
+    @Test
+    void afterARestartTheManagedRulesAsTheStepsMadeThemAreNotDriftAndAnEditOfTheMirrorRuleThenIs() {
+        harness.start(mirrorPlan());
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
+        assertThat(rules()).isEqualTo("shadow[stable 80, canary 20] | testers[canary 100] | admin[stable 1]"
+                + " | primary[stable 80, canary 20]");
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        // While no process watches, someone edits the weighted rule's filters and matches: not the engine's.
+        RolloutHarness restarted = restartedAfter(() -> editRoute("kubectl-edit", rules -> {
+            HTTPRouteRule primary = rules.stream().filter(r -> "primary".equals(r.getName())).findFirst().get();
+            HTTPRouteFilter filter = new HTTPRouteFilter();
+            filter.setType("RequestHeaderModifier");
+            HTTPHeaderFilter modifier = new HTTPHeaderFilter();
+            modifier.setSet(List.of(new HTTPHeader("X-Served-By", "primary")));
+            filter.setRequestHeaderModifier(modifier);
+            primary.setFilters(List.of(filter));
+        }));
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+        assertThat(driftEvents()).as("the header and mirror rules are as the steps made them").isZero();
+        assertThat(restarted.runner.status().awaitingPromotion()).isTrue();
+
+        editRoute("kubectl-patch", rules -> rules.get(0).getFilters().stream()
+                .filter(f -> "RequestMirror".equals(f.getType())).findFirst().get().getRequestMirror()
+                .setPercent(100));
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule shadow was edited"));
+
+        assertThat(restarted.logged(AuditAction.DRIFT, "managed rule shadow was edited, not by the engine; changed"
+                + " by kubectl-patch (Update")).isTrue();
+        assertThat(restarted.logged(AuditAction.DRIFT, "managed rule testers")).isFalse();
+        assertThat(routeWrites()).isZero();
+        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+    }
+
+    @Test
+    void aManagedRuleRemovedWhileNoProcessWatchedIsDriftOnResume() {
+        harness.start(mirrorPlan());
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        // the rule and its name in the annotation, as a person tidying up by hand would
+        RolloutHarness restarted = restartedAfter(() -> {
+            HTTPRoute current = route();
+            current.getSpec().getRules().remove(0);
+            current.getMetadata().getAnnotations().put("progressive-delivery.jenkins.io/managed-rules", "testers");
+            cluster.client.resources(HTTPRoute.class).inNamespace(NS).resource(current).update();
+        });
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule shadow was removed"));
+
+        assertThat(routeWrites()).isZero();
+        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+    }
 }

@@ -290,4 +290,75 @@ class NginxDriftTest {
         assertThat(harness.runner.status().waitingFor()).contains("someone else changed");
         assertThat(split()).as("not created again").isEqualTo("absent");
     }
+
+    // ---- after a restart: the header route as the plan's steps made it, compared at once -------------------------
+
+    /**
+     * Suspends the paused runner (the process goes away), lets {@code whileDown} edit the cluster, and resumes a new
+     * runner with a new router (no memory of the engine's writes) from the saved state, its watch on.
+     */
+    private RolloutHarness restartedAfter(Runnable whileDown) {
+        RolloutState state = RolloutState.fromJson(harness.runner.suspend().toJson());
+        whileDown.run();
+        RolloutHarness restarted = harness.restarted();
+        restarted.wrap = real -> watched = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
+                restarted.scheduler::now);
+        harness = restarted;
+        restarted.resume(state);
+        restarted.scheduler.runDue();
+        return restarted;
+    }
+
+    /** What the restarted engine wrote to the canary Ingress: nothing, for drift to be found without a write first. */
+    private long ingressWrites() {
+        return harness.trail.events().stream()
+                .filter(e -> e.action() == AuditAction.WEIGHT || e.action() == AuditAction.ROUTE).count();
+    }
+
+    @Test
+    void aHeaderRouteChangedWhileNoProcessWatchedIsDriftAsSoonAsTheRolloutResumes() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        RolloutHarness restarted = restartedAfter(() -> edit("web-canary", "kubectl-edit",
+                annotation("nginx.ingress.kubernetes.io/canary-by-header-value", "sometimes")));
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "the header route is now"));
+
+        assertThat(restarted.log).anySatisfy(line -> assertThat(line).startsWith("[drift] ingress/demo/web-canary")
+                .contains("paused: promote to carry on")
+                .contains("the header route is now canary-by-header=X-Canary, canary-by-header-value=sometimes, the"
+                        + " engine set canary-by-header=X-Canary, canary-by-header-value=always; changed by"
+                        + " kubectl-edit (Update"));
+        assertThat(ingressWrites()).as("found by reading, not by a write").isZero();
+        assertThat(restarted.runner.status().waitingFor()).contains("someone else changed");
+        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(split()).isEqualTo("absent");
+    }
+
+    @Test
+    void afterARestartTheHeaderRouteAsTheStepMadeItIsNotDriftAndItsRemovalByHandThenIs() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        RolloutHarness restarted = restartedAfter(() -> { });
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+        assertThat(driftEvents()).isZero();
+        assertThat(restarted.runner.status().awaitingPromotion()).isTrue();
+
+        edit("web-canary", "kubectl-annotate", ingress -> {
+            Map<String, String> annotations = new LinkedHashMap<>(ingress.getMetadata().getAnnotations());
+            annotations.keySet().removeIf(key -> key.contains("canary-by-header"));
+            ingress.getMetadata().setAnnotations(annotations);
+        });
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "the header route is now none"));
+
+        assertThat(restarted.logged(AuditAction.DRIFT, "the header route is now none, the engine set"
+                + " canary-by-header=X-Canary, canary-by-header-value=always; changed by kubectl-annotate (Update"))
+                .isTrue();
+        assertThat(ingressWrites()).isZero();
+        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(split()).isEqualTo("absent");
+    }
 }
