@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatchBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
@@ -79,13 +80,7 @@ class GatewayApiDriftTest {
     }
 
     private static CanaryPlan plan(String extra, String pause) {
-        return PlanLoader.loadCanary("""
-                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
-                traffic:
-                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
-                abortScaleDownDelay: 0s
-                readinessTimeout: 2m
-                """ + extra + """
+        return withSteps(extra, """
                 steps:
                   - setWeight: 20
                   - setHeaderRoute:
@@ -93,7 +88,17 @@ class GatewayApiDriftTest {
                       match: [{headerName: X-Canary, headerValue: {exact: always}}]
                   - pause: PAUSE
                   - setWeight: 60
-                """.replace("PAUSE", pause), "canary.yaml");
+                """.replace("PAUSE", pause));
+    }
+
+    private static CanaryPlan withSteps(String extra, String steps) {
+        return PlanLoader.loadCanary("""
+                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
+                traffic:
+                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
+                abortScaleDownDelay: 0s
+                readinessTimeout: 2m
+                """ + extra + steps, "canary.yaml");
     }
 
     private static HTTPRoute route() {
@@ -147,6 +152,16 @@ class GatewayApiDriftTest {
             primary.getBackendRefs().get(0).setWeight(stable);
             primary.getBackendRefs().get(1).setWeight(canary);
         };
+    }
+
+    /** A RequestHeaderModifier filter setting {@code name: value}. */
+    private static HTTPRouteFilter settingHeader(String name, String value) {
+        HTTPRouteFilter filter = new HTTPRouteFilter();
+        filter.setType("RequestHeaderModifier");
+        HTTPHeaderFilter modifier = new HTTPHeaderFilter();
+        modifier.setSet(List.of(new HTTPHeader(name, value)));
+        filter.setRequestHeaderModifier(modifier);
+        return filter;
     }
 
     private long driftEvents() {
@@ -231,12 +246,7 @@ class GatewayApiDriftTest {
         long reads = watched.count("drift ok");
         editRoute("kubectl-edit", rules -> {
             HTTPRouteRule admin = rules.stream().filter(r -> "admin".equals(r.getName())).findFirst().get();
-            HTTPRouteFilter filter = new HTTPRouteFilter();
-            filter.setType("RequestHeaderModifier");
-            HTTPHeaderFilter modifier = new HTTPHeaderFilter();
-            modifier.setSet(List.of(new HTTPHeader("X-Admin", "yes")));
-            filter.setRequestHeaderModifier(modifier);
-            admin.setFilters(List.of(filter));
+            admin.setFilters(List.of(settingHeader("X-Admin", "yes")));
             HTTPRouteRule beta = Serialization.clone(admin);
             beta.setName("beta");
             beta.setFilters(null);
@@ -264,57 +274,39 @@ class GatewayApiDriftTest {
 
         assertThat(harness.logged(AuditAction.DRIFT, "not by the engine; changed by kubectl-edit (Update")).isTrue();
         assertThat(harness.runner.status().waitingFor()).contains("someone else changed");
-        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+        abortAndExpectStable();
     }
 
     // ---- after a restart: the managed rules as the plan's steps made them, compared at once ----------------------
 
-    private static final String MIRROR_STEPS = """
-            steps:
-              - setWeight: 20
-              - setHeaderRoute:
-                  name: testers
-                  match: [{headerName: X-Canary, headerValue: {exact: always}}]
-              - setMirrorRoute:
-                  name: shadow
-                  percentage: 50
-                  match: [{path: {prefix: /api}, headers: {X-Shadow: {exact: "1"}}}]
-              - pause: {}
-              - setWeight: 60
-            """;
-
+    /** A header and a mirror route, then an indefinite pause. */
     private static CanaryPlan mirrorPlan() {
-        return PlanLoader.loadCanary("""
-                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
-                traffic:
-                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
-                abortScaleDownDelay: 0s
-                readinessTimeout: 2m
-                """ + MIRROR_STEPS, "canary.yaml");
+        return withSteps("", """
+                steps:
+                  - setWeight: 20
+                  - setHeaderRoute:
+                      name: testers
+                      match: [{headerName: X-Canary, headerValue: {exact: always}}]
+                  - setMirrorRoute:
+                      name: shadow
+                      percentage: 50
+                      match: [{path: {prefix: /api}, headers: {X-Shadow: {exact: "1"}}}]
+                  - pause: {}
+                  - setWeight: 60
+                """);
     }
 
-    /**
-     * Suspends the paused runner (the process goes away), lets {@code whileDown} edit the cluster, and resumes a new
-     * runner with a new router (no memory of the engine's writes) from the saved state, its watch on.
-     */
+    /** A restart while paused: the new process's router has no memory of the engine's writes; its watch is on. */
     private RolloutHarness restartedAfter(Runnable whileDown) {
-        RolloutState state = RolloutState.fromJson(harness.runner.suspend().toJson());
-        whileDown.run();
-        RolloutHarness restarted = harness.restarted();
-        restarted.wrap = real -> watched = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
-                restarted.scheduler::now);
-        harness = restarted;
-        restarted.resume(state);
-        restarted.scheduler.runDue();
-        return restarted;
+        harness = harness.resumedWatchingDrift(whileDown, cluster -> watched = cluster);
+        return harness;
     }
 
-    /** What the restarted engine wrote to the route: nothing, for drift to be found without a write first. */
-    private long routeWrites() {
-        return harness.trail.events().stream()
-                .filter(e -> e.action() == AuditAction.WEIGHT || e.action() == AuditAction.ROUTE).count();
+    /** A person aborts the drift pause: everything the engine made is gone, traffic on stable. */
+    private void abortAndExpectStable() {
+        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
     }
 
     @Test
@@ -330,11 +322,9 @@ class GatewayApiDriftTest {
                 .contains("paused: promote to carry on")
                 .contains("httproute/demo/web managed rule testers was edited, not by the engine; changed by"
                         + " kubectl-edit (Update"));
-        assertThat(routeWrites()).as("found by reading, not by a write").isZero();
+        assertThat(restarted.trafficWrites()).as("found by reading, not by a write").isZero();
         assertThat(restarted.runner.status().waitingFor()).contains("someone else changed");
-        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+        abortAndExpectStable();
     }
 
     @Test
@@ -348,12 +338,9 @@ class GatewayApiDriftTest {
         // While no process watches, someone edits the weighted rule's filters and matches: not the engine's.
         RolloutHarness restarted = restartedAfter(() -> editRoute("kubectl-edit", rules -> {
             HTTPRouteRule primary = rules.stream().filter(r -> "primary".equals(r.getName())).findFirst().get();
-            HTTPRouteFilter filter = new HTTPRouteFilter();
-            filter.setType("RequestHeaderModifier");
-            HTTPHeaderFilter modifier = new HTTPHeaderFilter();
-            modifier.setSet(List.of(new HTTPHeader("X-Served-By", "primary")));
-            filter.setRequestHeaderModifier(modifier);
-            primary.setFilters(List.of(filter));
+            primary.setFilters(List.of(settingHeader("X-Served-By", "primary")));
+            primary.setMatches(List.of(new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix")
+                    .withValue("/shop").endPath().build()));
         }));
         awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
         assertThat(driftEvents()).as("the header and mirror rules are as the steps made them").isZero();
@@ -367,10 +354,8 @@ class GatewayApiDriftTest {
         assertThat(restarted.logged(AuditAction.DRIFT, "managed rule shadow was edited, not by the engine; changed"
                 + " by kubectl-patch (Update")).isTrue();
         assertThat(restarted.logged(AuditAction.DRIFT, "managed rule testers")).isFalse();
-        assertThat(routeWrites()).isZero();
-        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+        assertThat(restarted.trafficWrites()).isZero();
+        abortAndExpectStable();
     }
 
     @Test
@@ -388,9 +373,41 @@ class GatewayApiDriftTest {
         });
         awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule shadow was removed"));
 
-        assertThat(routeWrites()).isZero();
-        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+        assertThat(restarted.trafficWrites()).isZero();
+        abortAndExpectStable();
+    }
+
+    @Test
+    void theDefaultsAnApiServerFillsIntoTheManagedRulesAreNotDriftAfterARestart() {
+        harness.start(mirrorPlan());
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        // What the Gateway API CRDs default (group, kind, a match's path), as a real API server returns the route.
+        RolloutHarness restarted = restartedAfter(() -> editRoute("kube-apiserver", rules -> {
+            for (HTTPRouteRule rule : rules) {
+                rule.getBackendRefs().forEach(ref -> {
+                    ref.setGroup("");
+                    ref.setKind("Service");
+                });
+                if (rule.getFilters() != null) {
+                    rule.getFilters().stream().filter(f -> f.getRequestMirror() != null).forEach(f -> {
+                        f.getRequestMirror().getBackendRef().setGroup("");
+                        f.getRequestMirror().getBackendRef().setKind("Service");
+                    });
+                }
+                if (rule.getMatches() != null) {
+                    rule.getMatches().stream().filter(m -> m.getPath() == null).forEach(m -> m.setPath(
+                            new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix").withValue("/").endPath()
+                                    .build().getPath()));
+                }
+            }
+        }));
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        assertThat(driftEvents()).isZero();
+        assertThat(restarted.runner.promote("oscar")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(driftEvents()).isZero();
     }
 }

@@ -272,9 +272,7 @@ class NginxDriftTest {
         assertThat(harness.logged(AuditAction.DRIFT, "the header route is now canary-by-header=X-Canary,"
                 + " canary-by-header-value=sometimes, the engine set canary-by-header=X-Canary,"
                 + " canary-by-header-value=always; changed by kubectl-edit (Update")).isTrue();
-        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(split()).isEqualTo("absent");
+        abortAndExpectStable();
     }
 
     @Test
@@ -293,26 +291,17 @@ class NginxDriftTest {
 
     // ---- after a restart: the header route as the plan's steps made it, compared at once -------------------------
 
-    /**
-     * Suspends the paused runner (the process goes away), lets {@code whileDown} edit the cluster, and resumes a new
-     * runner with a new router (no memory of the engine's writes) from the saved state, its watch on.
-     */
+    /** A restart while paused: the new process's router has no memory of the engine's writes; its watch is on. */
     private RolloutHarness restartedAfter(Runnable whileDown) {
-        RolloutState state = RolloutState.fromJson(harness.runner.suspend().toJson());
-        whileDown.run();
-        RolloutHarness restarted = harness.restarted();
-        restarted.wrap = real -> watched = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
-                restarted.scheduler::now);
-        harness = restarted;
-        restarted.resume(state);
-        restarted.scheduler.runDue();
-        return restarted;
+        harness = harness.resumedWatchingDrift(whileDown, cluster -> watched = cluster);
+        return harness;
     }
 
-    /** What the restarted engine wrote to the canary Ingress: nothing, for drift to be found without a write first. */
-    private long ingressWrites() {
-        return harness.trail.events().stream()
-                .filter(e -> e.action() == AuditAction.WEIGHT || e.action() == AuditAction.ROUTE).count();
+    /** A person aborts the drift pause: everything the engine made is gone, traffic on stable. */
+    private void abortAndExpectStable() {
+        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(split()).isEqualTo("absent");
     }
 
     @Test
@@ -329,11 +318,9 @@ class NginxDriftTest {
                 .contains("the header route is now canary-by-header=X-Canary, canary-by-header-value=sometimes, the"
                         + " engine set canary-by-header=X-Canary, canary-by-header-value=always; changed by"
                         + " kubectl-edit (Update"));
-        assertThat(ingressWrites()).as("found by reading, not by a write").isZero();
+        assertThat(restarted.trafficWrites()).as("found by reading, not by a write").isZero();
         assertThat(restarted.runner.status().waitingFor()).contains("someone else changed");
-        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(split()).isEqualTo("absent");
+        abortAndExpectStable();
     }
 
     @Test
@@ -356,9 +343,7 @@ class NginxDriftTest {
         assertThat(restarted.logged(AuditAction.DRIFT, "the header route is now none, the engine set"
                 + " canary-by-header=X-Canary, canary-by-header-value=always; changed by kubectl-annotate (Update"))
                 .isTrue();
-        assertThat(ingressWrites()).isZero();
-        assertThat(restarted.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(split()).isEqualTo("absent");
+        assertThat(restarted.trafficWrites()).isZero();
+        abortAndExpectStable();
     }
 }
