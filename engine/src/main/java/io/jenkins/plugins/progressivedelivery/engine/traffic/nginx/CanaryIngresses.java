@@ -104,7 +104,7 @@ final class CanaryIngresses {
         return canary;
     }
 
-    /** The plan's {@code additionalIngressAnnotations}, a key without a prefix in ingress-nginx's. */
+    /** The plan's {@code additionalIngressAnnotations}, a key without a prefix taken as ingress-nginx's. */
     static Map<String, String> additionalAnnotations(NginxSpec spec) {
         Map<String, String> annotations = new LinkedHashMap<>();
         spec.additionalIngressAnnotations().forEach((key, value) ->
