@@ -310,17 +310,208 @@ class RollbackKeeperTest {
     }
 
     @Test
-    void aRollbackTheStepFinishesItselfIsRemovedFromTheKeeperOnceTrafficIsSafe() throws Exception {
+    void aRollbackTheStepFinishesItselfIsRemovedFromTheKeeperOnceTheCanaryIsScaledDown() throws Exception {
         retryingRollback(null, 3);
         assertThat(onDisk()).hasSize(1);
         harness.advance(Duration.ofSeconds(10));
         assertThat(cluster.weight()).isZero();
-        assertThat(onDisk()).as("traffic is safe: nothing pending").isEmpty();
-        assertThat(keeper.pending()).isEmpty();
+        assertThat(cluster.canaryReplicas()).as("abortScaleDownDelay (30s) is not over").isEqualTo(1);
+        assertThat(onDisk()).as("traffic is safe; the scale-down is still due").singleElement().satisfies(p -> {
+            assertThat(p.owner()).isEqualTo(PendingRollback.STEP);
+            assertThat(p.scaleDown().resource()).isEqualTo("deployment/demo/web-canary");
+        });
         harness.advance(Duration.ofMinutes(1));
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(onDisk()).as("nothing pending").isEmpty();
+        assertThat(keeper.pending()).isEmpty();
         assertThat(context.completions()).isEqualTo(1);
         assertThat(context.failure()).isInstanceOf(FlowInterruptedException.class);
         assertThat(log.text()).doesNotContain("rollback keeper");
+    }
+
+    /** At 50 %, the pipeline stops the step: its rollback makes traffic safe at once, the canary waits for its delay. */
+    private CanaryRolloutStep.Execution rollbackWaitingForTheScaleDown() throws Exception {
+        abortScaleDownDelay = "10m";
+        CanaryRolloutStep.Execution execution = new CanaryRolloutStep.Execution(step(null), context, harness.runtime);
+        execution.start();
+        harness.settle();
+        assertThat(cluster.weight()).isEqualTo(50);
+        execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("ci")));
+        harness.advance(Duration.ofSeconds(1));
+        assertThat(cluster.weight()).as("the step made traffic safe").isZero();
+        assertThat(cluster.canaryReplicas()).as("the canary waits for abortScaleDownDelay").isEqualTo(1);
+        return execution;
+    }
+
+    @Test
+    void aStepEndedDuringTheScaleDownDelayAfterItMadeTrafficSafeLeavesTheScaleDownToTheKeeper() throws Exception {
+        rollbackWaitingForTheScaleDown();
+        PendingRollback.ScaleDown tracked = onDisk().get(0).scaleDown();
+        assertThat(onDisk()).as("the step's scale-down is on disk while the step waits for it").singleElement()
+                .satisfies(p -> {
+                    assertThat(p.owner()).isEqualTo(PendingRollback.STEP);
+                    assertThat(p.scaleDown().resource()).isEqualTo("deployment/demo/web-canary");
+                    assertThat(p.scaleDown().madeSafeByStep()).isTrue();
+                    assertThat(p.scaleDown().dueAt()).isEqualTo(p.scaleDown().trafficSafeAt()
+                            .plus(Duration.ofMinutes(10)));
+                });
+        Instant due = tracked.dueAt();
+        harness.advance(Duration.ofMinutes(2));
+        assertThat(onDisk()).as("the step runs: the keeper has not taken over").singleElement()
+                .satisfies(p -> assertThat(p.owner()).isEqualTo(PendingRollback.STEP));
+
+        timeoutEndsTheStep();
+        harness.advance(RollbackKeeper.WATCH);
+        assertThat(onDisk()).singleElement().satisfies(p -> {
+            assertThat(p.owner()).isEqualTo(PendingRollback.KEEPER);
+            assertThat(p.endedBecause()).contains("timeout's grace period passed");
+            assertThat(p.scaleDown()).as("when traffic became safe and the due time are the step's").isEqualTo(tracked);
+        });
+        String handOver = "this step has ended after traffic was safe (the step was ended from outside it (timeout's"
+                + " grace period passed)): the delayed scale-down of deployment/demo/web-canary, due at " + due
+                + ", is handed over to the Jenkins rollback keeper";
+        String takeOver = "the Jenkins rollback keeper takes over the delayed scale-down: traffic is already safe,"
+                + " deployment/demo/web-canary is scaled down at " + due + " (kept in "
+                + host.store().file(onDisk().get(0).id()) + ": a controller restart before"
+                + " then still scales it down), calls from the controller with credential 'kube' for"
+                + " https://api.example.com:6443";
+        assertThat(log.text()).contains("[progressive-delivery] " + handOver).contains("[progressive-delivery] "
+                        + takeOver)
+                .contains("(handed over to the Jenkins rollback keeper: the step was ended from outside it (timeout's"
+                        + " grace period passed), after traffic was safe, before the delayed scale-down)")
+                .doesNotContain("before traffic was safe");
+
+        harness.advance(Duration.between(harness.scheduler.now(), due).minusSeconds(1));
+        assertThat(cluster.canaryReplicas()).as("not before its time").isEqualTo(1);
+        harness.advance(Duration.ofSeconds(2));
+        assertThat(cluster.canaryReplicas()).as("the keeper scaled the canary down").isZero();
+        assertThat(cluster.weight()).isZero();
+        assertThat(onDisk()).isEmpty();
+        assertThat(keeper.pending()).isEmpty();
+        assertThat(context.completions()).as("only timeout ended the step").isEqualTo(1);
+        String finished = "(finished by the Jenkins rollback keeper, which took over the delayed scale-down of"
+                + " deployment/demo/web-canary: the step had made traffic safe and ended before it, the step was"
+                + " ended from outside it (timeout's grace period passed))";
+        String[] lines = log.text().trim().split("\n");
+        assertThat(lines[lines.length - 1]).startsWith("[progressive-delivery] Aborted: ").endsWith(finished);
+        assertThat(record().getVerdict()).isEqualTo("Aborted");
+        assertThat(keeperLines()).as("the build's record says who scaled it down").contains(takeOver)
+                .anySatisfy(line -> assertThat(line).startsWith("Aborted: ").endsWith(finished));
+        assertThat(record().getEvents()).anySatisfy(e -> assertThat(e.toLogLine())
+                .contains("deployment/demo/web-canary: replicas 1 -> replicas 0"));
+    }
+
+    @Test
+    void aBuildKilledDuringTheStepsScaleDownDelayAndARestartStillGetTheCanaryScaledDown() throws Exception {
+        rollbackWaitingForTheScaleDown();
+        Instant due = onDisk().get(0).scaleDown().dueAt();
+        run.finish(); // doKill, and the controller restarts before the keeper's next look: the file says "step"
+
+        ManualScheduler clock = new ManualScheduler(harness.scheduler.now().plus(Duration.ofMinutes(2)));
+        QueueExecutor io = new QueueExecutor();
+        TestHost restartedHost = new TestHost(clock, io, run, cluster, null);
+        RollbackKeeper restarted = new RollbackKeeper(restartedHost);
+        restarted.resumeAll();
+        assertThat(restartedHost.store().all()).singleElement().satisfies(p -> {
+            assertThat(p.owner()).isEqualTo(PendingRollback.KEEPER);
+            assertThat(p.endedBecause()).isEqualTo("the build ended before the rollback");
+            assertThat(p.scaleDown().dueAt()).isEqualTo(due);
+        });
+        settle(clock, io, Duration.ZERO);
+        clock.advance(Duration.between(clock.now(), due).minusSeconds(1));
+        settle(clock, io, Duration.ZERO);
+        assertThat(cluster.canaryReplicas()).as("not before its time").isEqualTo(1);
+
+        settle(clock, io, Duration.ofMinutes(1));
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(restartedHost.store().all()).isEmpty();
+        assertThat(String.join("\n", restartedHost.systemLog))
+                .contains("demo #1 (demo/web: web:2.0): resumed by the Jenkins rollback keeper after a controller"
+                        + " restart (the build ended before the rollback): traffic was already safe,"
+                        + " deployment/demo/web-canary is scaled down at " + due)
+                .contains("(finished by the Jenkins rollback keeper, which took over the delayed scale-down of"
+                        + " deployment/demo/web-canary: the step had made traffic safe and ended before it, the build"
+                        + " ended before the rollback)");
+    }
+
+    @Test
+    void anUninterruptedRollbackWithALongScaleDownDelayIsTheStepsToTheEndAndLeavesNothingBehind() throws Exception {
+        rollbackWaitingForTheScaleDown();
+        int linesWhenSafe = log.text().split("\n").length;
+        harness.advance(Duration.ofMinutes(9));
+        assertThat(onDisk()).singleElement().satisfies(p -> assertThat(p.owner()).isEqualTo(PendingRollback.STEP));
+        assertThat(log.text().split("\n")).as("the keeper's watch adds nothing to the log").hasSize(linesWhenSafe);
+
+        harness.advance(Duration.ofMinutes(2));
+        assertThat(cluster.canaryReplicas()).isZero();
+        assertThat(onDisk()).isEmpty();
+        assertThat(keeper.pending()).isEmpty();
+        assertThat(context.completions()).isEqualTo(1);
+        assertThat(context.failure()).isInstanceOf(FlowInterruptedException.class);
+        assertThat(log.text()).doesNotContain("rollback keeper").doesNotContain("handed over")
+                .doesNotContain("traffic is safe;");
+        assertThat(keeperLines()).as("the keeper never took over").isEmpty();
+        assertThat(record().getVerdict()).isEqualTo("Aborted");
+    }
+
+    @Test
+    void aBlueGreenStepEndedWhileTheRejectedColourWaitsForItsDelayLeavesItsScaleDownToTheKeeper()
+            throws Exception {
+        FakeRun payRun = new FakeRun();
+        FakeListener payLog = new FakeListener();
+        FakeStepContext payContext = new FakeStepContext(payRun, payLog, new EnvVars());
+        FakeBlueGreenCluster payments = new FakeBlueGreenCluster("payments:2.0");
+        Harness bg = new Harness(Harness.START, payments, (metric, at) -> MetricValue.vector(List.of(0.999)),
+                credentials);
+        TestHost bgHost = new TestHost(bg.scheduler, bg.io, payRun, null, payments);
+        bg.runtime.withKeeper(new RollbackKeeper(bgHost), (c, r) -> ended.get());
+        BlueGreenSwitchStep step = new BlueGreenSwitchStep();
+        step.setNamespace("pay");
+        step.setDeployment("payments");
+        step.setContainer("app");
+        step.setImage("payments:2.0");
+        step.setActiveService("payments");
+        step.setPreviewService("payments-preview");
+        step.setCredentialsId("kube");
+        step.setServerUrl("https://api.example.com:6443");
+        step.setAutoPromotionSeconds(0);
+        step.setScaleDownDelaySeconds(600);
+        step.setAbortScaleDownDelaySeconds(600);
+        BlueGreenSwitchStep.Execution execution = new BlueGreenSwitchStep.Execution(step, payContext, bg.runtime);
+        execution.start();
+        bg.settle();
+        bg.advance(Duration.ofMinutes(2));
+        assertThat(payments.production()).isEqualTo(Colour.GREEN);
+        execution.stop(new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("ci")));
+        bg.advance(Duration.ofSeconds(1));
+        assertThat(payments.production()).as("the step switched back").isEqualTo(Colour.BLUE);
+        assertThat(payments.replicas(Colour.GREEN)).as("the rejected colour waits for its delay").isPositive();
+        assertThat(bgHost.store().all()).singleElement().satisfies(p -> {
+            assertThat(p.owner()).isEqualTo(PendingRollback.STEP);
+            assertThat(p.scaleDown().resource()).isEqualTo("deployment/pay/payments-green");
+        });
+        Instant due = bgHost.store().all().get(0).scaleDown().dueAt();
+
+        payContext.onFailure(new FlowInterruptedException(Result.ABORTED));
+        ended.set("the step was ended from outside it (timeout's grace period passed)");
+        bg.advance(RollbackKeeper.WATCH);
+        assertThat(bgHost.store().all()).singleElement().satisfies(p -> assertThat(p.owner())
+                .isEqualTo(PendingRollback.KEEPER));
+        assertThat(payLog.text()).contains("this step has ended after traffic was safe (the step was ended from"
+                + " outside it (timeout's grace period passed)): the delayed scale-down of"
+                + " deployment/pay/payments-green, due at " + due + ", is handed over to the Jenkins rollback keeper");
+
+        bg.advance(Duration.ofMinutes(11));
+        assertThat(payments.replicas(Colour.GREEN)).as("the keeper scaled the rejected colour down").isZero();
+        assertThat(payments.production()).isEqualTo(Colour.BLUE);
+        assertThat(bgHost.store().all()).isEmpty();
+        assertThat(payContext.completions()).isEqualTo(1);
+        DeliveryAction payRecord = payRun.getAction(DeliveryAction.class);
+        assertThat(payRecord.getVerdict()).isEqualTo("Aborted");
+        assertThat(payRecord.getEvents()).filteredOn(e -> RollbackKeeper.ACTOR.equals(e.actor()))
+                .anySatisfy(e -> assertThat(e.after()).contains("(finished by the Jenkins rollback keeper, which took"
+                        + " over the delayed scale-down of deployment/pay/payments-green: the step had made traffic"
+                        + " safe and ended before it,"));
     }
 
     @Test
@@ -508,11 +699,16 @@ class RollbackKeeperTest {
             assertThat(p.cluster().credentialsId()).isEqualTo("kube");
         });
         Instant due = onDisk().get(0).scaleDown().dueAt();
-        String json;
+        assertThat(onDisk().get(0).scaleDown().madeSafeBy()).isEqualTo(PendingRollback.KEEPER);
+        Path file;
         try (var listing = Files.list(host.store().directory())) {
-            json = Files.readString(listing.findFirst().orElseThrow(), StandardCharsets.UTF_8);
+            file = listing.findFirst().orElseThrow();
         }
+        String json = Files.readString(file, StandardCharsets.UTF_8);
         assertThat(json).contains("\"stage\":\"ROLLBACK_WAIT\"").doesNotContain(TOKEN);
+        // as a file written before madeSafeBy existed (only the keeper wrote a scale-down then)
+        Files.writeString(file, json.replace(",\"madeSafeBy\":\"keeper\"", ""), StandardCharsets.UTF_8);
+        assertThat(onDisk().get(0).scaleDown().madeSafeBy()).isNull();
         assertThat(log.text()).contains("[progressive-delivery] traffic is safe; deployment/demo/web-canary is scaled"
                 + " down at " + due + " (kept in " + host.store().directory());
 
@@ -536,7 +732,7 @@ class RollbackKeeperTest {
         assertThat(String.join("\n", restartedHost.systemLog))
                 .contains("demo #1 (demo/web: web:2.0): resumed by the Jenkins rollback keeper after a controller"
                         + " restart: traffic was already safe, deployment/demo/web-canary is scaled down at " + due)
-                .contains("finished by the Jenkins rollback keeper");
+                .contains("(finished by the Jenkins rollback keeper: the step had ended before traffic was safe,");
         assertThat(record().getVerdict()).isEqualTo("Aborted");
     }
 

@@ -9,8 +9,9 @@ import java.time.Instant;
  * A rollback that has not finished yet, as the keeper writes it under {@code JENKINS_HOME}: which build and
  * record it belongs to, how to reach the cluster (no secret), and the engine's state as the same JSON the CLI's
  * {@code --state} file holds ({@code RolloutState} or {@code BlueGreenState}). A file stays while traffic is not safe,
- * then while the keeper's delayed scale-down is due ({@link #scaleDown}), and after the keeper gave up ({@link
- * #gaveUp}) until an administrator dismisses it. Files written before the last two fields existed read as both null.
+ * then while the rollback's delayed scale-down is due ({@link #scaleDown}; whether the step or the keeper drives it),
+ * and after the keeper gave up ({@link #gaveUp}) until an administrator dismisses it. Files written before the last
+ * two fields existed read as both null.
  *
  * @param id           the file's name, chosen by the step
  * @param kind         {@code canaryRollout} or {@code blueGreenSwitch}
@@ -22,7 +23,7 @@ import java.time.Instant;
  * @param owner        {@link #STEP} while the step still drives the rollback, {@link #KEEPER} once it ended
  * @param handedOverAt when the keeper took over, else null
  * @param endedBecause why the step could not finish it, else null
- * @param scaleDown    traffic is safe and only the keeper's delayed scale-down is left, else null
+ * @param scaleDown    traffic is safe and only the delayed scale-down is left, else null
  * @param gaveUp       the keeper gave up (traffic NOT safe) and nothing retries any more, else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -33,13 +34,31 @@ public record PendingRollback(String id, String kind, String job, int build, Str
     public static final String KEEPER = "keeper";
 
     /**
-     * Traffic is safe; what the keeper still has to scale to zero, and when.
+     * Traffic is safe; what is still to be scaled to zero, and when.
      *
-     * @param trafficSafeAt when the keeper saw traffic safe
+     * @param trafficSafeAt when traffic was first seen safe
      * @param dueAt         when the scale-down is due ({@code abortScaleDownDelay}, or the drain if longer)
      * @param resource      the Deployment scaled to zero, {@code deployment/<namespace>/<name>}
+     * @param madeSafeBy    {@link #STEP} when the step made traffic safe (its scale-down was handed over), {@link
+     *                      #KEEPER} when the keeper did; null in files written before this field existed (the keeper)
      */
-    public record ScaleDown(Instant trafficSafeAt, Instant dueAt, String resource) {
+    public record ScaleDown(Instant trafficSafeAt, Instant dueAt, String resource, String madeSafeBy) {
+        @JsonCreator
+        public ScaleDown {
+        }
+
+        public ScaleDown(Instant trafficSafeAt, Instant dueAt, String resource) {
+            this(trafficSafeAt, dueAt, resource, null);
+        }
+
+        public ScaleDown by(String who) {
+            return new ScaleDown(trafficSafeAt, dueAt, resource, who);
+        }
+
+        /** The step made traffic safe itself and ended during the delay: the keeper only scales down. */
+        public boolean madeSafeByStep() {
+            return STEP.equals(madeSafeBy);
+        }
     }
 
     /**

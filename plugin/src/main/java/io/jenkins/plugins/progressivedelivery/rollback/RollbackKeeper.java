@@ -26,11 +26,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code timeout} ends its block a minute after it fired whatever the step does, a hard kill ends the build, and a
  * controller restart after either would otherwise leave traffic on the canary with nothing to resume it.
  *
- * <p>While a step rolls back and traffic is not yet safe it {@linkplain #track tracks} the rollback here: the keeper
- * writes it to its {@link RollbackStore} (no secret: credential ids, the job and build, the engine's state) and checks
- * every {@link #WATCH} whether the step has ended. When it has, the step's engine is stopped where it is and the keeper
- * resumes it from its state, on the controller, with the engine's own capped backoff (1 s ... 30 s, on the scheduler:
- * no thread waits) and the plan's {@code rollbackTimeout}. Every attempt looks the cluster credential up again in the
+ * <p>While a step rolls back and traffic is not yet safe, and then while its delayed scale-down of the canary (or the
+ * rejected colour) is due, it {@linkplain #track tracks} the rollback here: the keeper writes it to its {@link
+ * RollbackStore} (no secret: credential ids, the job and build, the engine's state) and checks every {@link #WATCH}
+ * whether the step has ended. When it has, the step's engine is stopped where it is and the keeper resumes it from its
+ * state (a scale-down keeps its due time), on the controller, with the engine's own capped backoff (1 s ... 30 s, on
+ * the scheduler: no thread waits) and the plan's {@code rollbackTimeout}. Every attempt looks the cluster credential up again in the
  * job's context, and goes into the build's record (and its log while the build runs, else the Jenkins log), and so
  * do the keeper's own lines: a build that ended long ago still shows how its rollback ended. Once traffic is safe
  * the file stays, with the delayed scale-down of the canary (or the rejected colour) and when it is due, until that
@@ -137,8 +138,9 @@ public class RollbackKeeper {
     // ---- from the steps -----------------------------------------------------------------------------------------
 
     /**
-     * A step is rolling back and traffic is not safe: written to disk (again, with the latest state), and watched.
-     * Called at each of the step's checkpoints.
+     * A step is rolling back and traffic is not safe, or it is safe and the step's delayed scale-down of the canary
+     * (or the rejected colour) is due: written to disk (again, with the latest state), and watched, so that the
+     * keeper finishes it if the step ends first. Called at each of the step's checkpoints.
      */
     public void track(PendingRollback pending, String status, StepHandle step) {
         Entry entry = entries.computeIfAbsent(pending.id(), id -> new Entry(pending));
@@ -146,7 +148,7 @@ public class RollbackKeeper {
             return;
         }
         boolean first = entry.step == null;
-        entry.pending = pending;
+        entry.pending = withStepScaleDown(entry, pending);
         entry.step = step;
         entry.status = status;
         save(entry);
@@ -159,7 +161,7 @@ public class RollbackKeeper {
         }
     }
 
-    /** The step made traffic safe (or its rollback gave up and it said so): nothing is pending any more. */
+    /** The step's rollback is done (or gave up and the step said so): nothing is pending any more. */
     public void release(String id) {
         Entry entry = entries.get(id);
         if (entry != null && entry.handedOver.get()) {
@@ -167,6 +169,12 @@ public class RollbackKeeper {
         }
         entries.remove(id);
         remove(id);
+    }
+
+    /** The step's scale-down keeps when traffic was first seen safe. */
+    private static PendingRollback withStepScaleDown(Entry entry, PendingRollback pending) {
+        PendingRollback.ScaleDown seen = entry.pending.scaleDown();
+        return pending.scaleDown() == null || seen == null ? pending : pending.withScaleDown(seen);
     }
 
     /** A step resumed after a restart and drives its rollback again: the keeper must not resume it too. */
@@ -356,9 +364,12 @@ public class RollbackKeeper {
                             : "the build ended before the rollback";
                     entry.pending = stored.handedOver(host.scheduler().now(), because);
                     entry.handedOver.set(true);
+                    entry.safe = stored.scaleDown() != null;
                     save(entry);
                     start(entry, "resumed by the Jenkins rollback keeper after a controller restart (" + because
-                            + ")", ResumeReason.RESTART);
+                            + (stored.scaleDown() == null ? ")" : "): traffic was already safe, "
+                            + stored.scaleDown().resource() + " is scaled down at " + stored.scaleDown().dueAt()),
+                            ResumeReason.RESTART);
                 }
             }
             // else: the build runs; its step resumes and claims the file (checked again at the next round)
@@ -395,21 +406,32 @@ public class RollbackKeeper {
             return; // the step finished in the meantime
         }
         RollbackKind kind = entry.kind();
-        if (!kind.pending(handover.snapshot())) {
+        Object snapshot = handover.snapshot();
+        if (!kind.pending(snapshot)) {
             entries.remove(entry.pending.id(), entry);
             remove(entry.pending.id());
             return;
         }
-        // traffic may have become safe since the step's last checkpoint: its delayed scale-down is the keeper's now
         entry.buildLog = handover.buildLog();
-        entry.pending = entry.pending.withState(kind.tree(handover.snapshot()))
-                .handedOver(host.scheduler().now(), because);
+        PendingRollback next = entry.pending.withState(kind.tree(snapshot)).handedOver(host.scheduler().now(), because);
+        if (kind.unsafe(snapshot)) {
+            entry.pending = next;
+            save(entry);
+            start(entry, "the Jenkins rollback keeper continues the rollback from attempt " + attempt(handover) + " on",
+                    ResumeReason.handedOver(KEEPER, because + ", before traffic was safe"));
+            return;
+        }
+        // the step made traffic safe (perhaps after its last checkpoint); only its delayed scale-down is left
+        PendingRollback.ScaleDown scaleDown = next.scaleDown() != null ? next.scaleDown()
+                : kind.scaleDown(snapshot, host.scheduler().now()).by(PendingRollback.STEP);
+        entry.pending = next.withScaleDown(scaleDown);
+        entry.safe = true;
         save(entry);
-        start(entry, kind.unsafe(handover.snapshot())
-                ? "the Jenkins rollback keeper continues the rollback from attempt " + attempt(handover) + " on"
-                : "the Jenkins rollback keeper carries out the delayed scale-down (traffic is already safe)",
-                ResumeReason.handedOver(KEEPER, because + (kind.unsafe(handover.snapshot())
-                        ? ", before traffic was safe" : ", before the delayed scale-down")));
+        start(entry, "the Jenkins rollback keeper takes over the delayed scale-down: traffic is already safe, "
+                        + scaleDown.resource() + " is scaled down at " + scaleDown.dueAt() + " (kept in "
+                        + host.store().file(entry.pending.id()) + ": a controller restart before then still scales it"
+                        + " down)",
+                ResumeReason.handedOver(KEEPER, because + ", after traffic was safe, before the delayed scale-down"));
     }
 
     /** Resumes the engine from the entry's state, with the credential looked up now. */
@@ -480,6 +502,7 @@ public class RollbackKeeper {
                 PendingRollback.ScaleDown due = kind.scaleDown(snapshot, host.scheduler().now());
                 if (due != null) {
                     if (entry.pending.scaleDown() == null) {
+                        due = due.by(PendingRollback.KEEPER);
                         scaleDown = due;
                     } else {
                         due = entry.pending.scaleDown(); // when traffic became safe stays as first seen
@@ -582,9 +605,13 @@ public class RollbackKeeper {
                         + " failed until an administrator dismisses it", null);
             }
         }
-        say(entry, run, outcome.logLine() + (outcome.trafficSafe()
-                ? " (finished by the Jenkins rollback keeper: the step had ended before traffic was safe, "
-                : " (given up by the Jenkins rollback keeper, which had carried the rollback on after the step ended: ")
+        boolean onlyScaleDown = pending.scaleDown() != null && pending.scaleDown().madeSafeByStep();
+        say(entry, run, outcome.logLine() + (!outcome.trafficSafe()
+                ? " (given up by the Jenkins rollback keeper, which had carried the rollback on after the step ended: "
+                : onlyScaleDown
+                ? " (finished by the Jenkins rollback keeper, which took over the delayed scale-down of "
+                + pending.scaleDown().resource() + ": the step had made traffic safe and ended before it, "
+                : " (finished by the Jenkins rollback keeper: the step had ended before traffic was safe, ")
                 + pending.endedBecause() + ")", null);
     }
 
