@@ -124,6 +124,11 @@ public final class Bench {
             System.out.printf("| API writes per rollout of k = 2 weight steps | ≈ 2k + 3 = 7 | %d sized by the weight,"
                             + " %d sized once | – | k + 2 = 4 |%n", byWeight.engineWrites().size(),
                     once.engineWrites().size());
+            System.out.printf("| API reads per rollout of k = 2 weight steps (GET, LIST, WATCH, discovery) | resizing"
+                            + " the canary read the Deployment 3 times | %d sized by the weight (%d GETs of a"
+                            + " Deployment), %d sized once | – | one read per change |%n", byWeight.engineReads().size(),
+                    byWeight.engineReads().stream().filter(r -> r.startsWith("GET deployments/")).count(),
+                    once.engineReads().size());
         }
         System.exit(0);
     }

@@ -35,8 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A whole canary (the canary's rollouts, a pause, an analysis, the promotion) through the plugin's call pattern on
  * the bench API, against the waits its plan configures; the baseline is a thread sleeping the same time. The
- * simulated Deployment controller marks a rollout ready 300 ms after it started (looking every 20 ms), as a small
- * Deployment on a fast cluster; that time counts as configured, so what is left over is the engine's own. Each
+ * simulated Deployment controller sees a change by a watch, as the real one does, and marks the rollout ready 300 ms
+ * after it saw it, as a small Deployment on a fast cluster; that time counts as configured, so what is left over is the engine's own. Each
  * measurement answers after {@link #QUERY_LATENCY}, as a Prometheus nearby does.
  *
  * <p>The overhead is broken down from the rollout's own event log: each gap between two consecutive events is
@@ -237,7 +237,7 @@ final class WallTimeBench {
     static final String SETUP = "set-up: client, TLS, discovery, preflight reads";
     static final String DOCTOR = "preflight doctor's reads";
     static final String WRITES = "API writes (read if needed, write, acknowledged)";
-    static final String SIMULATED = "simulated controller past its 300 ms (its 20 ms look, its status write)";
+    static final String SIMULATED = "simulated controller past its 300 ms (its watch event, its status write)";
     static final String READY = "readiness seen after the status write (watch event, runner wakes)";
     static final String PAUSED = "pause timer past its 2 s";
     static final String ANALYSIS = "analysis past its 2 intervals (schedule + the last query's 20 ms)";
