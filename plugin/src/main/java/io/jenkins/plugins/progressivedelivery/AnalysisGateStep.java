@@ -129,7 +129,8 @@ public final class AnalysisGateStep extends ConnectedStep {
                 String text = templatePath.readToString();
                 // several templates in one file: merged first, as Argo merges a run's templates
                 map = PlanParameters.analysisMap(PlanParameters.severalTemplates(text)
-                        ? PlanLoader.toYaml(PlanLoader.loadAnalysis(text, templateFile)) : text, templateFile);
+                        ? PlanLoader.toYaml(PlanLoader.loadAnalysis(PlanDefaults.applyToDocuments(text, config,
+                                getPrometheus()), templateFile)) : text, templateFile);
                 source = templateFile;
             } else {
                 // inline metrics declare the step's args, as an AnalysisTemplate declares its own
@@ -362,7 +363,7 @@ public final class AnalysisGateStep extends ConnectedStep {
                 // stops the step here, naming each problem
                 RemoteAnalysisTemplates.Resolved resolved;
                 try {
-                    resolved = cluster.resolve(loaded, namespace, "", connection.prometheusUrl());
+                    resolved = cluster.resolve(loaded, namespace, "", connection.prometheusDefaults());
                     spec = Arguments.resolve(resolved.spec(), step.arguments());
                 } catch (InvalidPlanException e) {
                     throw new AbortException("analysisGate '" + analysisName + "': " + e.getMessage());

@@ -307,7 +307,7 @@ public final class BlueGreenSwitchStep extends RolloutStep {
             // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
             BlueGreenPlan plan = AnalysisTemplateRefs.any(loaded)
                     ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded,
-                            connection.prometheusUrl())
+                            connection.prometheusDefaults())
                     : loaded;
             WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "blue-green switch of " + plan.target().image()

@@ -302,7 +302,7 @@ public final class CanaryRolloutStep extends RolloutStep {
             // analyses that name AnalysisTemplates: read them with the build's credential before anything changes
             CanaryPlan plan = AnalysisTemplateRefs.any(loaded)
                     ? closeAtEnd(new RemoteAnalysisTemplates(reach.where(), reach.cluster())).resolve(loaded,
-                            connection.prometheusUrl())
+                            connection.prometheusDefaults())
                     : loaded;
             WebhookTokens tokens = WebhookCredentials.resolve(runtime().credentials, run(), plan.hooks());
             return new Launch<>(title(plan), describeTarget(plan), "canary of " + plan.target().image() + " into "

@@ -3,11 +3,13 @@ package io.jenkins.plugins.progressivedelivery;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.model.Run;
+import io.jenkins.plugins.progressivedelivery.config.PlanDefaults;
 import io.jenkins.plugins.progressivedelivery.config.ProgressiveDeliveryConfiguration;
 import io.jenkins.plugins.progressivedelivery.config.PrometheusServer;
 import io.jenkins.plugins.progressivedelivery.credentials.ClusterCredentials;
 import io.jenkins.plugins.progressivedelivery.credentials.CredentialLookup;
 import io.jenkins.plugins.progressivedelivery.credentials.PrometheusCredentials;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusDefaults;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
 import io.jenkins.plugins.progressivedelivery.remote.PrometheusAccess;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
@@ -30,8 +32,11 @@ final class Connection implements Serializable {
     private final String prometheusCredentialsId;
     /** The configured Prometheus server's CA certificate (PEM, public): trusted by the build's queries. */
     private String prometheusCaCertificate;
-    /** The configured Prometheus server's URL: the address of templates' metrics read from the cluster without one. */
-    private String prometheusUrl;
+    /**
+     * The configured Prometheus server's URL, timeout and headers, for the metrics of templates read from the cluster
+     * (the plan's got them from PlanDefaults). Only the first start reads templates: not kept in the program state.
+     */
+    private transient PrometheusDefaults prometheusDefaults;
     /** The configured default cluster, used when the step names none and the build has no KUBECONFIG. */
     private String defaultCredentialsId;
     private String defaultServerUrl;
@@ -71,7 +76,7 @@ final class Connection implements Serializable {
                 prometheusCredential);
         // the server whose address the plan defaults to (PlanDefaults): its CA, whoever's credential is used
         connection.prometheusCaCertificate = server == null ? null : server.getCaCertificate();
-        connection.prometheusUrl = server == null ? null : server.getUrl();
+        connection.prometheusDefaults = PlanDefaults.prometheusDefaults(server);
         if (config != null && isBlank(credentialsId) && isBlank(serverUrl)) {
             connection.defaultCredentialsId = config.getClusterCredentialsId();
             connection.defaultServerUrl = config.getClusterServerUrl();
@@ -88,8 +93,8 @@ final class Connection implements Serializable {
         return prometheusCaCertificate;
     }
 
-    String prometheusUrl() {
-        return prometheusUrl;
+    PrometheusDefaults prometheusDefaults() {
+        return prometheusDefaults;
     }
 
     /** Where the step's calls run, and how they reach the cluster and Prometheus. Holds secrets: never persisted. */

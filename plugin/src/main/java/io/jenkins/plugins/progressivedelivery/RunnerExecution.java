@@ -58,7 +58,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     /** Who stopped the build and why, kept so that a step stopped before a restart still ends as stopped. */
     private String stopActor;
     private String stopReason;
-    /** The rollback keeper's file for this step's rollback while traffic is not safe (see {@link #keep}), else null. */
+    /** The rollback keeper's file for this step's rollback while it is pending (see {@link #keep}), else null. */
     private String keeperId;
 
     private transient StepRuntime runtime;
@@ -417,8 +417,10 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
     // ---- the rollback keeper ---------------------------------------------------------------------------------------
 
     /**
-     * While the engine rolls back and traffic is not safe, the rollback keeper holds a copy of its state on disk and
-     * watches whether this step can still finish it; once traffic is safe the copy goes.
+     * While the engine rolls back and traffic is not safe, and then while its delayed scale-down is due, the rollback
+     * keeper holds a copy of its state on disk and watches whether this step can still finish it: a step ended during
+     * the scale-down delay ({@code timeout}, a hard kill, a restart it does not resume from) would otherwise leave the
+     * canary or the rejected colour running. Once nothing is pending the copy goes.
      */
     private void keep(S snapshot, String status) {
         RollbackKeeper keeper = runtime.keeper;
@@ -427,7 +429,7 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             return;
         }
         try {
-            if (kind.unsafe(snapshot)) {
+            if (kind.pending(snapshot)) {
                 if (keeperId == null) {
                     keeperId = java.util.UUID.randomUUID().toString();
                     // the program state names the file before the file exists: after a restart, a file whose step
@@ -442,16 +444,19 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
                     keptCluster = keeperCluster(getContext());
                 }
                 DeliveryAction current = record;
+                PendingRollback.ScaleDown scaleDown = kind.unsafe(snapshot) ? null
+                        : kind.scaleDown(snapshot, runtime.scheduler.now()).by(PendingRollback.STEP);
                 keeper.track(new PendingRollback(keeperId, functionName(), run.getParent().getFullName(),
                         run.getNumber(), recordId, current == null ? null : current.getTitle(), computer, keptCluster,
-                        PendingRollback.STEP, null, null, kind.tree(snapshot)), status, new Handle());
+                        PendingRollback.STEP, null, null, kind.tree(snapshot)).withScaleDown(scaleDown), status,
+                        new Handle());
             } else if (keeperId != null) {
                 keeper.release(keeperId);
                 keeperId = null;
             }
         } catch (IOException | RuntimeException e) {
             log("could not hand the rollback's state to the Jenkins rollback keeper (if this step is ended before"
-                    + " traffic is safe, nothing carries the rollback on): " + e);
+                    + " its rollback is done, nothing carries it on): " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -490,9 +495,19 @@ abstract class RunnerExecution<E, S extends Serializable, R> extends AbstractSte
             if (currentRecord != null) {
                 currentRecord.detach();
             }
-            log("this step has ended before traffic was safe (" + because + "): the Jenkins rollback keeper carries"
-                    + " the rollback on from where it is; its attempts go into the record, into this log while the"
-                    + " build runs, and into the Jenkins log after");
+            RollbackKind kind = RollbackKind.ofStep(functionName());
+            PendingRollback.ScaleDown scaleDown = kind == null || kind.unsafe(snapshot) ? null
+                    : kind.scaleDown(snapshot, runtime.scheduler.now());
+            if (scaleDown == null) {
+                log("this step has ended before traffic was safe (" + because + "): the Jenkins rollback keeper"
+                        + " carries the rollback on from where it is; its attempts go into the record, into this log"
+                        + " while the build runs, and into the Jenkins log after");
+            } else {
+                log("this step has ended after traffic was safe (" + because + "): the delayed scale-down of "
+                        + scaleDown.resource() + ", due at " + scaleDown.dueAt() + ", is handed over to the Jenkins"
+                        + " rollback keeper; it goes into the record, into this log while the build runs, and into"
+                        + " the Jenkins log after");
+            }
             closeEndOfStep();
             return new RollbackKeeper.Handover(snapshot, listener);
         }

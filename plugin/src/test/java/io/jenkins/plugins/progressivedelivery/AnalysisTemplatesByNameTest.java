@@ -234,7 +234,9 @@ class AnalysisTemplatesByNameTest {
                              io.jenkins.plugins.progressivedelivery.remote.ClusterAccess.of(
                                      io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesConnection.token(
                                              kube.url(), "agent-token", null)))) {
-            assertThat(templates.resolve(named, NS, "", "https://prometheus.example.com").spec().metrics().get(0)
+            assertThat(templates.resolve(named, NS, "",
+                    new io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusDefaults(
+                            "https://prometheus.example.com", null, null)).spec().metrics().get(0)
                     .provider().prometheus().address()).isEqualTo("https://prometheus.example.com");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> templates.resolve(named, NS, "", null))
                     .hasMessageContaining("templates[0] (AnalysisTemplate demo/no-address)")

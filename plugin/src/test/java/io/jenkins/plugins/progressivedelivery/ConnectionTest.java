@@ -37,9 +37,9 @@ class ConnectionTest {
                 .isEqualTo("prod-token");
         assertThat(Connection.of(config(), null, null, null, null, null, "staging").prometheusCredentialsId())
                 .isNull();
-        assertThat(Connection.of(config(), null, null, null, null, null, "staging").prometheusUrl())
+        assertThat(Connection.of(config(), null, null, null, null, null, "staging").prometheusDefaults().address())
                 .as("the address of templates' metrics that give none").isEqualTo("http://staging:9090");
-        assertThat(Connection.of(config(), null, null, null, null, null, null).prometheusUrl())
+        assertThat(Connection.of(config(), null, null, null, null, null, null).prometheusDefaults().address())
                 .isEqualTo("https://prom");
         assertThat(Connection.of(config(), null, null, null, null, "mine", "prod").prometheusCredentialsId())
                 .isEqualTo("mine");

@@ -2,6 +2,7 @@ package io.jenkins.plugins.progressivedelivery.bench;
 
 import io.jenkins.plugins.progressivedelivery.testkit.LocalPrometheus;
 import java.util.Arrays;
+import java.util.List;
 
 import java.util.Map;
 
@@ -46,12 +47,15 @@ public final class Bench {
                     rollback.channelBytesPerRollback() + rollback.planBytes());
         }
 
-        WallTimeBench.Result wall = only.contains("wall") ? WallTimeBench.run(fast ? 1 : 3) : null;
+        WallTimeBench.Result wall = only.contains("wall") ? WallTimeBench.run(fast ? 1 : 3, fast
+                ? List.of(WallTimeBench.Sizing.BY_WEIGHT, WallTimeBench.Sizing.ONCE)
+                : List.of(WallTimeBench.Sizing.values())) : null;
         if (wall != null) {
             System.out.println();
             System.out.println("-- whole canary (setWeight 50, pause 2s, analysis 3 measurements 1s apart answering"
                     + " in 20 ms, setWeight 100, promotion; each Deployment rollout 300 ms) vs the waits configured");
             System.out.printf("  %-50s %s%n", wall.sleep().name(), wall.sleep().summary());
+            System.out.printf("  %-50s %s%n", wall.firstRequest().name(), wall.firstRequest().summary());
             for (WallTimeBench.Run run : wall.runs()) {
                 System.out.printf("  %-50s %s: %+.1f %% over the %.1f s configured%n", run.rollout().name(),
                         run.rollout().summary(), run.overheadPercent(), run.configuredMillis() / 1000);
@@ -121,9 +125,19 @@ public final class Bench {
                             + " once: %+.1f %%) | sleeping thread: %+.2f %% | ≤ 2 %% |%n", byWeight.overheadPercent(),
                     byWeight.engineWaitsPercent(), byWeight.apiCallsPercent(), byWeight.simulatedClusterPercent(),
                     once.overheadPercent(), sleepOverhead);
+            wall.find(WallTimeBench.Sizing.LONG_PAUSE).ifPresent(longer -> System.out.printf("| the same canary"
+                            + " with a 20 s pause | – | %+.1f %% over %.1f s configured: the engine's own waits %+.1f %%,"
+                            + " API round trips %+.1f %% | sleeping thread: %+.2f %% | ≤ 2 %% |%n",
+                    longer.overheadPercent(), longer.configuredMillis() / 1000, longer.engineWaitsPercent(),
+                    longer.apiCallsPercent(), wall.sleep().median() / longer.configuredMillis() * 100));
             System.out.printf("| API writes per rollout of k = 2 weight steps | ≈ 2k + 3 = 7 | %d sized by the weight,"
                             + " %d sized once | – | k + 2 = 4 |%n", byWeight.engineWrites().size(),
                     once.engineWrites().size());
+            System.out.printf("| API reads per rollout of k = 2 weight steps (GET, LIST, WATCH, discovery) | resizing"
+                            + " the canary read the Deployment 3 times | %d sized by the weight (%d GETs of a"
+                            + " Deployment), %d sized once | – | one read per change |%n", byWeight.engineReads().size(),
+                    byWeight.engineReads().stream().filter(r -> r.startsWith("GET deployments/")).count(),
+                    once.engineReads().size());
         }
         System.exit(0);
     }

@@ -7,7 +7,9 @@ import io.jenkins.plugins.progressivedelivery.engine.analysis.MeasurementSource;
 import io.jenkins.plugins.progressivedelivery.engine.analysis.MetricValue;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Durations;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryRunner;
@@ -35,8 +37,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A whole canary (the canary's rollouts, a pause, an analysis, the promotion) through the plugin's call pattern on
  * the bench API, against the waits its plan configures; the baseline is a thread sleeping the same time. The
- * simulated Deployment controller marks a rollout ready 300 ms after it started (looking every 20 ms), as a small
- * Deployment on a fast cluster; that time counts as configured, so what is left over is the engine's own. Each
+ * simulated Deployment controller sees a change by a watch, as the real one does, and marks the rollout ready 300 ms
+ * after it saw it, as a small Deployment on a fast cluster; that time counts as configured, so what is left over is the engine's own. Each
  * measurement answers after {@link #QUERY_LATENCY}, as a Prometheus nearby does.
  *
  * <p>The overhead is broken down from the rollout's own event log: each gap between two consecutive events is
@@ -60,7 +62,7 @@ final class WallTimeBench {
             readinessTimeout: 1m
             steps:
               - setWeight: 50
-              - pause: 2s
+              - pause: %s
               - analysis:
                   metrics:
                     - name: constant
@@ -73,15 +75,19 @@ final class WallTimeBench {
 
     /** How the canary is sized. */
     enum Sizing {
-        BY_WEIGHT("sized by the weight (default)", ""),
-        ONCE("sized once (canaryReplicas: 4)", ", canaryReplicas: 4");
+        BY_WEIGHT("sized by the weight (default)", "", PAUSE),
+        ONCE("sized once (canaryReplicas: 4)", ", canaryReplicas: 4", PAUSE),
+        /** The same canary with a 20 s pause: what is fixed per rollout against more configured time. */
+        LONG_PAUSE("sized by the weight, pause 20s", "", Duration.ofSeconds(20));
 
         final String label;
         final String targetField;
+        final Duration pause;
 
-        Sizing(String label, String targetField) {
+        Sizing(String label, String targetField, Duration pause) {
             this.label = label;
             this.targetField = targetField;
+            this.pause = pause;
         }
     }
 
@@ -115,9 +121,17 @@ final class WallTimeBench {
         }
     }
 
-    record Result(Stats sleep, List<Run> runs) {
+    /**
+     * @param firstRequest a new client's (KubeClients.create, as the engine's) first request to the same bench API (its TLS handshake and
+     *                     connection), the part of the engine's set-up no engine can avoid with a new client
+     */
+    record Result(Stats sleep, Stats firstRequest, List<Run> runs) {
         Run of(Sizing sizing) {
             return runs.stream().filter(r -> r.sizing() == sizing).findFirst().orElseThrow();
+        }
+
+        java.util.Optional<Run> find(Sizing sizing) {
+            return runs.stream().filter(r -> r.sizing() == sizing).findFirst();
         }
     }
 
@@ -125,7 +139,12 @@ final class WallTimeBench {
     private static final boolean VERBOSE = Boolean.getBoolean("bench.verbose");
 
     static Result run(int rounds) throws Exception {
+        return run(rounds, List.of(Sizing.values()));
+    }
+
+    static Result run(int rounds, List<Sizing> sizings) throws Exception {
         Stats sleep = new Stats("sleeping thread, past its sleep");
+        Stats firstRequest = new Stats("new client's first GET (connection, TLS handshake)");
         Map<Sizing, Stats> walls = new LinkedHashMap<>();
         Map<Sizing, Double> configured = new LinkedHashMap<>();
         Map<Sizing, List<Round>> measuredRounds = new LinkedHashMap<>();
@@ -137,11 +156,11 @@ final class WallTimeBench {
         ScheduledExecutorService cluster = Executors.newSingleThreadScheduledExecutor();
         ExecutorService io = Executors.newCachedThreadPool();
         try {
-            for (Sizing sizing : Sizing.values()) {
+            for (Sizing sizing : List.of(Sizing.BY_WEIGHT, Sizing.ONCE)) {
                 oneRollout(sizing, timers, cluster, io); // warm-up: class loading and JIT are not the engine's overhead
             }
             for (int round = 0; round < rounds; round++) {
-                for (Sizing sizing : Sizing.values()) {
+                for (Sizing sizing : sizings) {
                     Round measured = oneRollout(sizing, timers, cluster, io);
                     walls.computeIfAbsent(sizing, s -> new Stats("canary rollout, " + s.label))
                             .add(measured.wallNanos());
@@ -150,6 +169,7 @@ final class WallTimeBench {
                     writes.put(sizing, measured.engineWrites());
                     reads.put(sizing, measured.engineReads());
                     statusWrites.put(sizing, measured.controllerWrites());
+                    firstRequest.add(firstRequest());
                     long start = System.nanoTime();
                     long sleepFor = Math.round(measured.configuredMillis());
                     Thread.sleep(sleepFor);
@@ -162,7 +182,7 @@ final class WallTimeBench {
             io.shutdownNow();
         }
         List<Run> runs = new ArrayList<>();
-        for (Sizing sizing : Sizing.values()) {
+        for (Sizing sizing : sizings) {
             // the breakdown of the median run, so that its sources add up to that run's overhead
             List<Round> sorted = new ArrayList<>(measuredRounds.get(sizing));
             sorted.sort(java.util.Comparator.comparingLong(Round::wallNanos));
@@ -170,7 +190,7 @@ final class WallTimeBench {
             runs.add(new Run(sizing, walls.get(sizing), configured.get(sizing), median.overhead(),
                     writes.get(sizing), reads.get(sizing), statusWrites.get(sizing)));
         }
-        return new Result(sleep, runs);
+        return new Result(sleep, firstRequest, runs);
     }
 
     private record Round(long wallNanos, double configuredMillis, Map<String, Double> overhead,
@@ -182,7 +202,8 @@ final class WallTimeBench {
              DeploymentController controller = DeploymentController.startWatching(admin, "demo", ROLLOUT,
                      Clock.systemUTC(), cluster, Duration.ofMillis(200))) {
             EmbeddedCluster.seed(admin, Clock.systemUTC());
-            CanaryPlan plan = PlanLoader.loadCanary(PLAN.formatted(sizing.targetField), "bench");
+            CanaryPlan plan = PlanLoader.loadCanary(PLAN.formatted(sizing.targetField,
+                    Durations.format(sizing.pause)), "bench");
             ConcurrentLinkedQueue<AuditEvent> events = new ConcurrentLinkedQueue<>();
             CompletableFuture<RolloutResult> done = new CompletableFuture<>();
             int before = api.writeLog().size();
@@ -208,11 +229,21 @@ final class WallTimeBench {
             List<String> engine = all.stream().filter(w -> !w.endsWith("/status")).toList();
             List<String> status = all.stream().filter(w -> w.endsWith("/status")).toList();
             List<AuditEvent> log = List.copyOf(events);
-            double configured = PAUSE.toMillis() + INTERVAL.toMillis() * (MEASUREMENTS - 1)
+            double configured = sizing.pause.toMillis() + INTERVAL.toMillis() * (MEASUREMENTS - 1)
                     + ROLLOUT.toMillis() * rollouts(log);
             List<String> reads = api.readLog().subList(readsBefore, api.readLog().size());
-            return new Round(wall, configured, breakdown(log, startedAt, endedAt, api.statusWriteTimes()), engine,
-                    reads, status);
+            return new Round(wall, configured, breakdown(log, startedAt, endedAt, api.statusWriteTimes(),
+                    sizing.pause), engine, reads, status);
+        }
+    }
+
+    /** A new client's first GET to a new bench API: connection and TLS handshake, as the engine's first call. */
+    private static long firstRequest() {
+        try (BenchApi api = new BenchApi(); KubernetesClient client =
+                KubeClients.create(api.connection())) {
+            long start = System.nanoTime();
+            client.apps().deployments().inNamespace("demo").withName("web").get();
+            return System.nanoTime() - start;
         }
     }
 
@@ -237,9 +268,9 @@ final class WallTimeBench {
     static final String SETUP = "set-up: client, TLS, discovery, preflight reads";
     static final String DOCTOR = "preflight doctor's reads";
     static final String WRITES = "API writes (read if needed, write, acknowledged)";
-    static final String SIMULATED = "simulated controller past its 300 ms (its 20 ms look, its status write)";
+    static final String SIMULATED = "simulated controller past its 300 ms (its watch event, its status write)";
     static final String READY = "readiness seen after the status write (watch event, runner wakes)";
-    static final String PAUSED = "pause timer past its 2 s";
+    static final String PAUSED = "pause timer past its end";
     static final String ANALYSIS = "analysis past its 2 intervals (schedule + the last query's 20 ms)";
     static final String STEPS = "transitions between steps (step, verdict, promote events)";
     static final String OUTSIDE = "outside the event log (start() call, completion callback)";
@@ -268,7 +299,7 @@ final class WallTimeBench {
      * it; the gaps add up to the wall time, so the sources add up to the overhead.
      */
     static Map<String, Double> breakdown(List<AuditEvent> log, Instant startedAt, Instant endedAt,
-                                         List<Instant> statusWrites) {
+                                         List<Instant> statusWrites, Duration pause) {
         Map<String, Double> millis = new LinkedHashMap<>();
         for (String source : List.of(SETUP, DOCTOR, WRITES, SIMULATED, READY, PAUSED, ANALYSIS, STEPS, OUTSIDE)) {
             millis.put(source, 0.0);
@@ -307,7 +338,7 @@ final class WallTimeBench {
                 }
                 case RESUME -> {
                     source = PAUSED;
-                    configured = PAUSE.toMillis();
+                    configured = pause.toMillis();
                 }
                 case MEASUREMENT -> {
                     source = ANALYSIS;

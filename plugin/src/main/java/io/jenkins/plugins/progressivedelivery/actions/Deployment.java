@@ -3,6 +3,7 @@ package io.jenkins.plugins.progressivedelivery.actions;
 import hudson.model.Run;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditEvent;
+import io.jenkins.plugins.progressivedelivery.rollback.RollbackKeeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -62,7 +63,8 @@ public record Deployment(int build, String buildUrl, String recordUrl, String jo
                 record.getFromImage() != null ? record.getFromImage() : legacyFromImage(events, target, toImage),
                 toImage, record.getVerdict(), finished, people(events, AuditAction.PROMOTE),
                 people(events, AuditAction.ABORT), record.getComments(),
-                (int) events.stream().filter(e -> e.action() == AuditAction.ROLLBACK).count());
+                (int) events.stream().filter(e -> e.action() == AuditAction.ROLLBACK)
+                        .filter(e -> !RollbackKeeper.ACTOR.equals(e.actor())).count()); // its notes are not actions
     }
 
     /** How long it ran; null while running. */

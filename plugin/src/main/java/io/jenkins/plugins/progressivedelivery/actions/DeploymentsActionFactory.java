@@ -3,19 +3,30 @@ package io.jenkins.plugins.progressivedelivery.actions;
 import hudson.Extension;
 import hudson.model.Action;
 import hudson.model.Job;
-import hudson.model.Run;
 import java.util.Collection;
 import java.util.List;
 import jenkins.model.TransientActionFactory;
 
 /**
  * Adds the Deployments page to jobs that rolled something out in one of their last builds (a job that never did
- * gets no link). Computed when the page is shown; nothing is stored.
+ * gets no link). Asked whenever a job's actions are listed (every job page, many API calls), so it answers from the
+ * builds {@link ProductionIndex} already read, reading only the builds since the job was last looked at; nothing is
+ * stored.
  */
 @Extension
 public final class DeploymentsActionFactory extends TransientActionFactory<Job> {
     /** How far back a job is looked at for a rollout before it gets the link. */
     static final int RECENT = 10;
+
+    private final ProductionIndex index;
+
+    public DeploymentsActionFactory() {
+        this(ProductionIndex.INSTANCE);
+    }
+
+    DeploymentsActionFactory(ProductionIndex index) {
+        this.index = index;
+    }
 
     @Override
     public Class<Job> type() {
@@ -29,15 +40,7 @@ public final class DeploymentsActionFactory extends TransientActionFactory<Job> 
 
     @Override
     public Collection<? extends Action> createFor(Job target) {
-        int read = 0;
-        for (Run<?, ?> run = target.getLastBuild(); run != null && read < RECENT; run = run.getPreviousBuild()) {
-            read++;
-            for (DeliveryAction record : run.getActions(DeliveryAction.class)) {
-                if (!"analysisGate".equals(record.getKind())) {
-                    return List.of(new DeploymentsAction((Job<?, ?>) target));
-                }
-            }
-        }
-        return List.of();
+        Job<?, ?> job = (Job<?, ?>) target;
+        return index.rolledOutRecently(job, RECENT) ? List.of(new DeploymentsAction(job)) : List.of();
     }
 }

@@ -4,6 +4,7 @@ import hudson.model.Job;
 import hudson.model.Run;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -12,11 +13,13 @@ import java.util.Map;
 import java.util.WeakHashMap;
 
 /**
- * What the Production page knows of each job between two views, so that a view does not read every job's last
- * {@value DeploymentHistory#BUILDS} builds again: per job, the numbers of the builds read, up to which one they had
- * all finished, and their promoted rollouts (target, record id, end time). A view brings a job's summary up to
- * date by reading only the builds newer than the newest one that had finished when read, and then loads just the
- * builds behind the rows it shows; the first view after Jenkins starts reads what the page always read.
+ * What the Production page and the jobs' Deployments links know of each job between two views, so that a view does
+ * not read every job's last {@value DeploymentHistory#BUILDS} builds again, nor a job page its last
+ * {@value DeploymentsActionFactory#RECENT}: per job, the numbers of the builds read, up to which one they had all
+ * finished, which of them rolled something out, and their promoted rollouts (target, record id, end time). A view
+ * brings a job's summary up to date by reading only the builds newer than the newest one that had finished when read
+ * (and older ones only when it needs more than were read), and then loads just the builds behind what it shows; the
+ * first view after Jenkins starts reads what the page always read.
  *
  * <p>Nothing is stored: the summaries are in memory, keyed by the job object (a job loaded again from disk is read
  * again), and the rows are made from the builds' own records, so a build discarder that deletes a build deletes its
@@ -36,9 +39,14 @@ final class ProductionIndex {
      * @param settledUpTo every build read up to this number had finished when read; the next view reads the builds
      *                    above it again (0: read them all)
      * @param promoted    the promoted rollouts of the builds in the window
+     * @param rollouts    the builds of the window with a rollout's record (any outcome; not an analysis gate's),
+     *                    newest first
+     * @param first       whether the window reaches the job's first build: no older one is left to read
+     * @param last        the job's last build when read (0: none)
      */
-    private record JobSummary(int[] numbers, int settledUpTo, List<Promoted> promoted) {
-        static final JobSummary NONE = new JobSummary(new int[0], 0, List.of());
+    private record JobSummary(int[] numbers, int settledUpTo, List<Promoted> promoted, List<Integer> rollouts,
+                              boolean first, int last) {
+        static final JobSummary NONE = new JobSummary(new int[0], 0, List.of(), List.of(), false, 0);
     }
 
     private static final Comparator<Promoted> NEWEST = Comparator.comparing(Promoted::finished,
@@ -60,7 +68,7 @@ final class ProductionIndex {
         for (int attempt = 0; attempt < 2; attempt++) {
             List<Deployment> rows = new ArrayList<>();
             boolean complete = true;
-            for (Promoted newest : newestPerTarget(refresh(job))) {
+            for (Promoted newest : newestPerTarget(refresh(job, DeploymentHistory.BUILDS))) {
                 Run<?, ?> run = job.getBuildByNumber(newest.build());
                 DeliveryAction record = run == null ? null : DeliveryAction.find(run, newest.recordId());
                 Deployment row = record == null ? null : Deployment.of(run, record);
@@ -78,38 +86,130 @@ final class ProductionIndex {
         return DeploymentHistory.production(List.of(DeploymentHistory.of(job, DeploymentHistory.BUILDS)));
     }
 
-    /** The job's summary, with the builds above its settled ones read now. */
-    private JobSummary refresh(Job<?, ?> job) {
+    /**
+     * Whether one of the job's last {@code recent} builds rolled something out: the job's Deployments link. Reads the
+     * builds since the job was last looked at, and the build that says yes unless it is the last one (it may have
+     * been deleted since).
+     */
+    boolean rolledOutRecently(Job<?, ?> job, int recent) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            JobSummary summary = refresh(job, recent);
+            if (summary.numbers().length == 0) {
+                return false;
+            }
+            int oldestRecent = summary.numbers()[Math.min(recent, summary.numbers().length) - 1];
+            Integer newest = summary.rollouts().stream().filter(build -> build >= oldestRecent).findFirst()
+                    .orElse(null);
+            if (newest == null) {
+                return false;
+            }
+            if (newest == summary.last() || job.getBuildByNumber(newest) != null) {
+                return true;
+            }
+            jobs.remove(job); // the build that said yes was deleted: read the job's builds again
+        }
+        return rollsOut(job, recent);
+    }
+
+    /** What the link was before summaries: the job's last {@code recent} builds read. */
+    private static boolean rollsOut(Job<?, ?> job, int recent) {
+        int read = 0;
+        for (Run<?, ?> run = job.getLastBuild(); run != null && read < recent; run = run.getPreviousBuild()) {
+            read++;
+            if (rollsOut(run)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean rollsOut(Run<?, ?> run) {
+        for (DeliveryAction record : run.getActions(DeliveryAction.class)) {
+            if (!"analysisGate".equals(record.getKind())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The job's summary, with the builds above its settled ones read now, and older ones until the window holds
+     * {@code depth} builds (or the job has no more).
+     */
+    private JobSummary refresh(Job<?, ?> job, int depth) {
         JobSummary known = jobs.getOrDefault(job, JobSummary.NONE);
-        List<Integer> numbers = new ArrayList<>();
-        List<Promoted> promoted = new ArrayList<>();
+        Window window = new Window();
+        Run<?, ?> lastBuild = job.getLastBuild();
+        Run<?, ?> run = lastBuild;
+        for (; run != null && run.getNumber() > known.settledUpTo() && window.numbers.size() < depth;
+                run = run.getPreviousBuild()) {
+            window.read(run);
+        }
+        boolean first = run == null;
+        // stopped at the settled builds: the known window continues this one (stopped short of them: it cannot)
+        if (run != null && run.getNumber() <= known.settledUpTo()) {
+            int kept = 0;
+            for (int number : known.numbers()) {
+                if (number <= known.settledUpTo() && window.numbers.size() < DeploymentHistory.BUILDS) {
+                    window.numbers.add(number);
+                    kept++;
+                }
+            }
+            int oldest = window.numbers.isEmpty() ? 0 : window.numbers.get(window.numbers.size() - 1);
+            for (Promoted old : known.promoted()) {
+                if (old.build() <= known.settledUpTo() && old.build() >= oldest) {
+                    window.promoted.add(old);
+                }
+            }
+            for (int old : known.rollouts()) {
+                if (old <= known.settledUpTo() && old >= oldest) {
+                    window.rollouts.add(old);
+                }
+            }
+            first = known.first() && kept == Arrays.stream(known.numbers())
+                    .filter(number -> number <= known.settledUpTo()).count();
+        }
+        if (window.numbers.size() < depth && !first && !window.numbers.isEmpty()) {
+            // a view that needs more builds than an earlier one read: the older ones now
+            Run<?, ?> oldest = job.getBuildByNumber(window.numbers.get(window.numbers.size() - 1));
+            if (oldest == null) {
+                jobs.remove(job); // deleted since: read the job again
+                return refresh(job, depth);
+            }
+            for (run = oldest.getPreviousBuild(); run != null && window.numbers.size() < depth;
+                    run = run.getPreviousBuild()) {
+                window.read(run);
+            }
+            first = run == null;
+        }
+        int settledUpTo = window.firstUnsettled != Integer.MAX_VALUE ? window.firstUnsettled - 1
+                : window.numbers.isEmpty() ? known.settledUpTo() : window.numbers.get(0);
+        JobSummary summary = new JobSummary(window.numbers.stream().mapToInt(Integer::intValue).toArray(),
+                Math.min(settledUpTo, window.numbers.isEmpty() ? 0 : window.numbers.get(0)),
+                List.copyOf(window.promoted), List.copyOf(window.rollouts), first,
+                lastBuild == null ? 0 : lastBuild.getNumber());
+        jobs.put(job, summary);
+        return summary;
+    }
+
+    /** The builds a refresh reads, newest first. */
+    private static final class Window {
+        final List<Integer> numbers = new ArrayList<>();
+        final List<Promoted> promoted = new ArrayList<>();
+        final List<Integer> rollouts = new ArrayList<>();
         int firstUnsettled = Integer.MAX_VALUE;
-        for (Run<?, ?> run = job.getLastBuild(); run != null && run.getNumber() > known.settledUpTo()
-                && numbers.size() < DeploymentHistory.BUILDS; run = run.getPreviousBuild()) {
+
+        void read(Run<?, ?> run) {
             // asked before the records are read: a build that had finished by then has its records complete
             if (run.isBuilding()) {
                 firstUnsettled = run.getNumber();
             }
             numbers.add(run.getNumber());
             promoted.addAll(promoted(run));
-        }
-        int settledUpTo = firstUnsettled != Integer.MAX_VALUE ? firstUnsettled - 1
-                : numbers.isEmpty() ? known.settledUpTo() : numbers.get(0);
-        for (int number : known.numbers()) {
-            if (number <= known.settledUpTo() && numbers.size() < DeploymentHistory.BUILDS) {
-                numbers.add(number);
+            if (rollsOut(run)) {
+                rollouts.add(run.getNumber());
             }
         }
-        int oldest = numbers.isEmpty() ? 0 : numbers.get(numbers.size() - 1);
-        for (Promoted old : known.promoted()) {
-            if (old.build() <= known.settledUpTo() && old.build() >= oldest) {
-                promoted.add(old);
-            }
-        }
-        JobSummary summary = new JobSummary(numbers.stream().mapToInt(Integer::intValue).toArray(),
-                Math.min(settledUpTo, numbers.isEmpty() ? 0 : numbers.get(0)), List.copyOf(promoted));
-        jobs.put(job, summary);
-        return summary;
     }
 
     private static List<Promoted> promoted(Run<?, ?> run) {

@@ -2,8 +2,9 @@ package io.jenkins.plugins.progressivedelivery.config;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import hudson.AbortException;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusDefaults;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
 import io.jenkins.plugins.progressivedelivery.parameters.Analysis;
-import io.jenkins.plugins.progressivedelivery.parameters.HttpHeader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,8 +15,9 @@ import java.util.Set;
 /**
  * What Manage Jenkins » System adds to a step's plan before the engine reads it (the engine still validates it all):
  * the named analysis templates expanded where an analysis says {@code template: 'name'}, and the Prometheus server's
- * URL, timeout and headers on every Prometheus query that does not give its own. Works on the plan as nested maps,
- * whichever way it came (parameters or a plan file).
+ * URL, timeout and headers on every Prometheus query that does not give its own ({@link PrometheusDefaults}, the rule
+ * the AnalysisTemplates read from the cluster get too, see {@link #prometheusDefaults}). Works on the plan as nested
+ * maps, whichever way it came (parameters or a plan file).
  */
 public final class PlanDefaults {
     /** The plan fields that hold an analysis (a canary step's, a background analysis, blue-green's two). */
@@ -118,6 +120,33 @@ public final class PlanDefaults {
         return metrics;
     }
 
+    /**
+     * A file of several AnalysisTemplates ({@code ---}) with the server on each document's Prometheus queries, as
+     * {@link #apply} puts it on a plan's: the file is merged (and validated) before it becomes the step's analysis, so
+     * a metric without {@code address} must have the server's by then. Unchanged without a server, or when it is not
+     * YAML (the loader says what is wrong with it).
+     */
+    public static String applyToDocuments(String yaml, ProgressiveDeliveryConfiguration config, String prometheus)
+            throws AbortException {
+        PrometheusDefaults defaults = config == null ? null : prometheusDefaults(config.prometheusServer(prometheus));
+        if (defaults == null) {
+            return yaml;
+        }
+        YAMLMapper mapper = new YAMLMapper();
+        StringBuilder filled = new StringBuilder();
+        try (com.fasterxml.jackson.databind.MappingIterator<Object> documents = mapper.readerFor(Object.class)
+                .readValues(yaml)) {
+            while (documents.hasNextValue()) {
+                Object document = documents.nextValue();
+                applyServer(document, defaults);
+                filled.append(mapper.writeValueAsString(document)); // each starts with its own "---"
+            }
+        } catch (IOException | RuntimeException e) {
+            return yaml;
+        }
+        return filled.toString();
+    }
+
     /** The analysis named {@code template} merged under the given one: its args and metrics first, then these. */
     @SuppressWarnings("unchecked")
     static void expandTemplates(Object node, ProgressiveDeliveryConfiguration config) throws AbortException {
@@ -177,56 +206,56 @@ public final class PlanDefaults {
         return map.get("spec") instanceof Map && map.containsKey("kind") ? (Map<String, Object>) map.get("spec") : map;
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * The server as the engine applies it to a query that names no Prometheus ({@link PrometheusDefaults}): here to
+     * the plan's queries, and by the steps to those of the AnalysisTemplates they read from the cluster, so that both
+     * get the same address, timeout and headers. Null without a server (or one without a URL).
+     */
+    public static PrometheusDefaults prometheusDefaults(PrometheusServer server) {
+        if (server == null || server.getUrl() == null || server.getUrl().isBlank()) {
+            return null;
+        }
+        List<PrometheusSpec.Header> headers = new ArrayList<>();
+        if (server.getHeaders() != null) {
+            server.getHeaders().forEach(header -> headers.add(new PrometheusSpec.Header(header.getKey(),
+                    header.getValue())));
+        }
+        return new PrometheusDefaults(server.getUrl(), server.getTimeout(), headers);
+    }
+
     static void applyServer(Object node, PrometheusServer server) {
+        PrometheusDefaults defaults = prometheusDefaults(server);
+        if (defaults != null) {
+            applyServer(node, defaults);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void applyServer(Object node, PrometheusDefaults defaults) {
         if (node instanceof Map<?, ?> map) {
             if (map.get("provider") instanceof Map<?, ?> provider
                     && provider.get("prometheus") instanceof Map<?, ?> query) {
-                fill((Map<String, Object>) query, server);
+                defaults.fill((Map<String, Object>) query);
             }
             // the doctor's traffic-volume check ({doctor: {traffic: {prometheus: ...}}}) asks Prometheus too
             if (map.get("traffic") instanceof Map<?, ?> traffic
                     && traffic.get("prometheus") instanceof Map<?, ?> query) {
-                fill((Map<String, Object>) query, server);
+                defaults.fill((Map<String, Object>) query);
             }
             for (Object value : map.values()) {
-                applyServer(value, server);
+                applyServer(value, defaults);
             }
         } else if (node instanceof List<?> list) {
             for (Object element : list) {
-                applyServer(element, server);
+                applyServer(element, defaults);
             }
         }
     }
 
-    /** A query with an address of its own talks to another Prometheus: the server's defaults are not for it. */
     private static void fill(Map<String, Object> query, PrometheusServer server) {
-        Object address = query.get("address");
-        if (address == null || address.toString().isBlank()) {
-            query.put("address", server.getUrl());
-        } else if (!address.toString().trim().equals(server.getUrl())) {
-            return;
-        }
-        if (query.get("timeout") == null && server.getTimeout() != null) {
-            query.put("timeout", server.getTimeout());
-        }
-        List<HttpHeader> defaults = server.getHeaders();
-        if (defaults != null && !defaults.isEmpty()) {
-            List<Object> headers = new ArrayList<>();
-            List<Object> own = list(query.get("headers"));
-            Set<String> given = new java.util.HashSet<>();
-            for (Object header : own) {
-                if (header instanceof Map<?, ?> h) {
-                    given.add(String.valueOf(h.get("key")).toLowerCase(java.util.Locale.ROOT));
-                }
-            }
-            for (HttpHeader header : defaults) {
-                if (!given.contains(String.valueOf(header.getKey()).toLowerCase(java.util.Locale.ROOT))) {
-                    headers.add(header.toPlan());
-                }
-            }
-            headers.addAll(own);
-            query.put("headers", headers);
+        PrometheusDefaults defaults = prometheusDefaults(server);
+        if (defaults != null) {
+            defaults.fill(query);
         }
     }
 

@@ -10,6 +10,7 @@ import io.jenkins.plugins.progressivedelivery.credentials.CredentialChoices;
 import io.jenkins.plugins.progressivedelivery.parameters.Literals;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import jenkins.model.GlobalConfiguration;
 import jenkins.model.Jenkins;
@@ -48,10 +49,13 @@ public class ProgressiveDeliveryConfiguration extends GlobalConfiguration {
         load();
     }
 
+    /** Jenkins' own; a seam for tests, which run steps without a Jenkins but with a System page filled in. */
+    static Supplier<ProgressiveDeliveryConfiguration> current = () -> Jenkins.getInstanceOrNull() == null ? null
+            : ExtensionList.lookupSingleton(ProgressiveDeliveryConfiguration.class);
+
     /** The configuration, or null outside Jenkins (a unit test, the CLI): then steps use their own parameters only. */
     public static ProgressiveDeliveryConfiguration getOrNull() {
-        return Jenkins.getInstanceOrNull() == null ? null
-                : ExtensionList.lookupSingleton(ProgressiveDeliveryConfiguration.class);
+        return current.get();
     }
 
     @Override

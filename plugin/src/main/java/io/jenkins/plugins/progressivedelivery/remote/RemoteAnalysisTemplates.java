@@ -6,6 +6,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.AnalysisSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.DeliveryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusDefaults;
 import java.io.Serializable;
 
 /**
@@ -26,22 +27,23 @@ public final class RemoteAnalysisTemplates extends RemoteCluster {
      * @throws io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException naming every template that is
      *         missing, unreadable or invalid
      */
-    public Resolved resolve(AnalysisSpec spec, String namespace, String path, String defaultPrometheus) {
-        return (Resolved) call(new AnalysisCall(spec, namespace, path, defaultPrometheus));
+    public Resolved resolve(AnalysisSpec spec, String namespace, String path, PrometheusDefaults prometheus) {
+        return (Resolved) call(new AnalysisCall(spec, namespace, path, prometheus));
     }
 
     /**
      * The blue-green plan with the templates of its pre- and post-promotion analyses merged in.
      *
-     * @param defaultPrometheus the address of the templates' metrics that give none (the configured server), or null
+     * @param prometheus the configured server: the address, timeout and headers of the templates' metrics that name
+     *                   no Prometheus, as the plan's own metrics got them; null for none
      */
-    public BlueGreenPlan resolve(BlueGreenPlan plan, String defaultPrometheus) {
-        return (BlueGreenPlan) call(new PlanCall(plan, defaultPrometheus));
+    public BlueGreenPlan resolve(BlueGreenPlan plan, PrometheusDefaults prometheus) {
+        return (BlueGreenPlan) call(new PlanCall(plan, prometheus));
     }
 
     /** The canary plan with the templates of its analysis steps and background analysis merged in. */
-    public CanaryPlan resolve(CanaryPlan plan, String defaultPrometheus) {
-        return (CanaryPlan) call(new PlanCall(plan, defaultPrometheus));
+    public CanaryPlan resolve(CanaryPlan plan, PrometheusDefaults prometheus) {
+        return (CanaryPlan) call(new PlanCall(plan, prometheus));
     }
 
     /** What {@code job} metrics need to run in {@code namespace} with this session's client. */
@@ -54,30 +56,30 @@ public final class RemoteAnalysisTemplates extends RemoteCluster {
         private static final long serialVersionUID = 1L;
     }
 
-    private record AnalysisCall(AnalysisSpec spec, String namespace, String path, String defaultPrometheus)
+    private record AnalysisCall(AnalysisSpec spec, String namespace, String path, PrometheusDefaults prometheus)
             implements ClusterOperation.Call {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Serializable on(KubernetesClient client) {
             ClusterAnalysisTemplates templates = new ClusterAnalysisTemplates(client, namespace)
-                    .withDefaultPrometheus(defaultPrometheus);
+                    .withPrometheusDefaults(prometheus);
             return new Resolved(templates.resolve(spec, path), templates.namespace());
         }
     }
 
-    private record PlanCall(DeliveryPlan plan, String defaultPrometheus) implements ClusterOperation.Call {
+    private record PlanCall(DeliveryPlan plan, PrometheusDefaults prometheus) implements ClusterOperation.Call {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Serializable on(KubernetesClient client) {
             if (plan instanceof BlueGreenPlan blueGreen) {
                 return new ClusterAnalysisTemplates(client, blueGreen.target().namespace())
-                        .withDefaultPrometheus(defaultPrometheus).resolve(blueGreen);
+                        .withPrometheusDefaults(prometheus).resolve(blueGreen);
             }
             CanaryPlan canary = (CanaryPlan) plan;
             return new ClusterAnalysisTemplates(client, canary.target().namespace())
-                    .withDefaultPrometheus(defaultPrometheus).resolve(canary);
+                    .withPrometheusDefaults(prometheus).resolve(canary);
         }
     }
 }

@@ -13,6 +13,8 @@ import org.kohsuke.stapler.verb.POST;
 /**
  * Manage Jenkins » Pending rollbacks: every rollback that has not made traffic safe yet, whether its step or the
  * keeper drives it, with its status and the file it is kept in; an administrator may cancel one the keeper drives.
+ * The keeper's delayed scale-downs after traffic is safe are listed too, and a rollback the keeper gave up stays, as
+ * failed, until an administrator dismisses it (the same POST).
  */
 @Extension
 public final class PendingRollbacksLink extends ManagementLink {
@@ -56,7 +58,7 @@ public final class PendingRollbacksLink extends ManagementLink {
         return JenkinsRollbackKeeper.get().file(pending.id());
     }
 
-    /** Gives up a rollback the keeper drives; Overall/Administer, POST only. */
+    /** Gives up a rollback the keeper drives, or dismisses one it gave up; Overall/Administer, POST only. */
     @POST
     public HttpResponse doCancel(@QueryParameter String id) {
         Jenkins.get().checkPermission(Jenkins.ADMINISTER);

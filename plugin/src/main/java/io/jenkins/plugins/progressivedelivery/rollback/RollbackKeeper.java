@@ -1,6 +1,7 @@
 package io.jenkins.plugins.progressivedelivery.rollback;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.progressivedelivery.actions.DeliveryAction;
@@ -25,16 +26,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code timeout} ends its block a minute after it fired whatever the step does, a hard kill ends the build, and a
  * controller restart after either would otherwise leave traffic on the canary with nothing to resume it.
  *
- * <p>While a step rolls back and traffic is not yet safe it {@linkplain #track tracks} the rollback here: the keeper
- * writes it to its {@link RollbackStore} (no secret: credential ids, the job and build, the engine's state) and checks
- * every {@link #WATCH} whether the step has ended. When it has, the step's engine is stopped where it is and the keeper
- * resumes it from its state, on the controller, with the engine's own capped backoff (1 s ... 30 s, on the scheduler:
- * no thread waits) and the plan's {@code rollbackTimeout}. Every attempt looks the cluster credential up again in the
- * job's context, and goes into the build's record (and its log while the build runs, else the Jenkins log). When
- * traffic is safe, or the rollback gives up, the file is removed and the last line says who finished it.
+ * <p>While a step rolls back and traffic is not yet safe, and then while its delayed scale-down of the canary (or the
+ * rejected colour) is due, it {@linkplain #track tracks} the rollback here: the keeper writes it to its {@link
+ * RollbackStore} (no secret: credential ids, the job and build, the engine's state) and checks every {@link #WATCH}
+ * whether the step has ended. When it has, the step's engine is stopped where it is and the keeper resumes it from its
+ * state (a scale-down keeps its due time), on the controller, with the engine's own capped backoff (1 s ... 30 s, on
+ * the scheduler: no thread waits) and the plan's {@code rollbackTimeout}. Every attempt looks the cluster credential up again in the
+ * job's context, and goes into the build's record (and its log while the build runs, else the Jenkins log), and so
+ * do the keeper's own lines: a build that ended long ago still shows how its rollback ended. Once traffic is safe
+ * the file stays, with the delayed scale-down of the canary (or the rejected colour) and when it is due, until that
+ * is done; then it goes and the last line says who finished it. When the keeper gives up ({@code rollbackTimeout})
+ * a build still running becomes a FAILURE, and the file stays, marked given up, so that Manage Jenkins » Pending
+ * rollbacks lists it as failed until an administrator dismisses it.
  *
- * <p>After a controller restart {@link #resumeAll()} resumes every file the keeper owned, and those of steps whose
- * build has ended (a step of a running build resumes itself and {@linkplain #claim claims} its file).
+ * <p>After a controller restart {@link #resumeAll()} resumes every file the keeper owned (a due scale-down too), and
+ * those of steps whose build has ended (a step of a running build resumes itself and {@linkplain #claim claims} its
+ * file).
  */
 public class RollbackKeeper {
     /** How often the keeper looks whether a step that is rolling back has ended. */
@@ -42,6 +49,8 @@ public class RollbackKeeper {
     static final String PREFIX = "[progressive-delivery] ";
     /** Who goes on with a rollback the step let go, as the engine's resume line names it. */
     private static final String KEEPER = "the Jenkins rollback keeper";
+    /** The actor of the keeper's own events in the build's record. */
+    public static final String ACTOR = "Jenkins rollback keeper";
 
     /** What the keeper runs on: Jenkins in production, fakes in tests. */
     public interface Host extends RollbackKind.Clusters {
@@ -114,6 +123,8 @@ public class RollbackKeeper {
         final AtomicBoolean checkpointPending = new AtomicBoolean();
         final AtomicBoolean handedOver = new AtomicBoolean();
         volatile boolean safe;
+        /** The engine has ended (guarded by the entry): a checkpoint still queued must not write its file again. */
+        volatile boolean finished;
 
         Entry(PendingRollback pending) {
             this.pending = pending;
@@ -127,8 +138,9 @@ public class RollbackKeeper {
     // ---- from the steps -----------------------------------------------------------------------------------------
 
     /**
-     * A step is rolling back and traffic is not safe: written to disk (again, with the latest state), and watched.
-     * Called at each of the step's checkpoints.
+     * A step is rolling back and traffic is not safe, or it is safe and the step's delayed scale-down of the canary
+     * (or the rejected colour) is due: written to disk (again, with the latest state), and watched, so that the
+     * keeper finishes it if the step ends first. Called at each of the step's checkpoints.
      */
     public void track(PendingRollback pending, String status, StepHandle step) {
         Entry entry = entries.computeIfAbsent(pending.id(), id -> new Entry(pending));
@@ -136,7 +148,7 @@ public class RollbackKeeper {
             return;
         }
         boolean first = entry.step == null;
-        entry.pending = pending;
+        entry.pending = withStepScaleDown(entry, pending);
         entry.step = step;
         entry.status = status;
         save(entry);
@@ -149,7 +161,7 @@ public class RollbackKeeper {
         }
     }
 
-    /** The step made traffic safe (or its rollback gave up and it said so): nothing is pending any more. */
+    /** The step's rollback is done (or gave up and the step said so): nothing is pending any more. */
     public void release(String id) {
         Entry entry = entries.get(id);
         if (entry != null && entry.handedOver.get()) {
@@ -157,6 +169,12 @@ public class RollbackKeeper {
         }
         entries.remove(id);
         remove(id);
+    }
+
+    /** The step's scale-down keeps when traffic was first seen safe. */
+    private static PendingRollback withStepScaleDown(Entry entry, PendingRollback pending) {
+        PendingRollback.ScaleDown seen = entry.pending.scaleDown();
+        return pending.scaleDown() == null || seen == null ? pending : pending.withScaleDown(seen);
     }
 
     /** A step resumed after a restart and drives its rollback again: the keeper must not resume it too. */
@@ -223,14 +241,24 @@ public class RollbackKeeper {
         if (!entry.handedOver.get()) {
             return "the step of " + entry.pending.buildName() + " still drives this rollback: stop the build instead";
         }
+        if (entry.pending.gaveUp() != null) {
+            return dismiss(entry, actor);
+        }
+        if (entry.pending.scaleDown() != null) {
+            return cancelScaleDown(entry, actor);
+        }
         RollbackKind.Kept engine = entry.engine;
         if (engine != null) {
             engine.stop();
         }
-        entry.engine = null;
-        PendingRollback pending = entry.pending;
-        entries.remove(id, entry);
-        remove(id);
+        PendingRollback pending;
+        synchronized (entry) {
+            entry.finished = true;
+            entry.engine = null;
+            pending = entry.pending;
+            entries.remove(id, entry);
+            remove(id);
+        }
         String status = entry.status;
         String command = pending.state() == null || pending.state().get("rollbackCommand") == null ? null
                 : pending.state().get("rollbackCommand").asText();
@@ -243,8 +271,47 @@ public class RollbackKeeper {
             record.complete("Rollback failed", null, message);
             save(run);
         }
-        log(entry, run, "Rollback failed: " + message);
+        say(entry, run, "Rollback failed: " + message, null);
         return "cancelled the rollback of " + pending.buildName();
+    }
+
+    /** Traffic is safe; only the scale-down is called off, and the Deployment keeps its pods until scaled by hand. */
+    private String cancelScaleDown(Entry entry, String actor) {
+        RollbackKind.Kept engine = entry.engine;
+        if (engine != null) {
+            engine.stop();
+        }
+        PendingRollback pending;
+        synchronized (entry) {
+            entry.finished = true;
+            entry.engine = null;
+            pending = entry.pending;
+            entries.remove(pending.id(), entry);
+            remove(pending.id());
+        }
+        PendingRollback.ScaleDown scaleDown = pending.scaleDown();
+        String[] resource = scaleDown.resource().split("/", 3); // deployment/<namespace>/<name>
+        String message = "traffic is safe; the scale-down of " + scaleDown.resource() + " was cancelled by " + actor
+                + ", so its pods keep running: scale it down by hand with kubectl -n " + resource[1]
+                + " scale deployment " + resource[2] + " --replicas=0";
+        Run<?, ?> run = host.run(pending.job(), pending.build());
+        DeliveryAction record = run == null ? null : DeliveryAction.find(run, pending.recordId());
+        if (record != null) {
+            boolean aborted = pending.state() != null && pending.state().path("abortedByUser").asBoolean();
+            record.complete(aborted ? "Aborted" : "Rolled back", 0, message);
+        }
+        say(entry, run, message, scaleDown.resource());
+        return "cancelled the scale-down of " + pending.buildName();
+    }
+
+    /** A given-up rollback leaves the page once an administrator has seen to it; the record says who and when. */
+    private String dismiss(Entry entry, String actor) {
+        PendingRollback pending = entry.pending;
+        entries.remove(pending.id(), entry);
+        remove(pending.id());
+        say(entry, host.run(pending.job(), pending.build()), "the given-up rollback was dismissed by " + actor
+                + " from Manage Jenkins » Pending rollbacks", null);
+        return "dismissed the given-up rollback of " + pending.buildName();
     }
 
     // ---- after a restart ------------------------------------------------------------------------------------------
@@ -264,8 +331,19 @@ public class RollbackKeeper {
                 Entry entry = new Entry(stored);
                 if (entries.putIfAbsent(stored.id(), entry) == null) {
                     entry.handedOver.set(true);
-                    start(entry, "resumed by the Jenkins rollback keeper after a controller restart (the step had"
-                            + " ended: " + stored.endedBecause() + ")", ResumeReason.RESTART);
+                    PendingRollback.ScaleDown scaleDown = stored.scaleDown();
+                    if (stored.gaveUp() != null) {
+                        entry.status = stored.gaveUp().message(); // listed as failed until dismissed; no retry
+                        entry.finished = true;
+                    } else if (scaleDown != null) {
+                        entry.safe = true;
+                        start(entry, "resumed by the Jenkins rollback keeper after a controller restart: traffic was"
+                                + " already safe, " + scaleDown.resource() + " is scaled down at " + scaleDown.dueAt()
+                                + " (the step had ended: " + stored.endedBecause() + ")", ResumeReason.RESTART);
+                    } else {
+                        start(entry, "resumed by the Jenkins rollback keeper after a controller restart (the step had"
+                                + " ended: " + stored.endedBecause() + ")", ResumeReason.RESTART);
+                    }
                 }
                 continue;
             }
@@ -286,9 +364,12 @@ public class RollbackKeeper {
                             : "the build ended before the rollback";
                     entry.pending = stored.handedOver(host.scheduler().now(), because);
                     entry.handedOver.set(true);
+                    entry.safe = stored.scaleDown() != null;
                     save(entry);
                     start(entry, "resumed by the Jenkins rollback keeper after a controller restart (" + because
-                            + ")", ResumeReason.RESTART);
+                            + (stored.scaleDown() == null ? ")" : "): traffic was already safe, "
+                            + stored.scaleDown().resource() + " is scaled down at " + stored.scaleDown().dueAt()),
+                            ResumeReason.RESTART);
                 }
             }
             // else: the build runs; its step resumes and claims the file (checked again at the next round)
@@ -325,22 +406,39 @@ public class RollbackKeeper {
             return; // the step finished in the meantime
         }
         RollbackKind kind = entry.kind();
-        if (!kind.unsafe(handover.snapshot())) {
+        Object snapshot = handover.snapshot();
+        if (!kind.pending(snapshot)) {
             entries.remove(entry.pending.id(), entry);
             remove(entry.pending.id());
             return;
         }
         entry.buildLog = handover.buildLog();
-        entry.pending = entry.pending.withState(kind.tree(handover.snapshot()))
-                .handedOver(host.scheduler().now(), because);
+        PendingRollback next = entry.pending.withState(kind.tree(snapshot)).handedOver(host.scheduler().now(), because);
+        if (kind.unsafe(snapshot)) {
+            entry.pending = next;
+            save(entry);
+            start(entry, "the Jenkins rollback keeper continues the rollback from attempt " + attempt(handover) + " on",
+                    ResumeReason.handedOver(KEEPER, because + ", before traffic was safe"));
+            return;
+        }
+        // the step made traffic safe (perhaps after its last checkpoint); only its delayed scale-down is left
+        PendingRollback.ScaleDown scaleDown = next.scaleDown() != null ? next.scaleDown()
+                : kind.scaleDown(snapshot, host.scheduler().now()).by(PendingRollback.STEP);
+        entry.pending = next.withScaleDown(scaleDown);
+        entry.safe = true;
         save(entry);
-        start(entry, "the Jenkins rollback keeper continues the rollback from attempt " + attempt(handover)
-                + " on", ResumeReason.handedOver(KEEPER, because
-                + ", before traffic was safe"));
+        start(entry, "the Jenkins rollback keeper takes over the delayed scale-down: traffic is already safe, "
+                        + scaleDown.resource() + " is scaled down at " + scaleDown.dueAt() + " (kept in "
+                        + host.store().file(entry.pending.id()) + ": a controller restart before then still scales it"
+                        + " down)",
+                ResumeReason.handedOver(KEEPER, because + ", after traffic was safe, before the delayed scale-down"));
     }
 
     /** Resumes the engine from the entry's state, with the credential looked up now. */
     private void start(Entry entry, String announcement, ResumeReason reason) {
+        if (entry.finished || entries.get(entry.pending.id()) != entry) {
+            return; // cancelled while the credential could not be looked up
+        }
         PendingRollback pending = entry.pending;
         Run<?, ?> run = host.run(pending.job(), pending.build());
         Where where = host.where(pending);
@@ -348,12 +446,14 @@ public class RollbackKeeper {
         try {
             access = host.access(pending, run);
         } catch (IOException | RuntimeException e) {
-            log(entry, run, "cannot look up " + pending.cluster().describe() + " for " + pending.buildName()
-                    + " (" + e.getMessage() + "); the keeper tries again in " + RollbackRetry.CAP.toSeconds() + "s");
+            say(entry, run, "cannot look up " + pending.cluster().describe() + " for " + pending.buildName()
+                    + " (" + e.getMessage() + "); the keeper tries again in " + RollbackRetry.CAP.toSeconds() + "s",
+                    null);
             host.scheduler().schedule(RollbackRetry.CAP, () -> host.io().execute(() -> start(entry, announcement, reason)));
             return;
         }
-        log(entry, run, announcement + ", calls from " + where.describe() + " with " + pending.cluster().describe());
+        say(entry, run, announcement + ", calls from " + where.describe() + " with " + pending.cluster().describe(),
+                null);
         resume(entry, pending.state(), where, access, reason);
     }
 
@@ -388,18 +488,41 @@ public class RollbackKeeper {
             return;
         }
         Object snapshot = engine.snapshot();
-        entry.status = engine.status();
         RollbackKind kind = entry.kind();
-        if (kind.unsafe(snapshot)) {
-            entry.pending = entry.pending.withState(kind.tree(snapshot));
-            save(entry);
-        } else if (!entry.safe) {
-            entry.safe = true;
-            remove(entry.pending.id());
+        PendingRollback.ScaleDown scaleDown = null;
+        synchronized (entry) {
+            if (entry.finished) {
+                return; // finish() has written the outcome; this snapshot is older
+            }
+            entry.status = engine.status();
+            if (kind.unsafe(snapshot)) {
+                entry.pending = entry.pending.withState(kind.tree(snapshot));
+                save(entry);
+            } else {
+                PendingRollback.ScaleDown due = kind.scaleDown(snapshot, host.scheduler().now());
+                if (due != null) {
+                    if (entry.pending.scaleDown() == null) {
+                        due = due.by(PendingRollback.KEEPER);
+                        scaleDown = due;
+                    } else {
+                        due = entry.pending.scaleDown(); // when traffic became safe stays as first seen
+                    }
+                    entry.pending = entry.pending.withState(kind.tree(snapshot)).withScaleDown(due);
+                    save(entry);
+                } else if (!entry.safe) {
+                    remove(entry.pending.id());
+                }
+                entry.safe = true;
+            }
         }
         Run<?, ?> run = host.run(entry.pending.job(), entry.pending.build());
+        if (scaleDown != null) {
+            say(entry, run, "traffic is safe; " + scaleDown.resource() + " is scaled down at " + scaleDown.dueAt()
+                    + " (kept in " + host.store().file(entry.pending.id()) + ": a controller restart before then"
+                    + " still scales it down)", scaleDown.resource());
+        }
         DeliveryAction record = run == null ? null : DeliveryAction.find(run, entry.pending.recordId());
-        if (record != null) {
+        if (record != null && !entry.finished) {
             record.setStatus(entry.status);
             save(run);
         }
@@ -434,8 +557,8 @@ public class RollbackKeeper {
             }
             engine.stop();
             Object snapshot = engine.snapshot();
-            log(entry, run, "the cluster credential or where the calls run changed; the rollback goes on with "
-                    + pending.cluster().describe() + " from " + where.describe());
+            say(entry, run, "the cluster credential or where the calls run changed; the rollback goes on with "
+                    + pending.cluster().describe() + " from " + where.describe(), null);
             resume(entry, entry.kind().tree(snapshot), where, access, new ResumeReason("the cluster credential or"
                     + " where the calls run changed, so " + KEEPER + " goes on with the new ones"));
         }
@@ -446,20 +569,50 @@ public class RollbackKeeper {
         if (engine != null) {
             engine.stop();
         }
-        PendingRollback pending = entry.pending;
+        PendingRollback pending;
+        synchronized (entry) {
+            entry.finished = true;
+            entry.engine = null;
+            if (outcome.trafficSafe()) {
+                entry.status = outcome.verdict();
+                pending = entry.pending;
+                remove(pending.id());
+                entries.remove(pending.id(), entry);
+            } else {
+                // nothing retries any more, and traffic is NOT safe: the page lists it until someone has seen to it
+                entry.status = outcome.message();
+                entry.pending = entry.pending.givenUp(host.scheduler().now(), outcome.message());
+                pending = entry.pending;
+                save(entry);
+            }
+        }
         Run<?, ?> run = host.run(pending.job(), pending.build());
         DeliveryAction record = run == null ? null : DeliveryAction.find(run, pending.recordId());
         if (record != null) {
             record.complete(outcome.verdict(), outcome.finalWeight(), outcome.message());
-            save(run);
         }
-        entry.status = outcome.verdict();
-        remove(pending.id());
-        entries.remove(pending.id(), entry);
-        log(entry, run, outcome.logLine() + (outcome.trafficSafe()
-                ? " (finished by the Jenkins rollback keeper: the step had ended before traffic was safe, "
-                : " (given up by the Jenkins rollback keeper, which had carried the rollback on after the step ended: ")
-                + pending.endedBecause() + ")");
+        if (!outcome.trafficSafe() && run != null) {
+            if (host.building(run)) {
+                // the step that would have failed the build has ended; the build must not end SUCCESS regardless
+                run.setResult(Result.FAILURE);
+                say(entry, run, "the build's result is set to FAILURE: the rollback that the Jenkins rollback keeper"
+                        + " carried on after the step ended gave up with traffic NOT safe", null);
+            } else {
+                Result ended = run.getResult();
+                say(entry, run, "the build had already ended" + (ended == null ? "" : " (" + ended + ")")
+                        + " when the Jenkins rollback"
+                        + " keeper gave up with traffic NOT safe: Manage Jenkins » Pending rollbacks lists it as"
+                        + " failed until an administrator dismisses it", null);
+            }
+        }
+        boolean onlyScaleDown = pending.scaleDown() != null && pending.scaleDown().madeSafeByStep();
+        say(entry, run, outcome.logLine() + (!outcome.trafficSafe()
+                ? " (given up by the Jenkins rollback keeper, which had carried the rollback on after the step ended: "
+                : onlyScaleDown
+                ? " (finished by the Jenkins rollback keeper, which took over the delayed scale-down of "
+                + pending.scaleDown().resource() + ": the step had made traffic safe and ended before it, "
+                : " (finished by the Jenkins rollback keeper: the step had ended before traffic was safe, ")
+                + pending.endedBecause() + ")", null);
     }
 
     /** The attempt the keeper's engine makes first, for the log. */
@@ -481,6 +634,20 @@ public class RollbackKeeper {
             buildLog.getLogger().println(PREFIX + line);
         } else {
             host.systemLog(entry.pending.buildName() + " (" + entry.pending.title() + "): " + line);
+        }
+    }
+
+    /**
+     * One of the keeper's own lines: into the log (as {@link #log}), and as an event into the build's record, saved,
+     * so that the build's page and history show it even when no log of that build can take a line any more.
+     */
+    private void say(Entry entry, Run<?, ?> run, String line, String resource) {
+        log(entry, run, line);
+        DeliveryAction record = run == null ? null : DeliveryAction.find(run, entry.pending.recordId());
+        if (record != null) {
+            record.record(AuditEvent.at(host.scheduler().now(), AuditAction.ROLLBACK).actor(ACTOR)
+                    .resource(resource).after(line).build());
+            save(run);
         }
     }
 

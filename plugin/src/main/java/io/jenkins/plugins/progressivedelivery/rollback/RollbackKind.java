@@ -20,6 +20,7 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.Stage;
 import io.jenkins.plugins.progressivedelivery.engine.schedule.Scheduler;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -38,6 +39,16 @@ public enum RollbackKind {
         public boolean unsafe(Object snapshot) {
             return snapshot instanceof RolloutState state && state.phase() == RolloutPhase.ROLLING_BACK
                     && UNSAFE.contains(state.stage());
+        }
+
+        @Override
+        public PendingRollback.ScaleDown scaleDown(Object snapshot, Instant now) {
+            if (snapshot instanceof RolloutState state && state.phase() == RolloutPhase.ROLLING_BACK
+                    && (state.stage() == Stage.ROLLBACK_WAIT || state.stage() == Stage.ROLLBACK_SCALE_DOWN)) {
+                return new PendingRollback.ScaleDown(now, state.dueAt(), "deployment/"
+                        + state.plan().target().namespace() + "/" + state.plan().target().canaryDeployment());
+            }
+            return null;
         }
 
         @Override
@@ -74,6 +85,18 @@ public enum RollbackKind {
         public boolean unsafe(Object snapshot) {
             return snapshot instanceof BlueGreenState state && state.phase() == RolloutPhase.ROLLING_BACK
                     && UNSAFE.contains(state.stage());
+        }
+
+        @Override
+        public PendingRollback.ScaleDown scaleDown(Object snapshot, Instant now) {
+            if (snapshot instanceof BlueGreenState state && state.phase() == RolloutPhase.ROLLING_BACK
+                    && (state.stage() == BlueGreenStage.ROLLBACK_WAIT
+                    || state.stage() == BlueGreenStage.ROLLBACK_SCALE_DOWN)) {
+                return new PendingRollback.ScaleDown(now, state.dueAt(), "deployment/"
+                        + state.plan().target().namespace() + "/" + state.plan().target().deployment(
+                        state.newColour()));
+            }
+            return null;
         }
 
         @Override
@@ -130,6 +153,17 @@ public enum RollbackKind {
 
     /** Rolling back, and production traffic is not yet where it should be. */
     public abstract boolean unsafe(Object snapshot);
+
+    /**
+     * Traffic is safe and the rollback waits for (or makes) its delayed scale-down of the canary or the rejected
+     * colour: what and when, else null. Like an unsafe rollback, this must survive a restart, or those pods run on.
+     */
+    public abstract PendingRollback.ScaleDown scaleDown(Object snapshot, Instant now);
+
+    /** The rollback has work left that the keeper must carry through a restart. */
+    public boolean pending(Object snapshot) {
+        return unsafe(snapshot) || scaleDown(snapshot, Instant.EPOCH) != null;
+    }
 
     abstract String toJson(Object snapshot);
 

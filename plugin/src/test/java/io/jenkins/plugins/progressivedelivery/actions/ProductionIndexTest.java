@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Production page's rows through {@link ProductionIndex}: the same rows as reading every job's last builds, from
- * several builds and jobs, with a view after the first one reading only what changed; and the structured
- * {@code fromImage} of the record.
+ * several builds and jobs, with a view after the first one reading only what changed; the jobs' Deployments link
+ * ({@link DeploymentsActionFactory}) from the same summaries; and the structured {@code fromImage} of the record.
  */
 class ProductionIndexTest {
     private static final Instant T0 = Instant.parse("2026-03-01T09:00:00Z");
@@ -128,6 +128,80 @@ class ProductionIndexTest {
                 .satisfies(row -> assertThat(row.build()).isEqualTo(1));
         shop.delete(1);
         assertThat(index.production(List.of(shop))).isEmpty();
+    }
+
+    private boolean linked(FakeJob job) {
+        return !new DeploymentsActionFactory(index).createFor(job).isEmpty();
+    }
+
+    /** Builds read while {@code job}'s actions are listed once: how much a job page costs. */
+    private int readsToList(FakeJob job, boolean expectLink) {
+        int before = job.buildsRead();
+        assertThat(linked(job)).as("the Deployments link").isEqualTo(expectLink);
+        return job.buildsRead() - before;
+    }
+
+    @Test
+    void listingAJobsActionsReadsItsLastBuildsOnceThenOnlyTheBuildsSince() {
+        idleBuilds(shop, 60);
+        assertThat(readsToList(shop, false)).as("the first listing: the last 10 builds, as every listing did")
+                .isEqualTo(DeploymentsActionFactory.RECENT);
+        assertThat(readsToList(shop, false)).as("the next ones: none").isZero();
+        assertThat(readsToList(shop, false)).isZero();
+
+        idleBuilds(shop, 1);
+        assertThat(readsToList(shop, false)).as("a new build: the step back to the builds already read").isEqualTo(1);
+
+        Records.promotedCanary(shop, T0.plusSeconds(60), "shop/checkout", "registry/checkout:2.4.1", "alice");
+        assertThat(readsToList(shop, true)).as("the rollout in the last build").isEqualTo(1);
+        assertThat(readsToList(shop, true)).as("and nothing more while it is the last build").isZero();
+
+        idleBuilds(shop, 3);
+        assertThat(readsToList(shop, true)).as("three steps back to the builds already read, and the build that says"
+                + " yes").isEqualTo(3 + 1);
+        assertThat(readsToList(shop, true)).as("the build that says yes, which may have been deleted").isEqualTo(1);
+
+        idleBuilds(shop, 7);
+        assertThat(readsToList(shop, false)).as("the rollout is now the 11th newest build; seven steps back")
+                .isEqualTo(7);
+        assertThat(readsToList(shop, false)).isZero();
+    }
+
+    @Test
+    void theProductionPageAfterAJobPageReadsOnlyTheOlderBuildsTheJobPageDidNot() {
+        Records.promotedCanary(shop, T0, "shop/checkout", "registry/checkout:2.4.1", "alice");
+        idleBuilds(shop, 59);
+        assertThat(readsToList(shop, false)).isEqualTo(DeploymentsActionFactory.RECENT);
+
+        int before = shop.buildsRead();
+        List<Deployment> rows = index.production(List.of(shop));
+        int read = shop.buildsRead() - before;
+        assertThat(rows).isEqualTo(readingEverything(shop));
+        assertThat(read).as("the oldest build read, 51 steps back from it (the last one past the first build),"
+                + " the build behind the row; from nothing it was 61").isEqualTo(1 + 51 + 1);
+        assertThat(readsToList(shop, false)).as("the job page after the Production page: nothing").isZero();
+        before = shop.buildsRead();
+        index.production(List.of(shop));
+        assertThat(shop.buildsRead() - before).as("the Production page again: the build behind the row").isEqualTo(1);
+    }
+
+    @Test
+    void theLinkGoesWithTheDeletedBuildOfTheRolloutAndComesWithARunningOnesRecord() {
+        idleBuilds(shop, 4);
+        Records.promotedCanary(shop, T0, "shop/checkout", "registry/checkout:2.4.1", "alice");
+        idleBuilds(shop, 2);
+        assertThat(linked(shop)).isTrue();
+        shop.delete(5); // a build discarder, or a person
+        assertThat(linked(shop)).isFalse();
+
+        FakeRun running = shop.newBuild(T0.plusSeconds(3600).toEpochMilli());
+        assertThat(linked(shop)).as("running, nothing rolled out yet").isFalse();
+        DeliveryAction.addTo(running, "analysisGate", "smoke").complete("Successful", null, null);
+        assertThat(linked(shop)).as("an analysis gate is not a rollout").isFalse();
+        DeliveryAction.addTo(running, "canaryRollout", "shop/checkout: registry/checkout:2.5");
+        assertThat(linked(shop)).as("the running build is read again until it ends").isTrue();
+        running.finish();
+        assertThat(linked(shop)).isTrue();
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.EngineJson;
 import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusDefaults;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class ClusterAnalysisTemplates {
 
     private final KubernetesClient client;
     private final String namespace;
-    private String defaultPrometheus;
+    private PrometheusDefaults prometheusDefaults;
 
     /** @param namespace where AnalysisTemplates are read; null for the client's own ({@link KubeClients#namespace}) */
     public ClusterAnalysisTemplates(KubernetesClient client, String namespace) {
@@ -55,11 +56,12 @@ public final class ClusterAnalysisTemplates {
     }
 
     /**
-     * The Prometheus address of the templates' metrics that give none, as Argo's controller takes it from
-     * {@code ARGO_ROLLOUTS_PROMETHEUS_ADDRESS}: in Jenkins, the configured Prometheus server. Null: none.
+     * The Prometheus server of the templates' metrics that name none, as Argo's controller takes its address from
+     * {@code ARGO_ROLLOUTS_PROMETHEUS_ADDRESS}; in Jenkins the configured server, whose timeout and headers then apply
+     * as they do to the Jenkinsfile's metrics ({@link PrometheusDefaults}). Null: none, every metric gives its address.
      */
-    public ClusterAnalysisTemplates withDefaultPrometheus(String address) {
-        this.defaultPrometheus = address == null || address.isBlank() ? null : address.trim();
+    public ClusterAnalysisTemplates withPrometheusDefaults(PrometheusDefaults defaults) {
+        this.prometheusDefaults = defaults;
         return this;
     }
 
@@ -166,16 +168,11 @@ public final class ClusterAnalysisTemplates {
                         : " (a ClusterAnalysisTemplate needs clusterScope: true)")));
                 continue;
             }
-            JsonNode tree = EngineJson.JSON.valueToTree(resource.getAdditionalProperties().get("spec"));
-            if (defaultPrometheus != null) {
-                tree.path("metrics").forEach(metric -> {
-                    JsonNode prometheus = metric.path("provider").path("prometheus");
-                    if (prometheus instanceof com.fasterxml.jackson.databind.node.ObjectNode query
-                            && query.path("address").asText("").isBlank()) {
-                        query.put("address", defaultPrometheus);
-                    }
-                });
+            Object templateSpec = resource.getAdditionalProperties().get("spec");
+            if (prometheusDefaults != null) {
+                prometheusDefaults.fillMetrics(templateSpec); // before loading: validation sees what will be sent
             }
+            JsonNode tree = EngineJson.JSON.valueToTree(templateSpec);
             try {
                 templates.add(new AnalysisTemplates.Named(label, PlanLoader.analysisFromTree(tree, label)));
             } catch (InvalidPlanException e) {

@@ -101,7 +101,10 @@ public final class KubernetesCanaryCluster implements CanaryCluster, AutoCloseab
 
     @Override
     public List<String> drift(DriftBaseline expected) {
-        List<String> changes = new ArrayList<>(router.drift(expected.canaryWeight()));
+        List<PlanStep> routeSteps = plan.steps().subList(0, expected.stepsDone()).stream()
+                .filter(step -> step instanceof PlanStep.SetHeaderRoute || step instanceof PlanStep.SetMirrorRoute)
+                .toList();
+        List<String> changes = new ArrayList<>(router.drift(expected.canaryWeight(), routeSteps));
         boolean byReplicas = plan.traffic().isReplicaRatio();
         // setCanaryScale sizes the canary apart from the weight: only its image is compared then
         boolean scaled = plan.steps().stream().anyMatch(step -> step instanceof PlanStep.SetCanaryScale);

@@ -605,8 +605,10 @@ public final class CanaryRunner implements Rollout {
     }
 
     private DriftBaseline baseline() {
+        // the current step is carried out unless it is a route step still being written
+        int stepsDone = Math.min(plan.steps().size(), stage == Stage.SET_ROUTE ? stepIndex : stepIndex + 1);
         return new DriftBaseline(canaryWeight, canaryPrepared, stablePromoted && stage != Stage.PROMOTE_STABLE
-                ? plan.target().image() : stableImage, stableReplicas);
+                ? plan.target().image() : stableImage, stableReplicas, stepsDone);
     }
 
     /**

@@ -117,10 +117,14 @@ public interface TrafficRouter {
     }
 
     /**
-     * What a person (or another controller) changed in the split since the engine set {@code canaryWeight}: one line
-     * per change, naming who when the API says (managedFields); empty when it is as the engine left it.
+     * What a person (or another controller) changed in the split since the engine set {@code canaryWeight} and carried
+     * out {@code routeSteps}: one line per change, naming who when the API says (managedFields); empty when it is as
+     * the engine left it.
+     *
+     * @param routeSteps the plan's {@code setHeaderRoute} and {@code setMirrorRoute} steps carried out so far, in order:
+     *                   what the managed routes must be when the router has not written them itself (after a restart)
      */
-    default List<String> drift(int canaryWeight) {
+    default List<String> drift(int canaryWeight, List<PlanStep> routeSteps) {
         return List.of();
     }
 

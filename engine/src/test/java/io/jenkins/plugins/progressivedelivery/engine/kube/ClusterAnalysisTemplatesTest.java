@@ -12,6 +12,8 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.InvalidPlanException;
 import io.jenkins.plugins.progressivedelivery.engine.plan.MetricSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusDefaults;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PrometheusSpec;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +125,37 @@ class ClusterAnalysisTemplatesTest {
         AnalysisSpec analysis = ((PlanStep.Analysis) resolved.steps().get(1)).analysis();
         assertThat(analysis.metrics()).hasSize(2);
         assertThat(resolved.steps().get(2)).isEqualTo(new PlanStep.SetWeight(100));
+    }
+
+    @Test
+    void aTemplatesMetricsThatNameNoPrometheusGetTheDefaultServersAddressTimeoutAndHeaders() {
+        cluster.client.genericKubernetesResources(ClusterAnalysisTemplates.TEMPLATES).inNamespace(MockCluster.NS)
+                .resource(Serialization.unmarshal("""
+                        apiVersion: argoproj.io/v1alpha1
+                        kind: AnalysisTemplate
+                        metadata: {name: errors, namespace: demo}
+                        spec:
+                          metrics:
+                          - name: errors
+                            successCondition: result[0] < 1
+                            provider:
+                              prometheus: {query: "sum(rate(errors[1m]))", headers: [{key: X-TENANT, value: own}]}
+                        """, GenericKubernetesResource.class)).create();
+        AnalysisSpec step = new AnalysisSpec(List.of(new ArgumentSpec("service-name", "checkout")), null, null, null,
+                List.of(new AnalysisSpec.TemplateRef("errors", null), new AnalysisSpec.TemplateRef("latency", true)),
+                null);
+        PrometheusDefaults server = new PrometheusDefaults("https://prometheus.example.com", "10s",
+                List.of(new PrometheusSpec.Header("X-Tenant", "shop"), new PrometheusSpec.Header("X-Region", "eu")));
+
+        AnalysisSpec merged = templates().withPrometheusDefaults(server).resolve(step, "analysis");
+
+        assertThat(merged.metrics().get(0).provider().prometheus()).isEqualTo(new PrometheusSpec(
+                "https://prometheus.example.com", "sum(rate(errors[1m]))", java.time.Duration.ofSeconds(10),
+                List.of(new PrometheusSpec.Header("X-Region", "eu"), new PrometheusSpec.Header("X-TENANT", "own"))));
+        assertThat(merged.metrics().get(1).provider().prometheus())
+                .as("its own address is another server: nothing of the default's")
+                .extracting(PrometheusSpec::address, PrometheusSpec::timeout, PrometheusSpec::headers)
+                .containsExactly("http://prometheus.monitoring:9090", null, List.of());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeader;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatchBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.audit.AuditAction;
@@ -79,13 +80,7 @@ class GatewayApiDriftTest {
     }
 
     private static CanaryPlan plan(String extra, String pause) {
-        return PlanLoader.loadCanary("""
-                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
-                traffic:
-                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
-                abortScaleDownDelay: 0s
-                readinessTimeout: 2m
-                """ + extra + """
+        return withSteps(extra, """
                 steps:
                   - setWeight: 20
                   - setHeaderRoute:
@@ -93,7 +88,17 @@ class GatewayApiDriftTest {
                       match: [{headerName: X-Canary, headerValue: {exact: always}}]
                   - pause: PAUSE
                   - setWeight: 60
-                """.replace("PAUSE", pause), "canary.yaml");
+                """.replace("PAUSE", pause));
+    }
+
+    private static CanaryPlan withSteps(String extra, String steps) {
+        return PlanLoader.loadCanary("""
+                target: {namespace: demo, deployment: web, container: app, image: "web:2.0"}
+                traffic:
+                  gatewayAPI: {httpRoute: web, rule: primary, stableService: web-stable, canaryService: web-canary}
+                abortScaleDownDelay: 0s
+                readinessTimeout: 2m
+                """ + extra + steps, "canary.yaml");
     }
 
     private static HTTPRoute route() {
@@ -147,6 +152,16 @@ class GatewayApiDriftTest {
             primary.getBackendRefs().get(0).setWeight(stable);
             primary.getBackendRefs().get(1).setWeight(canary);
         };
+    }
+
+    /** A RequestHeaderModifier filter setting {@code name: value}. */
+    private static HTTPRouteFilter settingHeader(String name, String value) {
+        HTTPRouteFilter filter = new HTTPRouteFilter();
+        filter.setType("RequestHeaderModifier");
+        HTTPHeaderFilter modifier = new HTTPHeaderFilter();
+        modifier.setSet(List.of(new HTTPHeader(name, value)));
+        filter.setRequestHeaderModifier(modifier);
+        return filter;
     }
 
     private long driftEvents() {
@@ -231,12 +246,7 @@ class GatewayApiDriftTest {
         long reads = watched.count("drift ok");
         editRoute("kubectl-edit", rules -> {
             HTTPRouteRule admin = rules.stream().filter(r -> "admin".equals(r.getName())).findFirst().get();
-            HTTPRouteFilter filter = new HTTPRouteFilter();
-            filter.setType("RequestHeaderModifier");
-            HTTPHeaderFilter modifier = new HTTPHeaderFilter();
-            modifier.setSet(List.of(new HTTPHeader("X-Admin", "yes")));
-            filter.setRequestHeaderModifier(modifier);
-            admin.setFilters(List.of(filter));
+            admin.setFilters(List.of(settingHeader("X-Admin", "yes")));
             HTTPRouteRule beta = Serialization.clone(admin);
             beta.setName("beta");
             beta.setFilters(null);
@@ -264,8 +274,140 @@ class GatewayApiDriftTest {
 
         assertThat(harness.logged(AuditAction.DRIFT, "not by the engine; changed by kubectl-edit (Update")).isTrue();
         assertThat(harness.runner.status().waitingFor()).contains("someone else changed");
+        abortAndExpectStable();
+    }
+
+    // ---- after a restart: the managed rules as the plan's steps made them, compared at once ----------------------
+
+    /** A header and a mirror route, then an indefinite pause. */
+    private static CanaryPlan mirrorPlan() {
+        return withSteps("", """
+                steps:
+                  - setWeight: 20
+                  - setHeaderRoute:
+                      name: testers
+                      match: [{headerName: X-Canary, headerValue: {exact: always}}]
+                  - setMirrorRoute:
+                      name: shadow
+                      percentage: 50
+                      match: [{path: {prefix: /api}, headers: {X-Shadow: {exact: "1"}}}]
+                  - pause: {}
+                  - setWeight: 60
+                """);
+    }
+
+    /** A restart while paused: the new process's router has no memory of the engine's writes; its watch is on. */
+    private RolloutHarness restartedAfter(Runnable whileDown) {
+        harness = harness.resumedWatchingDrift(whileDown, cluster -> watched = cluster);
+        return harness;
+    }
+
+    /** A person aborts the drift pause: everything the engine made is gone, traffic on stable. */
+    private void abortAndExpectStable() {
         assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
         assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
         assertThat(rules()).isEqualTo("admin[stable 1] | primary[stable 100, canary 0]");
+    }
+
+    @Test
+    void aManagedHeaderRuleEditedWhileNoProcessWatchedIsDriftAsSoonAsTheRolloutResumes() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        RolloutHarness restarted = restartedAfter(() -> editRoute("kubectl-edit",
+                rules -> rules.get(0).getMatches().get(0).getHeaders().get(0).setValue("sometimes")));
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule testers was edited"));
+
+        assertThat(restarted.log).anySatisfy(line -> assertThat(line).startsWith("[drift] httproute/demo/web")
+                .contains("paused: promote to carry on")
+                .contains("httproute/demo/web managed rule testers was edited, not by the engine; changed by"
+                        + " kubectl-edit (Update"));
+        assertThat(restarted.trafficWrites()).as("found by reading, not by a write").isZero();
+        assertThat(restarted.runner.status().waitingFor()).contains("someone else changed");
+        abortAndExpectStable();
+    }
+
+    @Test
+    void afterARestartTheManagedRulesAsTheStepsMadeThemAreNotDriftAndAnEditOfTheMirrorRuleThenIs() {
+        harness.start(mirrorPlan());
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
+        assertThat(rules()).isEqualTo("shadow[stable 80, canary 20] | testers[canary 100] | admin[stable 1]"
+                + " | primary[stable 80, canary 20]");
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        // While no process watches, someone edits the weighted rule's filters and matches: not the engine's.
+        RolloutHarness restarted = restartedAfter(() -> editRoute("kubectl-edit", rules -> {
+            HTTPRouteRule primary = rules.stream().filter(r -> "primary".equals(r.getName())).findFirst().get();
+            primary.setFilters(List.of(settingHeader("X-Served-By", "primary")));
+            primary.setMatches(List.of(new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix")
+                    .withValue("/shop").endPath().build()));
+        }));
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+        assertThat(driftEvents()).as("the header and mirror rules are as the steps made them").isZero();
+        assertThat(restarted.runner.status().awaitingPromotion()).isTrue();
+
+        editRoute("kubectl-patch", rules -> rules.get(0).getFilters().stream()
+                .filter(f -> "RequestMirror".equals(f.getType())).findFirst().get().getRequestMirror()
+                .setPercent(100));
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule shadow was edited"));
+
+        assertThat(restarted.logged(AuditAction.DRIFT, "managed rule shadow was edited, not by the engine; changed"
+                + " by kubectl-patch (Update")).isTrue();
+        assertThat(restarted.logged(AuditAction.DRIFT, "managed rule testers")).isFalse();
+        assertThat(restarted.trafficWrites()).isZero();
+        abortAndExpectStable();
+    }
+
+    @Test
+    void aManagedRuleRemovedWhileNoProcessWatchedIsDriftOnResume() {
+        harness.start(mirrorPlan());
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        // the rule and its name in the annotation, as a person tidying up by hand would
+        RolloutHarness restarted = restartedAfter(() -> {
+            HTTPRoute current = route();
+            current.getSpec().getRules().remove(0);
+            current.getMetadata().getAnnotations().put("progressive-delivery.jenkins.io/managed-rules", "testers");
+            cluster.client.resources(HTTPRoute.class).inNamespace(NS).resource(current).update();
+        });
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "managed rule shadow was removed"));
+
+        assertThat(restarted.trafficWrites()).isZero();
+        abortAndExpectStable();
+    }
+
+    @Test
+    void theDefaultsAnApiServerFillsIntoTheManagedRulesAreNotDriftAfterARestart() {
+        harness.start(mirrorPlan());
+        harness.runUntil(() -> harness.runner.snapshot().stage() == Stage.PAUSE);
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        // What the Gateway API CRDs default (group, kind, a match's path), as a real API server returns the route.
+        RolloutHarness restarted = restartedAfter(() -> editRoute("kube-apiserver", rules -> {
+            for (HTTPRouteRule rule : rules) {
+                rule.getBackendRefs().forEach(ref -> {
+                    ref.setGroup("");
+                    ref.setKind("Service");
+                });
+                if (rule.getFilters() != null) {
+                    rule.getFilters().stream().filter(f -> f.getRequestMirror() != null).forEach(f -> {
+                        f.getRequestMirror().getBackendRef().setGroup("");
+                        f.getRequestMirror().getBackendRef().setKind("Service");
+                    });
+                }
+                if (rule.getMatches() != null) {
+                    rule.getMatches().stream().filter(m -> m.getPath() == null).forEach(m -> m.setPath(
+                            new HTTPRouteMatchBuilder().withNewPath().withType("PathPrefix").withValue("/").endPath()
+                                    .build().getPath()));
+                }
+            }
+        }));
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+
+        assertThat(driftEvents()).isZero();
+        assertThat(restarted.runner.promote("oscar")).isTrue();
+        assertThat(restarted.runToEnd().phase()).isEqualTo(RolloutPhase.PROMOTED);
+        assertThat(driftEvents()).isZero();
     }
 }

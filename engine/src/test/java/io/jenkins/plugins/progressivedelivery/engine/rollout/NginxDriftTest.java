@@ -272,9 +272,7 @@ class NginxDriftTest {
         assertThat(harness.logged(AuditAction.DRIFT, "the header route is now canary-by-header=X-Canary,"
                 + " canary-by-header-value=sometimes, the engine set canary-by-header=X-Canary,"
                 + " canary-by-header-value=always; changed by kubectl-edit (Update")).isTrue();
-        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
-        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
-        assertThat(split()).isEqualTo("absent");
+        abortAndExpectStable();
     }
 
     @Test
@@ -289,5 +287,63 @@ class NginxDriftTest {
         assertThat(harness.logged(AuditAction.RESUME, "pause of step 3/4 ended")).isTrue();
         assertThat(harness.runner.status().waitingFor()).contains("someone else changed");
         assertThat(split()).as("not created again").isEqualTo("absent");
+    }
+
+    // ---- after a restart: the header route as the plan's steps made it, compared at once -------------------------
+
+    /** A restart while paused: the new process's router has no memory of the engine's writes; its watch is on. */
+    private RolloutHarness restartedAfter(Runnable whileDown) {
+        harness = harness.resumedWatchingDrift(whileDown, cluster -> watched = cluster);
+        return harness;
+    }
+
+    /** A person aborts the drift pause: everything the engine made is gone, traffic on stable. */
+    private void abortAndExpectStable() {
+        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(split()).isEqualTo("absent");
+    }
+
+    @Test
+    void aHeaderRouteChangedWhileNoProcessWatchedIsDriftAsSoonAsTheRolloutResumes() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        RolloutHarness restarted = restartedAfter(() -> edit("web-canary", "kubectl-edit",
+                annotation("nginx.ingress.kubernetes.io/canary-by-header-value", "sometimes")));
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "the header route is now"));
+
+        assertThat(restarted.log).anySatisfy(line -> assertThat(line).startsWith("[drift] ingress/demo/web-canary")
+                .contains("paused: promote to carry on")
+                .contains("the header route is now canary-by-header=X-Canary, canary-by-header-value=sometimes, the"
+                        + " engine set canary-by-header=X-Canary, canary-by-header-value=always; changed by"
+                        + " kubectl-edit (Update"));
+        assertThat(restarted.trafficWrites()).as("found by reading, not by a write").isZero();
+        assertThat(restarted.runner.status().waitingFor()).contains("someone else changed");
+        abortAndExpectStable();
+    }
+
+    @Test
+    void afterARestartTheHeaderRouteAsTheStepMadeItIsNotDriftAndItsRemovalByHandThenIs() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        RolloutHarness restarted = restartedAfter(() -> { });
+        awaitOnTheFrozenClock(() -> watched.count("drift ok") >= 1);
+        assertThat(driftEvents()).isZero();
+        assertThat(restarted.runner.status().awaitingPromotion()).isTrue();
+
+        edit("web-canary", "kubectl-annotate", ingress -> {
+            Map<String, String> annotations = new LinkedHashMap<>(ingress.getMetadata().getAnnotations());
+            annotations.keySet().removeIf(key -> key.contains("canary-by-header"));
+            ingress.getMetadata().setAnnotations(annotations);
+        });
+        awaitOnTheFrozenClock(() -> restarted.logged(AuditAction.DRIFT, "the header route is now none"));
+
+        assertThat(restarted.logged(AuditAction.DRIFT, "the header route is now none, the engine set"
+                + " canary-by-header=X-Canary, canary-by-header-value=always; changed by kubectl-annotate (Update"))
+                .isTrue();
+        assertThat(restarted.trafficWrites()).isZero();
+        abortAndExpectStable();
     }
 }

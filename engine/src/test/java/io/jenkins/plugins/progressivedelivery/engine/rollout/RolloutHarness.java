@@ -109,6 +109,32 @@ final class RolloutHarness implements AuditListener {
         return restarted;
     }
 
+    /**
+     * The process goes away (the runner suspended, its state saved as JSON), {@code whileDown} changes the cluster, and
+     * a new process resumes from the saved state with its own cluster and routers, watching drift (handed to
+     * {@code watched}), and runs what is due at once.
+     */
+    RolloutHarness resumedWatchingDrift(Runnable whileDown, java.util.function.Consumer<FaultyCanaryCluster> watched) {
+        RolloutState state = RolloutState.fromJson(runner.suspend().toJson());
+        whileDown.run();
+        RolloutHarness restarted = restarted();
+        restarted.wrap = real -> {
+            FaultyCanaryCluster cluster = new FaultyCanaryCluster(((KubernetesCanaryCluster) real).watchingDrift(),
+                    restarted.scheduler::now);
+            watched.accept(cluster);
+            return cluster;
+        };
+        restarted.resume(state);
+        restarted.scheduler.runDue();
+        return restarted;
+    }
+
+    /** The route writes (weights, header and mirror routes) this harness's runner made. */
+    long trafficWrites() {
+        return trail.events().stream()
+                .filter(e -> e.action() == AuditAction.WEIGHT || e.action() == AuditAction.ROUTE).count();
+    }
+
         void noController() {
         autoReady = false;
     }

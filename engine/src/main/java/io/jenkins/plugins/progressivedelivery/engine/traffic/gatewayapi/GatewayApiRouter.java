@@ -14,7 +14,11 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi.RouteRulesEditor.WeightedRule;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -148,11 +152,13 @@ public final class GatewayApiRouter implements TrafficRouter {
 
     /**
      * Compares the weighted rule's stable and canary weights with {@code canaryWeight}, and the managed (header,
-     * mirror) rules with what this router last wrote. Other rules, and the weighted rule's matches and filters, are
+     * mirror) rules with what this router last wrote or, when it has not written yet (a router made after a restart),
+     * with what {@code routeSteps} decide in them ({@link RouteRulesEditor#stepParts}); once those agree, what the
+     * route has is what later reads are compared with. Other rules, and the weighted rule's matches and filters, are
      * not the engine's: a change there is not drift (every write carries it through).
      */
     @Override
-    public List<String> drift(int canaryWeight) {
+    public List<String> drift(int canaryWeight, List<PlanStep> routeSteps) {
         GatewayRoute<?> r = route.route;
         HasMetadata current = r.current();
         String expected = "stable " + (100 - canaryWeight) + ", canary " + canaryWeight;
@@ -163,28 +169,38 @@ public final class GatewayApiRouter implements TrafficRouter {
         String who = "; changed " + io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers.lastWriter(
                 current);
         List<String> changes = new ArrayList<>();
+        Map<String, String> planned;
         try {
             WeightedRule weighted = r.editor.locate(current);
             if (weighted.stableWeight() != 100 - canaryWeight || weighted.canaryWeight() != canaryWeight) {
                 changes.add(r.ref + " rule " + weighted.label() + " is now " + weighted.weights()
                         + ", the engine set " + expected + who);
             }
+            planned = route.written != null ? null : r.editor.plannedRules(current, routeSteps, canaryWeight);
         } catch (RuleProblem e) {
             return List.of(r.ref + " is no longer as the engine left it (" + expected + "): "
                     + e.error().message() + who);
         }
-        java.util.Map<String, String> written = route.written;
-        if (written != null) {
-            java.util.Map<String, String> now = r.editor.managedRules(current);
-            java.util.Set<String> names = new java.util.LinkedHashSet<>(written.keySet());
-            names.addAll(now.keySet());
-            for (String name : names) {
-                String before = written.get(name);
-                String after = now.get(name);
-                if (!java.util.Objects.equals(before, after)) {
-                    changes.add(r.ref + " managed rule " + name + (before == null ? " was added"
-                            : after == null ? " was removed" : " was edited") + ", not by the engine" + who);
-                }
+        List<String> managed = planned == null ? managedDrift(route.written, r.editor.managedRules(current))
+                : managedDrift(planned, r.editor.managedRulesAsPlanned(current, routeSteps));
+        managed.forEach(change -> changes.add(r.ref + " " + change + who));
+        if (planned != null && managed.isEmpty()) {
+            route.remember(current);
+        }
+        return changes;
+    }
+
+    /** {@code managed rule testers was edited, not by the engine}, for each rule that differs (JSON by name). */
+    private static List<String> managedDrift(Map<String, String> written, Map<String, String> now) {
+        Set<String> names = new LinkedHashSet<>(written.keySet());
+        names.addAll(now.keySet());
+        List<String> changes = new ArrayList<>();
+        for (String name : names) {
+            String before = written.get(name);
+            String after = now.get(name);
+            if (!Objects.equals(before, after)) {
+                changes.add("managed rule " + name + (before == null ? " was added"
+                        : after == null ? " was removed" : " was edited") + ", not by the engine");
             }
         }
         return changes;
@@ -194,10 +210,10 @@ public final class GatewayApiRouter implements TrafficRouter {
     private static final class Typed<RULE> {
         private final GatewayRoute<RULE> route;
         /**
-         * The managed rules as this router last wrote them (JSON by name); null until it writes, so that a router made
-         * after a restart does not report the managed rules the process before it wrote.
+         * The managed rules as this router last wrote them (JSON by name); null until it writes or, after a restart,
+         * until a read finds them as the plan's steps made them.
          */
-        private volatile java.util.Map<String, String> written;
+        private volatile Map<String, String> written;
 
         Typed(GatewayRoute<RULE> route) {
             this.route = route;

@@ -1,13 +1,20 @@
 package io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.plan.GatewayApiSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Finding the weighted rule of a Gateway API route and its stable and canary backendRefs, setting their weights, and
@@ -207,6 +214,126 @@ final class RouteRulesEditor<RULE> {
             managed.put(names.get(i), i < rules.size() ? Serialization.asJson(rules.get(i)) : "absent");
         }
         return managed;
+    }
+
+    /**
+     * The managed rules {@code routeSteps} leave (each step replaces the rule of its name, or removes it), as the parts
+     * of each that its step decides ({@link #stepParts}): made from the weighted rule of {@code route} as it is now, a
+     * mirror rule at {@code canaryWeight}. What the engine must have written when it has no record of its writes
+     * (after a restart).
+     */
+    Map<String, String> plannedRules(HasMetadata route, List<PlanStep> routeSteps, int canaryWeight) {
+        WeightedRule weighted = locate(route);
+        RULE source = kind.rules(route).get(weighted.index());
+        Map<String, String> planned = new LinkedHashMap<>();
+        lastStepByName(routeSteps).forEach((name, step) -> {
+            RULE rule;
+            if (step instanceof PlanStep.SetHeaderRoute header) {
+                rule = kind.model.headerRule(source, name, weighted.canaryIndex(), header.match());
+            } else {
+                PlanStep.SetMirrorRoute mirror = (PlanStep.SetMirrorRoute) step;
+                rule = kind.model.mirrorRule(source, name, weighted.canaryIndex(), mirror.effectivePercentage(),
+                        mirror.match());
+                if (kind.model.backends(rule).size() == 2) {
+                    setWeights(rule, weighted, canaryWeight);
+                }
+            }
+            planned.put(name, stepParts(rule, step));
+        });
+        return planned;
+    }
+
+    /**
+     * The managed rules of {@code route} by name, those {@code routeSteps} made as the parts their step decides (as
+     * {@link #plannedRules} gives them), any other as its whole JSON.
+     */
+    Map<String, String> managedRulesAsPlanned(HasMetadata route, List<PlanStep> routeSteps) {
+        Map<String, PlanStep> steps = lastStepByName(routeSteps);
+        List<RULE> rules = kind.rules(route);
+        List<String> names = managedNames(route);
+        Map<String, String> managed = new LinkedHashMap<>();
+        for (int i = 0; i < names.size() && i < rules.size(); i++) {
+            PlanStep step = steps.get(names.get(i));
+            managed.put(names.get(i), step == null ? Serialization.asJson(rules.get(i)) : stepParts(rules.get(i), step));
+        }
+        return managed;
+    }
+
+    /** The step of each name that the managed rule of that name comes from; a removing step removes the name. */
+    private static Map<String, PlanStep> lastStepByName(List<PlanStep> routeSteps) {
+        Map<String, PlanStep> steps = new LinkedHashMap<>();
+        for (PlanStep step : routeSteps) {
+            if (step instanceof PlanStep.SetHeaderRoute header) {
+                put(steps, header.name(), header.removes() ? null : step);
+            } else if (step instanceof PlanStep.SetMirrorRoute mirror) {
+                put(steps, mirror.name(), mirror.removes() ? null : step);
+            }
+        }
+        return steps;
+    }
+
+    private static void put(Map<String, PlanStep> steps, String name, PlanStep step) {
+        steps.remove(name);
+        if (step != null) {
+            steps.put(name, step);
+        }
+    }
+
+    /**
+     * What {@code step} decides in its managed rule, as one line: the backendRefs and their weights, the RequestMirror
+     * filters (target and percent), and in each match the headers the step names (and, of a mirror step's own
+     * matches, the path and method). What the rule copies from the weighted one, and what the API server fills in by
+     * default, is left out, so that the line of a rule as the server returns it and of the rule as the engine would
+     * make it now are equal unless someone changed what the step decides.
+     */
+    static String stepParts(Object rule, PlanStep step) {
+        Set<String> headers = new HashSet<>();
+        boolean paths = false;
+        boolean methods = false;
+        if (step instanceof PlanStep.SetHeaderRoute header) {
+            header.match().forEach(m -> headers.add(m.headerName().toLowerCase(Locale.ROOT)));
+        } else if (step instanceof PlanStep.SetMirrorRoute mirror) {
+            for (PlanStep.RouteMatch match : mirror.match()) {
+                match.headers().keySet().forEach(h -> headers.add(h.toLowerCase(Locale.ROOT)));
+                paths |= match.path() != null;
+                methods |= match.method() != null;
+            }
+        }
+        JsonNode json = Serialization.jsonMapper().valueToTree(rule);
+        List<String> parts = new ArrayList<>();
+        for (JsonNode ref : json.path("backendRefs")) {
+            parts.add("backend " + ref.path("name").asText() + ":" + ref.path("port").asText() + " weight "
+                    + ref.path("weight").asInt(1));
+        }
+        for (JsonNode filter : json.path("filters")) {
+            if ("RequestMirror".equals(filter.path("type").asText())) {
+                JsonNode mirror = filter.path("requestMirror");
+                parts.add("mirror to " + mirror.path("backendRef").path("name").asText() + ":"
+                        + mirror.path("backendRef").path("port").asText() + " " + mirror.path("percent").asInt(100)
+                        + "%");
+            }
+        }
+        Set<String> matches = new TreeSet<>();
+        for (JsonNode match : json.path("matches")) {
+            List<String> conditions = new ArrayList<>();
+            for (JsonNode header : match.path("headers")) {
+                if (headers.contains(header.path("name").asText().toLowerCase(Locale.ROOT))) {
+                    conditions.add("header " + header.path("name").asText().toLowerCase(Locale.ROOT) + " "
+                            + header.path("type").asText("Exact") + " " + header.path("value").asText());
+                }
+            }
+            if (paths) {
+                conditions.add("path " + match.path("path").path("type").asText() + " "
+                        + match.path("path").path("value").asText());
+            }
+            if (methods) {
+                conditions.add("method " + match.path("method").asText());
+            }
+            Collections.sort(conditions);
+            matches.add(String.join(" and ", conditions));
+        }
+        parts.add("matches " + matches);
+        return String.join("; ", parts);
     }
 
     /** Builds a managed rule from the weighted one. */

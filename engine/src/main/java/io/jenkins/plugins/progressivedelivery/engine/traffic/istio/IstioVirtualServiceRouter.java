@@ -411,7 +411,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     }
 
     @Override
-    public List<String> drift(int canaryWeight) {
+    public List<String> drift(int canaryWeight, List<PlanStep> routeSteps) {
         GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
         lastRead = current;
         String expected = "stable " + (100 - canaryWeight) + ", canary " + canaryWeight;

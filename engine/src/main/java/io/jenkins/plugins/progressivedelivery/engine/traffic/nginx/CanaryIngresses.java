@@ -66,8 +66,7 @@ final class CanaryIngresses {
         if (stableAnnotations != null && stableAnnotations.containsKey(INGRESS_CLASS_ANNOTATION)) {
             annotations.put(INGRESS_CLASS_ANNOTATION, stableAnnotations.get(INGRESS_CLASS_ANNOTATION));
         }
-        spec.additionalIngressAnnotations().forEach((key, value) ->
-                annotations.put(key.contains("/") ? key : PREFIX + key, value));
+        annotations.putAll(additionalAnnotations(spec));
         if (existing != null && existing.getMetadata().getAnnotations() != null) {
             for (String key : List.of(BY_HEADER, BY_HEADER_VALUE, BY_HEADER_PATTERN)) {
                 String value = existing.getMetadata().getAnnotations().get(key);
@@ -103,6 +102,30 @@ final class CanaryIngresses {
         ingressSpec.setRules(rules);
         canary.setSpec(ingressSpec);
         return canary;
+    }
+
+    /** The plan's {@code additionalIngressAnnotations}, a key without a prefix taken as ingress-nginx's. */
+    static Map<String, String> additionalAnnotations(NginxSpec spec) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        spec.additionalIngressAnnotations().forEach((key, value) ->
+                annotations.put(key.contains("/") ? key : PREFIX + key, value));
+        return annotations;
+    }
+
+    /**
+     * The header route's annotations as the plan leaves them after {@code routeSteps} (its additional annotations,
+     * then each {@code setHeaderRoute} in turn): what the engine wrote, for a router made after a restart.
+     */
+    static Map<String, String> plannedHeaderAnnotations(NginxSpec spec, List<PlanStep> routeSteps) {
+        Ingress canary = new Ingress();
+        canary.setMetadata(new ObjectMeta());
+        canary.getMetadata().setAnnotations(additionalAnnotations(spec));
+        for (PlanStep step : routeSteps) {
+            if (step instanceof PlanStep.SetHeaderRoute header) {
+                canary = withHeaderRoute(canary, header);
+            }
+        }
+        return headerAnnotations(canary);
     }
 
     /** A copy with the header route set from the step (one header), or removed when the step's match is empty. */

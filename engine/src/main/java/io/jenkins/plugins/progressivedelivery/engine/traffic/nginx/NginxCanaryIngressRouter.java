@@ -17,7 +17,9 @@ import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterException;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,10 +42,10 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
     private final KubeRef stableRef;
     private final KubeRef canaryRef;
     /**
-     * The header route's annotations as this router last wrote them; null until it writes, so that a router made after
-     * a restart does not report a header route the process before it wrote.
+     * The header route's annotations as this router last wrote them (a person's header route that a write kept
+     * included); null until it writes, when the plan's steps say what they are.
      */
-    private volatile java.util.Map<String, String> headerWritten;
+    private volatile Map<String, String> headerWritten;
 
     public NginxCanaryIngressRouter(KubernetesClient client, String namespace, NginxSpec spec, Workloads workloads) {
         this.client = client;
@@ -149,7 +151,7 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
     public ClusterChange restoreStable() {
         Ingress canary = rmw.read(ingresses(), canaryRef);
         if (canary == null) {
-            headerWritten = java.util.Map.of();
+            headerWritten = Map.of();
             return new ClusterChange(AuditAction.WEIGHT, canaryRef.toString(), "absent", "absent", 0,
                     NOTHING_WRITTEN);
         }
@@ -158,7 +160,7 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
         } catch (KubernetesClientException e) {
             throw KubeErrors.toClusterException(e, "delete", canaryRef);
         }
-        headerWritten = java.util.Map.of();
+        headerWritten = Map.of();
         return new ClusterChange(AuditAction.WEIGHT, canaryRef.toString(), describe(canary),
                 "deleted: all traffic on " + stableRef, 0, null);
     }
@@ -171,15 +173,17 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
     /**
      * Compares the canary Ingress's {@code canary} and {@code canary-weight} annotations with {@code canaryWeight}, the
      * plan's additional annotations with the plan, and the header route's annotations with what this router last
-     * wrote. The stable Ingress and the canary Ingress's other fields are not compared: the stable one is only read,
+     * wrote or, before it writes (after a restart), with what the additional annotations and {@code routeSteps} make
+     * them. The stable Ingress and the canary Ingress's other fields are not compared: the stable one is only read,
      * and the canary one is made again from it at each write.
      */
     @Override
-    public List<String> drift(int canaryWeight) {
+    public List<String> drift(int canaryWeight, List<PlanStep> routeSteps) {
         Ingress canary = rmw.read(ingresses(), canaryRef);
-        java.util.Map<String, String> headerExpected = headerWritten;
+        Map<String, String> headerExpected = headerWritten != null ? headerWritten
+                : CanaryIngresses.plannedHeaderAnnotations(spec, routeSteps);
         if (canary == null) {
-            boolean headerRoute = headerExpected != null && !headerExpected.isEmpty();
+            boolean headerRoute = !headerExpected.equals(CanaryIngresses.plannedHeaderAnnotations(spec, List.of()));
             if (canaryWeight == 0 && !headerRoute) {
                 return List.of(); // absent is all traffic on stable, as the engine left it
             }
@@ -187,13 +191,12 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
                     + (headerRoute ? " and a header route" : "") + "; deleted by someone else (the API server keeps"
                     + " no record of who)");
         }
-        java.util.Map<String, String> annotations = canary.getMetadata().getAnnotations() == null
-                ? java.util.Map.of() : canary.getMetadata().getAnnotations();
-        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        Map<String, String> annotations = canary.getMetadata().getAnnotations() == null
+                ? Map.of() : canary.getMetadata().getAnnotations();
+        Map<String, String> expected = new LinkedHashMap<>();
         expected.put(CanaryIngresses.CANARY, "true");
         expected.put(CanaryIngresses.WEIGHT, Integer.toString(canaryWeight));
-        spec.additionalIngressAnnotations().forEach((key, value) ->
-                expected.put(key.contains("/") ? key : CanaryIngresses.PREFIX + key, value));
+        expected.putAll(CanaryIngresses.additionalAnnotations(spec));
         List<String> changed = new ArrayList<>();
         expected.forEach((key, value) -> {
             String found = annotations.get(key);
@@ -202,12 +205,10 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
                         + value + '"');
             }
         });
-        if (headerExpected != null) {
-            java.util.Map<String, String> headerNow = CanaryIngresses.headerAnnotations(canary);
-            if (!headerNow.equals(headerExpected)) {
-                changed.add("the header route is now " + describeHeader(headerNow) + ", the engine set "
-                        + describeHeader(headerExpected));
-            }
+        Map<String, String> headerNow = CanaryIngresses.headerAnnotations(canary);
+        if (!headerNow.equals(headerExpected)) {
+            changed.add("the header route is now " + describeHeader(headerNow) + ", the engine set "
+                    + describeHeader(headerExpected));
         }
         if (changed.isEmpty()) {
             return List.of();
@@ -216,7 +217,7 @@ public final class NginxCanaryIngressRouter implements TrafficRouter {
                 + io.jenkins.plugins.progressivedelivery.engine.kube.FieldManagers.lastWriter(canary));
     }
 
-    private static String describeHeader(java.util.Map<String, String> annotations) {
+    private static String describeHeader(Map<String, String> annotations) {
         if (annotations.isEmpty()) {
             return "none";
         }
