@@ -18,8 +18,8 @@ public record ProductionTraffic(Colour colour, String found, String writer) impl
     private static final long serialVersionUID = 1L;
 
     /** The object no longer exists: nobody can say who deleted it. */
-    public static ProductionTraffic gone(String object) {
-        return new ProductionTraffic(null, object + " does not exist",
+    public static ProductionTraffic gone() {
+        return new ProductionTraffic(null, "deleted",
                 "by someone else (the API server keeps no record of who deleted it)");
     }
 }

@@ -168,6 +168,23 @@ class BlueGreenProductionMovedTest {
     }
 
     @Test
+    void anActiveServiceDeletedDuringTheDelayIsNotProductionOnTheNewColourAndNothingIsScaledDown() {
+        harness.withBlueInProduction().start(SELECTOR);
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+        cluster.client.services().inNamespace("demo").withName("payments").delete();
+
+        RolloutResult result = harness.runToEnd();
+
+        assertThat(result.phase()).isEqualTo(RolloutPhase.FAILED);
+        assertThat(harness.replicas("payments-blue")).isEqualTo(4);
+        assertThat(cluster.client.services().inNamespace("demo").withName("payments").get())
+                .as("not re-created").isNull();
+        assertThat(harness.log).anySatisfy(line -> assertThat(line).contains("service/demo/payments is now"
+                + " deleted, the engine left production on green; changed by someone"
+                + " else (the API server keeps no record of who deleted it)"));
+    }
+
+    @Test
     void aRunnerResumedInTheScaleDownReadsProductionFirstAndLeavesASwitchBackAlone() throws Exception {
         List<Runnable> held = new ArrayList<>();
         boolean[] holding = {false};

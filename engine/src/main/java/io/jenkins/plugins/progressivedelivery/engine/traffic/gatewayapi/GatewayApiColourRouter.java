@@ -90,7 +90,7 @@ public final class GatewayApiColourRouter implements ColourRouter {
     public ProductionTraffic readProduction() {
         HasMetadata object = route.current();
         if (object == null) {
-            return ProductionTraffic.gone(route.ref.toString());
+            return ProductionTraffic.gone();
         }
         String writer = FieldManagers.lastWriter(object);
         WeightedRule weighted;

@@ -106,7 +106,7 @@ public final class IstioColourRouter implements ColourRouter {
     public ProductionTraffic readProduction() {
         GenericKubernetesResource virtualService = istio.rmw().read(istio.virtualServices(), virtualServiceRef);
         if (virtualService == null) {
-            return ProductionTraffic.gone(virtualServiceRef.toString());
+            return ProductionTraffic.gone();
         }
         lastRead = virtualService;
         String writer = FieldManagers.lastWriter(virtualService);

@@ -75,7 +75,7 @@ public final class ServiceSelectorRouter implements ColourRouter {
     public ProductionTraffic readProduction() {
         Service service = services.find(activeService).orElse(null);
         if (service == null) {
-            return ProductionTraffic.gone(services.ref(activeService).toString());
+            return ProductionTraffic.gone();
         }
         lastRead = service;
         Colour colour = Colour.parse(ServiceSelectors.selector(service).get(colorLabel)).orElse(null);

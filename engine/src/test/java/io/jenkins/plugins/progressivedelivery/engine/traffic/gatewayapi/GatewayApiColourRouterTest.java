@@ -170,7 +170,7 @@ class GatewayApiColourRouterTest {
             cluster.client.resources(HTTPRoute.class).inNamespace(NS).withName("payments").delete();
             ProductionTraffic gone = blueGreen.readProduction();
             assertThat(gone.colour()).isNull();
-            assertThat(gone.found()).isEqualTo("httproute/demo/payments does not exist");
+            assertThat(gone.found()).isEqualTo("deleted");
         }
     }
 
