@@ -11,14 +11,12 @@ import io.jenkins.plugins.progressivedelivery.engine.plan.GatewayApiSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.plan.ValidationError;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.ClusterChange;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.ManagedRouteDrift;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.TrafficRouter;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.gatewayapi.RouteRulesEditor.WeightedRule;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -181,27 +179,13 @@ public final class GatewayApiRouter implements TrafficRouter {
             return List.of(r.ref + " is no longer as the engine left it (" + expected + "): "
                     + e.error().message() + who);
         }
-        List<String> managed = planned == null ? managedDrift(route.written, r.editor.managedRules(current))
-                : managedDrift(planned, r.editor.managedRulesAsPlanned(current, routeSteps));
+        List<String> managed = planned == null
+                ? ManagedRouteDrift.changes("managed rule", route.written, r.editor.managedRules(current))
+                : ManagedRouteDrift.changes("managed rule", planned, r.editor.managedRulesAsPlanned(current,
+                        routeSteps));
         managed.forEach(change -> changes.add(r.ref + " " + change + who));
         if (planned != null && managed.isEmpty()) {
             route.remember(current);
-        }
-        return changes;
-    }
-
-    /** {@code managed rule testers was edited, not by the engine}, for each rule that differs (JSON by name). */
-    private static List<String> managedDrift(Map<String, String> written, Map<String, String> now) {
-        Set<String> names = new LinkedHashSet<>(written.keySet());
-        names.addAll(now.keySet());
-        List<String> changes = new ArrayList<>();
-        for (String name : names) {
-            String before = written.get(name);
-            String after = now.get(name);
-            if (!Objects.equals(before, after)) {
-                changes.add("managed rule " + name + (before == null ? " was added"
-                        : after == null ? " was removed" : " was edited") + ", not by the engine");
-            }
         }
         return changes;
     }

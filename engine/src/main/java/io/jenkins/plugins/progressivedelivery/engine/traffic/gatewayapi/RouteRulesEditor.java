@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.plan.GatewayApiSpec;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.ManagedRouteDrift;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -226,7 +227,7 @@ final class RouteRulesEditor<RULE> {
         WeightedRule weighted = locate(route);
         RULE source = kind.rules(route).get(weighted.index());
         Map<String, String> planned = new LinkedHashMap<>();
-        lastStepByName(routeSteps).forEach((name, step) -> {
+        ManagedRouteDrift.lastStepByName(routeSteps).forEach((name, step) -> {
             RULE rule;
             if (step instanceof PlanStep.SetHeaderRoute header) {
                 rule = kind.model.headerRule(source, name, weighted.canaryIndex(), header.match());
@@ -248,7 +249,7 @@ final class RouteRulesEditor<RULE> {
      * {@link #plannedRules} gives them), any other as its whole JSON.
      */
     Map<String, String> managedRulesAsPlanned(HasMetadata route, List<PlanStep> routeSteps) {
-        Map<String, PlanStep> steps = lastStepByName(routeSteps);
+        Map<String, PlanStep> steps = ManagedRouteDrift.lastStepByName(routeSteps);
         List<RULE> rules = kind.rules(route);
         List<String> names = managedNames(route);
         Map<String, String> managed = new LinkedHashMap<>();
@@ -257,26 +258,6 @@ final class RouteRulesEditor<RULE> {
             managed.put(names.get(i), step == null ? Serialization.asJson(rules.get(i)) : stepParts(rules.get(i), step));
         }
         return managed;
-    }
-
-    /** The step of each name that the managed rule of that name comes from; a removing step removes the name. */
-    private static Map<String, PlanStep> lastStepByName(List<PlanStep> routeSteps) {
-        Map<String, PlanStep> steps = new LinkedHashMap<>();
-        for (PlanStep step : routeSteps) {
-            if (step instanceof PlanStep.SetHeaderRoute header) {
-                put(steps, header.name(), header.removes() ? null : step);
-            } else if (step instanceof PlanStep.SetMirrorRoute mirror) {
-                put(steps, mirror.name(), mirror.removes() ? null : step);
-            }
-        }
-        return steps;
-    }
-
-    private static void put(Map<String, PlanStep> steps, String name, PlanStep step) {
-        steps.remove(name);
-        if (step != null) {
-            steps.put(name, step);
-        }
     }
 
     /**

@@ -7,12 +7,22 @@ import static io.jenkins.plugins.progressivedelivery.engine.traffic.istio.Virtua
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
+import io.jenkins.plugins.progressivedelivery.engine.traffic.ManagedRouteDrift;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.VirtualServiceRoutes.ManagedRoute;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 
 /**
  * The engine's own HTTP routes in a VirtualService, as Argo Rollouts' {@code managedRoutes}: header routes (requests
@@ -56,12 +66,27 @@ public final class IstioManagedRoutes {
         for (Object candidate : http(copy)) {
             Map<String, Object> route = asMap(candidate);
             if (managed.contains(string(route.get("name"))) && route.containsKey("mirror")) {
-                List<Object> destinations = destinations(route);
-                if (destinations.size() > Math.max(weighted.stableIndex(), weighted.canaryIndex())) {
-                    asMap(destinations.get(weighted.stableIndex())).put("weight", 100 - canaryWeight);
-                    asMap(destinations.get(weighted.canaryIndex())).put("weight", canaryWeight);
-                }
+                splitLikeWeighted(route, weighted, canaryWeight);
             }
+        }
+    }
+
+    /**
+     * The weights of a mirror route, a copy of the weighted route's destinations: stable, canary and (when the copy has
+     * it) the baseline as {@link VirtualServiceRoutes#withWeights} sets them, so that they add up to 100 as Istio
+     * requires.
+     */
+    private static void splitLikeWeighted(Map<String, Object> route, ManagedRoute weighted, int canaryWeight) {
+        List<Object> destinations = destinations(route);
+        if (destinations.size() <= Math.max(weighted.stableIndex(), weighted.canaryIndex())) {
+            return;
+        }
+        boolean baseline = weighted.baselineIndex() >= 0 && destinations.size() > weighted.baselineIndex();
+        int baselineWeight = baseline ? BaselineDestination.weight(canaryWeight) : 0;
+        asMap(destinations.get(weighted.stableIndex())).put("weight", 100 - canaryWeight - baselineWeight);
+        asMap(destinations.get(weighted.canaryIndex())).put("weight", canaryWeight);
+        if (baseline) {
+            asMap(destinations.get(weighted.baselineIndex())).put("weight", baselineWeight);
         }
     }
 
@@ -71,7 +96,16 @@ public final class IstioManagedRoutes {
         if (step.removes()) {
             return without(virtualService, step.name());
         }
-        Map<String, Object> source = asMap(http(virtualService).get(weighted.index()));
+        return with(virtualService, step.name(), headerRoute(asMap(http(virtualService).get(weighted.index())),
+                weighted, step));
+    }
+
+    /**
+     * The header route of {@code step}, made from the weighted route {@code source}: its fields, the canary destination
+     * alone at 100, and each of its matches (or one, when it has none) with the step's headers added.
+     */
+    private static Map<String, Object> headerRoute(Map<String, Object> source, ManagedRoute weighted,
+                                                   PlanStep.SetHeaderRoute step) {
         Map<String, Object> route = Serialization.clone(new LinkedHashMap<>(source));
         route.put("name", step.name());
         Map<String, Object> canary = asMap(destinations(route).get(weighted.canaryIndex()));
@@ -89,7 +123,7 @@ public final class IstioManagedRoutes {
             combined.add(conditions);
         }
         route.put("match", combined);
-        return with(virtualService, step.name(), route);
+        return route;
     }
 
     /**
@@ -101,7 +135,12 @@ public final class IstioManagedRoutes {
         if (step.removes()) {
             return without(virtualService, step.name());
         }
-        Map<String, Object> source = asMap(http(virtualService).get(weighted.index()));
+        return with(virtualService, step.name(), mirrorRoute(asMap(http(virtualService).get(weighted.index())),
+                weighted, step));
+    }
+
+    private static Map<String, Object> mirrorRoute(Map<String, Object> source, ManagedRoute weighted,
+                                                   PlanStep.SetMirrorRoute step) {
         Map<String, Object> route = Serialization.clone(new LinkedHashMap<>(source));
         route.put("name", step.name());
         if (!step.match().isEmpty()) {
@@ -126,7 +165,7 @@ public final class IstioManagedRoutes {
         Map<String, Object> canary = asMap(asMap(destinations(route).get(weighted.canaryIndex())).get("destination"));
         route.put("mirror", new LinkedHashMap<>(canary));
         route.put("mirrorPercentage", new LinkedHashMap<>(Map.of("value", (double) step.effectivePercentage())));
-        return with(virtualService, step.name(), route);
+        return route;
     }
 
     /** A copy without any managed route and without the annotation. */
@@ -135,6 +174,201 @@ public final class IstioManagedRoutes {
         List<String> managed = names(copy);
         http(copy).removeIf(route -> managed.contains(string(asMap(route).get("name"))));
         return annotated(copy, List.of());
+    }
+
+    // ---- drift: the managed routes as a check compares them -----------------------------------------------------
+
+    /**
+     * The managed routes of a VirtualService as a drift check compares them.
+     *
+     * @param routes   each route present, by name, in a comparable form (its JSON, or the parts its step decides)
+     * @param after    by name, the weighted route that a managed route now comes after: Istio applies the first route
+     *                 that matches, so the weighted route takes the requests both match (all, for a route made from it)
+     * @param unlisted the routes the engine made that are no longer named in the {@link #MANAGED_ROUTES} annotation,
+     *                 which a rollback would therefore leave in place
+     */
+    record Seen(Map<String, String> routes, Map<String, String> after, Set<String> unlisted) {
+
+        /** What differs from {@code expected}, one line each, in the wording of {@link ManagedRouteDrift}. */
+        List<String> changesSince(Seen expected) {
+            List<String> changes = new ArrayList<>(ManagedRouteDrift.changes("managed route", expected.routes,
+                    routes));
+            after.forEach((name, weighted) -> {
+                if (!weighted.equals(expected.after.get(name))) {
+                    changes.add("managed route " + name + " was moved after route " + weighted + ", which Istio now"
+                            + " matches first, not by the engine");
+                }
+            });
+            for (String name : unlisted) {
+                if (!expected.unlisted.contains(name)) {
+                    changes.add("managed route " + name + " was taken out of annotation " + MANAGED_ROUTES
+                            + " (a rollback would leave it), not by the engine");
+                }
+            }
+            return changes;
+        }
+    }
+
+    /** The managed routes as they are, each as its whole JSON: what a write of this router left, for the next check. */
+    static Seen written(GenericKubernetesResource virtualService, ManagedRoute weighted) {
+        return seen(virtualService, weighted, Set.of(), (name, route) -> Serialization.asJson(route));
+    }
+
+    /** The managed routes as they are, in the form of {@link #written}, looking for the routes of {@code expected}. */
+    static Seen asWritten(GenericKubernetesResource virtualService, ManagedRoute weighted, Seen expected) {
+        return seen(virtualService, weighted, expected.routes().keySet(),
+                (name, route) -> Serialization.asJson(route));
+    }
+
+    /**
+     * The managed routes {@code routeSteps} leave, each as the parts its step decides ({@link #stepParts}), made from
+     * the weighted route of {@code virtualService} as it is now, a mirror route at {@code canaryWeight}: what the
+     * engine must have written when it has no record of its writes (after a restart). Made first, in front of the
+     * weighted route, and named in the annotation.
+     */
+    static Seen planned(GenericKubernetesResource virtualService, ManagedRoute weighted, List<PlanStep> routeSteps,
+                        int canaryWeight, VirtualServiceRoutes.Split split) {
+        Map<String, Object> source = asMap(http(virtualService).get(weighted.index()));
+        Map<String, String> routes = new LinkedHashMap<>();
+        ManagedRouteDrift.lastStepByName(routeSteps).forEach((name, step) -> {
+            Map<String, Object> route;
+            if (step instanceof PlanStep.SetHeaderRoute header) {
+                route = headerRoute(source, weighted, header);
+            } else {
+                route = mirrorRoute(source, weighted, (PlanStep.SetMirrorRoute) step);
+                splitLikeWeighted(route, weighted, canaryWeight);
+            }
+            routes.put(name, stepParts(route, step, split));
+        });
+        return new Seen(routes, Map.of(), Set.of());
+    }
+
+    /**
+     * The managed routes as they are, those {@code routeSteps} made as the parts their step decides (as {@link #planned}
+     * gives them), any other as its whole JSON.
+     */
+    static Seen asPlanned(GenericKubernetesResource virtualService, ManagedRoute weighted, List<PlanStep> routeSteps,
+                          VirtualServiceRoutes.Split split) {
+        Map<String, PlanStep> steps = ManagedRouteDrift.lastStepByName(routeSteps);
+        return seen(virtualService, weighted, steps.keySet(), (name, route) -> steps.containsKey(name)
+                ? stepParts(route, steps.get(name), split) : Serialization.asJson(route));
+    }
+
+    /** The routes named in the annotation or in {@code expected}, found by name, each in the form given. */
+    private static Seen seen(GenericKubernetesResource virtualService, ManagedRoute weighted,
+                             Collection<String> expected, BiFunction<String, Map<String, Object>, String> form) {
+        List<String> listed = names(virtualService);
+        Set<String> names = new LinkedHashSet<>(listed);
+        names.addAll(expected);
+        List<Object> http = http(virtualService);
+        Map<String, String> routes = new LinkedHashMap<>();
+        Map<String, String> after = new LinkedHashMap<>();
+        Set<String> unlisted = new LinkedHashSet<>();
+        for (String name : names) {
+            int index = indexOf(http, name);
+            if (index < 0) {
+                continue;
+            }
+            routes.put(name, form.apply(name, asMap(http.get(index))));
+            if (index > weighted.index()) {
+                after.put(name, weighted.label());
+            }
+            if (!listed.contains(name)) {
+                unlisted.add(name);
+            }
+        }
+        return new Seen(routes, after, unlisted);
+    }
+
+    /**
+     * What {@code step} decides in its managed route, as one line: the destinations and their weights (by side:
+     * stable, canary, baseline), for a mirror step the mirror target and percentage, and in each match the headers the
+     * step names (and, of a mirror step's own matches, the uri and method). What the route copies from the weighted
+     * one (its other fields, a mirror step's matches when it has none of its own) and how a server or a tool may
+     * spell the same thing (a lone destination's weight left out, {@code 50} for {@code 50.0}, header names in
+     * another case) are left out, so that the line of a route as read and of the route as the engine would make it
+     * now are equal unless someone changed what the step decides.
+     */
+    static String stepParts(Map<String, Object> route, PlanStep step, VirtualServiceRoutes.Split split) {
+        List<Object> destinations = destinations(route);
+        List<String> weights = new ArrayList<>();
+        for (Object candidate : destinations) {
+            Map<String, Object> destination = asMap(candidate);
+            // Istio sends all traffic to a lone destination, whatever its weight says
+            int weight = destinations.size() == 1 ? 100
+                    : destination.get("weight") instanceof Number number ? number.intValue() : 0;
+            weights.add(side(asMap(destination.get("destination")), split) + " " + weight);
+        }
+        Collections.sort(weights);
+        List<String> parts = new ArrayList<>();
+        parts.add("route " + weights);
+        Set<String> headers = new HashSet<>();
+        boolean uris = false;
+        boolean methods = false;
+        boolean matches = true;
+        if (step instanceof PlanStep.SetHeaderRoute header) {
+            header.match().forEach(m -> headers.add(m.headerName().toLowerCase(Locale.ROOT)));
+        } else if (step instanceof PlanStep.SetMirrorRoute mirror) {
+            parts.add("mirror " + (route.get("mirror") instanceof Map<?, ?> target
+                    ? side(asMap(target), split) + " " + mirrorPercent(route) + "%" : "none"));
+            matches = !mirror.match().isEmpty();
+            for (PlanStep.RouteMatch match : mirror.match()) {
+                match.headers().keySet().forEach(h -> headers.add(h.toLowerCase(Locale.ROOT)));
+                uris |= match.path() != null;
+                methods |= match.method() != null;
+            }
+        }
+        if (matches) {
+            Set<String> conditionSets = new TreeSet<>();
+            for (Object candidate : route.get("match") instanceof List<?> ? asList(route.get("match")) : List.of()) {
+                Map<String, Object> match = asMap(candidate);
+                List<String> conditions = new ArrayList<>();
+                asMap(match.get("headers")).forEach((name, value) -> {
+                    if (headers.contains(name.toLowerCase(Locale.ROOT))) {
+                        conditions.add("header " + name.toLowerCase(Locale.ROOT) + " " + describeMatch(value));
+                    }
+                });
+                if (uris) {
+                    conditions.add("uri " + describeMatch(match.get("uri")));
+                }
+                if (methods) {
+                    conditions.add("method " + describeMatch(match.get("method")));
+                }
+                Collections.sort(conditions);
+                conditionSets.add(String.join(" and ", conditions));
+            }
+            parts.add("matches " + conditionSets);
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String side(Map<String, Object> destination, VirtualServiceRoutes.Split split) {
+        return switch (split.sideOf(destination)) {
+            case STABLE -> "stable";
+            case CANARY -> "canary";
+            case OTHER -> split.isBaseline(destination) ? "baseline" : string(destination.get("host"))
+                    + (destination.get("subset") == null ? "" : "/" + destination.get("subset"));
+        };
+    }
+
+    /** {@code mirrorPercentage.value}, else the older {@code mirrorPercent}, else Istio's default of 100. */
+    private static String mirrorPercent(Map<String, Object> route) {
+        Object percentage = asMap(route.get("mirrorPercentage")).get("value");
+        Object legacy = route.get("mirrorPercent");
+        double percent = percentage instanceof Number number ? number.doubleValue()
+                : legacy instanceof Number number ? number.doubleValue() : 100;
+        return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString();
+    }
+
+    /** A StringMatch as {@code exact v}, {@code prefix v} or {@code regex v}; {@code any} without one. */
+    private static String describeMatch(Object match) {
+        Map<String, Object> condition = asMap(match);
+        for (String type : List.of("exact", "prefix", "regex")) {
+            if (condition.get(type) != null) {
+                return type + " " + condition.get(type);
+            }
+        }
+        return "any";
     }
 
     private static GenericKubernetesResource with(GenericKubernetesResource virtualService, String name,

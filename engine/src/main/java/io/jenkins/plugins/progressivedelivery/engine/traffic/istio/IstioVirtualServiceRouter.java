@@ -45,6 +45,11 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     private final KubeRef destinationRuleRef;
     /** The VirtualService as this router last read or wrote it: the rollback PUTs from it without reading again. */
     private volatile GenericKubernetesResource lastRead;
+    /**
+     * The managed (header, mirror) routes as this router last wrote them; null until it writes or, after a restart,
+     * until a read finds them as the plan's steps made them.
+     */
+    private volatile IstioManagedRoutes.Seen written;
     /** The route {@link #verify()} read, for the {@link #currentWeight()} that follows it; taken once. */
     private volatile GenericKubernetesResource readByVerify;
 
@@ -334,6 +339,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
                                        String note) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
                 virtualServiceRef, change::apply);
+        remember(result.after());
         ManagedRoute before = locate(result.before());
         ManagedRoute after = locate(result.after());
         return new ClusterChange(AuditAction.ROUTE, virtualServiceRef + " route " + before.label(),
@@ -344,7 +350,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     public ClusterChange setWeight(int canaryWeight) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.setWeights(virtualServiceRef, spec.route(),
                 split, canaryWeight, lastRead);
-        lastRead = result.after();
+        remember(result.after());
         ManagedRoute before = locate(result.before());
         ManagedRoute after = locate(result.after());
         return new ClusterChange(AuditAction.WEIGHT, virtualServiceRef + " route " + before.label(),
@@ -360,7 +366,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
     public ClusterChange restoreStable() {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rollBack(virtualServiceRef, spec.route(),
                 split, lastRead);
-        lastRead = result.after();
+        remember(result.after());
         VirtualServiceRoutes.RollbackRoute before = IstioObjects.locateForRollback(result.before(), spec.route(),
                 split, virtualServiceRef);
         VirtualServiceRoutes.RollbackRoute after = IstioObjects.locateForRollback(result.after(), spec.route(),
@@ -410,34 +416,71 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
         return istio.virtualServices().withName(spec.virtualService());
     }
 
+    /**
+     * Compares the managed route's weights with {@code canaryWeight}, and the managed (header, mirror) routes with what
+     * this router last wrote or, when it has not written yet (a router made after a restart), with what
+     * {@code routeSteps} decide in them ({@link IstioManagedRoutes#stepParts}): a managed route edited, removed, moved
+     * after the weighted route (which then takes its requests) or taken out of the annotation is drift. Once they
+     * agree, what the VirtualService has is what later reads are compared with. Other routes, and the weighted route's
+     * other fields, are not the engine's: a change there is not drift (every write carries it through). One read.
+     */
     @Override
     public List<String> drift(int canaryWeight, List<PlanStep> routeSteps) {
         GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
         lastRead = current;
+        String who = "; changed " + FieldManagers.lastWriter(current);
         String expected = "stable " + (100 - canaryWeight) + ", canary " + canaryWeight;
-        String found;
+        ManagedRoute route;
         try {
-            ManagedRoute route = VirtualServiceRoutes.locate(current, spec.route(), split);
-            // With the plan's baseline destination, the engine gave it the canary's weight out of the stable's.
-            int baselineWeight = route.baselineIndex() < 0 ? 0 : BaselineDestination.weight(canaryWeight);
-            if (route.baselineIndex() >= 0) {
-                expected = "stable " + (100 - canaryWeight - baselineWeight) + ", canary " + canaryWeight
-                        + ", baseline " + baselineWeight;
-            }
-            if (route.stableWeight() == 100 - canaryWeight - baselineWeight && route.canaryWeight() == canaryWeight
-                    && route.baselineWeight() == baselineWeight) {
-                return List.of();
-            }
-            found = route.weights();
+            route = VirtualServiceRoutes.locate(current, spec.route(), split);
         } catch (RouteProblem e) {
+            String found;
             try {
                 found = VirtualServiceRoutes.locateForRollback(current, spec.route(), split).weights();
             } catch (RouteProblem gone) {
                 found = gone.error().message();
             }
+            return List.of(weightsLine(found, expected) + who);
         }
-        return List.of(virtualServiceRef + " route " + (spec.route() == null ? "" : spec.route()) + " is now "
-                + found + ", the engine set " + expected + "; changed " + FieldManagers.lastWriter(current));
+        List<String> changes = new ArrayList<>();
+        // With the plan's baseline destination, the engine gave it the canary's weight out of the stable's.
+        int baselineWeight = route.baselineIndex() < 0 ? 0 : BaselineDestination.weight(canaryWeight);
+        if (route.baselineIndex() >= 0) {
+            expected = "stable " + (100 - canaryWeight - baselineWeight) + ", canary " + canaryWeight
+                    + ", baseline " + baselineWeight;
+        }
+        if (route.stableWeight() != 100 - canaryWeight - baselineWeight || route.canaryWeight() != canaryWeight
+                || route.baselineWeight() != baselineWeight) {
+            changes.add(weightsLine(route.weights(), expected) + who);
+        }
+        IstioManagedRoutes.Seen known = written;
+        List<String> managed;
+        if (known != null) {
+            managed = IstioManagedRoutes.asWritten(current, route, known).changesSince(known);
+        } else {
+            managed = IstioManagedRoutes.asPlanned(current, route, routeSteps, split)
+                    .changesSince(IstioManagedRoutes.planned(current, route, routeSteps, canaryWeight, split));
+            if (managed.isEmpty()) {
+                written = IstioManagedRoutes.written(current, route);
+            }
+        }
+        managed.forEach(change -> changes.add(virtualServiceRef + " " + change + who));
+        return changes;
+    }
+
+    private String weightsLine(String found, String expected) {
+        return virtualServiceRef + " route " + (spec.route() == null ? "" : spec.route()) + " is now " + found
+                + ", the engine set " + expected;
+    }
+
+    /** After a write: its managed routes are what later drift checks compare with. */
+    private void remember(GenericKubernetesResource after) {
+        lastRead = after;
+        try {
+            written = IstioManagedRoutes.written(after, VirtualServiceRoutes.locate(after, spec.route(), split));
+        } catch (RouteProblem e) {
+            written = null; // no longer the plan's shape: the next check says so, and compares with the plan's steps
+        }
     }
 
     @Override
@@ -518,7 +561,7 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
             java.util.function.BiFunction<GenericKubernetesResource, ManagedRoute, GenericKubernetesResource> change) {
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
                 virtualServiceRef, current -> change.apply(current, locate(current)), lastRead);
-        lastRead = result.after();
+        remember(result.after());
         boolean existed = IstioManagedRoutes.names(result.before()).contains(name);
         return new ClusterChange(AuditAction.ROUTE, virtualServiceRef + " route " + name,
                 existed ? "present" : "absent", after, result.conflicts(), result.written() ? null : NOTHING_WRITTEN);
