@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.jenkins.plugins.progressivedelivery.engine.plan.IstioSpec;
+import io.jenkins.plugins.progressivedelivery.engine.plan.PlanStep;
 import io.jenkins.plugins.progressivedelivery.engine.traffic.istio.VirtualServiceRoutes.ManagedRoute;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The baseline as the managed route's third destination: added, weighted with the canary, removed. */
@@ -62,6 +65,30 @@ class BaselineDestinationTest {
         assertThat(VirtualServiceRoutes.locate(removed, "primary", SPLIT).weights()).isEqualTo("stable 100, canary 0");
         assertThat(yaml(removed)).isEqualTo(yaml(original));
         assertThat(BaselineDestination.withBaseline(withBaseline, three, "web-baseline")).isSameAs(withBaseline);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aMirrorRouteMadeWithTheBaselineOnTheRouteFollowsAllThreeWeightsSoTheyStillAddUpTo100() {
+        GenericKubernetesResource withBaseline = vs("""
+                - destination: {host: web-stable}
+                  weight: 90
+                - destination: {host: web-canary}
+                  weight: 5
+                - destination: {host: web-baseline}
+                  weight: 5
+                """);
+        ManagedRoute route = VirtualServiceRoutes.locate(withBaseline, "primary", SPLIT);
+        GenericKubernetesResource mirrored = IstioManagedRoutes.withMirrorRoute(withBaseline, route,
+                new PlanStep.SetMirrorRoute("shadow", 50, List.of()));
+
+        GenericKubernetesResource at20 = VirtualServiceRoutes.withWeights(mirrored,
+                VirtualServiceRoutes.locate(mirrored, "primary", SPLIT), 20);
+
+        List<Map<String, Object>> http = at20.get("spec", "http");
+        assertThat(http.get(0)).containsEntry("name", "shadow");
+        assertThat(((List<Map<String, Object>>) http.get(0).get("route")).stream().map(d -> d.get("weight")))
+                .as("as the weighted route: stable 60, canary 20, baseline 20").containsExactly(60, 20, 20);
     }
 
     @Test
