@@ -247,18 +247,7 @@ public class RollbackKeeper {
         if (entry.pending.scaleDown() != null) {
             return cancelScaleDown(entry, actor);
         }
-        RollbackKind.Kept engine = entry.engine;
-        if (engine != null) {
-            engine.stop();
-        }
-        PendingRollback pending;
-        synchronized (entry) {
-            entry.finished = true;
-            entry.engine = null;
-            pending = entry.pending;
-            entries.remove(id, entry);
-            remove(id);
-        }
+        PendingRollback pending = stopAndForget(entry);
         String status = entry.status;
         String command = pending.state() == null || pending.state().get("rollbackCommand") == null ? null
                 : pending.state().get("rollbackCommand").asText();
@@ -275,20 +264,27 @@ public class RollbackKeeper {
         return "cancelled the rollback of " + pending.buildName();
     }
 
-    /** Traffic is safe; only the scale-down is called off, and the Deployment keeps its pods until scaled by hand. */
-    private String cancelScaleDown(Entry entry, String actor) {
+    /**
+     * A cancel: the keeper's engine stops, the entry is finished (a late checkpoint cannot write it back), and the
+     * file goes.
+     */
+    private PendingRollback stopAndForget(Entry entry) {
         RollbackKind.Kept engine = entry.engine;
         if (engine != null) {
             engine.stop();
         }
-        PendingRollback pending;
         synchronized (entry) {
             entry.finished = true;
             entry.engine = null;
-            pending = entry.pending;
-            entries.remove(pending.id(), entry);
-            remove(pending.id());
+            entries.remove(entry.pending.id(), entry);
+            remove(entry.pending.id());
+            return entry.pending;
         }
+    }
+
+    /** Traffic is safe; only the scale-down is called off, and the Deployment keeps its pods until scaled by hand. */
+    private String cancelScaleDown(Entry entry, String actor) {
+        PendingRollback pending = stopAndForget(entry);
         PendingRollback.ScaleDown scaleDown = pending.scaleDown();
         String[] resource = scaleDown.resource().split("/", 3); // deployment/<namespace>/<name>
         String message = "traffic is safe; the scale-down of " + scaleDown.resource() + " was cancelled by " + actor

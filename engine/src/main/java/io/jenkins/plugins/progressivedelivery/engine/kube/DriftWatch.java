@@ -24,13 +24,23 @@ import java.util.logging.Logger;
 public final class DriftWatch implements ChangeWatch {
     private static final Logger LOGGER = Logger.getLogger(DriftWatch.class.getName());
 
-    /** Sets the informers up off the caller's thread: naming the route may need a discovery request. */
-    private static final java.util.concurrent.Executor SETUP = java.util.concurrent.Executors.newCachedThreadPool(
-            runnable -> {
-                Thread thread = new Thread(runnable, "progressive-delivery drift watch");
-                thread.setDaemon(true);
-                return thread;
-            });
+    /**
+     * Sets the informers up off the caller's thread: naming the route may need a discovery request. Two threads at
+     * most, gone when idle (a thousand rollouts pausing at once queue their set-ups; none takes long: start() does not
+     * wait for the first list).
+     */
+    private static final java.util.concurrent.Executor SETUP = setUpPool();
+
+    private static java.util.concurrent.ThreadPoolExecutor setUpPool() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "progressive-delivery drift watch set-up");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
 
     private final List<java.util.function.Supplier<Resource<? extends HasMetadata>>> watched;
 

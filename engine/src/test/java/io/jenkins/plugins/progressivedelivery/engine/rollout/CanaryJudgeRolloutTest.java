@@ -112,6 +112,8 @@ class CanaryJudgeRolloutTest {
         assertThat(harness.logged(AuditAction.SCALE, "deployment/demo/web-baseline: absent -> replicas 1, image"
                 + " web:1.0")).isTrue();
         assertThat(harness.logged(AuditAction.ROUTE, "deployment/demo/web-baseline")).isFalse();
+        // the baseline's route writes go from the route as last written: no write of the engine conflicts with its own
+        assertThat(harness.log).noneMatch(line -> line.contains("[retry]"));
         assertBaselineGone();
         assertThat(harness.image("web")).isEqualTo("web:2.0");
     }

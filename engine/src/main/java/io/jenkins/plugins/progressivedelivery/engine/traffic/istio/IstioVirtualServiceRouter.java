@@ -337,8 +337,9 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
 
     private ClusterChange rewriteRoute(java.util.function.UnaryOperator<GenericKubernetesResource> change,
                                        String note) {
+        // from the route as last read or written, as every write of this router: the next write does not 409 on it
         ReadModifyWrite.Result<GenericKubernetesResource> result = istio.rmw().update(istio.virtualServices(),
-                virtualServiceRef, change::apply);
+                virtualServiceRef, change::apply, lastRead);
         remember(result.after());
         ManagedRoute before = locate(result.before());
         ManagedRoute after = locate(result.after());
