@@ -112,11 +112,17 @@ class IstioRouteDriftTest {
     /** {@code shadow[stable 80, canary 20 mirror canary] | testers[canary 100] | admin[stable] | primary[...]}. */
     @SuppressWarnings("unchecked")
     private static String routes() {
-        return http(virtualService()).stream().map(route -> route.get("name") + ((List<Map<String, Object>>) route
-                        .get("route")).stream().map(d -> ((String) ((Map<String, Object>) d.get("destination"))
-                                .get("host")).replace("web-", "") + (d.get("weight") == null ? "" : " " + d.get("weight")))
+        return http(virtualService()).stream().map(route -> route.get("name")
+                        + ((List<Map<String, Object>>) route.get("route")).stream().map(IstioRouteDriftTest::destination)
                         .collect(Collectors.joining(", ", "[", route.containsKey("mirror") ? " mirror canary]" : "]")))
                 .collect(Collectors.joining(" | "));
+    }
+
+    /** {@code canary 20}, or {@code stable} without a weight. */
+    @SuppressWarnings("unchecked")
+    private static String destination(Map<String, Object> weighted) {
+        String host = (String) ((Map<String, Object>) weighted.get("destination")).get("host");
+        return host.replace("web-", "") + (weighted.get("weight") == null ? "" : " " + weighted.get("weight"));
     }
 
     private void runToThePause() {
@@ -250,6 +256,28 @@ class IstioRouteDriftTest {
                 + " annotation " + IstioManagedRoutes.MANAGED_ROUTES));
 
         assertThat(harness.runner.status().waitingFor()).contains("someone else changed");
+        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
+        assertThat(harness.runToEnd().phase()).isEqualTo(RolloutPhase.ABORTED);
+        assertThat(harness.weights("web", "primary")).isEqualTo("stable 100, canary 0");
+    }
+
+    @Test
+    void theVirtualServiceDeletedDuringThePauseIsDriftNotAFailedCall() {
+        harness.start(plan("", "{}"));
+        runToThePause();
+
+        cluster.client.genericKubernetesResources(IstioApi.virtualServices("v1")).inNamespace("demo").withName("web")
+                .delete();
+        awaitOnTheFrozenClock(() -> harness.logged(AuditAction.DRIFT, "virtualservice/demo/web is gone"));
+
+        assertThat(harness.logged(AuditAction.DRIFT, "virtualservice/demo/web is gone, the engine set stable 80,"
+                + " canary 20; deleted by someone else")).isTrue();
+        assertThat(harness.runner.status().waitingFor()).contains("someone else changed");
+        assertThat(harness.runner.abort("oscar", "on purpose")).isTrue();
+        RolloutResult result = harness.runToEnd();
+        assertThat(result.phase()).as("nothing to move back: said, not retried")
+                .isEqualTo(RolloutPhase.ROLLBACK_FAILED);
+        assertThat(result.message()).contains("virtualservice/demo/web does not exist (404)");
     }
 
     @Test

@@ -244,8 +244,8 @@ public final class IstioManagedRoutes {
     }
 
     /**
-     * The managed routes as they are, those {@code routeSteps} made as the parts their step decides (as {@link #planned}
-     * gives them), any other as its whole JSON.
+     * The managed routes as they are, those {@code routeSteps} made as the parts their step decides (as
+     * {@link #planned} gives them), any other as its whole JSON.
      */
     static Seen asPlanned(GenericKubernetesResource virtualService, ManagedRoute weighted, List<PlanStep> routeSteps,
                           VirtualServiceRoutes.Split split) {

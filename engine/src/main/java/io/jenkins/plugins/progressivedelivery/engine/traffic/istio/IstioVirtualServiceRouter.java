@@ -427,10 +427,14 @@ public final class IstioVirtualServiceRouter implements TrafficRouter {
      */
     @Override
     public List<String> drift(int canaryWeight, List<PlanStep> routeSteps) {
-        GenericKubernetesResource current = istio.readVirtualService(virtualServiceRef);
+        GenericKubernetesResource current = istio.rmw().read(istio.virtualServices(), virtualServiceRef);
         lastRead = current;
-        String who = "; changed " + FieldManagers.lastWriter(current);
         String expected = "stable " + (100 - canaryWeight) + ", canary " + canaryWeight;
+        if (current == null) {
+            return List.of(virtualServiceRef + " is gone, the engine set " + expected + "; deleted by someone else"
+                    + " (the API server keeps no record of who)");
+        }
+        String who = "; changed " + FieldManagers.lastWriter(current);
         ManagedRoute route;
         try {
             route = VirtualServiceRoutes.locate(current, spec.route(), split);
