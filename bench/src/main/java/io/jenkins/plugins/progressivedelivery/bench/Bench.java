@@ -45,6 +45,12 @@ public final class Bench {
                             + " call (≈ %d bytes per rollback write)%n",
                     rollback.channelCallsPerRollback(), rollback.channelBytesPerRollback(), rollback.planBytes(),
                     rollback.channelBytesPerRollback() + rollback.planBytes());
+            System.out.println();
+            System.out.println("-- blue-green switch back (production from green to blue: the active Service's"
+                    + " selector, acknowledged), same API, interleaved");
+            for (Stats stats : rollback.switchBack().values()) {
+                System.out.printf("  %-28s %s%n", stats.name(), stats.summary());
+            }
         }
 
         WallTimeBench.Result wall = only.contains("wall") ? WallTimeBench.run(fast ? 1 : 3, fast
@@ -109,6 +115,10 @@ public final class Bench {
                     s.get("plugin, via agent channel"), kubectl, bare, "≤ 15 ms, ≥ 20× kubectl");
             row("rollback write, plugin call pattern vs warm GET+PUT", "60 ms vs 3.4 ms (17.6×)",
                     s.get("plugin, controller"), kubectl, bare, "within 1.5× GET+PUT");
+            Map<String, Stats> back = rollback.switchBack();
+            row("blue-green switch back, plugin on the controller", "– (not measured by the issue)",
+                    back.get("plugin, controller"), back.get("kubectl patch"), back.get("bare fabric8 GET+PUT"),
+                    "one round trip");
         }
         if (scale != null) {
             System.out.printf("| %d analyses measuring every 1 s | 89–148 threads | %d threads, %d MiB heap, %d/%d"

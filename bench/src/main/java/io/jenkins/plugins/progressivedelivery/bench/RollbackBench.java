@@ -1,15 +1,19 @@
 package io.jenkins.plugins.progressivedelivery.bench;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.jenkins.plugins.progressivedelivery.cli.demo.EmbeddedCluster;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubernetesCanaryCluster;
+import io.jenkins.plugins.progressivedelivery.engine.plan.BlueGreenPlan;
 import io.jenkins.plugins.progressivedelivery.engine.plan.CanaryPlan;
+import io.jenkins.plugins.progressivedelivery.engine.plan.Colour;
 import io.jenkins.plugins.progressivedelivery.engine.plan.PlanLoader;
 import io.jenkins.plugins.progressivedelivery.engine.rollout.CanaryCluster;
 import io.jenkins.plugins.progressivedelivery.remote.ClusterAccess;
+import io.jenkins.plugins.progressivedelivery.remote.RemoteBlueGreenCluster;
 import io.jenkins.plugins.progressivedelivery.remote.RemoteCanaryCluster;
 import io.jenkins.plugins.progressivedelivery.remote.Where;
 import java.io.IOException;
@@ -39,8 +43,88 @@ final class RollbackBench {
               - pause: 1s
             """;
 
+    /** @param switchBack the blue-green switch back's figures, by contender */
     record Result(Map<String, Stats> stats, long channelCallsPerRollback, long channelBytesPerRollback,
-                  String kubectl, int planBytes) { }
+                  String kubectl, int planBytes, Map<String, Stats> switchBack) { }
+
+    static final String BLUE_GREEN_PLAN = """
+            target: {namespace: demo, deployment: pay, container: pay, image: 'pay:2.0'}
+            colorLabel: slot
+            activeService: pay
+            previewService: pay-preview
+            """;
+
+    /**
+     * Runs each contender once per round, in an order that rotates round by round, after three warm-up rounds: before
+     * each write its reset (not timed), after it the check.
+     *
+     * @param measured called after each measured write with the contender's name (for its side figures)
+     */
+    private static Map<String, Stats> interleave(Map<String, Contender> contenders, Map<String, Reset> resets,
+                                                 Reset otherwise, java.util.function.Consumer<String> check,
+                                                 int rounds, Runnable beforeEach,
+                                                 java.util.function.Consumer<String> measured) throws Exception {
+        Map<String, Stats> stats = new LinkedHashMap<>();
+        contenders.keySet().forEach(name -> stats.put(name, new Stats(name)));
+        List<String> order = new ArrayList<>(contenders.keySet());
+        for (int round = -3; round < rounds; round++) {
+            for (int i = 0; i < order.size(); i++) {
+                String name = order.get((i + Math.max(round, 0)) % order.size());
+                resets.getOrDefault(name, otherwise).reset();
+                beforeEach.run();
+                long start = System.nanoTime();
+                contenders.get(name).rollback();
+                long took = System.nanoTime() - start;
+                check.accept(name);
+                if (round >= 0) {
+                    stats.get(name).add(took);
+                    measured.accept(name);
+                }
+            }
+        }
+        return stats;
+    }
+
+    /**
+     * The blue-green rollback: production switched back from green to blue (the active Service's selector), through
+     * the plugin's call pattern, against a bare GET+PUT of the Service and a {@code kubectl patch}. Each contender
+     * switches to green first (not timed), as a switch would have.
+     */
+    private static Map<String, Stats> switchBack(BenchApi api, KubernetesClient admin, Path kubeconfig, Path dir,
+                                                 boolean withKubectl, int rounds) throws Exception {
+        BlueGreenPlan plan = PlanLoader.loadBlueGreen(BLUE_GREEN_PLAN, "bench");
+        RemoteBlueGreenCluster onController = new RemoteBlueGreenCluster(Where.controller(),
+                ClusterAccess.of(api.connection()), plan);
+        onController.preflight();
+        try (KubernetesClient bare = KubeClients.create(api.connection())) {
+            Resource<Service> active = bare.services().inNamespace("demo").withName("pay");
+            Map<String, Contender> contenders = new LinkedHashMap<>();
+            Map<String, Reset> resets = new LinkedHashMap<>();
+            contenders.put("plugin, controller", () -> onController.switchActiveTo(Colour.BLUE));
+            resets.put("plugin, controller", () -> onController.switchActiveTo(Colour.GREEN));
+            contenders.put("bare fabric8 GET+PUT", () -> {
+                Service service = active.get();
+                service.getSpec().getSelector().put("slot", "blue");
+                bare.resource(service).update();
+            });
+            if (withKubectl) {
+                contenders.put("kubectl patch", () -> run(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
+                        "--cache-dir", dir.resolve("cache").toString(), "-n", "demo", "patch", "service", "pay",
+                        "--type=json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/selector/slot\","
+                                + "\"value\":\"blue\"}]")));
+            }
+            Resource<Service> checked = admin.services().inNamespace("demo").withName("pay");
+            return interleave(contenders, resets, () -> {
+                Service service = checked.get();
+                service.getSpec().getSelector().put("slot", "green");
+                admin.resource(service).update();
+            }, name -> {
+                if (!"blue".equals(checked.get().getSpec().getSelector().get("slot"))) {
+                    throw new IllegalStateException(name + " did not switch production back to blue");
+                }
+            }, rounds, () -> { }, name -> { });
+        }
+    }
 
     private interface Contender {
         void rollback() throws Exception;
@@ -86,32 +170,17 @@ final class RollbackBench {
                 if (kubectl != null) {
                     contenders.put("kubectl patch", () -> kubectlPatch(kubeconfig, dir.resolve("cache")));
                 }
-                Map<String, Stats> stats = new LinkedHashMap<>();
-                contenders.keySet().forEach(name -> stats.put(name, new Stats(name)));
-                List<String> order = new ArrayList<>(contenders.keySet());
-                long channelCalls = 0;
-                long channelBytes = 0;
-                for (int round = -3; round < rounds; round++) { // three warm-up rounds
-                    for (int i = 0; i < order.size(); i++) {
-                        String name = order.get((i + Math.max(round, 0)) % order.size());
-                        Reset reset = resets.getOrDefault(name, () -> reset(admin));
-                        reset.reset();
-                        channel.reset();
-                        long start = System.nanoTime();
-                        contenders.get(name).rollback();
-                        long took = System.nanoTime() - start;
-                        check(admin, name);
-                        if (round >= 0) {
-                            stats.get(name).add(took);
+                long[] channelTotals = new long[2];
+                Map<String, Stats> stats = interleave(contenders, resets, () -> reset(admin),
+                        name -> check(admin, name), rounds, channel::reset, name -> {
                             if (name.equals("plugin, via agent channel")) {
-                                channelCalls += channel.calls.get();
-                                channelBytes += channel.bytesOut.get() + channel.bytesIn.get();
+                                channelTotals[0] += channel.calls.get();
+                                channelTotals[1] += channel.bytesOut.get() + channel.bytesIn.get();
                             }
-                        }
-                    }
-                }
-                return new Result(stats, channelCalls / rounds, channelBytes / rounds, kubectl,
-                        io.jenkins.plugins.progressivedelivery.remote.Serialized.toBytes(plan).length);
+                        });
+                return new Result(stats, channelTotals[0] / rounds, channelTotals[1] / rounds, kubectl,
+                        io.jenkins.plugins.progressivedelivery.remote.Serialized.toBytes(plan).length,
+                        switchBack(api, admin, kubeconfig, dir, kubectl != null, rounds));
             }
         }
     }
@@ -168,14 +237,17 @@ final class RollbackBench {
 
     /** The primary route is {@code spec.http[1]} (after the {@code /admin} route), as the demo seeds it. */
     private static void kubectlPatch(Path kubeconfig, Path cache) throws Exception {
-        Process p = new ProcessBuilder("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir",
-                cache.toString(), "-n", "demo", "patch", "virtualservice", "web", "--type=json", "-p",
+        run(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "--cache-dir", cache.toString(), "-n", "demo",
+                "patch", "virtualservice", "web", "--type=json", "-p",
                 "[{\"op\":\"replace\",\"path\":\"/spec/http/1/route/0/weight\",\"value\":100},"
-                        + "{\"op\":\"replace\",\"path\":\"/spec/http/1/route/1/weight\",\"value\":0}]")
-                .redirectErrorStream(true).start();
+                        + "{\"op\":\"replace\",\"path\":\"/spec/http/1/route/1/weight\",\"value\":0}]"));
+    }
+
+    private static void run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
-            throw new IllegalStateException("kubectl patch failed: " + out);
+            throw new IllegalStateException(String.join(" ", command.subList(0, 1)) + " failed: " + out);
         }
     }
 }
