@@ -66,7 +66,9 @@ import picocli.CommandLine.Spec;
                     + " Ctrl-C aborts: traffic goes back to stable, then the canary is scaled down.",
             "Exit codes: 0 promoted, 1 rolled back (traffic on stable), 2 invalid plan, 3 aborted (traffic on stable),"
                     + " 4 rollback FAILED (traffic NOT safe: the last line says what is left and how to finish it),"
-                    + " 5 failed before any change."})
+                    + " 5 failed without a rollback: before any change (the plan does not fit the cluster), a"
+                    + " post-promotion hook after the promotion, or a blue-green switch that found production moved by"
+                    + " someone else and left it there."})
 final class RunCommand implements Callable<Integer> {
     private final InputStream commands;
 

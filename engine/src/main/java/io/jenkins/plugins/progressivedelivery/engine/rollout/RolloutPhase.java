@@ -14,7 +14,12 @@ public enum RolloutPhase {
     ROLLED_BACK,
     /** A person or the pipeline aborted; traffic is on stable. */
     ABORTED,
-    /** Nothing could be done: the plan did not fit the cluster, and nothing was changed; see the message. */
+    /**
+     * The rollout stopped without rolling back, and production is where it is safe; the message says what was
+     * changed, if anything: usually the plan did not fit the cluster and nothing was; or a post-promotion hook failed
+     * after the promotion; or a blue-green switch stopped before a scale-down because someone else had moved
+     * production, which it left where they put it.
+     */
     FAILED,
     /**
      * The rollback could not finish (a non-transient error, or {@code rollbackTimeout} passed): traffic is NOT safe.
