@@ -2,6 +2,7 @@ package io.jenkins.plugins.progressivedelivery.remote;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClientCache;
+import io.jenkins.plugins.progressivedelivery.engine.kube.KubeClients;
 import java.io.Serializable;
 
 /**
@@ -10,6 +11,11 @@ import java.io.Serializable;
  */
 final class ClusterOperation implements Operation<Serializable> {
     private static final long serialVersionUID = 1L;
+
+    static {
+        // every call of the plugin's goes through here, on the controller and on agents: their clients connect quickly
+        KubeClients.useHttpClientFactory(new NoDelayOkHttpClientFactory.Source());
+    }
 
     /**
      * The call: the engine's Kubernetes implementation of the interface, kept for the session, and one method. A

@@ -5,15 +5,21 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /** Builds the fabric8 client the engine uses, with the engine's own retry and timeout policy. */
 public final class KubeClients {
+    private static final Logger LOGGER = Logger.getLogger(KubeClients.class.getName());
+
     /** Connecting should be quick; a server that does not accept a connection in this time is unreachable. */
     public static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** One request, including a PUT on a busy API server, answered or failed within this. */
@@ -47,8 +53,45 @@ public final class KubeClients {
                 .withTrustCerts(base.isTrustCerts() || insecure)
                 .withDisableHostnameVerification(base.isDisableHostnameVerification() || insecure)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config)
-                .withKubernetesSerialization(SharedSerialization.INSTANCE).build();
+        KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config)
+                .withKubernetesSerialization(SharedSerialization.INSTANCE);
+        HttpClient.Factory factory = httpClientFactory();
+        if (factory != null) {
+            builder.withHttpClientFactory(factory);
+        }
+        return builder.build();
+    }
+
+    private static volatile Supplier<HttpClient.Factory> httpClientFactorySource;
+    private static volatile HttpClient.Factory httpClientFactory;
+
+    /**
+     * The HTTP client factory of the clients built from now on, made once from {@code source} when the next client is
+     * built (the plugin's: OkHttp, as Jenkins ships it, with {@code TCP_NODELAY}). Without one, or when it cannot be
+     * made (a class missing where the call runs), fabric8 chooses as usual: by ServiceLoader on the context class
+     * loader.
+     */
+    public static void useHttpClientFactory(Supplier<HttpClient.Factory> source) {
+        httpClientFactorySource = source;
+        httpClientFactory = null;
+    }
+
+    private static HttpClient.Factory httpClientFactory() {
+        HttpClient.Factory made = httpClientFactory;
+        Supplier<HttpClient.Factory> source = httpClientFactorySource;
+        if (made != null || source == null) {
+            return made;
+        }
+        try {
+            made = source.get();
+        } catch (LinkageError | RuntimeException e) {
+            LOGGER.log(Level.WARNING, "cannot use the preferred HTTP client for Kubernetes (" + e
+                    + "); fabric8 chooses one", e);
+            httpClientFactorySource = null;
+            return null;
+        }
+        httpClientFactory = made;
+        return made;
     }
 
     /**

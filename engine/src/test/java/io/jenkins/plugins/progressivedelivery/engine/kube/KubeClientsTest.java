@@ -129,4 +129,17 @@ class KubeClientsTest {
             assertThat(first.getMasterUrl().getHost()).isEqualTo("one.example");
         }
     }
+
+    @Test
+    void aPreferredHttpClientThatCannotBeMadeLeavesTheChoiceToFabric8() {
+        KubeClients.useHttpClientFactory(() -> {
+            throw new NoClassDefFoundError("okhttp3/OkHttpClient$Builder"); // OkHttp missing where the call runs
+        });
+        try (KubernetesClient client = KubeClients.create(
+                KubernetesConnection.token("https://one.example:6443", "t1", null))) {
+            assertThat(client.getHttpClient()).isNotNull();
+        } finally {
+            KubeClients.useHttpClientFactory(null);
+        }
+    }
 }
