@@ -16,7 +16,10 @@ public final class RemoteDoctor extends RemoteCluster {
         return (DoctorReport) call(new Call(plan));
     }
 
-    /** {@link Doctor#examine} of one plan, shipped to where the call is made; also the rollout steps' preflight. */
+    /**
+     * {@link Doctor#examine} of one plan, shipped to where the call is made: the deliveryDoctor step's, and the
+     * blue-green switch's preflight (a canary's runs on its session's cluster, which has just read the Deployment).
+     */
     record Call(DeliveryPlan plan) implements ClusterOperation.Call {
         private static final long serialVersionUID = 1L;
 

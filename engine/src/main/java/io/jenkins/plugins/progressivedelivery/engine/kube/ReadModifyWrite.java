@@ -51,7 +51,11 @@ public final class ReadModifyWrite {
 
     /** The object; a missing one is a (non-transient) {@link ClusterException}. */
     public <T extends HasMetadata> T require(NonNamespaceOperation<T, ?, ? extends Resource<T>> ops, KubeRef ref) {
-        T object = read(ops, ref);
+        return present(read(ops, ref), ref);
+    }
+
+    /** {@code object} as read; a missing one (null) is the (non-transient) {@link ClusterException} of a 404. */
+    public static <T> T present(T object, KubeRef ref) {
         if (object == null) {
             throw KubeErrors.toClusterException(new KubernetesClientException(ref + " not found",
                     HttpURLConnection.HTTP_NOT_FOUND, null), "get", ref);

@@ -90,11 +90,7 @@ public final class Workloads {
 
     /** As {@link #findStable()}; a missing one is a (non-transient) {@link ClusterException}. */
     public Deployment stable() {
-        Deployment stable = recent(stableRef);
-        if (stable == null) {
-            return rmw.require(deployments, stableRef); // says "not found" as every other read does
-        }
-        return stable;
+        return ReadModifyWrite.present(recent(stableRef), stableRef);
     }
 
     /** The canary Deployment as recently read (see {@link #RECENT}), or read now. */
@@ -125,7 +121,7 @@ public final class Workloads {
     }
 
     /** The object a write stored (or, when nothing was written, read) stands for the next change and readiness. */
-    private <T extends ReadModifyWrite.Result<Deployment>> T remember(KubeRef ref, T result) {
+    private ReadModifyWrite.Result<Deployment> remember(KubeRef ref, ReadModifyWrite.Result<Deployment> result) {
         remember(ref, result.after(), true);
         return result;
     }
@@ -330,10 +326,7 @@ public final class Workloads {
      */
     public List<String> drift(String stableImage, int stableReplicas, Integer canaryReplicas) {
         List<String> changes = new ArrayList<>();
-        Deployment stable = fresh(stableRef);
-        if (stable == null) {
-            stable = rmw.require(deployments, stableRef);
-        }
+        Deployment stable = ReadModifyWrite.present(fresh(stableRef), stableRef);
         String image = CanaryDeployments.image(stable, target.container());
         if (stableImage != null && !stableImage.equals(image)) {
             changes.add(stableRef + " runs " + image + " in container " + target.container() + ", the engine left "
@@ -364,15 +357,11 @@ public final class Workloads {
     }
 
     public Readiness stableReadiness() {
-        return CanaryDeployments.readiness(required(forReadiness(stableRef), stableRef));
+        return CanaryDeployments.readiness(ReadModifyWrite.present(forReadiness(stableRef), stableRef));
     }
 
     public Readiness canaryReadiness() {
-        return CanaryDeployments.readiness(required(forReadiness(canaryRef), canaryRef));
-    }
-
-    private Deployment required(Deployment deployment, KubeRef ref) {
-        return deployment != null ? deployment : rmw.require(deployments, ref);
+        return CanaryDeployments.readiness(ReadModifyWrite.present(forReadiness(canaryRef), canaryRef));
     }
 
     /** A plan the Deployment does not fit (no such container) is not worth retrying. */
