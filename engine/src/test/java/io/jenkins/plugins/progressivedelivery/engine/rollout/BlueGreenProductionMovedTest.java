@@ -186,22 +186,7 @@ class BlueGreenProductionMovedTest {
 
     @Test
     void aRunnerResumedInTheScaleDownReadsProductionFirstAndLeavesASwitchBackAlone() throws Exception {
-        List<Runnable> held = new ArrayList<>();
-        boolean[] holding = {false};
-        harness.io = task -> {
-            if (holding[0]) {
-                held.add(task);
-            } else {
-                task.run();
-            }
-        };
-        harness.withBlueInProduction().start(SELECTOR);
-        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
-        holding[0] = true;
-        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_OLD);
-        assertThat(held).as("the check is in flight when the process goes away").hasSize(1);
-        BlueGreenState saved = BlueGreenState.fromJson(harness.runner.snapshot().toJson());
-        assertThat(saved.stage()).isEqualTo(BlueGreenStage.SCALE_DOWN_OLD);
+        BlueGreenState saved = stoppedWithTheCheckBeforeTheScaleDownInFlight();
 
         // While no process runs the switch, production is switched back to blue.
         pointActiveServiceAt("blue", "kubectl-patch");
@@ -219,20 +204,7 @@ class BlueGreenProductionMovedTest {
 
     @Test
     void aRunnerResumedInTheScaleDownWithProductionWhereItWasLeftScalesTheOldColourDown() throws Exception {
-        List<Runnable> held = new ArrayList<>();
-        boolean[] holding = {false};
-        harness.io = task -> {
-            if (holding[0]) {
-                held.add(task);
-            } else {
-                task.run();
-            }
-        };
-        harness.withBlueInProduction().start(SELECTOR);
-        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
-        holding[0] = true;
-        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_OLD);
-        BlueGreenState saved = BlueGreenState.fromJson(harness.runner.snapshot().toJson());
+        BlueGreenState saved = stoppedWithTheCheckBeforeTheScaleDownInFlight();
 
         BlueGreenHarness restarted = new BlueGreenHarness(cluster);
         restarted.scheduler.advance(Duration.between(restarted.scheduler.now(), harness.scheduler.now()));
@@ -306,5 +278,29 @@ class BlueGreenProductionMovedTest {
                         .withTime("2026-01-01T00:00:00Z").build(),
                 new ManagedFieldsEntryBuilder().withManager(manager).withOperation("Update")
                         .withTime(harness.scheduler.now().toString()).build()));
+    }
+
+    /**
+     * Switches with blue in production, then holds the I/O once the scale-down delay is over, so that the read of
+     * production is in flight when the process goes away: the state it leaves, saved in SCALE_DOWN_OLD.
+     */
+    private BlueGreenState stoppedWithTheCheckBeforeTheScaleDownInFlight() throws Exception {
+        List<Runnable> held = new ArrayList<>();
+        boolean[] holding = {false};
+        harness.io = task -> {
+            if (holding[0]) {
+                held.add(task);
+            } else {
+                task.run();
+            }
+        };
+        harness.withBlueInProduction().start(SELECTOR);
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_WAIT);
+        holding[0] = true;
+        harness.runUntil(() -> harness.runner.status().stage() == BlueGreenStage.SCALE_DOWN_OLD);
+        assertThat(held).as("the check is in flight when the process goes away").hasSize(1);
+        BlueGreenState saved = BlueGreenState.fromJson(harness.runner.snapshot().toJson());
+        assertThat(saved.stage()).isEqualTo(BlueGreenStage.SCALE_DOWN_OLD);
+        return saved;
     }
 }
